@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { startServer } from '../../server.ts';
+import { cliConfig } from '../context.ts';
+
+export function startCommand(program: Command): void {
+  program
+    .command('start')
+    .description('migrate, seed on first start, and serve the API and admin UI')
+    .action(async () => {
+      const config = cliConfig();
+      const running = await startServer(config);
+      const { logger } = running.platform;
+      const publicUrl = config.publicUrl ?? `http://localhost:${new URL(running.url).port}`;
+      const notes = running.platform.container.cradle.startupNotes;
+      process.stdout.write(
+        [
+          '',
+          `  mPanel ${running.platform.container.cradle.version} is running at ${publicUrl}`,
+          `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}`,
+          ...notes.map((n) => `  ${n}`),
+          '',
+        ].join('\n') + '\n',
+      );
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

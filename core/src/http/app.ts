@@ -1,0 +1,46 @@
+import Koa from 'koa';
+import type { RootContainer } from '../container.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { cors } from './middleware/cors.ts';
+import { bodyParser } from './middleware/body-parser.ts';
+import { buildRouter, invokeHandler, requestScope, transaction, validateInput, type RouteStage } from './route-pipeline.ts';
+
+export interface AppOptions {
+  /** Stages that run between the request scope and validation (authentication, permissions, plugin gates). */
+  guardStages?: RouteStage[];
+  /** Middleware mounted after the API routes (static admin UI). */
+  fallback?: Koa.Middleware[];
+}
+
+/**
+ * The Koa app: a handful of small middlewares, then the routes of the registry, each wrapped in
+ * its own stages (scope → guards → validation → transaction → handler).
+ */
+export function createApp(container: RootContainer, options: AppOptions = {}): Koa {
+  const { config, logger, routes, knex } = container.cradle;
+  const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
+  app.silent = true; // errors are logged by the error middleware, once, with the request id
+
+  const stages: RouteStage[] = [
+    requestScope(container),
+    ...(options.guardStages ?? []),
+    () => bodyParser(),
+    validateInput,
+    transaction(knex),
+    invokeHandler,
+  ];
+  const router = buildRouter(routes.list(), stages);
+
+  app.use(requestId());
+  app.use(requestLog(logger));
+  app.use(errorHandler(logger, config.nodeEnv === 'development'));
+  app.use(securityHeaders());
+  app.use(cors(config.corsOrigins));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  for (const mw of options.fallback ?? []) app.use(mw);
+  return app;
+}

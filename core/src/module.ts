@@ -1,0 +1,23 @@
+import type { RouteDefinition } from '@mpanel/sdk';
+import type { RootContainer } from './container.ts';
+import type { RouteStage } from './http/route-pipeline.ts';
+
+/**
+ * Core is assembled from modules with one job each (system routes, identity, plugins, ...).
+ * Start-up runs every `register`, then the migrations, then every `start`; shutdown runs `stop`
+ * in reverse order.
+ */
+export interface CoreModule {
+  name: string;
+  /** Adds services to the root container and migration sets; no I/O beyond reading files. */
+  register?(container: RootContainer): void | Promise<void>;
+  /** Routes this module serves. Called after every `start`, so plugins' routes are known. */
+  routes?(container: RootContainer): RouteDefinition[];
+  /** Route stages that guard every route (authentication, permissions, plugin gates), in order. */
+  guards?(container: RootContainer): RouteStage[];
+  /** After migrations: seeding, booting plugins, starting workers. */
+  start?(container: RootContainer): Promise<void>;
+  /** Gets the HTTP server before it listens (socket.io). */
+  attach?(container: RootContainer, server: import('node:http').Server): void;
+  stop?(container: RootContainer): Promise<void>;
+}

@@ -1,0 +1,95 @@
+import { asValue } from 'awilix';
+import type Koa from 'koa';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/config.ts';
+import { openDatabase, pgliteDir, type Database } from './db/connect.ts';
+import { migrateUp, type MigrationSet } from './db/migrator.ts';
+import { createRootContainer, type RootContainer } from './container.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { RouteRegistry } from './http/route-registry.ts';
+import { createApp } from './http/app.ts';
+import { openRedis, type RedisHandle } from './redis.ts';
+import { coreModules } from './modules.ts';
+import type { CoreModule } from './module.ts';
+import { VERSION } from './version.ts';
+
+export const CORE_MIGRATIONS: MigrationSet = {
+  owner: 'core',
+  tableName: 'knex_migrations',
+  directory: fileURLToPath(new URL('../../migrations', import.meta.url)),
+};
+
+export interface PlatformOptions {
+  /** An already-open database (tests); otherwise one is opened from the config. */
+  database?: Database;
+  logger?: Logger;
+  /** Extra modules after the core ones (tests, embedding). */
+  modules?: CoreModule[];
+}
+
+export interface Platform {
+  config: Config;
+  container: RootContainer;
+  app: Koa;
+  logger: Logger;
+  /** Callbacks that need the HTTP server before it listens (socket.io). */
+  attachToServer: Array<(server: import('node:http').Server) => void>;
+  /** Stops modules and closes the database and Redis (the HTTP server is the caller's). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds mPanel: database, container, modules (register → migrate → start), routes, Koa app.
+ * It does not listen; see `server.ts`.
+ */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config);
+  const db = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) }));
+  const redis: RedisHandle | undefined = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
+  const routes = new RouteRegistry();
+  const container = createRootContainer({ config, logger, db, routes, version: VERSION });
+  const migrationSets: MigrationSet[] = [CORE_MIGRATIONS];
+  container.register({ migrationSets: asValue(migrationSets), redis: asValue(redis), startupNotes: asValue([] as string[]) } as never);
+
+  const modules = [...coreModules, ...(options.modules ?? [])];
+  const started: CoreModule[] = [];
+  const close = async () => {
+    for (const mod of [...started].reverse()) {
+      try {
+        await mod.stop?.(container);
+      } catch (err) {
+        logger.error({ err, module: mod.name }, 'module failed to stop');
+      }
+    }
+    await container.dispose();
+    await redis?.close();
+    if (!options.database) await db.close();
+  };
+
+  try {
+    for (const mod of modules) await mod.register?.(container);
+    const applied = await migrateUp(db.knex, migrationSets);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    for (const mod of modules) {
+      await mod.start?.(container);
+      started.push(mod);
+    }
+    for (const mod of modules) for (const route of mod.routes?.(container) ?? []) routes.add('core', route);
+    const guardStages = modules.flatMap((mod) => mod.guards?.(container) ?? []);
+    const app = createApp(container, { guardStages });
+    const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: import('node:http').Server) => mod.attach!(container, server)] : []));
+    return { config, container, app, logger, attachToServer, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+declare module './container.ts' {
+  interface CoreCradle {
+    migrationSets: MigrationSet[];
+    redis: RedisHandle | undefined;
+    /** Lines printed under the URL at start (how to log in, warnings). */
+    startupNotes: string[];
+  }
+}

@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.ts';
+import { createPlatform, type Platform, type PlatformOptions } from './platform.ts';
+
+export interface RunningServer {
+  platform: Platform;
+  server: Server;
+  url: string;
+  /** Stop accepting, let in-flight requests finish (up to `graceMs`), then close database and Redis. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts mPanel on `config.port` (0 for an ephemeral port). */
+export async function startServer(config: Config, options: PlatformOptions = {}): Promise<RunningServer> {
+  const platform = await createPlatform(config, options);
+  const server = createServer(platform.app.callback());
+  for (const attach of platform.attachToServer) attach(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 10_000) =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await drained;
+      clearTimeout(timer);
+      await platform.close();
+    })());
+
+  return { platform, server, url, close };
+}

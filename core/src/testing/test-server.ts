@@ -1,0 +1,78 @@
+import { loadConfig } from '../config/config.ts';
+import { startServer, type RunningServer } from '../server.ts';
+import type { CoreModule } from '../module.ts';
+import { createTestDatabase } from './database.ts';
+
+export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** A bearer token (JWT or API key). */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Send this exact text as the body (malformed JSON, signed webhook payloads). */
+  raw?: string | Buffer;
+}
+
+export interface TestServer {
+  url: string;
+  running: RunningServer;
+  knex: RunningServer['platform']['container']['cradle']['knex'];
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Environment for loadConfig, on top of NODE_ENV=test and PORT=0. */
+  env?: Record<string, string>;
+  modules?: CoreModule[];
+}
+
+/** Boots the whole platform on an ephemeral port against a fresh database. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: '/tmp/mpanel-test-data',
+    MPANEL_ADMIN_EMAIL: 'admin@example.test',
+    MPANEL_ADMIN_PASSWORD: 'correct-horse-battery-staple',
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    ...options.env,
+  });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, { database: database.db, modules: options.modules });
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+  const request = async (method: string, path: string, opts: RequestOptions = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: string | Buffer | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(running.url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as never, headers: res.headers };
+  };
+  return {
+    url: running.url,
+    running,
+    knex: running.platform.container.cradle.knex,
+    request,
+    async close() {
+      await running.close(2000);
+      await database.destroy();
+    },
+  };
+}

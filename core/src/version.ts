@@ -1,0 +1,6 @@
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** mPanel's version, from the root package.json. */
+export const VERSION: string = pkg.version;

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
+
+const run = promisify(execFile);
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 2271);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.nodeEnv, 'development');
+    assert.match(config.dataDir, /data$/);
+  });
+
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT must be a port number/],
+    [{ PORT: '70000' }, /PORT must be a port number/],
+    [{ DATABASE_URL: 'mysql://x/y' }, /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a URL/],
+    [{ REDIS_URL: 'http://localhost' }, /REDIS_URL must start with redis:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
+    [{ NODE_ENV: 'production' }, /JWT_SECRET is required when NODE_ENV=production/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
+    [{ CORS_ORIGINS: 'example.com' }, /CORS_ORIGINS must be a comma-separated list/],
+  ];
+  for (const [env, message] of bad) {
+    it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
+      assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'));
+    });
+  }
+
+  it('generates the JWT secret once in embedded mode and keeps it in DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpanel-config-'));
+    const first = loadConfig({ DATA_DIR: dir }, { persistSecrets: true }).jwtSecret;
+    const second = loadConfig({ DATA_DIR: dir }, { persistSecrets: true }).jwtSecret;
+    assert.equal(first, second);
+    assert.equal(readFileSync(join(dir, 'jwt-secret'), 'utf8'), first);
+    assert.ok(first.length >= 32);
+  });
+
+  it('stops `mpanel start` with one line naming the variable, writing nothing', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mpanel-config-')), 'data');
+    const err = await run('node', ['bin/mpanel.js', 'start'], { env: { ...process.env, PORT: 'abc', DATA_DIR: dir } }).then(
+      () => assert.fail('expected the process to fail'),
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    assert.equal(err.code, 1);
+    assert.equal(err.stderr.trim(), 'Invalid configuration: PORT must be a port number from 0 to 65535 (got "abc")');
+    assert.equal(existsSync(dir), false, 'nothing is written for a bad configuration');
+  });
+});
