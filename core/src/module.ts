@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from './container.ts';
 import type { RouteStage } from './http/route-pipeline.ts';
@@ -18,6 +19,6 @@ export interface CoreModule {
   /** After migrations: seeding, booting plugins, starting workers. */
   start?(container: RootContainer): Promise<void>;
   /** Gets the HTTP server before it listens (socket.io). */
-  attach?(container: RootContainer, server: import('node:http').Server): void;
+  attach?(container: RootContainer, server: Server): void;
   stop?(container: RootContainer): Promise<void>;
 }

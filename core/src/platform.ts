@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { asValue } from 'awilix';
 import type Koa from 'koa';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,7 @@ export interface Platform {
   app: Koa;
   logger: Logger;
   /** Callbacks that need the HTTP server before it listens (socket.io). */
-  attachToServer: Array<(server: import('node:http').Server) => void>;
+  attachToServer: Array<(server: Server) => void>;
   /** Stops modules and closes the database and Redis (the HTTP server is the caller's). */
   close(): Promise<void>;
 }
@@ -77,7 +78,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     for (const mod of modules) for (const route of mod.routes?.(container) ?? []) routes.add('core', route);
     const guardStages = modules.flatMap((mod) => mod.guards?.(container) ?? []);
     const app = createApp(container, { guardStages });
-    const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: import('node:http').Server) => mod.attach!(container, server)] : []));
+    const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: Server) => mod.attach!(container, server)] : []));
     return { config, container, app, logger, attachToServer, close };
   } catch (err) {
     await close().catch(() => undefined);

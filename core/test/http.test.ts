@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { defineRoute, ok } from '@mpanel/sdk';
@@ -38,7 +39,7 @@ const probeModule: CoreModule = {
       path: '/api/v1/probes-write',
       public: true,
       handler: async (ctx) => {
-        const trx = ctx.scope.resolve<import('knex').Knex.Transaction>('trx');
+        const trx = ctx.scope.resolve<Knex.Transaction>('trx');
         await trx.raw('create table if not exists probe_rows (n int)');
         await trx.raw('insert into probe_rows values (1)');
         throw new Error('fail after writing');

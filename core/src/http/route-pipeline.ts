@@ -1,3 +1,4 @@
+import type { RequestInput, Resolver } from '@mpanel/sdk';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import Router from '@koa/router';
@@ -92,7 +93,7 @@ export function buildRouter(routes: RegisteredRoute[], stages: RouteStage[]): Ro
 
 declare module 'koa' {
   interface BaseContext {
-    scope: import('@mpanel/sdk').Resolver;
-    input: import('@mpanel/sdk').RequestInput<unknown, unknown, unknown>;
+    scope: Resolver;
+    input: RequestInput<unknown, unknown, unknown>;
   }
 }
