@@ -3,6 +3,7 @@ import type { Config } from './config/config.ts';
 import type { Database } from './db/connect.ts';
 import type { Logger } from './logger.ts';
 import type { RouteRegistry } from './http/route-registry.ts';
+import { PermissionRegistry } from './rbac/permission-registry.ts';
 
 export interface PluginStatus {
   id: string;
@@ -23,6 +24,7 @@ export interface CoreCradle {
   db: Database;
   knex: Database['knex'];
   routes: RouteRegistry;
+  permissionRegistry: PermissionRegistry;
   pluginStatus: PluginStatusSource;
   version: string;
 }
@@ -39,6 +41,7 @@ export function createRootContainer(values: Pick<CoreCradle, 'config' | 'logger'
     db: asValue(values.db),
     knex: asValue(values.db.knex),
     routes: asValue(values.routes),
+    permissionRegistry: asValue(new PermissionRegistry()),
     version: asValue(values.version),
     pluginStatus: asValue<PluginStatusSource>({ list: () => [] }),
   });

@@ -58,7 +58,7 @@ export function transaction(knex: Knex): RouteStage {
       ctx.state.afterCommit = afterCommit;
       await knex.transaction(async (trx) => {
         (ctx.scope as RootContainer).register({ trx: asValue(trx) } as never);
-        await applyTenantContext(trx, ctx.state);
+        await applyTenantContext(trx, (ctx.state.tenant as { id: string } | undefined)?.id);
         await next();
       });
       for (const cb of afterCommit) {
