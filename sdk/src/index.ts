@@ -1,3 +1,14 @@
 export * from './errors.ts';
 export * from './routes.ts';
 export * from './principal.ts';
+export type * from './manifest.ts';
+export type * from './logger.ts';
+export type * from './events.ts';
+export type * from './jobs.ts';
+export type * from './settings.ts';
+export type * from './realtime.ts';
+export * from './hooks.ts';
+export * from './services.ts';
+export * from './http-client.ts';
+export * from './plugin.ts';
+export * from './extension-points/index.ts';

@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+import type { PluginLogger } from './logger.ts';
+
+/** A durable domain event as subscribers receive it: `<entity>.<pastTense>`, e.g. `invoice.paid`. */
+export interface DomainEvent<T = unknown> {
+  /** Unique per event: use it to make a handler idempotent (at-least-once delivery). */
+  id: string;
+  name: string;
+  tenantId: string | null;
+  payload: T;
+  /** The plugin (or `core`) that emitted it. */
+  source: string;
+  occurredAt: string;
+}
+
+export interface EventHandlerContext {
+  eventId: string;
+  tenantId: string | null;
+  /** 1 on the first delivery. */
+  attempt: number;
+  /**
+   * The handler's transaction, with the event's tenant context applied and a system principal.
+   * The delivery is marked done in this same transaction, so database effects happen exactly once.
+   */
+  trx: Knex.Transaction;
+  logger: PluginLogger;
+}
+
+export type EventHandler<T = unknown> = (event: DomainEvent<T>, ctx: EventHandlerContext) => void | Promise<void>;
+
+export interface EmitOptions {
+  /** The transaction to write the event in; default: the current request's / job's / handler's one. */
+  trx?: Knex.Transaction;
+  /** Default: the current tenant. `null` for a platform-wide event. */
+  tenantId?: string | null;
+}
+
+export interface SubscribeOptions {
+  /** Attempts before the delivery goes to the dead-letter list (default 8). */
+  maxAttempts?: number;
+}
+
+export interface PluginEvents {
+  /**
+   * Writes the event to the outbox in the current transaction; it is delivered after commit (and
+   * never if the transaction rolls back). The name must be declared in `manifest.events.emits`.
+   * Returns the event id.
+   */
+  emit<T>(name: string, payload: T, options?: EmitOptions): Promise<string>;
+  /** Handles an event after commit, retried with backoff; not called for tenants where this plugin is disabled. */
+  subscribe<T = unknown>(name: string, handler: EventHandler<T>, options?: SubscribeOptions): void;
+}

@@ -1,0 +1,35 @@
+import { extensionPoint } from '../services.ts';
+import type { PaymentGateway } from './payment-gateway.ts';
+import type { ProvisioningModule } from './provisioning.ts';
+import type { RegistrarModule } from './registrar.ts';
+import type { DnsProvider } from './dns.ts';
+import type { CdnProvider } from './cdn.ts';
+import type { MailTransport } from './mail.ts';
+
+export type * from './common.ts';
+export type * from './payment-gateway.ts';
+export type * from './provisioning.ts';
+export type * from './registrar.ts';
+export type * from './dns.ts';
+export type * from './cdn.ts';
+export type * from './mail.ts';
+
+/**
+ * The published extension points. A gateway plugin does
+ * `ctx.extensions.provide(extensionPoints.paymentGateway, 'stripe', gateway)`;
+ * billing does `ctx.extensions.get(extensionPoints.paymentGateway, 'stripe')`.
+ */
+export const extensionPoints = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  paymentGateway: extensionPoint<PaymentGateway<any>>('payment-gateway'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  provisioning: extensionPoint<ProvisioningModule<any>>('provisioning'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  registrar: extensionPoint<RegistrarModule<any>>('registrar'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  dns: extensionPoint<DnsProvider<any>>('dns'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cdn: extensionPoint<CdnProvider<any>>('cdn'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  mail: extensionPoint<MailTransport<any>>('mail'),
+} as const;

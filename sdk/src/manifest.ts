@@ -1,0 +1,64 @@
+import type { JsonSchema } from './routes.ts';
+import type { PermissionDefinition } from './principal.ts';
+
+/** What kind of feature a plugin adds; the admin UI groups plugins by it. */
+export type PluginCategory = 'gateway' | 'provisioning' | 'registrar' | 'dns' | 'ssl' | 'ai' | 'cdn' | 'branding' | 'feature';
+
+/** A UI entry is shown only to users holding `permission`. */
+export interface UiEntry {
+  id: string;
+  label: string;
+  /** Route path inside the admin app (`/admin/...`) or the portal (`/client/...`). */
+  path: string;
+  permission: string;
+  icon?: string;
+  order?: number;
+}
+
+export interface PluginUi {
+  menu?: UiEntry[];
+  settingsPages?: UiEntry[];
+  dashboardWidgets?: UiEntry[];
+  portalPages?: UiEntry[];
+}
+
+/**
+ * A plugin's manifest, validated against `plugin.schema.json` when the plugin is loaded.
+ * The `id` is the plugin's namespace: it owns its routes, permissions, events, jobs and settings.
+ */
+export interface PluginManifest {
+  /** kebab-case, e.g. `gateway-stripe`. */
+  id: string;
+  name: string;
+  /** semver of the plugin. */
+  version: string;
+  description?: string;
+  author?: string;
+  license?: string;
+  category?: PluginCategory;
+  /** `engines.mpanel`: the semver range of mPanel versions the plugin works with. */
+  engines: { mpanel: string };
+  /** Plugins that must be loaded (and booted) first: `{ "billing": "^1.0.0" }`. */
+  dependencies?: Record<string, string>;
+  /** Plugins used when present; loaded first if they are there. */
+  optionalDependencies?: Record<string, string>;
+  /** Service tokens this plugin provides (`ctx.services.provide`). */
+  provides?: { services?: string[] };
+  /** Service tokens this plugin may resolve (`ctx.services.resolve`); anything else throws. */
+  requires?: { services?: string[] };
+  /** Registered at load with the plugin as owner; `defaultRoles` get them on seeding. */
+  permissions?: PermissionDefinition[];
+  /** Event names this plugin emits / subscribes to (`invoice.paid`). Emitting an undeclared name throws. */
+  events?: { emits?: string[]; subscribes?: string[] };
+  /**
+   * JSON Schema (an object schema) of the per-tenant settings. A property with `"secret": true`
+   * is stored encrypted (AES-256-GCM) and never returned by the API.
+   */
+  settings?: JsonSchema;
+  ui?: PluginUi;
+  /** Files relative to the plugin folder. Defaults: server `plugin.ts` (or `.js`), migrations `migrations/`. */
+  entry?: { server?: string; ui?: string; migrations?: string };
+  /** `continue` (default): a failing plugin is marked failed and the platform keeps serving. `abort`: start-up fails. */
+  bootFailure?: 'abort' | 'continue';
+  [extension: `x-${string}`]: unknown;
+}

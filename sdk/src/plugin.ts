@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import type { RouteDefinition } from './routes.ts';
+import type { PermissionDefinition } from './principal.ts';
+import type { PluginManifest } from './manifest.ts';
+import type { PluginLogger } from './logger.ts';
+import type { PluginHooks } from './hooks.ts';
+import type { PluginEvents } from './events.ts';
+import type { PluginJobs } from './jobs.ts';
+import type { PluginSettings } from './settings.ts';
+import type { PluginRealtime } from './realtime.ts';
+import type { HttpClient, HttpClientOptions } from './http-client.ts';
+import type { ExtensionPoint, ProvidedExtension, ServiceToken } from './services.ts';
+import type { Principal } from './principal.ts';
+
+export interface PluginRoutes {
+  /**
+   * Declares a route (register phase). Paths live under `/api/v1/...` (or `/api/webhooks/...` for
+   * `scope: 'webhook'`); the plugin is recorded as the route's owner, and for a tenant where the
+   * plugin is disabled the route answers 404.
+   */
+  add(route: RouteDefinition): void;
+}
+
+export interface PluginPermissions {
+  /** Declares a permission besides those in the manifest (register phase). */
+  register(definition: PermissionDefinition): void;
+}
+
+export interface PluginServices {
+  /** Provides a service; its token must be listed in `manifest.provides.services`. */
+  provide<T>(token: ServiceToken<T>, impl: T): void;
+  /** Resolves a service listed in `manifest.requires.services`; anything else throws naming plugin and token. */
+  resolve<T>(token: ServiceToken<T>): T;
+  /** Like resolve, but undefined when the (declared) provider is absent or failed: optional dependencies. */
+  tryResolve<T>(token: ServiceToken<T>): T | undefined;
+}
+
+export interface PluginExtensions {
+  /** Provides an implementation of an extension point (a payment gateway, a DNS provider...). */
+  provide<T>(point: ExtensionPoint<T>, key: string, impl: T): void;
+  /** The implementation under `key`, if its plugin is active (and enabled for the current tenant). */
+  get<T>(point: ExtensionPoint<T>, key: string): T | undefined;
+  /** Every active implementation (enabled for the current tenant, when there is one). */
+  list<T>(point: ExtensionPoint<T>): ProvidedExtension<T>[];
+}
+
+/** Where code runs: a request, a job, an event handler — or nothing (boot). */
+export interface ExecutionScope {
+  tenantId: string | null;
+  principal: Principal | null;
+  /** The scope's transaction (tenant context applied), once it is open. */
+  trx: Knex.Transaction | null;
+}
+
+export interface PluginDb {
+  /**
+   * The root connection: no tenant context, no row-level security. Use it in `boot` and for
+   * platform-wide reads; never for tenant data in a request (use `current()`).
+   */
+  readonly knex: Knex;
+  /** The transaction of the current request, job or event handler; throws outside one. */
+  current(): Knex.Transaction;
+  /** A new transaction with the tenant context applied (jobs that do provider I/O between writes). */
+  transaction<R>(tenantId: string | null, fn: (trx: Knex.Transaction) => Promise<R>): Promise<R>;
+}
+
+/** What every phase of a plugin receives. Registration methods throw once the register phase is over. */
+export interface PluginContext<TSettings = Record<string, unknown>> {
+  readonly plugin: { readonly id: string; readonly version: string; readonly manifest: PluginManifest; readonly directory: string | null };
+  readonly logger: PluginLogger;
+  readonly routes: PluginRoutes;
+  readonly permissions: PluginPermissions;
+  readonly services: PluginServices;
+  readonly extensions: PluginExtensions;
+  readonly hooks: PluginHooks;
+  readonly events: PluginEvents;
+  readonly jobs: PluginJobs;
+  readonly settings: PluginSettings<TSettings>;
+  readonly db: PluginDb;
+  readonly realtime: PluginRealtime;
+  /** A JSON HTTP client with a timeout (10 s default); `httpClient()` makes one with a base URL. */
+  readonly http: HttpClient;
+  httpClient(options: HttpClientOptions): HttpClient;
+  /** The current request / job / handler scope, or null outside one. */
+  scope(): ExecutionScope | null;
+  /** Non-secret platform facts. */
+  readonly platform: { readonly version: string; readonly publicUrl: string | null; readonly nodeEnv: string };
+}
+
+export interface PluginDefinition<TSettings = Record<string, unknown>> {
+  manifest: PluginManifest;
+  /** Declare only: routes, permissions, hooks, subscribers, jobs, services. No I/O. */
+  register(ctx: PluginContext<TSettings>): void | Promise<void>;
+  /** After migrations: may do I/O (warm caches, check providers). Has a timeout. */
+  boot?(ctx: PluginContext<TSettings>): void | Promise<void>;
+  /** Reverse order of boot, on shutdown. */
+  shutdown?(ctx: PluginContext<TSettings>): void | Promise<void>;
+}
+
+/** The one thing a plugin's entry file default-exports. */
+export function definePlugin<TSettings = Record<string, unknown>>(definition: PluginDefinition<TSettings>): PluginDefinition<TSettings> {
+  return definition;
+}
