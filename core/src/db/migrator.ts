@@ -76,11 +76,13 @@ export async function migrateDown(knex: Knex, sets: MigrationSet[], all = false)
 export async function migrationStatus(knex: Knex, sets: MigrationSet[]): Promise<MigrationStatus[]> {
   const out: MigrationStatus[] = [];
   for (const set of sets) {
-    const [completed, pending] = (await knex.migrate.list(configFor(set))) as [Array<{ name: string }>, Array<{ file: string }>];
+    // With a custom migration source knex lists pending migrations as the source's own items
+    // (file names here), not as `{ file }` objects.
+    const [completed, pending] = (await knex.migrate.list(configFor(set))) as [Array<{ name: string }>, string[]];
     out.push({
       owner: set.owner,
       completed: completed.map((c) => c.name),
-      pending: pending.map((p) => p.file.replace(/\.(ts|js|mjs)$/, '')),
+      pending: pending.map((file) => basename(file).replace(/\.(ts|js|mjs)$/, '')),
     });
   }
   return out;
