@@ -1,0 +1,31 @@
+/**
+ * The modules the host shares with plugins loaded at run time. Each becomes its own entry chunk
+ * (exports preserved) and an import-map entry, so a plugin's `import { ref } from 'vue'` gets the
+ * host's very instance — no second Vue, no rebuild of the host to add a plugin.
+ *
+ * PrimeVue is shared per component: the whole kit as one module would be far over the chunk budget.
+ */
+export const SHARED_MODULES: string[] = [
+  'vue',
+  'vue-router',
+  'pinia',
+  '@mpanel/sdk/ui',
+  'primevue/config',
+  'primevue/usetoast',
+  'primevue/button',
+  'primevue/inputtext',
+  'primevue/password',
+  'primevue/select',
+  'primevue/checkbox',
+  'primevue/textarea',
+  'primevue/message',
+  'primevue/card',
+  'primevue/tag',
+  'primevue/datatable',
+  'primevue/column',
+  'primevue/dialog',
+  'primevue/progressspinner',
+];
+
+/** Modules with a default export (a component or a Vue plugin); `export *` does not carry it. */
+export const hasDefaultExport = (id: string): boolean => id.startsWith('primevue/') && id !== 'primevue/usetoast';

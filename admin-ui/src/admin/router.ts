@@ -1,0 +1,46 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { installGuard } from '../shared/guard.ts';
+import AppLayout from './AdminLayout.vue';
+import LoginView from '../shared/views/LoginView.vue';
+import MessagePage from '../shared/views/MessagePage.vue';
+import DashboardView from './views/DashboardView.vue';
+import { LIST_SCREENS } from './lists.ts';
+import { permissionOf } from './nav.ts';
+
+const ListPage = () => import('../shared/views/ListPage.vue');
+
+/** One route per list screen, guarded by the permission of its menu entry. */
+const listRoutes: RouteRecordRaw[] = Object.entries(LIST_SCREENS).map(([id, screen]) => ({
+  path: id,
+  name: id,
+  component: ListPage,
+  props: screen,
+  meta: { permission: permissionOf(id) },
+}));
+
+export const LAYOUT_ROUTE = 'layout';
+
+export const router = createRouter({
+  history: createWebHistory('/admin/'),
+  routes: [
+    { path: '/login', name: 'login', component: LoginView, props: { title: 'mPanel admin' }, meta: { public: true } },
+    {
+      path: '/',
+      name: LAYOUT_ROUTE,
+      component: AppLayout,
+      children: [
+        { path: '', name: 'dashboard', component: DashboardView },
+        { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { permission: permissionOf('users') } },
+        { path: 'roles', name: 'roles', component: () => import('./views/RolesView.vue'), meta: { permission: permissionOf('roles') } },
+        { path: 'plugins', name: 'plugins', component: () => import('./views/PluginsView.vue'), meta: { permission: permissionOf('pluginList') } },
+        { path: 'plugins/:id/settings', name: 'plugin-settings', component: () => import('./views/PluginSettingsView.vue'), props: true, meta: { permission: 'plugins.manage' } },
+        { path: 'jobs', name: 'jobs', component: () => import('./views/JobsView.vue'), meta: { permission: permissionOf('jobs') } },
+        ...listRoutes,
+        { path: 'forbidden', name: 'forbidden', component: MessagePage, props: { text: 'state.forbidden' } },
+        { path: ':rest(.*)*', name: 'not-found', component: MessagePage, props: { text: 'state.notFound' } },
+      ],
+    },
+  ],
+});
+
+installGuard(router);

@@ -1,0 +1,43 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { installGuard } from '../shared/guard.ts';
+import LoginView from '../shared/views/LoginView.vue';
+import MessagePage from '../shared/views/MessagePage.vue';
+import PortalLayout from './PortalLayout.vue';
+import PortalDashboard from './views/PortalDashboard.vue';
+import { date, money } from '../shared/format.ts';
+
+export const router = createRouter({
+  history: createWebHistory('/client/'),
+  routes: [
+    { path: '/login', name: 'login', component: LoginView, props: { title: 'Client portal' }, meta: { public: true } },
+    {
+      path: '/',
+      name: 'layout',
+      component: PortalLayout,
+      children: [
+        { path: '', name: 'home', component: PortalDashboard },
+        { path: 'invoices', name: 'invoices', component: () => import('./views/PortalInvoices.vue'), meta: { permission: 'billing.invoices.read' } },
+        {
+          path: 'services',
+          name: 'services',
+          component: () => import('../shared/views/ListPage.vue'),
+          meta: { permission: 'billing.services.read' },
+          props: {
+            title: 'portal.services',
+            endpoint: '/services',
+            columns: [
+              { key: 'domain', label: 'billing.name', format: (v: unknown, r: Record<string, unknown>) => String(v ?? r.productName ?? '') },
+              { key: 'status', label: 'billing.status' },
+              { key: 'amount', label: 'billing.amount', format: (_: unknown, r: Record<string, unknown>) => money(r.amount, r.currency) },
+              { key: 'nextDueDate', label: 'billing.nextDue', format: date },
+            ],
+          },
+        },
+        { path: 'forbidden', name: 'forbidden', component: MessagePage, props: { text: 'state.forbidden' } },
+        { path: ':rest(.*)*', name: 'not-found', component: MessagePage, props: { text: 'state.notFound' } },
+      ],
+    },
+  ],
+});
+
+installGuard(router);

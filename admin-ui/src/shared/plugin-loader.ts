@@ -1,0 +1,105 @@
+/**
+ * Loads plugin UIs at run time. The server lists the plugins enabled for the tenant with their
+ * manifest UI entries already filtered by the user's permissions (`GET /api/v1/ui/plugins`).
+ * Manifest menus and settings pages are added first (no plugin JS); then each plugin's UI module
+ * is imported on its own with a timeout, so one slow or broken plugin never blocks the others.
+ */
+import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
+import { api } from './api.ts';
+import { addMenu, addPage, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+
+export interface UiPluginInfo {
+  id: string;
+  name: string;
+  version: string;
+  ui: PluginUi;
+  /** URL of the plugin's browser module, or null when it has none (manifest entries only). */
+  moduleUrl: string | null;
+  hasSettings: boolean;
+}
+
+export const PLUGIN_LOAD_TIMEOUT_MS = 8000;
+
+export interface LoaderOptions {
+  area: UiArea;
+  /** Called for every page a plugin adds, to put it into the router. */
+  onPage(page: PluginPage): void;
+  notify: UiHost['notify'];
+  timeoutMs?: number;
+  /** Imports a module by URL; replaceable in tests. */
+  importModule?: (url: string) => Promise<unknown>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+function addManifestEntries(plugin: UiPluginInfo, area: UiArea): void {
+  if (area === 'admin') {
+    for (const entry of plugin.ui.menu ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: entry.path, permission: entry.permission, order: entry.order ?? 100 });
+    for (const page of plugin.ui.settingsPages ?? []) addSettingsPage(plugin.id, { id: page.id, title: page.label, permission: page.permission });
+    if (plugin.hasSettings && !(plugin.ui.settingsPages ?? []).length) addSettingsPage(plugin.id, { id: 'settings', title: plugin.name, permission: 'plugins.manage' });
+  } else {
+    for (const entry of plugin.ui.portalPages ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: entry.path, permission: entry.permission, group: 'portal', order: entry.order ?? 100 });
+  }
+}
+
+function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
+  return {
+    pluginId: plugin.id,
+    area: options.area,
+    api,
+    can,
+    addRoute: (route) => options.onPage(addPage(plugin.id, route)),
+    addMenuItem: (item) => addMenu(plugin.id, item),
+    addWidget: (widget) => addWidget(plugin.id, widget),
+    addSettingsPage: (page) => addSettingsPage(plugin.id, page),
+    addPortalPage: (route) => {
+      if (options.area !== 'portal') return;
+      options.onPage(addPage(plugin.id, route));
+      if (route.label) addMenu(plugin.id, { id: `page:${route.path}`, label: route.label, to: route.path, permission: route.permission, group: 'portal' });
+    },
+    notify: options.notify,
+  };
+}
+
+async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise<void> {
+  const importModule = options.importModule ?? ((url: string) => import(/* @vite-ignore */ url));
+  const timeout = options.timeoutMs ?? PLUGIN_LOAD_TIMEOUT_MS;
+  try {
+    const mod = (await withTimeout(importModule(plugin.moduleUrl!), timeout, `Loading ${plugin.id}`)) as { default?: UiPluginDefinition };
+    const definition = defineUiPlugin(mod.default as UiPluginDefinition);
+    if (definition.id !== plugin.id) throw new Error(`its module declares id "${definition.id}"`);
+    await withTimeout(Promise.resolve(definition.setup(hostFor(plugin, options))), timeout, `Setting up ${plugin.id}`);
+  } catch (err) {
+    extensions.failures[plugin.id] = err instanceof Error ? err.message : String(err);
+    console.warn(`[mpanel] plugin UI "${plugin.id}" failed to load:`, err); // eslint-disable-line no-console
+  }
+}
+
+/** Fetches the plugin list and loads every plugin UI; never throws (a failure is a notice). */
+export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[]> {
+  resetExtensions();
+  let plugins: UiPluginInfo[];
+  try {
+    plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });
+  } catch (err) {
+    extensions.failures['*'] = err instanceof Error ? err.message : String(err);
+    return [];
+  }
+  for (const plugin of plugins) addManifestEntries(plugin, options.area);
+  await Promise.all(plugins.filter((p) => p.moduleUrl).map((p) => loadModule(p, options)));
+  return plugins;
+}

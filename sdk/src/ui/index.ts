@@ -1,0 +1,4 @@
+/** `@mpanel/sdk/ui`: what a plugin's browser code imports (shared with the host via the import map). */
+export * from './api.ts';
+export * from './permissions.ts';
+export * from './plugin.ts';

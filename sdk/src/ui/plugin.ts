@@ -1,0 +1,88 @@
+import type { ApiClient } from './api.ts';
+
+/**
+ * The UI side of a plugin. A plugin's UI module (its manifest's `entry.ui`) default-exports
+ * `defineUiPlugin({ id, setup(host) })`; the host imports it at run time by URL, with `vue`,
+ * `vue-router`, `pinia`, `primevue/*` and `@mpanel/sdk/ui` resolved through the page's import map.
+ *
+ * Components are typed loosely (`UiComponent`) so the SDK does not depend on Vue; pass a Vue
+ * component or a function returning `import('./Panel.js')`.
+ */
+export type UiComponent = unknown;
+export type LazyComponent = UiComponent | (() => Promise<UiComponent | { default: UiComponent }>);
+
+/** Where a page lives: the staff app (`/admin`) or the client portal (`/client`). */
+export type UiArea = 'admin' | 'portal';
+
+export interface UiRoute {
+  /** Relative to the plugin's base: `/admin/p/<plugin-id>/<path>` or `/client/p/<plugin-id>/<path>`. */
+  path: string;
+  component: LazyComponent;
+  /** Shown only to users holding it; the API still checks it. */
+  permission?: string;
+  title?: string;
+}
+
+export interface UiMenuItem {
+  /** Unique within the plugin. */
+  id: string;
+  label: string;
+  /** Absolute (`/admin/clients`) or relative to the plugin's base (`settings`). */
+  to: string;
+  permission?: string;
+  icon?: string;
+  /** Menu group heading: `billing`, `platform`, `plugins`, ... */
+  group?: string;
+  order?: number;
+}
+
+export interface UiWidget {
+  id: string;
+  title: string;
+  component: LazyComponent;
+  permission?: string;
+  /** Grid columns the widget spans on the dashboard (1–3). */
+  size?: 1 | 2 | 3;
+}
+
+export interface UiSettingsPage {
+  id: string;
+  title: string;
+  /** Omit to get the form generated from the plugin's settings JSON Schema. */
+  component?: LazyComponent;
+  permission?: string;
+}
+
+/** What a plugin's `setup` receives. Every add* call is scoped to the plugin's id. */
+export interface UiHost {
+  readonly pluginId: string;
+  readonly area: UiArea;
+  /** Calls the platform's API with the user's token (`/api/v1` prefix added). */
+  readonly api: ApiClient;
+  can(permission: string): boolean;
+  addRoute(route: UiRoute): void;
+  addMenuItem(item: UiMenuItem): void;
+  addWidget(widget: UiWidget): void;
+  addSettingsPage(page: UiSettingsPage): void;
+  /** A page of the client portal (only called when `area === 'portal'`). */
+  addPortalPage(route: UiRoute & { label?: string }): void;
+  /** A toast in the host's notification area. */
+  notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
+}
+
+export interface UiPluginDefinition {
+  /** The plugin's manifest id; the host checks it matches the plugin it loaded. */
+  id: string;
+  setup(host: UiHost): void | Promise<void>;
+}
+
+/** Declares a plugin's UI; the identity function exists for types and for a future version check. */
+export function defineUiPlugin(definition: UiPluginDefinition): UiPluginDefinition {
+  if (!definition || typeof definition.id !== 'string' || typeof definition.setup !== 'function') {
+    throw new TypeError('defineUiPlugin needs { id, setup(host) }');
+  }
+  return definition;
+}
+
+/** The declarative UI entries of a manifest (`manifest.ui`): menus and settings pages render without plugin JS. */
+export type { PluginUi, UiEntry } from '../manifest.ts';
