@@ -238,4 +238,9 @@ const ROUTES: Record<string, Handler> = {
     metadata: formMap(p.metadata),
   }),
   'GET refunds/:id': (a, _p, id) => a.get(id, 'refund'),
+  'GET refunds': (a, p) => {
+    const charge = str(p.charge);
+    const pi = str(p.payment_intent);
+    return listOf('/v1/refunds', a.list('refund', (r) => (!charge || r.charge === charge) && (!pi || r.payment_intent === pi)));
+  },
 };
