@@ -12,3 +12,7 @@ export * from './services.ts';
 export * from './http-client.ts';
 export * from './plugin.ts';
 export * from './extension-points/index.ts';
+export * from './db/tenant-table.ts';
+export * from './audit.ts';
+export * from './db/tenant-db.ts';
+export * from './db/ownership.ts';

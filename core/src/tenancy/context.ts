@@ -1,10 +1,17 @@
 import type { Knex } from 'knex';
+import { APP_ROLE } from '@mpanel/sdk';
 
 /**
  * Sets the database-side tenant context for a transaction (row-level security): requests, jobs
- * and event handlers all go through here. Filled in by the identity work:
- * `set_config('app.tenant_id', tenantId, true)` and `SET LOCAL ROLE mpanel_app`.
+ * and event handlers all go through here. One round trip: `set_config('role', ..., true)` is
+ * `SET LOCAL ROLE`, so from here on the transaction runs as the non-owner app role and sees only
+ * the tenant's rows. Without a tenant the app role sees no tenant rows at all.
  */
-export async function applyTenantContext(_trx: Knex.Transaction, _tenantId: string | undefined): Promise<void> {
-  // no tenant context yet
+export async function applyTenantContext(trx: Knex.Transaction, tenantId: string | undefined): Promise<void> {
+  await trx.raw(`select set_config('app.tenant_id', ?, true), set_config('role', '${APP_ROLE}', true)`, [tenantId ?? '']);
+}
+
+/** Switches the tenant of a transaction that already runs as the app role (explicit cross-tenant work). */
+export async function setTenant(trx: Knex.Transaction, tenantId: string): Promise<void> {
+  await trx.raw(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
 }

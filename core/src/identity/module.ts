@@ -1,0 +1,82 @@
+import { asValue } from 'awilix';
+import type { CoreModule } from '../module.ts';
+import type { RootContainer } from '../container.ts';
+import { TenantResolver } from '../tenancy/tenant-resolver.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
+import { Sessions } from './auth/sessions.ts';
+import { LoginService } from './auth/login.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { SecretBox } from './auth/secrets.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { RolePermissions } from './roles/role-permissions.ts';
+import { PrincipalLoader } from './principal/principal-loader.ts';
+import { createUser, type UserAccounts } from './users/user-accounts.ts';
+import { CORE_PERMISSIONS } from './permissions.ts';
+import { authenticate } from './guards/authenticate.ts';
+import { authorize } from './guards/authorize.ts';
+import { seedFirstStart } from './seed.ts';
+import { identityRoutes } from './routes.ts';
+
+/** The root-container services of identity (names are the Awilix registration names). */
+export interface IdentityCradle {
+  tenantResolver: TenantResolver;
+  accessTokens: AccessTokens;
+  sessions: Sessions;
+  loginService: LoginService;
+  loginThrottle: LoginThrottle;
+  /** Writes audit entries outside a request; in a request resolve `audit` from the scope. */
+  auditLog: AuditLog;
+  rolePermissions: RolePermissions;
+  principalLoader: PrincipalLoader;
+  userAccounts: UserAccounts;
+  /** Encrypts TOTP secrets at rest. */
+  totpBox: SecretBox;
+}
+
+function registerServices(container: RootContainer): void {
+  const { knex, config, permissionRegistry } = container.cradle;
+  const auditLog = new AuditLog(knex);
+  const accessTokens = new AccessTokens(config.jwtSecret);
+  const sessions = new Sessions(knex, accessTokens, auditLog);
+  const loginThrottle = new LoginThrottle();
+  const totpBox = new SecretBox(config.jwtSecret, 'totp-secrets');
+  const rolePermissions = new RolePermissions(knex, permissionRegistry);
+  const services: IdentityCradle = {
+    tenantResolver: new TenantResolver(knex),
+    accessTokens,
+    sessions,
+    loginService: new LoginService(knex, sessions, auditLog, loginThrottle, totpBox),
+    loginThrottle,
+    auditLog,
+    rolePermissions,
+    principalLoader: new PrincipalLoader(knex, rolePermissions),
+    userAccounts: { createUser: (db, input) => createUser(db, input) },
+    totpBox,
+  };
+  container.register(Object.fromEntries(Object.entries(services).map(([k, v]) => [k, asValue(v)])) as never);
+  for (const p of CORE_PERMISSIONS) permissionRegistry.register('core', p);
+}
+
+/** Mirrors the registry into the `permissions` table (custom roles reference it). */
+export async function syncPermissions(container: RootContainer): Promise<void> {
+  const { knex, permissionRegistry } = container.cradle;
+  const rows = permissionRegistry.list().map((p) => ({ name: p.name, description: p.description, owner: p.owner, updated_at: new Date() }));
+  if (rows.length) await knex('permissions').insert(rows).onConflict('name').merge(['description', 'owner', 'updated_at']);
+}
+
+/** Identity, tenancy and RBAC: services, the two guards, first-start seeding and the routes. */
+export const identityModule: CoreModule = {
+  name: 'identity',
+  register: registerServices,
+  async start(container) {
+    await syncPermissions(container);
+    await seedFirstStart(container);
+  },
+  guards: (container) => [authenticate(container), authorize],
+  routes: (container) => identityRoutes(container),
+};
+
+declare module '../container.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface CoreCradle extends IdentityCradle {}
+}
