@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Middleware } from 'koa';
 import type { RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from './container.ts';
 import type { RouteStage } from './http/route-pipeline.ts';
@@ -16,6 +17,11 @@ export interface CoreModule {
   routes?(container: RootContainer): RouteDefinition[];
   /** Route stages that guard every route (authentication, permissions, plugin gates), in order. */
   guards?(container: RootContainer): RouteStage[];
+  /**
+   * Middleware mounted after every API route, for requests no route answered (the admin UI's
+   * static files and single-page-app fallback). Called once the routes are known.
+   */
+  fallback?(container: RootContainer): Middleware[];
   /** After migrations: seeding, booting plugins, starting workers. */
   start?(container: RootContainer): Promise<void>;
   /** Gets the HTTP server before it listens (socket.io). */

@@ -86,7 +86,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
  */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '/api/v1';
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
 
   async function send(method: string, path: string, opts: RequestOptions, retried: boolean): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };

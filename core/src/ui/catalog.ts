@@ -1,0 +1,42 @@
+import type { PluginUi } from '@mpanel/sdk';
+
+/** One plugin as the UI needs it: manifest UI entries, whether it has settings, its UI module. */
+export interface UiPluginEntry {
+  id: string;
+  name: string;
+  version: string;
+  ui: PluginUi;
+  hasSettings: boolean;
+  /** The plugin's folder and its manifest `entry.ui` (relative), when it ships browser code. */
+  directory: string | null;
+  uiEntry: string | null;
+}
+
+/**
+ * Where the UI learns which plugins exist and are enabled for a tenant. The plugin manager
+ * provides it by registering `uiPluginCatalog`; the default knows no plugins.
+ */
+export interface UiPluginCatalog {
+  /** Active plugins enabled for the tenant. */
+  list(tenantId: string): Promise<UiPluginEntry[]>;
+  /** The folder a plugin's UI files are served from, or undefined. */
+  uiRoot(pluginId: string): Promise<string | undefined>;
+}
+
+export const emptyCatalog: UiPluginCatalog = {
+  list: async () => [],
+  uiRoot: async () => undefined,
+};
+
+/** A catalog over a fixed list (tests, embedding); every plugin counts as enabled. */
+export function staticCatalog(entries: UiPluginEntry[]): UiPluginCatalog {
+  return {
+    list: async () => entries,
+    uiRoot: async (id) => {
+      const entry = entries.find((e) => e.id === id);
+      if (!entry?.directory || !entry.uiEntry) return undefined;
+      const { uiRootOf } = await import('./serve-ui.ts');
+      return uiRootOf(entry.directory, entry.uiEntry);
+    },
+  };
+}

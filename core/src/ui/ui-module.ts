@@ -1,0 +1,36 @@
+import { asValue } from 'awilix';
+import type { CoreModule } from '../module.ts';
+import { ensureUiBuilt } from './build-ui.ts';
+import { emptyCatalog, type UiPluginCatalog } from './catalog.ts';
+import { UI_DIST } from './paths.ts';
+import { serveUi } from './serve-ui.ts';
+import { defaultBranding, uiRoutes, type BrandingSource } from './ui-routes.ts';
+
+/**
+ * The admin UI (`/admin`) and the client portal (`/client`): serves the Vite build with an SPA
+ * fallback, the plugin UI files, branding and the per-user plugin list. `npm start` builds the UI
+ * when the build is missing (not in tests: they build it themselves when they need it).
+ */
+export const uiModule: CoreModule = {
+  name: 'ui',
+  register(container) {
+    // Defaults the plugin manager and the white-label plugin replace by registering the same names.
+    if (!container.hasRegistration('uiPluginCatalog')) container.register({ uiPluginCatalog: asValue<UiPluginCatalog>(emptyCatalog) });
+    if (!container.hasRegistration('uiBranding')) container.register({ uiBranding: asValue<BrandingSource>(defaultBranding) });
+  },
+  async start(container) {
+    const { config, logger } = container.cradle;
+    if (config.nodeEnv !== 'test') await ensureUiBuilt(logger);
+  },
+  routes: (container) => uiRoutes(container),
+  fallback: (container) => [serveUi({ dist: UI_DIST, catalog: () => container.cradle.uiPluginCatalog })],
+};
+
+declare module '../container.ts' {
+  interface CoreCradle {
+    /** Which plugins (and UI entries) the admin UI shows; see core/src/ui/catalog.ts. */
+    uiPluginCatalog: UiPluginCatalog;
+    /** A tenant's portal branding; see core/src/ui/ui-routes.ts. */
+    uiBranding: BrandingSource;
+  }
+}

@@ -1,0 +1,76 @@
+import { can, ok, type PluginUi, type Principal, type RouteDefinition, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { basename } from 'node:path';
+import type { RootContainer } from '../container.ts';
+
+/** What a tenant's portal looks like: colours become `--mp-<name>` CSS tokens in the browser. */
+export interface Branding {
+  name: string;
+  logoUrl: string | null;
+  colors: Record<string, string>;
+}
+
+/** Supplies a tenant's branding (the white-label plugin registers `uiBranding` to replace the default). */
+export interface BrandingSource {
+  forTenant(tenant: TenantRef | undefined): Promise<Partial<Branding>>;
+}
+
+export const defaultBranding: BrandingSource = {
+  forTenant: async (tenant) => ({ name: tenant && tenant.slug !== 'default' ? tenant.name : 'mPanel', logoUrl: null, colors: {} }),
+};
+
+const visible = (entries: UiEntry[] | undefined, principal: Principal): UiEntry[] => (entries ?? []).filter((e) => can(principal, e.permission));
+
+/** Keeps only the entries the user may see, so the browser never learns about the rest. */
+export function filterUi(ui: PluginUi, principal: Principal): PluginUi {
+  return {
+    menu: visible(ui.menu, principal),
+    settingsPages: visible(ui.settingsPages, principal),
+    dashboardWidgets: visible(ui.dashboardWidgets, principal),
+    portalPages: visible(ui.portalPages, principal),
+  };
+}
+
+/** `GET /api/v1/ui/branding` (public) and `GET /api/v1/ui/plugins` (any signed-in user). */
+export function uiRoutes(container: RootContainer): RouteDefinition[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/ui/branding',
+      public: true,
+      transaction: false,
+      summary: "The tenant's name, logo and colour tokens for the admin UI and portal",
+      tags: ['ui'],
+      handler: async (ctx) => {
+        const tenant = ctx.state.tenant as TenantRef | undefined;
+        const brand = await container.cradle.uiBranding.forTenant(tenant);
+        ctx.set('Cache-Control', 'no-cache');
+        return ok({ ...(await defaultBranding.forTenant(tenant)), ...brand });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/ui/plugins',
+      // Every role holds account.manage: each signed-in user gets the entries they may see.
+      permission: 'account.manage',
+      transaction: false,
+      summary: 'Plugins enabled for the tenant with the UI entries the user may see and their UI module URL',
+      tags: ['ui'],
+      schema: { query: { type: 'object', properties: { area: { enum: ['admin', 'portal'] } } } },
+      handler: async (ctx) => {
+        const principal = ctx.state.principal as Principal;
+        const tenant = ctx.state.tenant as TenantRef;
+        const plugins = await container.cradle.uiPluginCatalog.list(tenant.id);
+        return ok(
+          plugins.map((p) => ({
+            id: p.id,
+            name: p.name,
+            version: p.version,
+            ui: filterUi(p.ui, principal),
+            hasSettings: p.hasSettings,
+            moduleUrl: p.directory && p.uiEntry ? `/admin/plugin-ui/${p.id}/${basename(p.uiEntry)}?v=${encodeURIComponent(p.version)}` : null,
+          })),
+        );
+      },
+    },
+  ];
+}
