@@ -1,6 +1,5 @@
 import type { CoreModule } from './module.ts';
 import { systemModule } from './routes/system-module.ts';
-import { uiModule } from './ui/ui-module.ts';
 import { identityModule } from './identity/module.ts';
 import { uiModule } from './ui/ui-module.ts';
 
