@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { EVENTS, idOf, type StripeCall } from './call.ts';
 import { actionFor } from './event-actions.ts';
 import { syncRefunds } from './refunds.ts';
@@ -16,7 +16,21 @@ export type EventOutcome = string;
 export async function processStripeEvent(call: StripeCall, event: Stripe.Event): Promise<EventOutcome> {
   const action = actionFor(event.type);
   if (!(await call.store.claimEvent(event.id, event.type, action))) return 'duplicate';
-  const object = event.data.object as { id: string; charge?: string | { id: string } };
+  const object = event.data.object as { id: string };
+  try {
+    return await act(call, action, object.id);
+  } catch (err) {
+    // An object this tenant's Stripe account does not have: a forged or misrouted event. Retrying won't help.
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') {
+      call.logger.warn({ event: event.id, type: event.type, object: object.id }, 'Event names an object unknown to this Stripe account; acknowledged without action');
+      return 'unknown-object';
+    }
+    throw err;
+  }
+}
+
+async function act(call: StripeCall, action: ReturnType<typeof actionFor>, objectId: string): Promise<EventOutcome> {
+  const object = { id: objectId };
   switch (action) {
     case 'sync-payment-intent':
       return syncPaymentIntent(call, await call.stripe.paymentIntents.retrieve(object.id));
