@@ -1,0 +1,59 @@
+import { VetoError, definePlugin, extensionPoints } from '@mpanel/sdk';
+import { EVENTS, GATEWAY } from './src/call.ts';
+import { stripeGateway, testKey } from './src/gateway.ts';
+import { JOBS, chargeRetry, fanOutReconcile, reconcileTenant, scheduleRetry, type ChargeRetryData } from './src/jobs.ts';
+import { PERMISSIONS, stripeRoutes } from './src/routes.ts';
+import { settingsSchema, type StripeSettings } from './src/settings.ts';
+
+/**
+ * Stripe for mPanel: invoice payments with the Payment Element, saved cards and automatic
+ * off-session charges, refunds, signed webhooks processed once each, and reconciliation so a
+ * missed webhook never leaves a paid invoice unpaid.
+ */
+export default definePlugin<StripeSettings>({
+  manifest: {
+    id: 'gateway-stripe',
+    name: 'Stripe',
+    version: '0.1.0',
+    description: 'Card payments, saved cards, automatic charges, refunds and webhooks through Stripe',
+    category: 'gateway',
+    license: 'MIT',
+    engines: { mpanel: '>=0.1.0' },
+    dependencies: { billing: '>=0.1.0' },
+    requires: { services: ['billing.payments'] },
+    permissions: [
+      { name: PERMISSIONS.cards, description: 'Save, list and remove Stripe cards', defaultRoles: ['admin', 'manager', 'billing', 'client'] },
+      { name: PERMISSIONS.sync, description: 'Confirm a Stripe payment after the payment page', defaultRoles: ['admin', 'manager', 'billing', 'client'] },
+      { name: PERMISSIONS.settings, description: 'Test the Stripe connection', defaultRoles: ['admin'] },
+    ],
+    events: { emits: Object.values(EVENTS) },
+    settings: settingsSchema,
+  },
+
+  register(ctx) {
+    const gateway = stripeGateway(ctx);
+    // Billing's charge step calls chargeSaved; a failure is retried on the tenant's schedule.
+    const chargeSaved = gateway.chargeSaved!;
+    gateway.chargeSaved = async (call, input) => {
+      const session = await chargeSaved(call, input);
+      if (session.status === 'failed' || session.status === 'requires_action') {
+        await scheduleRetry(ctx, call.tenantId, input.invoiceId, Number(session.client?.attempt ?? 1));
+      }
+      return session;
+    };
+    ctx.extensions.provide(extensionPoints.paymentGateway, GATEWAY, gateway);
+    for (const route of stripeRoutes(ctx)) ctx.routes.add(route);
+
+    ctx.jobs.define(JOBS.reconcile, () => fanOutReconcile(ctx), { attempts: 3 });
+    ctx.jobs.define(JOBS.reconcileTenant, (job) => reconcileTenant(ctx, job), { attempts: 3 });
+    ctx.jobs.define<ChargeRetryData>(JOBS.chargeRetry, (job) => chargeRetry(ctx, job), { attempts: 3 });
+    ctx.jobs.schedule(JOBS.reconcile, '*/15 * * * *');
+
+    // A test call when settings are saved (run by the settings route, when core offers the hook).
+    ctx.hooks.on<{ pluginId: string; values: Partial<StripeSettings> }>('pluginSettings.beforeUpdate', async (payload) => {
+      if (payload.pluginId !== 'gateway-stripe' || !payload.values.secretKey) return;
+      const result = await testKey(payload.values.secretKey);
+      if (!result.ok) throw new VetoError('Stripe rejected the secret key', { secretKey: result.message ?? 'invalid' });
+    });
+  },
+});

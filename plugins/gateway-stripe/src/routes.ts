@@ -1,0 +1,132 @@
+import { HttpError, NotFoundError, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { currentCall, stripeCall, type StripePlugin } from './context.ts';
+import { testKey } from './gateway.ts';
+import { cardView, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
+import { reconcileIntent } from './reconcile.ts';
+import { isUuid } from './sync-intent.ts';
+import { verifyStripeEvent } from './verify.ts';
+import { processStripeEvent } from './webhooks.ts';
+
+export const PERMISSIONS = {
+  cards: 'stripe-cards.manage',
+  sync: 'stripe-payments.sync',
+  settings: 'stripe-settings.test',
+} as const;
+
+const principalOf = (ctx: ApiContext) => ctx.state.principal as Principal | undefined;
+
+/** Portal users act on their own client account; staff name the client. Another client's record is a 404. */
+function clientOf(ctx: ApiContext, requested: string | undefined): string {
+  const principal = principalOf(ctx);
+  if (principal?.clientId) {
+    if (requested && requested !== principal.clientId) throw new NotFoundError();
+    return principal.clientId;
+  }
+  if (!requested) throw new HttpError(400, 'Validation failed', { clientId: 'is required' });
+  return requested;
+}
+
+export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
+  /**
+   * Webhooks: the signature is checked against the secret of the tenant named in the path (or
+   * resolved from the Host) before anything else; the event then acts in a transaction of that
+   * tenant. Runs without the request transaction, whose tenant would be the Host's.
+   */
+  const webhook = async (ctx: ApiContext) => {
+    const tenantId = ctx.params.tenantId ?? (ctx.state.tenant as TenantRef | undefined)?.id;
+    if (!tenantId || !isUuid(tenantId)) throw new HttpError(400, 'Unknown tenant');
+    const settings = await plugin.settings.get(tenantId).catch(() => undefined);
+    const event = await verifyStripeEvent(ctx.rawBody, ctx.get('stripe-signature') || undefined, settings?.webhookSecret);
+    const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx), event));
+    plugin.logger.info({ tenantId, event: event.id, type: event.type, outcome }, 'Stripe webhook');
+    return { received: true, outcome };
+  };
+  const webhookRoute = { method: 'POST', public: true, scope: 'webhook', rawBody: true, transaction: false, tags: ['payments'], handler: webhook } as const;
+
+  return [
+    { ...webhookRoute, path: '/api/webhooks/stripe', summary: 'Stripe webhook (tenant from the Host)' },
+    { ...webhookRoute, path: '/api/webhooks/stripe/:tenantId', summary: 'Stripe webhook for a tenant' },
+    {
+      method: 'POST',
+      path: '/api/v1/gateway-stripe/return',
+      permission: PERMISSIONS.sync,
+      tags: ['payments'],
+      summary: "The portal's return URL after paying: asks Stripe and records the payment if the webhook has not",
+      schema: { body: { type: 'object', required: ['paymentIntentId'], additionalProperties: false, properties: { paymentIntentId: { type: 'string', pattern: '^pi_' } } } },
+      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { paymentIntentId: string }>) => {
+        const call = await currentCall(plugin);
+        const row = await call.store.intent(ctx.input.body.paymentIntentId);
+        if (!row) throw new NotFoundError();
+        clientOf(ctx, row.client_id ?? undefined);
+        const outcome = await reconcileIntent(call, row.payment_intent_id);
+        return ok({ paymentIntentId: row.payment_intent_id, invoiceId: row.invoice_id, outcome });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/gateway-stripe/config',
+      permission: PERMISSIONS.sync,
+      tags: ['payments'],
+      summary: 'What the Payment Element needs: the publishable key',
+      handler: async () => ok({ publishableKey: (await plugin.settings.get()).publishableKey ?? null }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/gateway-stripe/cards',
+      permission: PERMISSIONS.cards,
+      tags: ['payments'],
+      schema: { query: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
+      handler: async (ctx: ApiContext<Record<string, string>, { clientId?: string }>) => {
+        const call = await currentCall(plugin);
+        const rows = await call.store.paymentMethods(clientOf(ctx, ctx.input.query.clientId));
+        return { data: rows.map(cardView), meta: { total: rows.length, page: 1, perPage: Math.max(rows.length, 1) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/gateway-stripe/cards/setup',
+      permission: PERMISSIONS.cards,
+      tags: ['payments'],
+      summary: 'Starts saving a card: a SetupIntent for the Payment Element; the card is stored on setup_intent.succeeded',
+      successStatus: 201,
+      schema: { body: { type: 'object', additionalProperties: false, properties: { clientId: { type: 'string', format: 'uuid' } } } },
+      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { clientId?: string }>) => {
+        const call = await currentCall(plugin);
+        const client = await call.billing.getClient(clientOf(ctx, ctx.input.body?.clientId));
+        if (!client) throw new NotFoundError();
+        const setup = await startCardSetup(call, client);
+        return ok({ ...setup, publishableKey: (await plugin.settings.get(call.tenantId)).publishableKey ?? null });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/gateway-stripe/cards/:id/default',
+      permission: PERMISSIONS.cards,
+      tags: ['payments'],
+      schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, body: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
+      handler: async (ctx: ApiContext<{ id: string }, Record<string, unknown>, { clientId?: string }>) => {
+        await setDefaultCard(await currentCall(plugin), clientOf(ctx, ctx.input.body?.clientId), ctx.input.params.id);
+        return ok({ id: ctx.input.params.id, isDefault: true });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/gateway-stripe/cards/:id',
+      permission: PERMISSIONS.cards,
+      tags: ['payments'],
+      schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, query: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
+      handler: async (ctx: ApiContext<{ id: string }, { clientId?: string }>) => {
+        await removeCard(await currentCall(plugin), clientOf(ctx, ctx.input.query.clientId), ctx.input.params.id);
+        return ok({ id: ctx.input.params.id }, 'Card removed');
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/gateway-stripe/settings/test',
+      permission: PERMISSIONS.settings,
+      tags: ['payments'],
+      summary: "Checks the stored secret key with a cheap API call (GET /v1/balance)",
+      handler: async () => ok(await testKey((await plugin.settings.get()).secretKey)),
+    },
+  ] as RouteDefinition[];
+}
