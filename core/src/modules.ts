@@ -2,6 +2,7 @@ import type { CoreModule } from './module.ts';
 import { systemModule } from './routes/system-module.ts';
 import { identityModule } from './identity/module.ts';
 import { uiModule } from './ui/ui-module.ts';
+import { pluginSystemModule } from './plugins/plugin-system-module.ts';
 
 /** The core modules, in start order. */
-export const coreModules: CoreModule[] = [systemModule, identityModule, uiModule];
+export const coreModules: CoreModule[] = [systemModule, identityModule, pluginSystemModule, uiModule];

@@ -13,6 +13,7 @@ import { openRedis, type RedisHandle } from './redis.ts';
 import { coreModules } from './modules.ts';
 import type { CoreModule } from './module.ts';
 import { VERSION } from './version.ts';
+import type { PluginSystemOptions } from './plugins/plugin-system-module.ts';
 
 export const CORE_MIGRATIONS: MigrationSet = {
   owner: 'core',
@@ -26,6 +27,8 @@ export interface PlatformOptions {
   logger?: Logger;
   /** Extra modules after the core ones (tests, embedding). */
   modules?: CoreModule[];
+  /** Plugin sources and tuning (default: `plugins/*` and MPANEL_PLUGINS); tests pass fixtures. */
+  plugins?: PluginSystemOptions;
 }
 
 export interface Platform {
@@ -50,7 +53,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const routes = new RouteRegistry();
   const container = createRootContainer({ config, logger, db, routes, version: VERSION });
   const migrationSets: MigrationSet[] = [CORE_MIGRATIONS];
-  container.register({ migrationSets: asValue(migrationSets), redis: asValue(redis), startupNotes: asValue([] as string[]) } as never);
+  container.register({ migrationSets: asValue(migrationSets), redis: asValue(redis), startupNotes: asValue([] as string[]), pluginOptions: asValue(options.plugins ?? {}) } as never);
 
   const modules = [...coreModules, ...(options.modules ?? [])];
   const started: CoreModule[] = [];

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import type { CoreModule } from '../module.ts';
+import type { PlatformOptions } from '../platform.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   /** Environment for loadConfig, on top of NODE_ENV=test and PORT=0. */
   env?: Record<string, string>;
   modules?: CoreModule[];
+  /** Plugin sources and tuning (see PlatformOptions.plugins). */
+  plugins?: PlatformOptions['plugins'];
 }
 
 /** Boots the whole platform on an ephemeral port against a fresh database. */
@@ -47,7 +50,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let running: RunningServer;
   try {
-    running = await startServer(config, { database: database.db, modules: options.modules });
+    running = await startServer(config, { database: database.db, modules: options.modules, plugins: options.plugins });
   } catch (err) {
     await database.destroy();
     throw err;

@@ -1,0 +1,107 @@
+import { Job, Queue, Worker } from 'bullmq';
+import type { Knex } from 'knex';
+import type { EnqueueOptions, JobDefinitionOptions, JobHandler, PluginLogger, ScheduleOptions } from '@mpanel/sdk';
+import type { Logger } from '../logger.ts';
+import type { RedisHandle } from '../redis.ts';
+import { currentExecution } from '../plugins/execution-scope.ts';
+import { JobDefinitions, type JobQueue, type JobView } from './job-queue.ts';
+import { nextTick } from './cron.ts';
+import { runJob } from './run-job.ts';
+
+interface Payload {
+  tenantId: string | null;
+  data: unknown;
+}
+
+const QUEUE = 'mpanel-jobs';
+
+/** BullMQ refuses `:` in custom ids. */
+const bullId = (id: string) => id.replace(/:/g, '|');
+
+/**
+ * The Redis backend: one BullMQ queue for every job, named `<plugin>.<job>`. Idempotency keys
+ * become BullMQ job ids (a duplicate add is a no-op); cron schedules are BullMQ job schedulers,
+ * which Redis makes run once across instances.
+ */
+export class BullJobQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly defs = new JobDefinitions();
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel') {
+    this.queue = new Queue(QUEUE, { connection: redis.duplicate(), prefix });
+  }
+
+  define(owner: string, name: string, handler: JobHandler<unknown>, options?: JobDefinitionOptions): void {
+    this.defs.define(owner, name, handler, options);
+  }
+
+  schedule(owner: string, name: string, cron: string, options?: ScheduleOptions): void {
+    nextTick(cron, new Date(), options?.timezone);
+    this.defs.schedule(owner, name, cron, options);
+  }
+
+  removeOwner(owner: string): void {
+    this.defs.removeOwner(owner);
+  }
+
+  async enqueue(owner: string, name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
+    const def = this.defs.get(owner, name);
+    const tenantId = options.tenantId !== undefined ? options.tenantId : (currentExecution()?.tenantId ?? null);
+    const payload: Payload = { tenantId, data };
+    const job = await this.queue.add(def.fullName, payload, {
+      jobId: options.jobId ? bullId(`${def.fullName}:${options.jobId}`) : undefined,
+      delay: options.delayMs,
+      attempts: def.attempts,
+      backoff: { type: 'exponential', delay: def.backoffMs },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: false,
+    });
+    return job.id!;
+  }
+
+  async start(): Promise<void> {
+    for (const s of this.defs.schedules.values()) {
+      const def = this.defs.jobs.get(s.fullName)!;
+      const payload: Payload = { tenantId: s.options.tenantId ?? null, data: s.options.data ?? {} };
+      await this.queue.upsertJobScheduler(s.fullName, { pattern: s.cron, tz: s.options.timezone ?? 'UTC' }, { name: s.fullName, data: payload, opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } } });
+    }
+    this.worker = new Worker<Payload>(
+      QUEUE,
+      async (job) => {
+        const def = this.defs.jobs.get(job.name);
+        if (!def) throw new Error(`Job "${job.name}" is not defined (plugin not active)`);
+        return runJob(this.knex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger);
+      },
+      { connection: this.redis.duplicate(), prefix: this.prefix, concurrency: 4 },
+    );
+    this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'job failed'));
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  async list(status: string, tenantId: string | null, page: number, perPage: number): Promise<{ rows: JobView[]; total: number }> {
+    const jobs = (await this.queue.getJobs([status as 'failed'], 0, 999)).filter((j) => j && (!tenantId || (j.data as Payload).tenantId === tenantId));
+    const rows = jobs.slice((page - 1) * perPage, page * perPage).map((j) => this.view(j, status));
+    return { rows, total: jobs.length };
+  }
+
+  async retry(id: string, tenantId: string | null): Promise<boolean> {
+    const job = await Job.fromId(this.queue, id);
+    if (!job || (tenantId && (job.data as Payload).tenantId !== tenantId) || !(await job.isFailed())) return false;
+    await job.retry('failed');
+    return true;
+  }
+
+  private view(j: Job, status: string): JobView {
+    return {
+      id: j.id!, name: j.name, tenantId: (j.data as Payload).tenantId, data: (j.data as Payload).data, status: status as JobView['status'],
+      attempts: j.attemptsMade, maxAttempts: j.opts.attempts ?? 1, lastError: j.failedReason ?? null,
+      createdAt: new Date(j.timestamp).toISOString(), finishedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
+    };
+  }
+}

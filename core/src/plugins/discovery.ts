@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PluginDefinition, PluginManifest } from '@mpanel/sdk';
+
+/** Where plugins come from. Default: every folder in `<repo>/plugins` and the npm packages in MPANEL_PLUGINS. */
+export interface PluginSources {
+  directories?: string[];
+  packages?: string[];
+  /** Already-loaded definitions (the SDK test host, embedding). */
+  definitions?: PluginDefinition[];
+}
+
+/** A plugin found but not loaded yet. */
+export interface PluginCandidate {
+  /** Folder name or package name, for errors before the manifest is known. */
+  source: string;
+  directory: string | null;
+  load(): Promise<PluginDefinition>;
+}
+
+export const DEFAULT_PLUGIN_DIR = fileURLToPath(new URL('../../../plugins', import.meta.url));
+
+const ENTRY_FILES = ['plugin.ts', 'plugin.js', 'src/plugin.ts', 'src/plugin.js'];
+
+/** `plugins/<id>/plugin.json` when the manifest is kept as JSON. */
+function readJsonManifest(dir: string): PluginManifest | undefined {
+  const file = join(dir, 'plugin.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PluginManifest) : undefined;
+}
+
+function entryOf(dir: string): string | undefined {
+  const declared = readJsonManifest(dir)?.entry?.server;
+  if (declared) return join(dir, declared);
+  return ENTRY_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+}
+
+async function importDefinition(specifier: string, source: string, jsonManifest?: PluginManifest): Promise<PluginDefinition> {
+  const mod = (await import(specifier)) as { default?: PluginDefinition };
+  const def = mod.default;
+  if (!def || typeof def !== 'object' || typeof def.register !== 'function') {
+    throw new Error(`Plugin "${source}": ${specifier} must default-export definePlugin({ manifest, register })`);
+  }
+  return def.manifest ? def : { ...def, manifest: jsonManifest as PluginManifest };
+}
+
+/**
+ * Finds plugins: folders with an entry file (`plugin.ts` default-exporting `definePlugin(...)`,
+ * manifest inline or in `plugin.json`), then npm packages. Folders without an entry are skipped
+ * (work in progress), folders are read in name order only for stable logs — load order comes from
+ * dependencies.
+ */
+export function discoverPlugins(sources: PluginSources = {}, env: Record<string, string | undefined> = process.env): PluginCandidate[] {
+  const out: PluginCandidate[] = [];
+  for (const def of sources.definitions ?? []) out.push({ source: def.manifest?.id ?? '(inline)', directory: null, load: async () => def });
+  const directories = sources.directories ?? (sources.definitions ? [] : [DEFAULT_PLUGIN_DIR]);
+  for (const root of directories) {
+    if (!existsSync(root)) continue;
+    for (const name of readdirSync(root).sort()) {
+      const dir = resolve(root, name);
+      if (!statSync(dir).isDirectory()) continue;
+      const entry = entryOf(dir);
+      if (!entry) continue;
+      out.push({ source: name, directory: dir, load: () => importDefinition(pathToFileURL(entry).href, name, readJsonManifest(dir)) });
+    }
+  }
+  const packages = sources.packages ?? (sources.definitions ? [] : (env.MPANEL_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  for (const pkg of packages) {
+    out.push({ source: pkg, directory: null, load: () => importDefinition(pkg, pkg) });
+  }
+  return out;
+}
+
+/** The plugin's migrations folder: `entry.migrations` or `migrations/`, if it exists. */
+export function migrationsDirOf(directory: string | null, manifest: PluginManifest): string | undefined {
+  if (!directory) return undefined;
+  const dir = join(directory, manifest.entry?.migrations ?? 'migrations');
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** Each plugin's own knex bookkeeping table. */
+export function migrationTableOf(id: string): string {
+  return `knex_migrations_${id.replace(/-/g, '_')}`;
+}

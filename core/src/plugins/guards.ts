@@ -1,0 +1,42 @@
+import { NotFoundError, type Principal, type TenantRef } from '@mpanel/sdk';
+import type { Knex } from 'knex';
+import type { RootContainer } from '../container.ts';
+import type { RouteStage } from '../http/route-pipeline.ts';
+import { runInExecution, type Execution } from './execution-scope.ts';
+
+/**
+ * Makes the request an execution (tenant, principal, transaction once opened, after-commit
+ * queue) so plugin code deep in a handler finds them. Runs after authentication.
+ */
+export const executionStage: RouteStage = () => async (ctx, next) => {
+  const execution: Execution = {
+    tenantId: (ctx.state.tenant as TenantRef | undefined)?.id ?? null,
+    principal: (ctx.state.principal as Principal | undefined) ?? null,
+    trx() {
+      try {
+        return ctx.scope.resolve<Knex.Transaction>('trx');
+      } catch {
+        return null;
+      }
+    },
+    afterCommit(cb) {
+      // The transaction stage creates the queue; a route without a transaction has nothing to wait for.
+      const queue = ctx.state.afterCommit as Array<() => unknown> | undefined;
+      if (queue) queue.push(cb);
+      else void Promise.resolve().then(cb);
+    },
+  };
+  await runInExecution(execution, next);
+};
+
+/** A plugin's routes answer 404 for a tenant where the plugin is disabled. */
+export function pluginGate(container: RootContainer): RouteStage {
+  return (route) => {
+    if (!container.cradle.pluginManager.get(route.owner)) return undefined;
+    return async (ctx, next) => {
+      const tenant = ctx.state.tenant as TenantRef | undefined;
+      if (tenant && !(await container.cradle.pluginTenantStates.isEnabled(route.owner, tenant.id))) throw new NotFoundError();
+      await next();
+    };
+  };
+}

@@ -1,0 +1,150 @@
+import type { Knex } from 'knex';
+import { createHttpClient, tokenId, type PluginContext, type PluginLogger, type RouteDefinition } from '@mpanel/sdk';
+import type { RootContainer } from '../container.ts';
+import { applyTenantContext } from '../tenancy/context.ts';
+import { currentExecution } from './execution-scope.ts';
+import type { PluginRecord } from './plugin-record.ts';
+import { customRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
+
+export class PluginContextError extends Error {}
+
+/** Paths core serves itself: a plugin claiming them would break start-up later, so refuse early. */
+const RESERVED = ['/api/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/plugins', '/api/v1/events', '/api/v1/webhooks', '/api/v1/jobs', '/api/v1/tenants', '/api/v1/users', '/api/v1/roles', '/api/v1/permissions', '/api/v1/api-keys', '/api/v1/audit-logs'];
+
+function checkRoute(id: string, route: RouteDefinition): void {
+  const where = `Route ${route.method} ${route.path} of plugin "${id}"`;
+  if (!/^\/api\/(v1|webhooks)\//.test(route.path)) throw new PluginContextError(`${where} must be under /api/v1/ or /api/webhooks/`);
+  if (RESERVED.some((p) => route.path === p || route.path.startsWith(`${p}/`))) throw new PluginContextError(`${where} is reserved for core`);
+}
+
+/**
+ * Builds the context a plugin gets in register, boot and shutdown: everything it may touch,
+ * each capability bound to the plugin id (owner of its routes, permissions, hooks, subscribers,
+ * jobs, settings). Registration methods only work during register.
+ */
+export function createPluginContext(record: PluginRecord, container: RootContainer): PluginContext {
+  const c = container.cradle;
+  const manifest = record.manifest!;
+  const id = record.id;
+  const logger = c.logger.child({ plugin: id }) as unknown as PluginLogger;
+  const declaring = (what: string) => {
+    if (!record.registering) throw new PluginContextError(`Plugin "${id}": ${what} is only allowed in register()`);
+  };
+  const requires = new Set(manifest.requires?.services ?? []);
+  const provides = new Set(manifest.provides?.services ?? []);
+  const emits = new Set(manifest.events?.emits ?? []);
+  const tenantOf = (explicit?: string) => {
+    const tenantId = explicit ?? currentExecution()?.tenantId ?? null;
+    if (!tenantId) throw new PluginContextError(`Plugin "${id}": no tenant (pass one outside a request, job or event handler)`);
+    return tenantId;
+  };
+  const target = (room: string) => ({ emit: (event: string, data?: unknown) => c.realtime.emit(room, event, data) });
+
+  const ctx: PluginContext = {
+    plugin: { id, version: record.version, manifest, directory: record.directory },
+    logger,
+    platform: { version: c.version, publicUrl: c.config.publicUrl ?? null, nodeEnv: c.config.nodeEnv },
+    routes: {
+      add(route) {
+        declaring('ctx.routes.add');
+        checkRoute(id, route);
+        c.routes.add(id, route);
+      },
+    },
+    permissions: {
+      register(definition) {
+        declaring('ctx.permissions.register');
+        c.permissionRegistry.register(id, definition);
+      },
+    },
+    services: {
+      provide(token, impl) {
+        const name = tokenId(token);
+        if (!provides.has(name)) throw new PluginContextError(`Plugin "${id}" provides service "${name}" without declaring it in provides.services`);
+        c.pluginServices.provide(id, name, impl);
+      },
+      resolve(token) {
+        const found = ctx.services.tryResolve(token);
+        if (found === undefined) throw new PluginContextError(`Plugin "${id}" resolved service "${tokenId(token)}", which no active plugin provides`);
+        return found;
+      },
+      tryResolve<T>(token: Parameters<PluginContext['services']['tryResolve']>[0]) {
+        const name = tokenId(token);
+        if (!requires.has(name) && !provides.has(name)) throw new PluginContextError(`Plugin "${id}" resolved service "${name}" without declaring it in requires.services`);
+        const entry = c.pluginServices.get(name);
+        return entry && c.pluginManager.isUsable(entry.owner) ? (entry.impl as T) : undefined;
+      },
+    },
+    extensions: {
+      provide(point, key, impl) {
+        c.pluginServices.provideExtension(id, point, key, impl);
+      },
+      get(point, key) {
+        return ctx.extensions.list(point).find((e) => e.key === key)?.impl;
+      },
+      list(point) {
+        const tenantId = currentExecution()?.tenantId ?? null;
+        return c.pluginServices.listExtensions(point).filter((e) => c.pluginManager.isUsable(e.owner) && c.pluginManager.isEnabledCached(e.owner, tenantId));
+      },
+    },
+    hooks: {
+      on(name, handler, options) {
+        declaring('ctx.hooks.on');
+        c.hookBus.on(id, name, handler, options?.priority);
+      },
+      run: (name, payload, options) => c.hookBus.run(name, payload, options),
+    },
+    events: {
+      emit(name, payload, options = {}) {
+        if (!emits.has(name)) return Promise.reject(new PluginContextError(`Plugin "${id}" emits "${name}" without declaring it in events.emits`));
+        return c.eventBus.emit({ source: id, name, payload, ...options });
+      },
+      subscribe(name, handler, options) {
+        declaring('ctx.events.subscribe');
+        c.eventBus.subscribe(id, name, handler as never, options);
+      },
+    },
+    jobs: {
+      define(name, handler, options) {
+        declaring('ctx.jobs.define');
+        c.jobQueue.define(id, name, handler as never, options);
+      },
+      enqueue: (name, data, options) => c.jobQueue.enqueue(id, name, data, options),
+      schedule(name, cron, options) {
+        declaring('ctx.jobs.schedule');
+        c.jobQueue.schedule(id, name, cron, options);
+      },
+    },
+    settings: {
+      get: (tenantId) => c.pluginSettings.read(id, manifest.settings, tenantOf(tenantId)),
+      set: (values, tenantId) => c.pluginSettings.write(id, manifest.settings, tenantOf(tenantId), values as Record<string, unknown>),
+    },
+    db: {
+      knex: c.knex,
+      current() {
+        const trx = currentExecution()?.trx();
+        if (!trx) throw new PluginContextError(`Plugin "${id}": ctx.db.current() outside a request, job or event handler`);
+        return trx;
+      },
+      transaction: <R>(tenantId: string | null, fn: (trx: Knex.Transaction) => Promise<R>) =>
+        c.knex.transaction(async (trx) => {
+          await applyTenantContext(trx, tenantId ?? undefined);
+          return fn(trx);
+        }),
+    },
+    realtime: {
+      toTenant: (tenantId) => target(tenantRoom(tenantId)),
+      toUser: (userId) => target(userRoom(userId)),
+      toRoom: (room) => target(customRoom(`${id}:${room}`)),
+      join: (userId, room) => c.realtime.join(userId, customRoom(`${id}:${room}`)),
+      leave: (userId, room) => c.realtime.leave(userId, customRoom(`${id}:${room}`)),
+    },
+    http: createHttpClient(),
+    httpClient: (options) => createHttpClient(options),
+    scope() {
+      const exec = currentExecution();
+      return exec ? { tenantId: exec.tenantId, principal: exec.principal, trx: exec.trx() } : null;
+    },
+  };
+  return ctx;
+}

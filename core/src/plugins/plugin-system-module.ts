@@ -1,0 +1,137 @@
+import { asValue } from 'awilix';
+import type { CoreModule } from '../module.ts';
+import type { RootContainer } from '../container.ts';
+import { HookBus } from '../hooks/hook-bus.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { EventDispatcher } from '../events/dispatcher.ts';
+import { PgListener } from '../events/pg-listener.ts';
+import { eventRoutes } from '../events/routes.ts';
+import { DatabaseJobQueue } from '../jobs/database-queue.ts';
+import { BullJobQueue } from '../jobs/bullmq-queue.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { jobRoutes } from '../jobs/routes.ts';
+import { SocketServer } from '../realtime/socket-server.ts';
+import type { RealtimeHub } from '../realtime/realtime-hub.ts';
+import { WebhookService } from '../webhooks/webhook-service.ts';
+import { webhookRoutes } from '../webhooks/routes.ts';
+import { DEFAULT_TIMEOUTS, PluginManager, type StepTimeouts } from './plugin-manager.ts';
+import { ServiceRegistry } from './service-registry.ts';
+import { TenantPluginStates } from './tenant-states.ts';
+import { SettingsStore } from './settings-store.ts';
+import { SecretBox } from './secret-box.ts';
+import { executionStage, pluginGate } from './guards.ts';
+import { pluginRoutes } from './routes.ts';
+import type { PluginSources } from './discovery.ts';
+
+/** Tuning and plugin sources; the platform passes `PlatformOptions.plugins` through the container. */
+export interface PluginSystemOptions extends PluginSources {
+  timeouts?: Partial<StepTimeouts>;
+  /** First retry delay of event deliveries (default 1 s). */
+  eventRetryBaseMs?: number;
+  /** First retry delay of webhook deliveries (default 30 s). */
+  webhookRetryBaseMs?: number;
+}
+
+const CORE_PERMISSIONS = [
+  { name: 'plugins.read', description: 'See installed plugins and their state' },
+  { name: 'plugins.manage', description: 'Enable, disable and configure plugins for the tenant' },
+  { name: 'events.read', description: 'See failed event deliveries (dead letters)' },
+  { name: 'events.manage', description: 'Retry failed event deliveries' },
+  { name: 'webhooks.read', description: 'See outgoing webhooks and their deliveries' },
+  { name: 'webhooks.manage', description: 'Create, change, delete and redeliver outgoing webhooks' },
+  { name: 'jobs.read', description: 'See background jobs' },
+  { name: 'jobs.manage', description: 'Retry failed background jobs' },
+].map((p) => ({ ...p, defaultRoles: ['admin'] }));
+
+const listeners = new WeakMap<RootContainer, PgListener>();
+
+/**
+ * The plugin system as one core module: it owns the hook bus, the event outbox and dispatcher,
+ * outgoing webhooks, the job queue, realtime, and the plugin lifecycle. Plugins register in
+ * this module's register (so their permissions exist before roles are seeded), migrate and boot
+ * in its start; dispatchers and workers start only after every plugin has booted.
+ */
+export const pluginSystemModule: CoreModule = {
+  name: 'plugins',
+  async register(container: RootContainer) {
+    const { config, knex, logger, redis } = container.cradle;
+    const options = ((container.cradle as { pluginOptions?: PluginSystemOptions }).pluginOptions ?? {}) as PluginSystemOptions;
+    const states = new TenantPluginStates(knex);
+    const eventBus = new EventBus(knex);
+    const manager = new PluginManager(container, options, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
+    const dispatcher = new EventDispatcher(knex, eventBus, logger, {
+      retryBaseMs: options.eventRetryBaseMs,
+      isEnabled: (owner, tenantId, trx) => states.isEnabled(owner, tenantId, trx),
+      isActive: (owner) => manager.isUsable(owner),
+    });
+    eventBus.onCommitted = () => dispatcher.loop.wake();
+    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger) : new DatabaseJobQueue(knex, logger);
+    const realtime = new SocketServer(config, logger, redis);
+    const box = new SecretBox(config.jwtSecret);
+    const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {
+      allowPrivateTargets: config.allowPrivateWebhookTargets,
+      retryBaseMs: options.webhookRetryBaseMs,
+    });
+    dispatcher.addFanout((trx, event) => webhooks.fanOut(trx, event), () => webhooks.loop.wake());
+    container.register({
+      pluginOptions: asValue(options),
+      pluginServices: asValue(new ServiceRegistry()),
+      pluginTenantStates: asValue(states),
+      pluginSettings: asValue(new SettingsStore(knex, box)),
+      hookBus: asValue(new HookBus((owner, tenantId) => states.isEnabled(owner, tenantId))),
+      eventBus: asValue(eventBus),
+      eventDispatcher: asValue(dispatcher),
+      webhooks: asValue(webhooks),
+      jobQueue: asValue(jobQueue),
+      realtime: asValue<RealtimeHub>(realtime),
+      socketServer: asValue(realtime),
+      pluginManager: asValue(manager),
+      pluginStatus: asValue(manager),
+    } as never);
+    for (const p of CORE_PERMISSIONS) container.cradle.permissionRegistry.register('core', p);
+    await manager.registerAll(container.cradle.version);
+  },
+  async start(container) {
+    const c = container.cradle;
+    await c.pluginManager.migrateAll();
+    await c.pluginManager.bootAll();
+    c.eventDispatcher.loop.start();
+    c.webhooks.loop.start();
+    await c.jobQueue.start();
+    if (c.config.databaseUrl && c.db.kind === 'postgres') {
+      const listener = new PgListener(c.config.databaseUrl, c.logger);
+      listeners.set(container, listener);
+      listener.on('mpanel_outbox', () => c.eventDispatcher.loop.wake());
+      listener.on('mpanel_jobs', () => (c.jobQueue as { loop?: { wake(): void } }).loop?.wake());
+      await listener.start().catch((err: unknown) => c.logger.warn({ err }, 'LISTEN unavailable; relying on polling'));
+    }
+  },
+  routes: (container) => [...pluginRoutes(container), ...eventRoutes(container), ...webhookRoutes(container), ...jobRoutes(container)],
+  guards: (container) => [executionStage, pluginGate(container)],
+  attach(container, server) {
+    container.cradle.socketServer.attach(server);
+  },
+  async stop(container) {
+    const c = container.cradle;
+    await c.pluginManager.shutdownAll();
+    await listeners.get(container)?.close();
+    await Promise.all([c.eventDispatcher.loop.stop(), c.webhooks.loop.stop(), c.jobQueue.stop(), c.socketServer.close()]);
+  },
+};
+
+declare module '../container.ts' {
+  interface CoreCradle {
+    pluginOptions: PluginSystemOptions;
+    pluginServices: ServiceRegistry;
+    pluginTenantStates: TenantPluginStates;
+    pluginSettings: SettingsStore;
+    hookBus: HookBus;
+    eventBus: EventBus;
+    eventDispatcher: EventDispatcher;
+    webhooks: WebhookService;
+    jobQueue: JobQueue;
+    realtime: RealtimeHub;
+    socketServer: SocketServer;
+    pluginManager: PluginManager;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { JsonSchema } from '@mpanel/sdk';
+import { compileValidator, type Validator } from '../http/validation.ts';
+import { dbFor } from './execution-scope.ts';
+import type { SecretBox } from './secret-box.ts';
+
+interface Row {
+  values: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+/** The fields of a settings schema marked `"secret": true`. */
+export function secretFields(schema: JsonSchema | undefined): string[] {
+  const props = (schema?.properties ?? {}) as Record<string, { secret?: boolean }>;
+  return Object.keys(props).filter((k) => props[k]?.secret === true);
+}
+
+/**
+ * Per-tenant plugin settings: plain values in `values`, secret fields sealed (AES-256-GCM) in
+ * `secrets`. Plugins read everything in clear; the API only learns which secrets are set.
+ */
+export class SettingsStore {
+  private readonly validators = new Map<string, Validator>();
+
+  constructor(private readonly knex: Knex, private readonly box: SecretBox) {}
+
+  private validator(pluginId: string, schema: JsonSchema): Validator {
+    let v = this.validators.get(pluginId);
+    if (!v) {
+      v = compileValidator(schema, 'body');
+      this.validators.set(pluginId, v);
+    }
+    return v;
+  }
+
+  private async row(pluginId: string, tenantId: string, trx?: Knex.Transaction): Promise<Row> {
+    const row = (await dbFor(this.knex, trx)('plugin_settings').where({ tenant_id: tenantId, plugin_id: pluginId }).first()) as Row | undefined;
+    return row ?? { values: {}, secrets: {} };
+  }
+
+  /** Values and decrypted secrets (for the plugin itself), with schema defaults. */
+  async read(pluginId: string, schema: JsonSchema | undefined, tenantId: string, trx?: Knex.Transaction): Promise<Record<string, unknown>> {
+    const row = await this.row(pluginId, tenantId, trx);
+    const all: Record<string, unknown> = { ...row.values };
+    for (const [k, sealed] of Object.entries(row.secrets)) all[k] = this.box.open(sealed);
+    const props = (schema?.properties ?? {}) as Record<string, { default?: unknown }>;
+    for (const [k, p] of Object.entries(props)) if (all[k] === undefined && p.default !== undefined) all[k] = p.default;
+    return all;
+  }
+
+  /** What the API shows: plain values and, per secret field, whether it is set. */
+  async describe(pluginId: string, schema: JsonSchema | undefined, tenantId: string, trx?: Knex.Transaction): Promise<{ values: Record<string, unknown>; secrets: Record<string, boolean> }> {
+    const row = await this.row(pluginId, tenantId, trx);
+    return { values: row.values, secrets: Object.fromEntries(secretFields(schema).map((k) => [k, row.secrets[k] !== undefined])) };
+  }
+
+  /** Merges, validates the whole result against the schema, seals secrets, stores. Omitted secrets keep their value. */
+  async write(pluginId: string, schema: JsonSchema | undefined, tenantId: string, changes: Record<string, unknown>, trx?: Knex.Transaction): Promise<void> {
+    const merged = { ...(await this.read(pluginId, undefined, tenantId, trx)), ...changes };
+    for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
+    const valid = (schema ? this.validator(pluginId, schema)(merged) : merged) as Record<string, unknown>;
+    const secretKeys = new Set(secretFields(schema));
+    const values: Record<string, unknown> = {};
+    const secrets: Record<string, string> = {};
+    for (const [k, v] of Object.entries(valid)) {
+      if (secretKeys.has(k)) secrets[k] = this.box.seal(String(v));
+      else values[k] = v;
+    }
+    await dbFor(this.knex, trx)('plugin_settings')
+      .insert({ tenant_id: tenantId, plugin_id: pluginId, values: JSON.stringify(values), secrets: JSON.stringify(secrets), updated_at: new Date() })
+      .onConflict(['tenant_id', 'plugin_id'])
+      .merge(['values', 'secrets', 'updated_at']);
+  }
+}

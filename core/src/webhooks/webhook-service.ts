@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.ts';
+import { WakeableLoop } from '../events/wakeable-loop.ts';
+import type { OutboxRow } from '../events/dispatcher.ts';
+import type { SecretBox } from '../plugins/secret-box.ts';
+import { postJson } from './http-post.ts';
+import { signPayload, SIGNATURE_HEADER } from './signature.ts';
+
+export interface WebhookOptions {
+  allowPrivateTargets: boolean;
+  /** First retry delay; doubles each attempt (default 30 s). Deliveries give up after 3 days. */
+  retryBaseMs?: number;
+}
+
+const GIVE_UP_MS = 3 * 24 * 3600_000;
+const LEASE_MS = 60_000;
+
+/**
+ * Outgoing webhooks: the dispatcher's fan-out creates one delivery per matching subscription in
+ * the same transaction that marks the event dispatched; this worker POSTs them signed, outside
+ * any transaction (a slow receiver must not hold a database connection), retrying with
+ * exponential backoff for up to 3 days.
+ */
+export class WebhookService {
+  readonly loop: WakeableLoop;
+
+  constructor(private readonly knex: Knex, private readonly logger: Logger, private readonly box: SecretBox, private readonly options: WebhookOptions) {
+    this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'webhook worker failed'));
+  }
+
+  newSecret(): { plain: string; sealed: string } {
+    const plain = `whsec_${randomBytes(24).toString('base64url')}`;
+    return { plain, sealed: this.box.seal(plain) };
+  }
+
+  async fanOut(trx: Knex.Transaction, event: OutboxRow): Promise<void> {
+    if (!event.tenant_id) return;
+    const hooks = (await trx('webhooks').where({ tenant_id: event.tenant_id, active: true }).select('id', 'events')) as Array<{ id: string; events: string[] }>;
+    const rows = hooks.filter((h) => h.events.includes(event.name) || h.events.includes('*')).map((h) => ({ webhook_id: h.id, event_id: event.id, event_name: event.name, tenant_id: event.tenant_id }));
+    if (rows.length) {
+      await trx('webhook_deliveries').insert(rows).onConflict(['webhook_id', 'event_id']).ignore();
+    }
+  }
+
+  private async work(): Promise<number | null> {
+    for (;;) {
+      const claimed = await this.claim();
+      if (!claimed) break;
+      await this.deliver(claimed);
+    }
+    const [next] = (await this.knex('webhook_deliveries').where({ status: 'pending' }).min({ at: 'next_attempt_at' })) as Array<{ at: Date | null }>;
+    return next?.at ? new Date(next.at).getTime() : null;
+  }
+
+  /** Leases one due delivery by pushing its next attempt out; a crash mid-POST means a retry after the lease. */
+  private async claim(): Promise<{ id: string; attempts: number; created_at: Date; url: string; secret: string; event: OutboxRow } | undefined> {
+    return this.knex.transaction(async (trx) => {
+      const d = (await trx('webhook_deliveries').where({ status: 'pending' }).where('next_attempt_at', '<=', new Date()).orderBy('next_attempt_at').first().forUpdate().skipLocked()) as
+        | { id: string; webhook_id: string; event_id: string; attempts: number; created_at: Date }
+        | undefined;
+      if (!d) return undefined;
+      await trx('webhook_deliveries').where({ id: d.id }).update({ next_attempt_at: new Date(Date.now() + LEASE_MS) });
+      const hook = (await trx('webhooks').where({ id: d.webhook_id }).first('url', 'secret')) as { url: string; secret: string };
+      const event = (await trx('outbox_events').where({ id: d.event_id }).first()) as OutboxRow;
+      return { id: d.id, attempts: d.attempts, created_at: d.created_at, url: hook.url, secret: this.box.open(hook.secret), event };
+    });
+  }
+
+  private async deliver(d: { id: string; attempts: number; created_at: Date; url: string; secret: string; event: OutboxRow }): Promise<void> {
+    const body = JSON.stringify({ id: d.event.id, type: d.event.name, tenantId: d.event.tenant_id, createdAt: new Date(d.event.created_at).toISOString(), data: d.event.payload });
+    const attempt = d.attempts + 1;
+    let status: number | null = null;
+    let responseBody: string | null = null;
+    let error: string | null = null;
+    try {
+      const res = await postJson(d.url, body, { [SIGNATURE_HEADER]: signPayload(d.secret, body), 'mpanel-event': d.event.name, 'mpanel-delivery': d.id }, this.options.allowPrivateTargets);
+      status = res.status;
+      responseBody = res.body;
+      if (status < 200 || status >= 300) error = `Receiver answered ${status}`;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const delay = Math.min((this.options.retryBaseMs ?? 30_000) * 2 ** (attempt - 1), 12 * 3600_000);
+    const nextAt = Date.now() + delay;
+    const giveUp = nextAt - new Date(d.created_at).getTime() > GIVE_UP_MS;
+    await this.knex('webhook_deliveries').where({ id: d.id }).update({
+      status: error ? (giveUp ? 'failed' : 'pending') : 'succeeded',
+      attempts: attempt,
+      response_status: status,
+      response_body: responseBody,
+      last_error: error,
+      delivered_at: error ? null : new Date(),
+      next_attempt_at: new Date(error ? nextAt : Date.now()),
+      updated_at: new Date(),
+    });
+    if (error) this.logger.warn({ delivery: d.id, attempt, err: error }, 'webhook delivery failed');
+  }
+}
