@@ -1,0 +1,99 @@
+import { createScratchDatabase } from './scratch-database.ts';
+import { startBareServer } from './bare-server.ts';
+import { BENCH_ADMIN, startMpanelServer } from './mpanel-server.ts';
+import { runLoad } from './load.ts';
+
+/** Warm-up (discarded), then the measured run with the server's CPU time around it. */
+async function measure(baseUrl: string, target: Target, options: LoadOptions): Promise<LoadResult> {
+  if (options.warmup > 0) await runLoad(baseUrl, target, options.connections, options.warmup);
+  const before = process.cpuUsage();
+  const result = await runLoad(baseUrl, target, options.connections, options.duration);
+  const used = process.cpuUsage(before);
+  return { ...result, cpuMicrosPerRequest: (used.user + used.system) / Math.max(result.requests, 1) };
+}
+import type { BenchCase, LoadOptions, LoadResult, Target } from './types.ts';
+
+export interface HarnessOptions extends LoadOptions {
+  /** A PostgreSQL server URL; the run creates and drops its own database there. */
+  databaseUrl: string;
+  /** Alternating bare/mPanel rounds; each side keeps its best round (a shared machine only ever slows a run down). */
+  rounds: number;
+  /** mPanel's LOG_LEVEL (request logs are written at info, to /dev/null). */
+  logLevel: string;
+  /** Connections in each server's pool (mPanel's knex pool is 10). */
+  poolMax: number;
+  onProgress?(line: string): void;
+}
+
+export interface CaseResult {
+  name: string;
+  goal: number | undefined;
+  bare: LoadResult;
+  mpanel: LoadResult;
+  /** mPanel req/s divided by bare req/s. */
+  ratio: number;
+  /** bare CPU per request divided by mPanel's (the same ratio, measured in CPU time). */
+  cpuRatio: number;
+}
+
+async function expectOk(base: string, target: Target): Promise<void> {
+  const res = await fetch(base + target.path, { headers: target.headers });
+  if (res.status !== 200) throw new Error(`GET ${base}${target.path} answered ${res.status}: ${await res.text()}`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function best(results: LoadResult[]): LoadResult {
+  return results.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+}
+
+/** Starts both servers on one scratch database, loads every case on each, and cleans up. */
+export async function runBench(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
+  const say = options.onProgress ?? (() => undefined);
+  const scratch = await createScratchDatabase(options.databaseUrl);
+  const closers: Array<() => Promise<void>> = [() => scratch.drop()];
+  try {
+    const mpanel = await startMpanelServer(scratch.url, cases, options.logLevel);
+    closers.unshift(() => mpanel.close(2000));
+    const bare = await startBareServer(scratch.url, cases, options.poolMax);
+    closers.unshift(() => bare.close());
+    say(`mPanel at ${mpanel.url}, bare Koa at ${bare.url}, database ${new URL(scratch.url).pathname.slice(1)}`);
+
+    const env = { knex: mpanel.platform.container.cradle.knex, pool: bare.pool, mpanelUrl: mpanel.url, bareUrl: bare.url, admin: BENCH_ADMIN };
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const targets = await c.prepare(env);
+      await expectOk(bare.url, targets.bare);
+      await expectOk(mpanel.url, targets.mpanel);
+      const runs: Record<'bare' | 'mpanel', LoadResult[]> = { bare: [], mpanel: [] };
+      for (let round = 0; round < options.rounds; round++) {
+        // Alternate who goes first so neither side always gets the warmer machine.
+        const order = round % 2 === 0 ? (['bare', 'mpanel'] as const) : (['mpanel', 'bare'] as const);
+        for (const side of order) {
+          const result = await measure(side === 'bare' ? bare.url : mpanel.url, targets[side], options);
+          if (result.failures > 0) throw new Error(`${c.name}: ${side} had ${result.failures} failed requests of ${result.requests}`);
+          runs[side].push(result);
+          say(`  ${c.name} · round ${round + 1} · ${side}: ${Math.round(result.requestsPerSecond)} req/s, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/request`);
+        }
+      }
+      const b = best(runs.bare);
+      const m = best(runs.mpanel);
+      const cpu = (side: LoadResult[]) => median(side.map((r) => r.cpuMicrosPerRequest));
+      results.push({
+        name: c.name,
+        goal: c.goal,
+        bare: { ...b, cpuMicrosPerRequest: cpu(runs.bare) },
+        mpanel: { ...m, cpuMicrosPerRequest: cpu(runs.mpanel) },
+        ratio: m.requestsPerSecond / b.requestsPerSecond,
+        cpuRatio: cpu(runs.bare) / cpu(runs.mpanel),
+      });
+    }
+    return results;
+  } finally {
+    for (const close of closers) await close().catch((err: unknown) => say(`cleanup failed: ${String(err)}`));
+  }
+}
