@@ -16,13 +16,12 @@ export async function withTenant<T>(knex: Knex, tenantId: string, fn: (db: Tenan
 
 /**
  * Inside an app-role transaction, acts on another tenant explicitly (a super admin or reseller
- * creating a sub-tenant's admin) and switches back afterwards, even on error.
+ * creating a sub-tenant's admin) and switches back afterwards. On error it does not switch back:
+ * the transaction is then failed and rolled back anyway, and the original error must surface.
  */
 export async function asTenant<T>(trx: Knex.Transaction, from: string, to: string, fn: (db: TenantDb) => Promise<T>): Promise<T> {
   await setTenant(trx, to);
-  try {
-    return await fn(createTenantDb(trx, to));
-  } finally {
-    await setTenant(trx, from);
-  }
+  const result = await fn(createTenantDb(trx, to));
+  await setTenant(trx, from);
+  return result;
 }

@@ -3,6 +3,7 @@ import type { Principal, TenantRef } from '@mpanel/sdk';
 import { UnauthorizedError } from '@mpanel/sdk';
 import type { RolePermissions, RoleStamp } from '../roles/role-permissions.ts';
 import { sameHash, sha256 } from '../auth/secrets.ts';
+import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 
 export interface LoadedPrincipal {
   principal: Principal;
@@ -79,6 +80,8 @@ export class PrincipalLoader {
     if (row.status !== 'active' || row.tenant_status !== 'active') throw new UnauthorizedError('Invalid or expired token');
     const roles = (typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles) as RoleStamp[];
     let permissions = await this.roles.union(roles);
+    // Every user may manage their own account (me, password, two-factor), whatever its roles.
+    permissions.add(ACCOUNT_PERMISSION);
     if (subset) permissions = new Set([...permissions].filter((p) => subset.has(p)));
     const principal: Principal = {
       kind,

@@ -21,20 +21,21 @@ export class RolePermissions {
 
   constructor(private readonly knex: Knex, private readonly registry: PermissionRegistry) {}
 
-  async of(role: RoleStamp): Promise<readonly string[]> {
+  /** `db`: the caller's transaction when there is one (PGlite has a single connection). */
+  async of(role: RoleStamp, db: Knex = this.knex): Promise<readonly string[]> {
     const stamp = role.system ? `r${this.registry.revision}` : `v${role.version}`;
     const hit = this.cache.get(role.id);
     if (hit?.stamp === stamp) return hit.permissions;
     const permissions = role.system
       ? this.registry.defaultsFor(role.name, role.level)
-      : (await this.knex('role_permissions').where({ role_id: role.id }).pluck('permission')).filter((p: string) => this.registry.has(p));
+      : (await db('role_permissions').where({ role_id: role.id }).pluck('permission')).filter((p: string) => this.registry.has(p));
     this.cache.set(role.id, { stamp, permissions });
     return permissions;
   }
 
-  async union(roles: RoleStamp[]): Promise<Set<string>> {
+  async union(roles: RoleStamp[], db: Knex = this.knex): Promise<Set<string>> {
     const all = new Set<string>();
-    for (const role of roles) for (const p of await this.of(role)) all.add(p);
+    for (const role of roles) for (const p of await this.of(role, db)) all.add(p);
     return all;
   }
 }
