@@ -4,7 +4,14 @@
  */
 export type ErrorDetails = Record<string, string>;
 
+/**
+ * Marks HttpErrors across copies of the SDK: a plugin installed from npm may bring its own copy,
+ * and `instanceof` fails across copies.
+ */
+const HTTP_ERROR = Symbol.for('mpanel.HttpError');
+
 export class HttpError extends Error {
+  readonly [HTTP_ERROR] = true;
   readonly status: number;
   readonly details: ErrorDetails | undefined;
   /** Extra response headers, e.g. Retry-After on 429. */
@@ -56,5 +63,5 @@ export class TooManyRequestsError extends HttpError {
 }
 
 export function isHttpError(err: unknown): err is HttpError {
-  return err instanceof HttpError;
+  return err instanceof HttpError || (typeof err === 'object' && err !== null && (err as { [HTTP_ERROR]?: unknown })[HTTP_ERROR] === true);
 }

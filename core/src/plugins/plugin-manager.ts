@@ -84,6 +84,11 @@ export class PluginManager implements PluginStatusSource {
       const record = this.records.get(id)!;
       if (record.state !== 'loaded' || record.done.register) continue;
       record.done.register = true;
+      const missing = Object.keys(record.manifest!.dependencies ?? {}).find((dep) => !this.isUsable(dep));
+      if (missing) {
+        this.fail(record, new Error(`Plugin "${id}" skipped: its dependency "${missing}" failed`), 'skipped');
+        continue;
+      }
       try {
         record.ctx = createPluginContext(record, this.container);
         for (const p of record.manifest!.permissions ?? []) this.container.cradle.permissionRegistry.register(id, p);
@@ -149,16 +154,14 @@ export class PluginManager implements PluginStatusSource {
   /** Marks failed, withdraws its registrations, skips its dependants; throws when it asks to abort. */
   private fail(record: PluginRecord, err: unknown, state: 'failed' | 'skipped' = 'failed'): void {
     const message = err instanceof Error ? err.message : String(err);
-    const wasUsable = this.isUsable(record.id);
     record.state = state === 'skipped' && !message.includes('skipped') ? 'failed' : state;
     record.error = message;
     const c = this.container.cradle;
     c.logger.error({ plugin: record.id, err: message }, 'plugin failed');
     for (const registry of [c.routes, c.permissionRegistry, c.pluginServices, c.hookBus, c.eventBus, c.jobQueue]) registry.removeOwner(record.id);
-    if (wasUsable) {
-      for (const other of this.records.values()) {
-        const deps = { ...other.manifest?.dependencies };
-        if (deps[record.id] && this.isUsable(other.id)) this.fail(other, new Error(`Plugin "${other.id}" skipped: its dependency "${record.id}" failed`), 'skipped');
+    for (const other of this.records.values()) {
+      if (other.manifest?.dependencies?.[record.id] && this.isUsable(other.id)) {
+        this.fail(other, new Error(`Plugin "${other.id}" skipped: its dependency "${record.id}" failed`), 'skipped');
       }
     }
     if (record.manifest?.bootFailure === 'abort') throw new PluginAbortError(`Plugin "${record.id}" failed and asks to abort start-up: ${message}`);
