@@ -1,0 +1,41 @@
+import { definePlugin } from '@mpanel/sdk';
+import { manifest } from './src/manifest.ts';
+import type { BillingSettings } from './src/settings.ts';
+import { clientRoutes } from './src/routes/clients.ts';
+import { productRoutes } from './src/routes/catalogue.ts';
+import { orderRoutes } from './src/routes/orders.ts';
+import { invoiceRoutes } from './src/routes/invoices.ts';
+import { serviceRoutes } from './src/routes/services.ts';
+import { couponAndTaxRoutes } from './src/routes/rules.ts';
+import { runRoutes } from './src/routes/runs.ts';
+import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
+import { activeTenants, runBilling } from './src/run/billing-run.ts';
+import { registerMail } from './src/mail/notifications.ts';
+import { isoDateOf } from './src/domain/dates.ts';
+
+/**
+ * Billing: the whole surface in one place — routes, the payments service for gateways, the daily
+ * billing run and the mails that follow billing events.
+ */
+export default definePlugin<Partial<BillingSettings>>({
+  manifest,
+  register(ctx) {
+    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes]) {
+      for (const r of routes(ctx)) ctx.routes.add(r);
+    }
+    ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));
+
+    // Daily at 03:00 UTC: one job per tenant with an idempotent id, so a tick seen twice bills once.
+    ctx.jobs.define<{ date?: string }>('billing.run', async (job) => {
+      const date = job.data.date ?? isoDateOf(new Date());
+      if (job.tenantId) return runBilling(ctx, job.tenantId, date);
+      for (const tenant of await activeTenants(ctx)) {
+        await ctx.jobs.enqueue('billing.run', { date }, { tenantId: tenant.id, jobId: `billing.run:${tenant.id}:${date}` });
+      }
+      return null;
+    }, { attempts: 3 });
+    ctx.jobs.schedule('billing.run', '0 3 * * *', { tenantId: null });
+
+    registerMail(ctx);
+  },
+});

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { ApiContext, PluginContext, Principal, TenantRef } from '@mpanel/sdk';
+import { UnauthorizedError } from '@mpanel/sdk';
+import { bindTenant, type BillingDb } from './db.ts';
+import { withDefaults, type BillingSettings } from './settings.ts';
+import { isoDateOf, type IsoDate } from './domain/dates.ts';
+
+/**
+ * Everything a billing operation needs, for one tenant and one transaction: requests, the billing
+ * run's batches and gateway calls all build one, so the service functions never care where they run.
+ */
+export interface Billing {
+  db: BillingDb;
+  tenantId: string;
+  /** null for the system (billing run, gateway webhooks). */
+  principal: Principal | null;
+  settings: BillingSettings;
+  today: IsoDate;
+  plugin: PluginContext<Partial<BillingSettings>>;
+  /** Writes a domain event to the outbox in this transaction. */
+  emit(name: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+export async function billingFor(
+  plugin: PluginContext<Partial<BillingSettings>>,
+  trx: Knex.Transaction,
+  tenantId: string,
+  principal: Principal | null,
+  today: IsoDate = isoDateOf(new Date()),
+): Promise<Billing> {
+  const settings = withDefaults(await plugin.settings.get(tenantId));
+  return {
+    db: bindTenant(trx, tenantId),
+    tenantId,
+    principal,
+    settings,
+    today,
+    plugin,
+    emit: async (name, payload) => {
+      await plugin.events.emit(name, payload, { trx, tenantId });
+    },
+  };
+}
+
+/** The billing context of a request: its transaction (request scope `trx`), tenant and caller. */
+export async function billingOfRequest(plugin: PluginContext<Partial<BillingSettings>>, ctx: ApiContext): Promise<Billing> {
+  const tenant = ctx.state.tenant as TenantRef | undefined;
+  const principal = ctx.state.principal as Principal | undefined;
+  if (!tenant || !principal) throw new UnauthorizedError();
+  return billingFor(plugin, ctx.scope.resolve<Knex.Transaction>('trx'), tenant.id, principal);
+}

@@ -1,0 +1,36 @@
+/** The mails billing sends, with defaults a tenant may override (`mailTemplates` in the settings). */
+export type MailKind = 'invoice.created' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended';
+
+export interface MailTemplate {
+  subject: string;
+  text: string;
+}
+
+export const DEFAULT_TEMPLATES: Record<MailKind, MailTemplate> = {
+  'invoice.created': {
+    subject: 'Invoice {{number}} from {{company}}',
+    text: 'Hello {{name}},\n\nInvoice {{number}} for {{total}} is due on {{dueDate}}.\n\n{{company}}',
+  },
+  'invoice.reminder': {
+    subject: 'Reminder: invoice {{number}} is due on {{dueDate}}',
+    text: 'Hello {{name}},\n\nThis is a reminder that invoice {{number}} ({{amountDue}} due) is due on {{dueDate}}.\n\n{{company}}',
+  },
+  'invoice.overdue': {
+    subject: 'Invoice {{number}} is overdue',
+    text: 'Hello {{name}},\n\nInvoice {{number}} was due on {{dueDate}}; {{amountDue}} is still open. Please pay it to avoid suspension.\n\n{{company}}',
+  },
+  'payment.received': {
+    subject: 'Payment received for invoice {{number}}',
+    text: 'Hello {{name}},\n\nWe received {{amount}} for invoice {{number}}. Thank you.\n\n{{company}}',
+  },
+  'service.suspended': {
+    subject: 'Your service {{service}} is suspended',
+    text: 'Hello {{name}},\n\nYour service {{service}} was suspended ({{reason}}). Paying the open invoices restores it.\n\n{{company}}',
+  },
+};
+
+/** `{{name}}` placeholders; unknown ones are left empty. */
+export function renderTemplate(template: MailTemplate, vars: Record<string, string>): MailTemplate {
+  const fill = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => vars[key] ?? '');
+  return { subject: fill(template.subject), text: fill(template.text) };
+}

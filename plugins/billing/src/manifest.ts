@@ -1,0 +1,72 @@
+import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
+import { settingsSchema } from './settings.ts';
+
+const STAFF = ['super_admin', 'admin', 'manager', 'billing'];
+const SUPPORT = [...STAFF, 'support'];
+
+function perm(name: string, description: string, defaultRoles: string[]): PermissionDefinition {
+  return { name, description, defaultRoles };
+}
+
+/** Client users act on their own account only (the ownership rule), so `client` may hold these. */
+export const PERMISSIONS: PermissionDefinition[] = [
+  perm('clients.read', 'See client accounts', [...SUPPORT, 'client']),
+  perm('clients.write', 'Create and edit client accounts', STAFF),
+  perm('clients.delete', 'Delete client accounts without history', ['super_admin', 'admin']),
+  perm('products.read', 'See the product catalogue', [...SUPPORT, 'technician', 'client']),
+  perm('products.write', 'Edit products, prices and options', ['super_admin', 'admin', 'manager']),
+  perm('orders.read', 'See orders', [...SUPPORT, 'client']),
+  perm('orders.create', 'Place orders', [...STAFF, 'client']),
+  perm('invoices.read', 'See invoices and download their PDF', [...SUPPORT, 'client']),
+  perm('invoices.pay', 'Pay an invoice through a gateway', [...STAFF, 'client']),
+  perm('invoices.refund', 'Refund payments', STAFF),
+  perm('payments.record', 'Record payments by hand', STAFF),
+  perm('services.read', 'See services', [...SUPPORT, 'technician', 'client']),
+  perm('services.suspend', 'Suspend and unsuspend services', [...STAFF, 'technician']),
+  perm('services.terminate', 'Terminate services', STAFF),
+  perm('services.cancel', 'Request cancellation of a service', [...STAFF, 'client']),
+  perm('services.upgrade', 'Upgrade or downgrade a service', [...STAFF, 'client']),
+  perm('coupons.read', 'See coupons', STAFF),
+  perm('coupons.write', 'Create coupons', ['super_admin', 'admin', 'manager']),
+  perm('tax-rules.read', 'See tax rules', STAFF),
+  perm('tax-rules.write', 'Edit tax rules', ['super_admin', 'admin']),
+  perm('billing.run', 'Start the billing run', ['super_admin', 'admin', 'billing']),
+];
+
+export const EVENTS = [
+  'client.created', 'client.updated', 'client.deleted', 'product.created', 'product.updated',
+  'order.created', 'order.accepted', 'order.cancelled',
+  'invoice.created', 'invoice.paid', 'invoice.reminder', 'invoice.overdue',
+  'payment.received', 'payment.refunded',
+  'service.activated', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.cancelled',
+  'service.cancellationRequested', 'service.upgraded', 'billing.runCompleted',
+];
+
+export const manifest: PluginManifest = {
+  id: 'billing',
+  name: 'Billing',
+  version: '0.1.0',
+  description: 'Clients, catalogue, orders, services, invoices, taxes, credit, coupons, proration and the billing run',
+  license: 'MIT',
+  category: 'feature',
+  engines: { mpanel: '>=0.1.0' },
+  provides: { services: ['billing.payments'] },
+  requires: { services: ['identity.portal-users'] },
+  permissions: PERMISSIONS,
+  events: { emits: EVENTS, subscribes: ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended'] },
+  settings: settingsSchema as unknown as Record<string, unknown>,
+  ui: {
+    menu: [
+      { id: 'billing-clients', label: 'Clients', path: '/admin/clients', permission: 'clients.write', order: 10 },
+      { id: 'billing-invoices', label: 'Invoices', path: '/admin/invoices', permission: 'invoices.refund', order: 20 },
+      { id: 'billing-products', label: 'Products', path: '/admin/products', permission: 'products.write', order: 30 },
+    ],
+    settingsPages: [{ id: 'billing-settings', label: 'Billing', path: '/admin/settings/billing', permission: 'tax-rules.write' }],
+    portalPages: [
+      { id: 'portal-services', label: 'Services', path: '/client/services', permission: 'services.read' },
+      { id: 'portal-invoices', label: 'Invoices', path: '/client/invoices', permission: 'invoices.read' },
+    ],
+  },
+  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  bootFailure: 'continue',
+};

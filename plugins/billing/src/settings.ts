@@ -1,0 +1,110 @@
+import type { DunningSettings } from './domain/dunning.ts';
+import { DEFAULT_INVOICE_NUMBER_FORMAT } from './domain/numbering.ts';
+
+/** A tenant's billing settings (`PUT /api/v1/plugins/billing/settings`). */
+export interface BillingSettings {
+  companyName: string | null;
+  companyAddress: string | null;
+  /** A data: URL (PNG/JPEG) printed on invoices. */
+  logo: string | null;
+  /** ISO 3166 alpha-2 of the tenant: decides EU reverse charge. */
+  sellerCountry: string | null;
+  sellerTaxId: string | null;
+  defaultCurrency: string;
+  pricesIncludeTax: boolean;
+  invoiceNumberFormat: string;
+  /** Renewal invoices are created this many days before the due date. */
+  invoiceLeadDays: number;
+  autoApplyCredit: boolean;
+  reminderDaysBefore: number[];
+  reminderDaysAfter: number[];
+  lateFeeType: 'fixed' | 'percent';
+  /** fixed: minor units; percent: basis points of the invoice total. 0 = no late fee. */
+  lateFeeValue: number;
+  lateFeeAfterDays: number;
+  /** 0 = never. */
+  suspendAfterDays: number;
+  terminateAfterDays: number;
+  cancelUnpaidOrdersAfterDays: number;
+  /** Sender of billing mails. */
+  mailFrom: string | null;
+  /** Per-tenant overrides of the default mail templates, by kind (`invoice.created`...). */
+  mailTemplates: Record<string, { subject: string; text: string }>;
+}
+
+export const DEFAULT_SETTINGS: BillingSettings = {
+  companyName: null,
+  companyAddress: null,
+  logo: null,
+  sellerCountry: null,
+  sellerTaxId: null,
+  defaultCurrency: 'USD',
+  pricesIncludeTax: false,
+  invoiceNumberFormat: DEFAULT_INVOICE_NUMBER_FORMAT,
+  invoiceLeadDays: 7,
+  autoApplyCredit: true,
+  reminderDaysBefore: [3],
+  reminderDaysAfter: [1, 3, 7],
+  lateFeeType: 'fixed',
+  lateFeeValue: 0,
+  lateFeeAfterDays: 5,
+  suspendAfterDays: 7,
+  terminateAfterDays: 30,
+  cancelUnpaidOrdersAfterDays: 14,
+  mailFrom: null,
+  mailTemplates: {},
+};
+
+const days = { type: 'integer', minimum: 0, maximum: 3650 };
+
+/** `manifest.settings`: validated by core on PUT; defaults mirror DEFAULT_SETTINGS. */
+export const settingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    companyName: { type: ['string', 'null'], maxLength: 200 },
+    companyAddress: { type: ['string', 'null'], maxLength: 1000 },
+    logo: { type: ['string', 'null'], maxLength: 500_000, pattern: '^data:image/(png|jpeg);base64,' },
+    sellerCountry: { type: ['string', 'null'], pattern: '^[A-Z]{2}$' },
+    sellerTaxId: { type: ['string', 'null'], maxLength: 50 },
+    defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    pricesIncludeTax: { type: 'boolean' },
+    invoiceNumberFormat: { type: 'string', minLength: 5, maxLength: 60, pattern: '\\{SEQ(:\\d{1,2})?\\}' },
+    invoiceLeadDays: days,
+    autoApplyCredit: { type: 'boolean' },
+    reminderDaysBefore: { type: 'array', items: { ...days, minimum: 1 }, maxItems: 10 },
+    reminderDaysAfter: { type: 'array', items: { ...days, minimum: 1 }, maxItems: 10 },
+    lateFeeType: { enum: ['fixed', 'percent'] },
+    lateFeeValue: { type: 'integer', minimum: 0 },
+    lateFeeAfterDays: days,
+    suspendAfterDays: days,
+    terminateAfterDays: days,
+    cancelUnpaidOrdersAfterDays: days,
+    mailFrom: { type: ['string', 'null'], format: 'email' },
+    mailTemplates: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['subject', 'text'],
+        properties: { subject: { type: 'string', maxLength: 200 }, text: { type: 'string', maxLength: 20000 } },
+      },
+    },
+  },
+} as const;
+
+export function withDefaults(stored: Partial<BillingSettings>): BillingSettings {
+  const out = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(stored)) {
+    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
+
+export function dunningOf(s: BillingSettings): DunningSettings {
+  return {
+    reminderDaysBefore: s.reminderDaysBefore,
+    reminderDaysAfter: s.reminderDaysAfter,
+    lateFee: s.lateFeeValue > 0 ? { type: s.lateFeeType, value: s.lateFeeValue, afterDays: s.lateFeeAfterDays } : null,
+    suspendAfterDays: s.suspendAfterDays > 0 ? s.suspendAfterDays : null,
+    terminateAfterDays: s.terminateAfterDays > 0 ? s.terminateAfterDays : null,
+  };
+}
