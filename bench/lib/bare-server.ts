@@ -14,6 +14,8 @@ export interface BareServer {
 /** The baseline: Koa, @koa/router and a pg pool of the same size as mPanel's, nothing else. */
 export async function startBareServer(databaseUrl: string, cases: BenchCase[], poolMax: number): Promise<BareServer> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  // An idle client dropped by the server (DROP DATABASE ... WITH (FORCE) at the end) must not crash the run.
+  pool.on('error', () => undefined);
   const router = new Router();
   for (const c of cases) c.bareRoutes(router, pool);
   const app = new Koa();
