@@ -20,6 +20,8 @@ export default defineConfig({
   plugins: [vue(), importMapPlugin()],
   build: {
     outDir: 'dist',
+    // dist/.vite/manifest.json: chunk graph for `npm run bench:ui` (not served).
+    manifest: true,
     emptyOutDir: true,
     chunkSizeWarningLimit: 500,
     rolldownOptions: {

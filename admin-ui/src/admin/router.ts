@@ -1,9 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { installGuard } from '../shared/guard.ts';
-import AppLayout from './AdminLayout.vue';
 import LoginView from '../shared/views/LoginView.vue';
 import MessagePage from '../shared/views/MessagePage.vue';
-import DashboardView from './views/DashboardView.vue';
 import { LIST_SCREENS } from './lists.ts';
 import { permissionOf } from './nav.ts';
 
@@ -27,9 +25,9 @@ export const router = createRouter({
     {
       path: '/',
       name: LAYOUT_ROUTE,
-      component: AppLayout,
+      component: () => import('./AdminLayout.vue'),
       children: [
-        { path: '', name: 'dashboard', component: DashboardView },
+        { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
         { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { permission: permissionOf('users') } },
         { path: 'roles', name: 'roles', component: () => import('./views/RolesView.vue'), meta: { permission: permissionOf('roles') } },
         { path: 'plugins', name: 'plugins', component: () => import('./views/PluginsView.vue'), meta: { permission: permissionOf('pluginList') } },

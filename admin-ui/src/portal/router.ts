@@ -2,8 +2,6 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { installGuard } from '../shared/guard.ts';
 import LoginView from '../shared/views/LoginView.vue';
 import MessagePage from '../shared/views/MessagePage.vue';
-import PortalLayout from './PortalLayout.vue';
-import PortalDashboard from './views/PortalDashboard.vue';
 import { date, money } from '../shared/format.ts';
 
 export const router = createRouter({
@@ -13,9 +11,9 @@ export const router = createRouter({
     {
       path: '/',
       name: 'layout',
-      component: PortalLayout,
+      component: () => import('./PortalLayout.vue'),
       children: [
-        { path: '', name: 'home', component: PortalDashboard },
+        { path: '', name: 'home', component: () => import('./views/PortalDashboard.vue') },
         { path: 'invoices', name: 'invoices', component: () => import('./views/PortalInvoices.vue'), meta: { permission: 'billing.invoices.read' } },
         {
           path: 'services',

@@ -1,13 +1,10 @@
 /**
- * What the admin app and the portal share at start-up: pinia, i18n, PrimeVue with its theme, the
- * toast service, branding, and the session expiring back to the login page.
+ * What the admin app and the portal share at start-up: pinia, i18n, branding, the session expiring
+ * back to the login page, and the UI kit loaded before the first signed-in page.
  */
 import { createApp, type Component } from 'vue';
 import { createPinia } from 'pinia';
 import type { Router } from 'vue-router';
-import PrimeVue from 'primevue/config';
-import ToastService from 'primevue/toastservice';
-import Aura from '@primeuix/themes/aura';
 import { i18n } from './i18n.ts';
 import { loadBranding } from './branding.ts';
 import { tokens } from './tokens.ts';
@@ -19,8 +16,10 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
   const app = createApp(root);
   const pinia = createPinia();
   app.use(pinia).use(i18n).use(router);
-  app.use(PrimeVue, { theme: { preset: Aura, options: { darkModeSelector: '.mp-dark', cssLayer: false } } });
-  app.use(ToastService);
+  let kit: Promise<void> | undefined;
+  router.beforeEach(async (to) => {
+    if (!to.meta.public) await (kit ??= import('./kit.ts').then((m) => m.installKit(app)));
+  });
   app.config.errorHandler = (err, _instance, info) => {
     console.error(`[mpanel] ${info}:`, err); // eslint-disable-line no-console
   };

@@ -46,13 +46,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   });
 }
 
+/** Manifest paths may name the app (`/admin/x`, `/client/x`); the router's base already does. */
+const inApp = (path: string) => path.replace(/^\/(admin|client)(?=\/|$)/, '') || '/';
+
 function addManifestEntries(plugin: UiPluginInfo, area: UiArea): void {
   if (area === 'admin') {
-    for (const entry of plugin.ui.menu ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: entry.path, permission: entry.permission, order: entry.order ?? 100 });
+    for (const entry of plugin.ui.menu ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: inApp(entry.path), permission: entry.permission, order: entry.order ?? 100 });
     for (const page of plugin.ui.settingsPages ?? []) addSettingsPage(plugin.id, { id: page.id, title: page.label, permission: page.permission });
     if (plugin.hasSettings && !(plugin.ui.settingsPages ?? []).length) addSettingsPage(plugin.id, { id: 'settings', title: plugin.name, permission: 'plugins.manage' });
   } else {
-    for (const entry of plugin.ui.portalPages ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: entry.path, permission: entry.permission, group: 'portal', order: entry.order ?? 100 });
+    for (const entry of plugin.ui.portalPages ?? []) addMenu(plugin.id, { id: entry.id, label: entry.label, to: inApp(entry.path), permission: entry.permission, group: 'portal', order: entry.order ?? 100 });
   }
 }
 

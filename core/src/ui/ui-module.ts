@@ -2,6 +2,7 @@ import { asValue } from 'awilix';
 import type { CoreModule } from '../module.ts';
 import { ensureUiBuilt } from './build-ui.ts';
 import { emptyCatalog, type UiPluginCatalog } from './catalog.ts';
+import { managerCatalog, type PluginManagerView, type TenantStatesView } from './manager-catalog.ts';
 import { UI_DIST } from './paths.ts';
 import { serveUi } from './serve-ui.ts';
 import { defaultBranding, uiRoutes, type BrandingSource } from './ui-routes.ts';
@@ -20,6 +21,11 @@ export const uiModule: CoreModule = {
   },
   async start(container) {
     const { config, logger } = container.cradle;
+    // Nobody registered a catalog of their own: read the plugin manager when there is one.
+    if (container.cradle.uiPluginCatalog === emptyCatalog && container.hasRegistration('pluginManager') && container.hasRegistration('pluginTenantStates')) {
+      const resolve = <T>(name: string) => container.resolve<T>(name as never);
+      container.register({ uiPluginCatalog: asValue(managerCatalog(resolve<PluginManagerView>('pluginManager'), resolve<TenantStatesView>('pluginTenantStates'))) });
+    }
     if (config.nodeEnv !== 'test') await ensureUiBuilt(logger);
   },
   routes: (container) => uiRoutes(container),

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:ui`: builds the admin UI and reports the JavaScript each route loads (gzip), from
+ * Vite's chunk manifest: the page's entry with its static imports, plus, for signed-in routes, the
+ * layout, the UI kit, the realtime client and the route's lazy view.
+ * Budgets: login ≤ 100 KB gzip; no route over 250 KB gzip; no chunk over 500 KB uncompressed.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+
+const DIST = 'admin-ui/dist';
+const KB = 1024;
+const BUDGET = { loginGzip: 100 * KB, routeGzip: 250 * KB, chunkRaw: 500 * KB };
+
+if (process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npm', ['run', 'build', '-w', '@mpanel/admin-ui'], { stdio: 'ignore' });
+const manifest = JSON.parse(readFileSync(join(DIST, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+const gz = new Map<string, number>();
+const gzipOf = (file: string) => {
+  if (!gz.has(file)) gz.set(file, gzipSync(readFileSync(join(DIST, file))).length);
+  return gz.get(file)!;
+};
+
+/** The files a module loads before it runs: itself and its static imports, transitively. */
+function closure(key: string, into = new Set<string>()): Set<string> {
+  const chunk = manifest[key];
+  if (!chunk || into.has(chunk.file)) return into;
+  into.add(chunk.file);
+  for (const imp of chunk.imports ?? []) closure(imp, into);
+  return into;
+}
+const keyOf = (pattern: RegExp) => {
+  const key = Object.keys(manifest).find((k) => pattern.test(k));
+  if (!key) throw new Error(`no chunk matches ${pattern}`);
+  return key;
+};
+
+// A signed-in page also loads its layout, the UI kit (installed before the first signed-in page)
+// and the realtime client.
+const signedIn = (area: 'admin' | 'client') =>
+  [area === 'admin' ? 'index.html' : 'client/index.html', keyOf(area === 'admin' ? /AdminLayout\.vue$/ : /PortalLayout\.vue$/), keyOf(/shared\/kit\.ts$/), keyOf(/socket\.io-client/)];
+const view = (name: string) => keyOf(new RegExp(`${name}\\.vue$`));
+const routes: Array<{ route: string; keys: string[] }> = [
+  { route: '/admin/login', keys: ['index.html'] },
+  { route: '/admin/ (dashboard)', keys: [...signedIn('admin'), view('DashboardView')] },
+  ...['UsersView', 'RolesView', 'PluginsView', 'PluginSettingsView', 'JobsView'].map((name) => ({
+    route: `/admin/${name.replace('View', '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+    keys: [...signedIn('admin'), view(name)],
+  })),
+  { route: '/admin/<list screens>', keys: [...signedIn('admin'), view('ListPage')] },
+  { route: '/client/login', keys: ['client/index.html'] },
+  { route: '/client/ (dashboard)', keys: [...signedIn('client'), view('PortalDashboard')] },
+  { route: '/client/invoices', keys: [...signedIn('client'), view('PortalInvoices')] },
+];
+
+const fmt = (n: number) => `${(n / KB).toFixed(1)} KB`;
+const failures: string[] = [];
+process.stdout.write('route                           JS gzip    files\n');
+for (const { route, keys } of routes) {
+  const files = new Set<string>();
+  for (const key of keys) closure(key, files);
+  const total = [...files].filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gzipOf(f), 0);
+  process.stdout.write(`${route.padEnd(32)}${fmt(total).padStart(9)}  ${files.size}\n`);
+  const limit = route.endsWith('/login') ? BUDGET.loginGzip : BUDGET.routeGzip;
+  if (total > limit) failures.push(`${route}: ${fmt(total)} gzip > ${fmt(limit)}`);
+}
+
+const chunks = readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js'));
+const sizes = chunks.map((f) => ({ f, raw: readFileSync(join(DIST, 'assets', f)).length })).sort((a, b) => b.raw - a.raw);
+process.stdout.write(`\nlargest chunks (of ${chunks.length}):\n`);
+for (const { f, raw } of sizes.slice(0, 6)) process.stdout.write(`  ${f.padEnd(48)}${fmt(raw).padStart(10)} raw ${fmt(gzipOf(`assets/${f}`)).padStart(9)} gzip\n`);
+for (const { f, raw } of sizes) if (raw > BUDGET.chunkRaw) failures.push(`chunk ${f}: ${fmt(raw)} > ${fmt(BUDGET.chunkRaw)}`);
+
+process.stdout.write(failures.length ? `\nOVER BUDGET:\n${failures.map((x) => `  ${x}`).join('\n')}\n` : '\nAll within budget (login ≤ 100 KB gzip, routes ≤ 250 KB gzip, chunks ≤ 500 KB raw).\n');
+process.exitCode = failures.length ? 1 : 0;
