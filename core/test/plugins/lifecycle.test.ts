@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { superAdminToken } from '../../src/testing/auth.ts';
+import { waitFor } from './wait.ts';
 
 const BASIC = fileURLToPath(new URL('../fixtures/plugins/basic', import.meta.url));
 const order = ((globalThis as { __fixtureOrder?: string[] }).__fixtureOrder ??= []);
@@ -130,12 +131,3 @@ describe('plugin lifecycle (fixture plugins)', () => {
   });
 });
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
