@@ -11,11 +11,11 @@ const entry = (id: string, to: string, group: string, order: number, permission?
  */
 export const ADMIN_NAV: NavEntry[] = [
   entry('dashboard', '/', 'overview', 0),
-  entry('clients', '/clients', 'billing', 10, 'billing.clients.read'),
-  entry('products', '/products', 'billing', 20, 'billing.products.read'),
-  entry('orders', '/orders', 'billing', 30, 'billing.orders.read'),
-  entry('invoices', '/invoices', 'billing', 40, 'billing.invoices.read'),
-  entry('services', '/services', 'billing', 50, 'billing.services.read'),
+  entry('clients', '/clients', 'billing', 10, 'clients.read'),
+  entry('products', '/products', 'billing', 20, 'products.read'),
+  entry('orders', '/orders', 'billing', 30, 'orders.read'),
+  entry('invoices', '/invoices', 'billing', 40, 'invoices.read'),
+  entry('services', '/services', 'billing', 50, 'services.read'),
   entry('users', '/users', 'platform', 10, 'users.read'),
   entry('roles', '/roles', 'platform', 20, 'roles.read'),
   entry('tenants', '/tenants', 'platform', 30, 'tenants.read'),

@@ -14,12 +14,12 @@ export const router = createRouter({
       component: () => import('./PortalLayout.vue'),
       children: [
         { path: '', name: 'home', component: () => import('./views/PortalDashboard.vue') },
-        { path: 'invoices', name: 'invoices', component: () => import('./views/PortalInvoices.vue'), meta: { permission: 'billing.invoices.read' } },
+        { path: 'invoices', name: 'invoices', component: () => import('./views/PortalInvoices.vue'), meta: { permission: 'invoices.read' } },
         {
           path: 'services',
           name: 'services',
           component: () => import('../shared/views/ListPage.vue'),
-          meta: { permission: 'billing.services.read' },
+          meta: { permission: 'services.read' },
           props: {
             title: 'portal.services',
             endpoint: '/services',
