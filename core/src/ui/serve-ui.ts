@@ -50,7 +50,7 @@ export function serveUi(options: ServeUiOptions): Middleware {
     const path = ctx.path;
     const area = /^\/admin(\/|$)/.test(path) ? 'admin' : /^\/client(\/|$)/.test(path) ? 'client' : path === '/' ? 'root' : undefined;
     if (!area) return next();
-    if (area === 'root') return ctx.redirect('/admin/');
+    if (area === 'root') return (await admin()) ? ctx.redirect('/admin/') : next();
 
     if (path.startsWith('/admin/assets/')) {
       if (await sendFile(ctx, safeJoin(join(options.dist, 'assets'), path.slice('/admin/assets/'.length)), IMMUTABLE)) return;
