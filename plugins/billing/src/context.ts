@@ -27,8 +27,10 @@ export async function billingFor(
   tenantId: string,
   principal: Principal | null,
   today: IsoDate = isoDateOf(new Date()),
+  /** Pass settings read beforehand when there is no request/job scope (the settings read would use another connection). */
+  known?: BillingSettings,
 ): Promise<Billing> {
-  const settings = withDefaults(await plugin.settings.get(tenantId));
+  const settings = known ?? withDefaults(await plugin.settings.get(tenantId));
   return {
     db: bindTenant(trx, tenantId),
     tenantId,

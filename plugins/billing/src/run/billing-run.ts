@@ -1,6 +1,6 @@
 import type { PluginContext } from '@mpanel/sdk';
 import { billingFor, type Billing } from '../context.ts';
-import type { BillingSettings } from '../settings.ts';
+import { withDefaults, type BillingSettings } from '../settings.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { loadTaxRules } from '../services/taxes.ts';
 import { cancelEndedServices, invoiceDueBatch } from './invoice-due.ts';
@@ -33,7 +33,9 @@ export async function runBilling(plugin: Plugin, tenantId: string, date: IsoDate
   const batchSize = options.batchSize ?? 500;
   const counts: RunCounts = { invoicesCreated: 0, remindersSent: 0, overdue: 0, lateFees: 0, suspended: 0, terminated: 0, servicesCancelled: 0, ordersCancelled: 0 };
   const progress = (step: string) => options.onProgress?.(step, counts);
-  const inTx = <R>(fn: (b: Billing) => Promise<R>) => plugin.db.transaction(tenantId, async (trx) => fn(await billingFor(plugin, trx, tenantId, null, date)));
+  // Read once, outside any transaction: on PGlite (one connection) a read beside an open transaction would wait forever.
+  const settings = withDefaults(await plugin.settings.get(tenantId));
+  const inTx = <R>(fn: (b: Billing) => Promise<R>) => plugin.db.transaction(tenantId, async (trx) => fn(await billingFor(plugin, trx, tenantId, null, date, settings)));
 
   const [runId, rules] = await inTx(async (b) => {
     const [run] = await b.db.insert<{ id: string }>('billing_runs', { run_date: date });
