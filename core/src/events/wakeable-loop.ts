@@ -1,3 +1,5 @@
+import { outsideExecution } from '../plugins/execution-scope.ts';
+
 /**
  * Runs `work` when woken, never twice at once, and otherwise sleeps until the time `work` says
  * is next due (capped by `maxSleepMs`, the safety poll). No busy polling: a quiet system wakes
@@ -28,7 +30,7 @@ export class WakeableLoop {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.cycle().finally(() => {
+    this.running = outsideExecution(() => this.cycle()).finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;

@@ -26,6 +26,11 @@ export function runInExecution<T>(execution: Execution, fn: () => T): T {
   return storage.run(execution, fn);
 }
 
+/** Background loops woken from a request must not inherit its (soon finished) transaction. */
+export function outsideExecution<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The current transaction if there is one, else the root connection. */
 export function dbFor(knex: Knex, explicit?: Knex.Transaction): Knex {
   return explicit ?? currentExecution()?.trx() ?? knex;

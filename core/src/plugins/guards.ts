@@ -2,7 +2,7 @@ import { NotFoundError, type Principal, type TenantRef } from '@mpanel/sdk';
 import type { Knex } from 'knex';
 import type { RootContainer } from '../container.ts';
 import type { RouteStage } from '../http/route-pipeline.ts';
-import { runInExecution, type Execution } from './execution-scope.ts';
+import { outsideExecution, runInExecution, type Execution } from './execution-scope.ts';
 
 /**
  * Makes the request an execution (tenant, principal, transaction once opened, after-commit
@@ -22,8 +22,9 @@ export const executionStage: RouteStage = () => async (ctx, next) => {
     afterCommit(cb) {
       // The transaction stage creates the queue; a route without a transaction has nothing to wait for.
       const queue = ctx.state.afterCommit as Array<() => unknown> | undefined;
-      if (queue) queue.push(cb);
-      else void Promise.resolve().then(cb);
+      // Outside the execution: by then the transaction is finished and must not be reused.
+      if (queue) queue.push(() => outsideExecution(cb));
+      else void Promise.resolve().then(() => outsideExecution(cb));
     },
   };
   await runInExecution(execution, next);

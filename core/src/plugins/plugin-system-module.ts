@@ -30,6 +30,8 @@ export interface PluginSystemOptions extends PluginSources {
   eventRetryBaseMs?: number;
   /** First retry delay of webhook deliveries (default 30 s). */
   webhookRetryBaseMs?: number;
+  /** BullMQ key prefix (default `mpanel`): instances sharing a database share it. */
+  queuePrefix?: string;
 }
 
 const CORE_PERMISSIONS = [
@@ -65,7 +67,7 @@ export const pluginSystemModule: CoreModule = {
       isActive: (owner) => manager.isUsable(owner),
     });
     eventBus.onCommitted = () => dispatcher.loop.wake();
-    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger) : new DatabaseJobQueue(knex, logger);
+    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel') : new DatabaseJobQueue(knex, logger);
     const realtime = new SocketServer(config, logger, redis);
     const box = new SecretBox(config.jwtSecret);
     const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {
