@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { guardedLookup } from './ssrf-guard.ts';
+import { isIP } from 'node:net';
+import { guardedLookup, isPrivateAddress, SsrfError } from './ssrf-guard.ts';
 
 export interface PostResult {
   status: number;
@@ -11,6 +12,9 @@ export interface PostResult {
 export function postJson(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean, timeoutMs = 10_000): Promise<PostResult> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // An IP literal is connected to without a lookup, so it is checked here.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(literal) && isPrivateAddress(literal)) return Promise.reject(new SsrfError(`Refusing to connect to private address ${literal}`));
   return new Promise((resolve, reject) => {
     const req = send(
       target,
