@@ -42,10 +42,13 @@ export default definePlugin<ManualSettings>({
   },
 
   register(ctx) {
+    /** Billing bound to the current request's transaction and tenant. */
     const billing = (): ManualBilling => {
       const service = ctx.services.tryResolve(manualBillingRef);
       if (!service) throw new HttpError(503, 'Billing is not available');
-      return service;
+      const tenantId = ctx.scope()?.tenantId;
+      if (!tenantId) throw new HttpError(400, 'No tenant');
+      return service.forTenant(ctx.db.current(), tenantId);
     };
     const instructionsFor = async (tenantId: string, invoiceId: string) => {
       const invoice = await billing().getInvoice(invoiceId);

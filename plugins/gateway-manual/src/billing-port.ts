@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { serviceRef } from '@mpanel/sdk';
 
 /**
@@ -9,4 +10,9 @@ export interface ManualBilling {
   recordPayment(input: { invoiceId: string; amount: number; currency: string; gateway: string; transactionId: string; paidAt?: string }): Promise<{ recorded: boolean }>;
 }
 
-export const manualBillingRef = serviceRef<ManualBilling>('billing.payments');
+/** `billing.payments`: billing bound to a transaction and tenant (see the Stripe plugin's port). */
+export interface ManualBillingService {
+  forTenant(trx: Knex.Transaction, tenantId: string): ManualBilling;
+}
+
+export const manualBillingRef = serviceRef<ManualBillingService>('billing.payments');

@@ -1,10 +1,13 @@
+import type { Knex } from 'knex';
 import { serviceRef } from '@mpanel/sdk';
 
 /**
  * What a gateway needs from billing, resolved through the service `billing.payments` (declared in
- * the manifest's `requires.services`). Every method works on the current tenant inside the current
- * transaction (`ctx.db.current()`), so a webhook's dedupe row, the payment and the `invoice.paid`
- * outbox event commit together or not at all.
+ * the manifest's `requires.services`): `forTenant(trx, tenantId)` binds billing to the gateway's
+ * transaction and tenant, so a webhook's dedupe row, the payment and the `invoice.paid` outbox
+ * event commit together or not at all. Explicit rather than "the current request": a webhook for
+ * `/api/webhooks/stripe/:tenantId` opens its own transaction for the tenant in the path, and jobs
+ * act for the job's tenant (billing's `billingFor(plugin, trx, tenantId, null)` fits this).
  */
 export interface InvoiceForPayment {
   id: string;
@@ -56,4 +59,8 @@ export interface GatewayBilling {
   flagInvoice(invoiceId: string, flag: { reason: 'dispute'; reference: string; note?: string }): Promise<void>;
 }
 
-export const gatewayBillingRef = serviceRef<GatewayBilling>('billing.payments');
+export interface GatewayBillingService {
+  forTenant(trx: Knex.Transaction, tenantId: string): GatewayBilling;
+}
+
+export const gatewayBillingRef = serviceRef<GatewayBillingService>('billing.payments');

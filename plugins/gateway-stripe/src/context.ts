@@ -8,9 +8,13 @@ import { StripeStore } from './store.ts';
 
 export type StripePlugin = PluginContext<StripeSettings>;
 
-/** A StripeCall for a tenant on a transaction that already has that tenant's context. */
-export async function stripeCall(plugin: StripePlugin, tenantId: string, trx: Knex.Transaction): Promise<StripeCall> {
-  const settings = await plugin.settings.get(tenantId);
+/**
+ * A StripeCall for a tenant on a transaction that already has that tenant's context. Pass the
+ * settings when they were read before `trx` was opened outside an execution (a webhook): reading
+ * them again would wait for a second connection, which PGlite does not have.
+ */
+export async function stripeCall(plugin: StripePlugin, tenantId: string, trx: Knex.Transaction, known?: Partial<StripeSettings>): Promise<StripeCall> {
+  const settings = known ?? (await plugin.settings.get(tenantId));
   if (!settings.secretKey) throw new ConflictError('Stripe is not configured for this tenant');
   const billing = plugin.services.tryResolve(gatewayBillingRef);
   if (!billing) throw new HttpError(503, 'Billing is not available');
@@ -18,7 +22,7 @@ export async function stripeCall(plugin: StripePlugin, tenantId: string, trx: Kn
     tenantId,
     stripe: stripeClient(settings.secretKey),
     store: new StripeStore(trx, tenantId),
-    billing,
+    billing: billing.forTenant(trx, tenantId),
     logger: plugin.logger.child({ tenantId }),
     emit: (name, payload) => plugin.events.emit(name, payload, { trx, tenantId }),
   };

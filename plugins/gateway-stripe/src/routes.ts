@@ -37,7 +37,7 @@ export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
     if (!tenantId || !isUuid(tenantId)) throw new HttpError(400, 'Unknown tenant');
     const settings = await plugin.settings.get(tenantId).catch(() => undefined);
     const event = await verifyStripeEvent(ctx.rawBody, ctx.get('stripe-signature') || undefined, settings?.webhookSecret);
-    const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx), event));
+    const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx, settings), event));
     plugin.logger.info({ tenantId, event: event.id, type: event.type, outcome }, 'Stripe webhook');
     return { received: true, outcome };
   };

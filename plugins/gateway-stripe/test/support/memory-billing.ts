@@ -61,3 +61,10 @@ export class MemoryBilling {
     };
   }
 }
+
+/**
+ * The one instance the folder-loaded stand-in billing plugin and the HTTP tests share. On the
+ * global object: the plugin loader may import this file under another URL than the test does.
+ */
+const holder = globalThis as { __mpanelStripeTestBilling?: MemoryBilling };
+export const sharedBilling = (holder.__mpanelStripeTestBilling ??= new MemoryBilling());
