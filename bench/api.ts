@@ -5,9 +5,11 @@
  * Settings (environment): DATABASE_URL (a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres,
  * where a scratch database is created and dropped), BENCH_CONNECTIONS (16), BENCH_DURATION (4 s),
  * BENCH_WARMUP (1 s), BENCH_ROUNDS (2), BENCH_LOG_LEVEL (info), BENCH_CASES (a substring of case names, or `all`;
- * by default the non-diagnostic cases run).
+ * by default the non-diagnostic cases run), BENCH_PROFILE=1 (V8 CPU profiles of both servers in
+ * bench/results/profiles/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { benchCases } from './lib/cases/index.ts';
 import { runBench, type HarnessOptions } from './lib/harness.ts';
 import { formatResults } from './lib/report.ts';
@@ -26,6 +28,7 @@ const options: HarnessOptions = {
   rounds: num('BENCH_ROUNDS', 2),
   logLevel: process.env.BENCH_LOG_LEVEL || 'info',
   poolMax: 10,
+  profileDir: process.env.BENCH_PROFILE ? resolve('bench/results/profiles') : undefined,
   onProgress: (line) => process.stderr.write(`${line}\n`),
 };
 const filter = process.env.BENCH_CASES;

@@ -1,17 +1,19 @@
+import knexFactory from 'knex';
+import pg from 'pg';
 import { createScratchDatabase } from './scratch-database.ts';
-import { startBareServer } from './bare-server.ts';
-import { BENCH_ADMIN, startMpanelServer } from './mpanel-server.ts';
+import { BENCH_ADMIN } from './mpanel-server.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { runLoad } from './load.ts';
 
 /** Warm-up (discarded), then the measured run with the server's CPU time around it. */
-async function measure(baseUrl: string, target: Target, options: LoadOptions): Promise<LoadResult> {
-  if (options.warmup > 0) await runLoad(baseUrl, target, options.connections, options.warmup);
-  const before = process.cpuUsage();
-  const result = await runLoad(baseUrl, target, options.connections, options.duration);
-  const used = process.cpuUsage(before);
-  return { ...result, cpuMicrosPerRequest: (used.user + used.system) / Math.max(result.requests, 1) };
+async function measure(server: ServerProcess, target: Target, options: LoadOptions): Promise<LoadResult> {
+  if (options.warmup > 0) await runLoad(server.url, target, options.connections, options.warmup);
+  const before = await server.cpuMicros();
+  const result = await runLoad(server.url, target, options.connections, options.duration);
+  const used = (await server.cpuMicros()) - before;
+  return { ...result, cpuMicrosPerRequest: used / Math.max(result.requests, 1) };
 }
-import type { BenchCase, LoadOptions, LoadResult, Target } from './types.ts';
+import type { BenchCase, BenchEnv, LoadOptions, LoadResult, Target } from './types.ts';
 
 export interface HarnessOptions extends LoadOptions {
   /** A PostgreSQL server URL; the run creates and drops its own database there. */
@@ -22,6 +24,8 @@ export interface HarnessOptions extends LoadOptions {
   logLevel: string;
   /** Connections in each server's pool (mPanel's knex pool is 10). */
   poolMax: number;
+  /** Profile both servers (V8 CPU profiles written here on exit). */
+  profileDir?: string;
   onProgress?(line: string): void;
 }
 
@@ -51,19 +55,29 @@ function best(results: LoadResult[]): LoadResult {
   return results.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 }
 
-/** Starts both servers on one scratch database, loads every case on each, and cleans up. */
+/**
+ * Starts both servers (each in its own process) on one scratch database, loads every case on each
+ * from a third process, and cleans up.
+ */
 export async function runBench(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
   const say = options.onProgress ?? (() => undefined);
   const scratch = await createScratchDatabase(options.databaseUrl);
   const closers: Array<() => Promise<void>> = [() => scratch.drop()];
   try {
-    const mpanel = await startMpanelServer(scratch.url, cases, options.logLevel);
-    closers.unshift(() => mpanel.close(2000));
-    const bare = await startBareServer(scratch.url, cases, options.poolMax);
+    const spec = { databaseUrl: scratch.url, cases: cases.map((c) => c.name), logLevel: options.logLevel, poolMax: options.poolMax, profileDir: options.profileDir };
+    // mPanel first: it migrates and seeds the scratch database.
+    const mpanel = await startServerProcess({ kind: 'mpanel', ...spec });
+    closers.unshift(() => mpanel.close());
+    const bare = await startServerProcess({ kind: 'bare', ...spec });
     closers.unshift(() => bare.close());
+    // The harness's own connections, for fixtures.
+    const knex = knexFactory({ client: 'pg', connection: scratch.url, pool: { min: 0, max: 2 } });
+    const pool = new pg.Pool({ connectionString: scratch.url, max: 2 });
+    pool.on('error', () => undefined);
+    closers.unshift(() => knex.destroy(), () => pool.end());
     say(`mPanel at ${mpanel.url}, bare Koa at ${bare.url}, database ${new URL(scratch.url).pathname.slice(1)}`);
 
-    const env = { knex: mpanel.platform.container.cradle.knex, pool: bare.pool, mpanelUrl: mpanel.url, bareUrl: bare.url, admin: BENCH_ADMIN };
+    const env: BenchEnv = { knex, pool, mpanelUrl: mpanel.url, bareUrl: bare.url, admin: BENCH_ADMIN };
     const results: CaseResult[] = [];
     for (const c of cases) {
       const targets = await c.prepare(env);
@@ -74,7 +88,7 @@ export async function runBench(cases: BenchCase[], options: HarnessOptions): Pro
         // Alternate who goes first so neither side always gets the warmer machine.
         const order = round % 2 === 0 ? (['bare', 'mpanel'] as const) : (['mpanel', 'bare'] as const);
         for (const side of order) {
-          const result = await measure(side === 'bare' ? bare.url : mpanel.url, targets[side], options);
+          const result = await measure(side === 'bare' ? bare : mpanel, targets[side], options);
           if (result.failures > 0) throw new Error(`${c.name}: ${side} had ${result.failures} failed requests of ${result.requests}`);
           runs[side].push(result);
           say(`  ${c.name} · round ${round + 1} · ${side}: ${Math.round(result.requestsPerSecond)} req/s, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/request`);

@@ -11,9 +11,9 @@ export interface Target {
 
 /** Everything a case may use to prepare fixtures and credentials, once both servers are up. */
 export interface BenchEnv {
-  /** mPanel's knex on the scratch database (already migrated and seeded by mPanel). */
+  /** A knex connection to the scratch database (already migrated and seeded by mPanel), as its owner. */
   knex: Knex;
-  /** The bare server's pg pool on the same database. */
+  /** A pg pool on the same database. */
   pool: pg.Pool;
   mpanelUrl: string;
   bareUrl: string;
@@ -55,8 +55,8 @@ export interface LoadResult {
   /** Non-2xx answers, connection errors and timeouts: any of them invalidates the run. */
   failures: number;
   /**
-   * CPU time (user + system) the bench process spent per request while serving. Unlike req/s it
-   * barely moves when other work shares the machine, so it is the steadier figure to compare.
+   * CPU time (user + system) the server process spent per request. It moves less than req/s when
+   * other work shares the machine, so it is the steadier figure to compare.
    */
   cpuMicrosPerRequest: number;
 }

@@ -45,7 +45,7 @@ describe('npm start on a fresh machine (embedded database, no services)', () => 
       try {
         await again.waitFor(RUNNING_AT);
         assert.ok(!again.stdout.includes(password!), 'the password is not printed again');
-        assert.equal((await again.stop('SIGTERM')).code, 0, again.stderr);
+        assert.deepEqual(await again.stop('SIGTERM'), { code: 0, signal: null }, `stdout: ${again.stdout}\nstderr: ${again.stderr}`);
       } finally {
         await again.stop('SIGKILL');
       }
