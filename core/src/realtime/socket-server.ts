@@ -52,6 +52,13 @@ export class SocketServer implements RealtimeHub {
     io.on('connection', (socket) => {
       void socket.join([tenantRoom(socket.data.tenantId as string), userRoom(socket.data.userId as string)]);
     });
+    // Upgraded sockets keep the HTTP server's graceful close waiting forever: end this instance's
+    // sockets when it starts closing (clients reconnect to another instance).
+    const close = server.close.bind(server);
+    server.close = ((cb?: (err?: Error) => void) => {
+      io.local.disconnectSockets(true);
+      return close(cb);
+    }) as typeof server.close;
     this.io = io;
   }
 
