@@ -40,8 +40,8 @@ function logoBuffer(logo: string | null): Buffer | null {
 }
 
 /** Renders an invoice with pdfkit: tenant header and logo, client, lines, tax breakdown, totals. */
-export function renderInvoicePdf(invoice: PdfInvoice, client: PdfClient, tenant: PdfTenant, settings: BillingSettings, locale = 'en-US'): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${invoice.number ?? 'draft'}`, Author: settings.companyName ?? tenant.name } });
+export function renderInvoicePdf(invoice: PdfInvoice, client: PdfClient, tenant: PdfTenant, settings: BillingSettings, locale = 'en-US', compress = true): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress, info: { Title: `Invoice ${invoice.number ?? 'draft'}`, Author: settings.companyName ?? tenant.name } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
