@@ -11,7 +11,8 @@ describe('npm start on a fresh machine (embedded database, no services)', () => 
   after(() => data.remove());
 
   it('migrates, seeds, prints the URL and how to log in, and serves the API', async function () {
-    this.timeout(90_000);
+    // A fresh clone's first start also builds the admin UI (vite), slow on a busy 2-core machine.
+    this.timeout(240_000);
     // Exactly the README's command, in a DATA_DIR that does not exist yet.
     const dataDir = join(data.dir, 'fresh');
     const server = new ServerProcess('npm', ['start', '--silent'], cliEnv({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }), { group: true });
