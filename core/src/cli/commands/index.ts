@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { startCommand } from './start.ts';
 import { migrateCommand } from './migrate.ts';
 import { adminCreateCommand } from './admin-create.ts';
+import { pluginsListCommand } from './plugins-list.ts';
+import { pluginCreateCommand } from './plugin-create.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, pluginsListCommand, pluginCreateCommand];
