@@ -1,5 +1,7 @@
+import type { Knex } from 'knex';
 import { serviceRef } from '@mpanel/sdk';
 import { billingFor, type Billing } from './context.ts';
+import { DEFAULT_SETTINGS } from './settings.ts';
 import type { Plugin } from './routes/common.ts';
 import { amountDue } from './services/invoices.ts';
 import { recordPayment } from './services/payments.ts';
@@ -7,9 +9,10 @@ import { recordGatewayRefund } from './services/refunds.ts';
 import { isoDate } from './db.ts';
 
 /**
- * The service gateways use (`billing.payments`, the shape gateway-stripe declares in its
- * `billing-port.ts`): everything runs on the caller's tenant and transaction, so a webhook's
- * dedupe row, the payment and the `invoice.paid` event commit together.
+ * The service gateways use (`billing.payments`, the shape gateway-stripe and gateway-manual declare
+ * in their `billing-port.ts`): `forTenant(trx, tenantId)` binds billing to the gateway's
+ * transaction and tenant, so a webhook's dedupe row, the payment and the `invoice.paid` event
+ * commit together.
  */
 export interface GatewayBilling {
   getInvoice(invoiceId: string): Promise<{ id: string; number: string | null; clientId: string; status: 'draft' | 'unpaid' | 'paid' | 'cancelled' | 'refunded'; currency: string; total: number; amountDue: number; dueDate?: string | null } | undefined>;
@@ -19,14 +22,20 @@ export interface GatewayBilling {
   flagInvoice(invoiceId: string, flag: { reason: 'dispute'; reference: string; note?: string }): Promise<void>;
 }
 
-export const gatewayBillingRef = serviceRef<GatewayBilling>('billing.payments');
+export interface GatewayBillingService {
+  forTenant(trx: Knex.Transaction, tenantId: string): GatewayBilling;
+}
 
-export function createGatewayBilling(plugin: Plugin): GatewayBilling {
-  const current = async (): Promise<Billing> => {
-    const scope = plugin.scope();
-    if (!scope?.tenantId) throw new Error('billing.payments is used outside a tenant scope');
-    return billingFor(plugin, plugin.db.current(), scope.tenantId, null);
-  };
+export const gatewayBillingRef = serviceRef<GatewayBillingService>('billing.payments');
+
+export function createGatewayBilling(plugin: Plugin): GatewayBillingService {
+  return { forTenant: (trx, tenantId) => boundGatewayBilling(plugin, trx, tenantId) };
+}
+
+function boundGatewayBilling(plugin: Plugin, trx: Knex.Transaction, tenantId: string): GatewayBilling {
+  // The payment and refund paths read no tenant setting, and reading them here could wait on a
+  // second connection (PGlite has one) while the gateway's transaction holds it.
+  const current = (): Promise<Billing> => billingFor(plugin, trx, tenantId, null, undefined, DEFAULT_SETTINGS);
   return {
     async getInvoice(invoiceId) {
       const b = await current();
