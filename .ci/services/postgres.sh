@@ -30,10 +30,15 @@ if [[ -n "$installed_now" ]]; then
   sed -i -E 's/^(local\s+all\s+postgres\s+)\S+/\1trust/' "$hba"
 fi
 
-echo "Starting PostgreSQL $PG_VERSION"
-pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start || pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main restart
+# Start the cluster only when it is down: a running server that does not answer (auth, port) is a
+# configuration problem to report, not something to restart under whoever else is using it.
+cluster_status=$(pg_lsclusters --no-header 2>/dev/null | awk -v v="$PG_VERSION" '$1 == v && $2 == "main" { print $4 }')
+if [[ $cluster_status != online ]]; then
+  echo "Starting PostgreSQL $PG_VERSION"
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start </dev/null || true
+fi
 
-if ! ci_wait_for 30 answers; then
+if ! ci_wait_for "${CI_SERVICE_WAIT:-30}" answers; then
   pg_lsclusters || true
   ci_fail "PostgreSQL does not answer on $PG_HOST:$PG_PORT as user postgres (need trust auth for loopback)"
 fi

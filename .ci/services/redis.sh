@@ -22,7 +22,7 @@ mkdir -p /var/lib/redis /var/log/redis
 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
   --dir /var/lib/redis --logfile /var/log/redis/ci.log </dev/null
 
-if ! ci_wait_for 30 answers; then
+if ! ci_wait_for "${CI_SERVICE_WAIT:-30}" answers; then
   tail -n 20 /var/log/redis/ci.log 2>/dev/null || true
   ci_fail "Redis does not answer on 127.0.0.1:6379"
 fi
