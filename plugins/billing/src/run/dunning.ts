@@ -29,7 +29,10 @@ export async function dunningBatch(b: Billing, afterId: string | null, batchSize
   const s = dunningOf(b.settings);
   const maxBefore = Math.max(0, ...s.reminderDaysBefore);
   const q = b.db('invoices').where({ status: 'unpaid', kind: 'invoice' }).where('due_date', '<=', addDays(b.today, maxBefore))
-    .orderBy('id').limit(batchSize).select('id', 'number', 'client_id', 'due_date', 'total', 'currency', 'late_fee_for_invoice_id');
+    .orderBy('id').limit(batchSize).select('id', 'number', 'client_id', 'due_date', 'total', 'currency', 'late_fee_for_invoice_id')
+    // Concurrent runs take disjoint invoices: no two transactions wait on each other's markers
+    // while one holds the invoice-number lock (which would be a deadlock).
+    .forUpdate().skipLocked();
   if (afterId) q.where('id', '>', afterId);
   const rows = (await q) as Array<Record<string, unknown> & { id: string; client_id: string }>;
   for (const inv of rows) {

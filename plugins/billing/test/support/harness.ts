@@ -73,6 +73,16 @@ export class BillingHarness {
     return this;
   }
 
+  /** Attaches to a database another harness prepared (a child process in the SIGKILL test). */
+  static async connect(databaseUrl: string, settings: Record<string, Partial<BillingSettings>> = {}): Promise<BillingHarness> {
+    const h = new BillingHarness();
+    h.databaseUrl = databaseUrl;
+    h.knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 4 } });
+    for (const [tenantId, s] of Object.entries(settings)) h.settings.set(tenantId, s);
+    h.plugin = h.makePlugin();
+    return h;
+  }
+
   async stop(): Promise<void> {
     await this.knex.destroy();
     if (this.pglite && !this.pglite.closed) await this.pglite.close();
