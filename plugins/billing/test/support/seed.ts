@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { BillingHarness } from './harness.ts';
+import type { Knex } from 'knex';
 
 /**
  * `count` active monthly services of `clients` clients, all due on `dueDate`, written with plain
  * SQL as the table owner (fast; the billing run is what is under test).
  */
-export async function seedDueServices(h: BillingHarness, tenantId: string, count: number, dueDate: string, anchorDay: number, clients = 10): Promise<void> {
+export async function seedDueServices(h: { knex: Knex }, tenantId: string, count: number, dueDate: string, anchorDay: number, clients = 10): Promise<void> {
   const productId = randomUUID();
   await h.knex('products').insert({ id: productId, tenant_id: tenantId, name: 'Hosting', type: 'hosting', taxable: true });
   await h.knex.raw(
@@ -14,10 +14,10 @@ export async function seedDueServices(h: BillingHarness, tenantId: string, count
     [tenantId, tenantId, clients],
   );
   await h.knex.raw(
-    `INSERT INTO services (tenant_id, client_id, product_id, status, cycle, currency, amount, registration_date, anchor_day, next_due_date)
-     SELECT ?, c.id, ?, 'active', 'monthly', 'USD', 1000 + (g % 7), ?::date - 30, ?, ?::date
-       FROM generate_series(1, ?) g
-       JOIN LATERAL (SELECT id FROM clients WHERE tenant_id = ? ORDER BY id OFFSET (g % ?) LIMIT 1) c ON true`,
-    [tenantId, productId, dueDate, anchorDay, dueDate, count, tenantId, clients],
+    `WITH c AS (SELECT array_agg(id ORDER BY id) AS ids FROM clients WHERE tenant_id = ?)
+     INSERT INTO services (tenant_id, client_id, product_id, status, cycle, currency, amount, registration_date, anchor_day, next_due_date)
+     SELECT ?, c.ids[1 + g % array_length(c.ids, 1)], ?, 'active', 'monthly', 'USD', 1000 + (g % 7), ?::date - 30, ?, ?::date
+       FROM generate_series(1, ?) g, c`,
+    [tenantId, tenantId, productId, dueDate, anchorDay, dueDate, count],
   );
 }
