@@ -199,6 +199,8 @@ export async function up(knex: Knex): Promise<void> {
     t.date('period_end');
     t.integer('position').notNullable().defaultTo(0);
     t.index(['invoice_id']);
+    // "has this service an unpaid invoice?" (suspension, termination, unsuspend on payment)
+    t.index(['service_id']);
   });
   await check(knex, 'invoice_items', 'total', 'total = net + tax1 + tax2');
   // The rule that makes the billing run idempotent: one recurring line per service and period.
