@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 // eslint-disable-next-line no-restricted-imports
 import { startTestServer, type TestServer } from '../../../../core/src/testing/test-server.ts';
 
-export async function startBillingServer(): Promise<{ server: TestServer; close(): Promise<void> }> {
+/** `with`: other plugins of this repository to load beside billing (e.g. `gateway-manual`). */
+export async function startBillingServer(withPlugins: string[] = []): Promise<{ server: TestServer; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mpanel-billing-plugins-'));
-  symlinkSync(fileURLToPath(new URL('../..', import.meta.url)), join(dir, 'billing'));
+  for (const name of ['billing', ...withPlugins]) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(dir, name));
   const server = await startTestServer({ plugins: { directories: [dir] } });
   return {
     server,

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import type { TestServer } from '../../../core/src/testing/test-server.ts'; // eslint-disable-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports
+import { createUser, superAdminToken } from '../../../core/src/testing/auth.ts';
+import { startBillingServer } from './support/api-server.ts';
+
+/** Billing with a real gateway plugin: the extension point, the `billing.payments` service and recordPayment. */
+describe('billing + gateway-manual over HTTP', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let close: () => Promise<void>;
+  before(async () => { ({ server, close } = await startBillingServer(['gateway-manual'])); });
+  after(async () => { await close?.(); });
+
+  it('lists the gateway, starts a payment, and a staff confirmation pays the invoice once', async () => {
+    const health = await server.request('GET', '/api/health');
+    assert.deepEqual(health.body.plugins.filter((p: { id: string }) => ['billing', 'gateway-manual'].includes(p.id)).map((p: { status: string }) => p.status), ['active', 'active']);
+    const admin = await superAdminToken(server);
+    const req = (method: string, path: string, token: string, body?: unknown) => server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+    const product = (await req('POST', '/api/v1/products', admin, { name: 'VPS', type: 'hosting', pricing: [{ currency: 'EUR', cycle: 'monthly', amount: 2500 }] })).body.data;
+    const client = (await req('POST', '/api/v1/clients', admin, { email: 'pay@client.test', firstName: 'P', lastName: 'M', country: 'NL', currency: 'EUR' })).body.data;
+    const portal = await createUser(server, admin, ['client'], { clientId: client.id });
+    const placed = await req('POST', '/api/v1/orders', portal.token, { items: [{ productId: product.id, cycle: 'monthly' }] });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const invoice = placed.body.data.invoice;
+
+    const gateways = await req('GET', '/api/v1/billing/gateways', portal.token);
+    assert.deepEqual(gateways.body.data.map((g: { key: string }) => g.key), ['manual']);
+    const pay = await req('POST', `/api/v1/invoices/${invoice.id}/pay`, portal.token, { gateway: 'manual' });
+    assert.equal(pay.status, 200, JSON.stringify(pay.body));
+    assert.equal(pay.body.data.status, 'pending');
+    assert.match(pay.body.data.client.instructions, /25(\.|,)00 EUR|2500/);
+    assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/pay`, portal.token, { gateway: 'bitcoin' })).status, 404);
+
+    const confirm = { amount: invoice.total, reference: 'NL-TRANSFER-77' };
+    assert.equal((await req('POST', `/api/v1/gateway-manual/invoices/${invoice.id}/confirm`, admin, confirm)).status, 201);
+    assert.equal((await req('POST', `/api/v1/gateway-manual/invoices/${invoice.id}/confirm`, admin, confirm)).status, 409);
+    const paid = (await req('GET', `/api/v1/invoices/${invoice.id}`, portal.token)).body.data;
+    assert.deepEqual([paid.status, paid.amountDue, paid.payments.length, paid.payments[0].gateway, paid.payments[0].transactionId], ['paid', 0, 1, 'manual', 'NL-TRANSFER-77']);
+    const service = (await req('GET', `/api/v1/services/${placed.body.data.services[0].id}`, portal.token)).body.data;
+    assert.equal(service.status, 'active');
+    assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/pay`, portal.token, { gateway: 'manual' })).status, 409, 'nothing left to pay');
+  });
+});
