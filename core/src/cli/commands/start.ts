@@ -12,15 +12,6 @@ export function startCommand(program: Command): void {
       const { logger } = running.platform;
       const publicUrl = config.publicUrl ?? `http://localhost:${new URL(running.url).port}`;
       const notes = running.platform.container.cradle.startupNotes;
-      process.stdout.write(
-        [
-          '',
-          `  mPanel ${running.platform.container.cradle.version} is running at ${publicUrl}`,
-          `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}`,
-          ...notes.map((n) => `  ${n}`),
-          '',
-        ].join('\n') + '\n',
-      );
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
         running.close().then(
@@ -31,7 +22,18 @@ export function startCommand(program: Command): void {
           },
         );
       };
+      // Before the URL is printed: whoever waits for it (a supervisor, a test) may signal at once,
+      // and a signal without a listener kills the process without a graceful shutdown.
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      process.stdout.write(
+        [
+          '',
+          `  mPanel ${running.platform.container.cradle.version} is running at ${publicUrl}`,
+          `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}`,
+          ...notes.map((n) => `  ${n}`),
+          '',
+        ].join('\n') + '\n',
+      );
     });
 }
