@@ -238,6 +238,16 @@ const ROUTES: Record<string, Handler> = {
     metadata: formMap(p.metadata),
   }),
   'GET refunds/:id': (a, _p, id) => a.get(id, 'refund'),
+  // Stripe keeps the events it sent; `limit` is ignored (the fake answers everything at once).
+  'GET events': (a, p) => {
+    const type = str(p.type);
+    return listOf('/v1/events', a.events.filter((e) => !type || e.type === type).reverse() as unknown as StripeObject[]);
+  },
+  'GET events/:id': (a, _p, id) => {
+    const event = a.events.find((e) => e.id === id);
+    if (!event) throw invalid(`No such event: '${id}'`, 'id', 'resource_missing');
+    return event;
+  },
   'GET refunds': (a, p) => {
     const charge = str(p.charge);
     const pi = str(p.payment_intent);
