@@ -3,7 +3,7 @@
  * same database work, both loaded from a second process (autocannon) on loopback.
  *
  * Settings (environment): DATABASE_URL (a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres,
- * where a scratch database is created and dropped), BENCH_CONNECTIONS (16), BENCH_DURATION (4 s),
+ * where a scratch database is created and dropped), BENCH_CONNECTIONS (16), BENCH_DURATION (3 s),
  * BENCH_WARMUP (1 s), BENCH_ROUNDS (2), BENCH_LOG_LEVEL (info), BENCH_CASES (a substring of case names, or `all`;
  * by default the non-diagnostic cases run), BENCH_PROFILE=1 (V8 CPU profiles of both servers in
  * bench/results/profiles/).
@@ -23,7 +23,7 @@ const num = (name: string, fallback: number) => {
 const options: HarnessOptions = {
   databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   connections: num('BENCH_CONNECTIONS', 16),
-  duration: num('BENCH_DURATION', 4),
+  duration: num('BENCH_DURATION', 3),
   warmup: num('BENCH_WARMUP', 1),
   rounds: num('BENCH_ROUNDS', 2),
   logLevel: process.env.BENCH_LOG_LEVEL || 'info',
