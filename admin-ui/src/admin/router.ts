@@ -3,9 +3,12 @@ import { installGuard } from '../shared/guard.ts';
 import LoginView from '../shared/views/LoginView.vue';
 import MessagePage from '../shared/views/MessagePage.vue';
 import { LIST_SCREENS } from './lists.ts';
+import { CREATE_SCREENS } from './forms.ts';
 import { permissionOf } from './nav.ts';
 
 const ListPage = () => import('../shared/views/ListPage.vue');
+const CreatePage = () => import('../shared/views/CreatePage.vue');
+const billing = (name: string) => () => import(`./views/billing/${name}.vue`);
 
 /** One route per list screen, guarded by the permission of its menu entry. */
 const listRoutes: RouteRecordRaw[] = Object.entries(LIST_SCREENS).map(([id, screen]) => ({
@@ -15,6 +18,26 @@ const listRoutes: RouteRecordRaw[] = Object.entries(LIST_SCREENS).map(([id, scre
   props: screen,
   meta: { permission: permissionOf(id) },
 }));
+
+/** `/<list>/new` for the simple create screens. */
+const createRoutes: RouteRecordRaw[] = Object.entries(CREATE_SCREENS).map(([id, screen]) => ({
+  path: `${id}/new`,
+  name: `${id}-new`,
+  component: CreatePage,
+  props: screen,
+  meta: { permission: screen.permission },
+}));
+
+/** Billing detail and edit screens (detail pages take the record id as a prop). */
+const billingRoutes: RouteRecordRaw[] = [
+  { path: 'clients/:id', name: 'client', component: billing('ClientDetailView'), props: true, meta: { permission: 'clients.read' } },
+  { path: 'products/new', name: 'product-new', component: billing('ProductFormView'), meta: { permission: 'products.write' } },
+  { path: 'products/:id', name: 'product', component: billing('ProductFormView'), props: true, meta: { permission: 'products.write' } },
+  { path: 'orders/new', name: 'order-new', component: billing('OrderNewView'), meta: { permission: 'orders.create' } },
+  { path: 'invoices/:id', name: 'invoice', component: billing('InvoiceDetailView'), props: true, meta: { permission: 'invoices.read' } },
+  { path: 'services/:id', name: 'service', component: billing('ServiceDetailView'), props: true, meta: { permission: 'services.read' } },
+  { path: 'billing-run', name: 'billing-run', component: billing('BillingRunView'), meta: { permission: 'billing.run' } },
+];
 
 export const LAYOUT_ROUTE = 'layout';
 
@@ -34,6 +57,8 @@ export const router = createRouter({
         { path: 'plugins/:id/settings', name: 'plugin-settings', component: () => import('./views/PluginSettingsView.vue'), props: true, meta: { permission: 'plugins.manage' } },
         { path: 'jobs', name: 'jobs', component: () => import('./views/JobsView.vue'), meta: { permission: permissionOf('jobs') } },
         ...listRoutes,
+        ...createRoutes,
+        ...billingRoutes,
         { path: 'forbidden', name: 'forbidden', component: MessagePage, props: { text: 'state.forbidden' } },
         { path: ':rest(.*)*', name: 'not-found', component: MessagePage, props: { text: 'state.notFound' } },
       ],

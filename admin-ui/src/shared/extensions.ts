@@ -4,7 +4,7 @@
  * updates as plugin modules finish loading.
  */
 import { reactive } from 'vue';
-import type { LazyComponent, UiMenuItem, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
+import type { LazyComponent, UiMenuItem, UiPanel, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
 
 export interface NavEntry {
   id: string;
@@ -27,6 +27,10 @@ export interface PluginPage extends UiRoute {
   fullPath: string;
 }
 
+export interface PluginPanel extends UiPanel {
+  pluginId: string;
+}
+
 export interface PluginSettingsEntry extends UiSettingsPage {
   pluginId: string;
 }
@@ -36,6 +40,7 @@ export const extensions = reactive({
   widgets: [] as PluginWidget[],
   pages: [] as PluginPage[],
   settingsPages: [] as PluginSettingsEntry[],
+  panels: [] as PluginPanel[],
   /** Plugins whose UI module failed to load, with why (shown as a notice). */
   failures: {} as Record<string, string>,
 });
@@ -46,6 +51,7 @@ export function resetExtensions(): void {
   extensions.widgets.splice(0);
   extensions.pages.splice(0);
   extensions.settingsPages.splice(0);
+  extensions.panels.splice(0);
   for (const key of Object.keys(extensions.failures)) delete extensions.failures[key];
 }
 
@@ -68,6 +74,10 @@ export function addPage(pluginId: string, route: UiRoute): PluginPage {
 
 export function addWidget(pluginId: string, widget: UiWidget): void {
   extensions.widgets.push({ ...widget, pluginId });
+}
+
+export function addPanel(pluginId: string, panel: UiPanel): void {
+  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id)) extensions.panels.push({ ...panel, pluginId });
 }
 
 export function addSettingsPage(pluginId: string, page: UiSettingsPage): void {

@@ -22,3 +22,25 @@ export function dateTime(value: unknown): string {
   const d = new Date(String(value));
   return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleString();
 }
+
+/** The number of minor units of a currency (2 for EUR, 0 for JPY). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** "12.50" in EUR → 1250; NaN for text that is not an amount (the API then names the field). */
+export function toMinor(value: string | number, currency: string): number {
+  const text = String(value).trim().replace(',', '.');
+  if (!/^\d+(\.\d+)?$/.test(text)) return Number.NaN;
+  return Math.round(Number(text) * 10 ** minorDigits(currency));
+}
+
+/** 1250 in EUR → "12.50", for an amount field's initial value. */
+export function fromMinor(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (amount / 10 ** digits).toFixed(digits);
+}

@@ -6,7 +6,7 @@
  */
 import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
-import { addMenu, addPage, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
 
 export interface UiPluginInfo {
   id: string;
@@ -69,6 +69,7 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
     addMenuItem: (item) => addMenu(plugin.id, item),
     addWidget: (widget) => addWidget(plugin.id, widget),
     addSettingsPage: (page) => addSettingsPage(plugin.id, page),
+    addPanel: (panel) => addPanel(plugin.id, panel),
     addPortalPage: (route) => {
       if (options.area !== 'portal') return;
       options.onPage(addPage(plugin.id, route));

@@ -53,6 +53,20 @@ export interface UiSettingsPage {
   permission?: string;
 }
 
+/**
+ * Where a panel shows inside a host page. The page passes its record's id as the `id` prop
+ * (`portal.invoice`: `{ id, invoice }` — the invoice being shown).
+ */
+export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard';
+
+export interface UiPanel {
+  id: string;
+  slot: UiPanelSlot;
+  component: LazyComponent;
+  permission?: string;
+  title?: string;
+}
+
 /** What a plugin's `setup` receives. Every add* call is scoped to the plugin's id. */
 export interface UiHost {
   readonly pluginId: string;
@@ -64,6 +78,8 @@ export interface UiHost {
   addMenuItem(item: UiMenuItem): void;
   addWidget(widget: UiWidget): void;
   addSettingsPage(page: UiSettingsPage): void;
+  /** A panel inside a host page (an invoice, a client); mounted in its own error boundary. */
+  addPanel(panel: UiPanel): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
   /** A toast in the host's notification area. */
