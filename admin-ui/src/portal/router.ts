@@ -15,6 +15,9 @@ export const router = createRouter({
       children: [
         { path: '', name: 'home', component: () => import('./views/PortalDashboard.vue') },
         { path: 'invoices', name: 'invoices', component: () => import('./views/PortalInvoices.vue'), meta: { permission: 'invoices.read' } },
+        { path: 'invoices/:id', name: 'invoice', component: () => import('./views/PortalInvoice.vue'), props: true, meta: { permission: 'invoices.read' } },
+        { path: 'order', name: 'order', component: () => import('./views/PortalOrder.vue'), meta: { permission: 'orders.create' } },
+        { path: 'account', name: 'account', component: () => import('./views/PortalAccount.vue') },
         {
           path: 'services',
           name: 'services',

@@ -9,19 +9,42 @@ export function inlineScriptHashes(html: string): string[] {
   return hashes;
 }
 
+/** Other origins a page may load scripts from, frame and call (Stripe.js and its frames). */
+export interface ExternalOrigins {
+  scripts?: string[];
+  frames?: string[];
+  connect?: string[];
+}
+
+/**
+ * Origins the Payment Element needs: its script's origin for the script, its frames and its
+ * calls; for the real Stripe.js also Stripe's API and 3-D Secure hosts.
+ */
+export function stripeOrigins(scriptUrl: string): ExternalOrigins {
+  const origin = new URL(scriptUrl).origin;
+  const stripe = origin === 'https://js.stripe.com';
+  return {
+    scripts: [origin],
+    frames: stripe ? [origin, 'https://hooks.stripe.com'] : [origin],
+    connect: stripe ? ['https://api.stripe.com'] : [origin],
+  };
+}
+
 /**
  * The Content-Security-Policy of a UI page: scripts only from this origin plus the page's own
  * import map (by hash, so no 'unsafe-inline' for scripts). Styles allow inline because the UI kit
  * injects its theme as <style> elements at run time.
  */
-export function pageCsp(html: string): string {
+export function pageCsp(html: string, external: ExternalOrigins = {}): string {
+  const extra = (list: string[] | undefined) => (list?.length ? ` ${list.join(' ')}` : '');
   return [
     "default-src 'self'",
-    `script-src 'self' ${inlineScriptHashes(html).join(' ')}`.trim(),
+    `script-src 'self' ${inlineScriptHashes(html).join(' ')}`.trim() + extra(external.scripts),
+    ...(external.frames?.length ? [`frame-src${extra(external.frames)}`] : []),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: https:",
     "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
+    `connect-src 'self' ws: wss:${extra(external.connect)}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
-import { pageCsp } from './csp.ts';
+import { pageCsp, stripeOrigins } from './csp.ts';
 import { safeJoin, sendFile } from './static-files.ts';
 import type { UiPluginCatalog } from './catalog.ts';
 
@@ -13,15 +13,21 @@ interface Page {
   mtimeMs: number;
 }
 
+/** The Stripe.js URL the portal loads, named in a meta tag so the page needs no extra API call. */
+function withStripeJs(html: string, url: string): string {
+  const meta = `<meta name="mpanel-stripe-js" content="${url.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">`;
+  return html.replace(/<head>/i, `<head>${meta}`);
+}
+
 /** Reads a built HTML page once (again when the file changes: a rebuild while running). */
-function pageLoader(file: string): () => Promise<Page | undefined> {
+function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | undefined> {
   let cached: Page | undefined;
   return async () => {
     try {
       const { mtimeMs } = await stat(file);
       if (cached?.mtimeMs !== mtimeMs) {
-        const html = await readFile(file, 'utf8');
-        cached = { html, csp: pageCsp(html), mtimeMs };
+        const html = withStripeJs(await readFile(file, 'utf8'), stripeJsUrl);
+        cached = { html, csp: pageCsp(html, stripeOrigins(stripeJsUrl)), mtimeMs };
       }
       return cached;
     } catch {
@@ -33,7 +39,11 @@ function pageLoader(file: string): () => Promise<Page | undefined> {
 export interface ServeUiOptions {
   dist: string;
   catalog: () => UiPluginCatalog;
+  /** Where the portal loads Stripe.js from (`https://js.stripe.com/v3/`; tests serve a stand-in). */
+  stripeJsUrl?: string;
 }
+
+export const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
 
 /**
  * Serves the built UI after the API routes: `/admin/assets/*` (hashed, cached for a year),
@@ -42,8 +52,9 @@ export interface ServeUiOptions {
  * router can take it, with a per-page CSP that allows its import map.
  */
 export function serveUi(options: ServeUiOptions): Middleware {
-  const admin = pageLoader(join(options.dist, 'index.html'));
-  const portal = pageLoader(join(options.dist, 'client', 'index.html'));
+  const stripeJs = options.stripeJsUrl ?? STRIPE_JS_URL;
+  const admin = pageLoader(join(options.dist, 'index.html'), stripeJs);
+  const portal = pageLoader(join(options.dist, 'client', 'index.html'), stripeJs);
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
