@@ -2,12 +2,13 @@ import type { RequestInput, Resolver } from '@mpanel/sdk';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import Router from '@koa/router';
-import { asValue } from 'awilix';
+import { asValue, Lifetime } from 'awilix';
 import type { Knex } from 'knex';
 import type { RootContainer } from '../container.ts';
 import type { RegisteredRoute } from './route-registry.ts';
 import { compileValidator } from './validation.ts';
-import { applyTenantContext } from '../tenancy/context.ts';
+import { beginWithTenant } from '../tenancy/context.ts';
+import { RequestTransaction } from '../db/request-transaction.ts';
 
 /**
  * A stage turns a route into the middleware that does one job for it, or nothing when the job
@@ -49,6 +50,9 @@ export type AfterCommit = () => void | Promise<void>;
 /**
  * Runs the rest of the request in one transaction with the tenant context set, so a rejected
  * request changes nothing. Callbacks queued in `ctx.state.afterCommit` run once it has committed.
+ * `trx` in the request scope is the knex transaction object; the transaction itself begins on its
+ * first query (BEGIN and the tenant context in one round trip), so a request that never queries
+ * pays nothing and commits nothing.
  */
 export function transaction(knex: Knex): RouteStage {
   return (route) => {
@@ -56,11 +60,16 @@ export function transaction(knex: Knex): RouteStage {
     return async (ctx, next) => {
       const afterCommit: AfterCommit[] = [];
       ctx.state.afterCommit = afterCommit;
-      await knex.transaction(async (trx) => {
-        (ctx.scope as RootContainer).register({ trx: asValue(trx) } as never);
-        await applyTenantContext(trx, (ctx.state.tenant as { id: string } | undefined)?.id);
+      const tx = new RequestTransaction(knex, beginWithTenant((ctx.state.tenant as { id: string } | undefined)?.id));
+      // Scoped, not a value: strict mode then refuses a singleton that would keep one request's trx.
+      (ctx.scope as RootContainer).register('trx' as never, { resolve: () => tx.transaction, lifetime: Lifetime.SCOPED } as never);
+      try {
         await next();
-      });
+      } catch (err) {
+        await tx.rollback();
+        throw err;
+      }
+      await tx.end();
       for (const cb of afterCommit) {
         try {
           await cb();

@@ -11,6 +11,18 @@ export async function applyTenantContext(trx: Knex.Transaction, tenantId: string
   await trx.raw(`select set_config('app.tenant_id', ?, true), set_config('role', '${APP_ROLE}', true)`, [tenantId ?? '']);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The same context as text, sent with BEGIN in one simple-protocol round trip (see
+ * RequestTransaction). The tenant id is checked to be a UUID before it becomes a literal, so no
+ * input can reach the SQL; anything else is a programming error.
+ */
+export function beginWithTenant(tenantId: string | undefined): string {
+  if (tenantId !== undefined && !UUID.test(tenantId)) throw new Error('tenant id must be a UUID');
+  return `BEGIN; select set_config('app.tenant_id', '${tenantId ?? ''}', true), set_config('role', '${APP_ROLE}', true)`;
+}
+
 /** Switches the tenant of a transaction that already runs as the app role (explicit cross-tenant work). */
 export async function setTenant(trx: Knex.Transaction, tenantId: string): Promise<void> {
   await trx.raw(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
