@@ -35,6 +35,13 @@ export interface EmitOptions {
   tenantId?: string | null;
 }
 
+/** One event of an `emitMany` batch; `tenantId` overrides the batch's tenant. */
+export interface EventInput<T = unknown> {
+  name: string;
+  payload: T;
+  tenantId?: string | null;
+}
+
 export interface SubscribeOptions {
   /** Attempts before the delivery goes to the dead-letter list (default 8). */
   maxAttempts?: number;
@@ -42,11 +49,18 @@ export interface SubscribeOptions {
 
 export interface PluginEvents {
   /**
-   * Writes the event to the outbox in the current transaction; it is delivered after commit (and
-   * never if the transaction rolls back). The name must be declared in `manifest.events.emits`.
+   * Writes the event to the outbox in the current transaction (buffered, written just before it
+   * commits); it is delivered after commit (and never if the transaction rolls back). The name must be declared in `manifest.events.emits`.
    * Returns the event id.
    */
   emit<T>(name: string, payload: T, options?: EmitOptions): Promise<string>;
+  /**
+   * Several events at once (batch code such as the billing run): same guarantees as `emit`.
+   * Inside a transaction events are buffered and written together when it commits (one INSERT,
+   * one NOTIFY), so `emit` in a loop is cheap too; `emitMany` also makes one INSERT outside one.
+   * Every name must be declared. Returns the ids in order.
+   */
+  emitMany<T>(events: Array<EventInput<T>>, options?: EmitOptions): Promise<string[]>;
   /** Handles an event after commit, retried with backoff; not called for tenants where this plugin is disabled. */
   subscribe<T = unknown>(name: string, handler: EventHandler<T>, options?: SubscribeOptions): void;
 }

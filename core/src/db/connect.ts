@@ -26,6 +26,18 @@ export interface DatabaseOptions {
 import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
+/**
+ * knex-pglite names a delete's result command `DEL` (from knex's method name `del`), so knex's
+ * postgres response handling does not see a DELETE and returns the raw result object instead of
+ * the row count: `if (!deleted) 404` never fired on PGlite. Every query goes through here, so
+ * `.delete()` answers a number on both databases.
+ */
+class PgLiteClient extends (ClientPgLite as unknown as new (config: Knex.Config) => { processResponse(obj: { method?: string; response: { command?: string } }, runner: unknown): unknown }) {
+  override processResponse(obj: { method?: string; response: { command?: string } }, runner: unknown): unknown {
+    return super.processResponse(obj.method === 'del' ? { ...obj, method: 'delete' } : obj, runner);
+  }
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const knex = knexFactory({
@@ -43,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const pglite = new PGlite(dir.startsWith('memory://') ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   await pglite.waitReady;
   const knex = knexFactory({
-    client: ClientPgLite as unknown as typeof Knex.Client,
+    client: PgLiteClient as unknown as typeof Knex.Client,
     dialect: 'postgres',
     connection: () => ({ pglite }) as object,
   } as Knex.Config);

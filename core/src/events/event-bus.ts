@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EventHandler, SubscribeOptions } from '@mpanel/sdk';
 import { currentExecution, dbFor } from '../plugins/execution-scope.ts';
+import { OutboxBuffer, type OutboxInsert } from './outbox-buffer.ts';
 
 export interface Subscriber {
   /** `<owner>:<event name>`; the delivery rows are keyed by it, so keep it stable. */
@@ -19,16 +21,28 @@ export interface EmitInput {
   trx?: Knex.Transaction;
 }
 
+export interface EmitManyInput {
+  source: string;
+  events: Array<{ name: string; payload: unknown; tenantId?: string | null }>;
+  tenantId?: string | null;
+  trx?: Knex.Transaction;
+}
+
 /**
- * The write side of the outbox and the subscriber list. `emit` inserts the event in the caller's
- * transaction, so it exists if and only if the change commits; the dispatcher delivers it after.
+ * The write side of the outbox and the subscriber list. An event emitted inside a transaction is
+ * buffered and written when that transaction commits — one multi-row INSERT and one NOTIFY per
+ * transaction, still inside it (see OutboxBuffer) — so it exists if and only if the change
+ * commits. Outside any transaction it is written at once. The dispatcher delivers it after.
  */
 export class EventBus {
   private readonly subscribers: Subscriber[] = [];
+  private readonly buffer: OutboxBuffer;
   /** Called after an emitting transaction commits (the dispatcher's nudge). */
   onCommitted: () => void = () => undefined;
 
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex) {
+    this.buffer = new OutboxBuffer(knex.client.config.client === 'pg', () => this.onCommitted());
+  }
 
   subscribe(owner: string, event: string, handler: EventHandler<unknown>, options: SubscribeOptions = {}): void {
     const id = `${owner}:${event}`;
@@ -49,16 +63,36 @@ export class EventBus {
   }
 
   async emit(input: EmitInput): Promise<string> {
-    const exec = currentExecution();
-    const tenantId = input.tenantId !== undefined ? input.tenantId : (exec?.tenantId ?? null);
+    const [id] = await this.emitMany({ source: input.source, events: [{ name: input.name, payload: input.payload }], tenantId: input.tenantId, trx: input.trx });
+    return id!;
+  }
+
+  /** Several events in one go: ids are made here, so nothing waits on the database inside a transaction. */
+  async emitMany(input: EmitManyInput): Promise<string[]> {
+    const execTenant = currentExecution()?.tenantId ?? null;
+    const defaultTenant = input.tenantId !== undefined ? input.tenantId : execTenant;
+    const rows: OutboxInsert[] = input.events.map((e) => ({
+      id: randomUUID(),
+      tenant_id: e.tenantId !== undefined ? e.tenantId : defaultTenant,
+      name: e.name,
+      source: input.source,
+      payload: JSON.stringify(e.payload ?? null),
+    }));
     const db = dbFor(this.knex, input.trx);
-    const [row] = (await db('outbox_events')
-      .insert({ tenant_id: tenantId, name: input.name, source: input.source, payload: JSON.stringify(input.payload ?? null) })
-      .returning('id')) as Array<{ id: string }>;
-    // Other instances listen on PostgreSQL; NOTIFY is delivered only if this transaction commits.
-    if (this.knex.client.config.client === 'pg') await db.raw(`select pg_notify('mpanel_outbox', '')`);
-    if (exec && !input.trx) exec.afterCommit(() => this.onCommitted());
-    else if (db === this.knex) this.onCommitted();
-    return row!.id;
+    if (db.isTransaction) this.buffer.add(db as Knex.Transaction, rows);
+    else {
+      await this.buffer.write(this.knex, rows);
+      this.onCommitted();
+    }
+    return rows.map((r) => r.id);
+  }
+
+  /** How many events `trx` holds unwritten; with `discardAfter`, a failed step's events are dropped. */
+  checkpoint(trx: Knex.Transaction): number {
+    return this.buffer.size(trx);
+  }
+
+  discardAfter(trx: Knex.Transaction, checkpoint: number): void {
+    this.buffer.truncate(trx, checkpoint);
   }
 }

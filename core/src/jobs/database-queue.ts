@@ -152,7 +152,7 @@ export class DatabaseJobQueue implements JobQueue {
     for (const s of this.defs.schedules.values()) {
       const tz = s.options.timezone ?? 'UTC';
       await this.knex('job_schedules')
-        .insert({ name: s.fullName, job: s.fullName, cron: s.cron, timezone: tz, data: JSON.stringify(s.options.data ?? {}), tenant_id: s.options.tenantId ?? null, next_run_at: nextTick(s.cron, new Date(), tz) })
+        .insert({ name: s.fullName, job: s.fullName, cron: s.cron, timezone: tz, data: JSON.stringify(s.options.data ?? {}), run_for_tenant_id: s.options.tenantId ?? null, next_run_at: nextTick(s.cron, new Date(), tz) })
         .onConflict('name')
         .ignore();
       const row = (await this.knex('job_schedules').where({ name: s.fullName }).first()) as { next_run_at: Date; cron: string } | undefined;

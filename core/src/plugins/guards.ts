@@ -30,13 +30,21 @@ export const executionStage: RouteStage = () => async (ctx, next) => {
   await runInExecution(execution, next);
 };
 
-/** A plugin's routes answer 404 for a tenant where the plugin is disabled. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A plugin's routes answer 404 for a tenant where the plugin is disabled. The tenant is the
+ * route's `:tenantId` when it has one (provider webhooks name the tenant in the path; the Host
+ * is the provider's call, not the tenant's), else the request's.
+ */
 export function pluginGate(container: RootContainer): RouteStage {
   return (route) => {
     if (!container.cradle.pluginManager.get(route.owner)) return undefined;
     return async (ctx, next) => {
-      const tenant = ctx.state.tenant as TenantRef | undefined;
-      if (tenant && !(await container.cradle.pluginTenantStates.isEnabled(route.owner, tenant.id))) throw new NotFoundError();
+      const param = (ctx.params as Record<string, string> | undefined)?.tenantId;
+      const tenantId = param !== undefined ? (UUID.test(param) ? param : undefined) : (ctx.state.tenant as TenantRef | undefined)?.id;
+      if (param !== undefined && !tenantId) throw new NotFoundError();
+      if (tenantId && !(await container.cradle.pluginTenantStates.isEnabled(route.owner, tenantId))) throw new NotFoundError();
       await next();
     };
   };

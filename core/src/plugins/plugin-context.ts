@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { createHttpClient, tokenId, type PluginContext, type PluginLogger, type RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { applyTenantContext } from '../tenancy/context.ts';
-import { currentExecution } from './execution-scope.ts';
+import { currentExecution, runInExecution, systemExecution } from './execution-scope.ts';
 import type { PluginRecord } from './plugin-record.ts';
 import { customRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
 
@@ -38,6 +38,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     if (!tenantId) throw new PluginContextError(`Plugin "${id}": no tenant (pass one outside a request, job or event handler)`);
     return tenantId;
   };
+  const undeclared = (name: string) => new PluginContextError(`Plugin "${id}" emits "${name}" without declaring it in events.emits`);
   const target = (room: string) => ({ emit: (event: string, data?: unknown) => c.realtime.emit(room, event, data) });
 
   const ctx: PluginContext = {
@@ -96,8 +97,13 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     },
     events: {
       emit(name, payload, options = {}) {
-        if (!emits.has(name)) return Promise.reject(new PluginContextError(`Plugin "${id}" emits "${name}" without declaring it in events.emits`));
+        if (!emits.has(name)) return Promise.reject(undeclared(name));
         return c.eventBus.emit({ source: id, name, payload, ...options });
+      },
+      emitMany(events, options = {}) {
+        const bad = events.find((e) => !emits.has(e.name));
+        if (bad) return Promise.reject(undeclared(bad.name));
+        return c.eventBus.emitMany({ source: id, events, ...options });
       },
       subscribe(name, handler, options) {
         declaring('ctx.events.subscribe');
@@ -126,11 +132,17 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         if (!trx) throw new PluginContextError(`Plugin "${id}": ctx.db.current() outside a request, job or event handler`);
         return trx;
       },
-      transaction: <R>(tenantId: string | null, fn: (trx: Knex.Transaction) => Promise<R>) =>
-        c.knex.transaction(async (trx) => {
+      async transaction<R>(tenantId: string | null, fn: (trx: Knex.Transaction) => Promise<R>): Promise<R> {
+        // fn runs as a system execution of this transaction: db.current(), scope(), emit and
+        // settings.get inside it use it (on PGlite, one connection, anything else would wait forever).
+        const afterCommit: Array<() => void | Promise<void>> = [];
+        const result = await c.knex.transaction(async (trx) => {
           await applyTenantContext(trx, tenantId ?? undefined);
-          return fn(trx);
-        }),
+          return runInExecution(systemExecution(tenantId, trx, afterCommit), () => fn(trx));
+        });
+        for (const cb of afterCommit) await Promise.resolve(cb()).catch((err: unknown) => logger.error({ err }, 'after-commit callback failed'));
+        return result;
+      },
     },
     realtime: {
       toTenant: (tenantId) => target(tenantRoom(tenantId)),

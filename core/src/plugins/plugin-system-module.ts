@@ -74,7 +74,7 @@ export const pluginSystemModule: CoreModule = {
       allowPrivateTargets: config.allowPrivateWebhookTargets,
       retryBaseMs: options.webhookRetryBaseMs,
     });
-    dispatcher.addFanout((trx, event) => webhooks.fanOut(trx, event), () => webhooks.loop.wake());
+    dispatcher.addFanout((trx, events) => webhooks.fanOut(trx, events), () => webhooks.loop.wake());
     container.register({
       pluginOptions: asValue(options),
       pluginServices: asValue(new ServiceRegistry()),

@@ -15,9 +15,17 @@ export function requestTrx(ctx: ApiContext): Knex.Transaction {
   return ctx.scope.resolve<Knex.Transaction>('trx');
 }
 
+/** The hook run before a tenant's plugin settings are stored: `values` are the submitted changes. */
+export const SETTINGS_BEFORE_UPDATE = 'pluginSettings.beforeUpdate';
+interface SettingsUpdate {
+  pluginId: string;
+  tenantId: string;
+  values: Record<string, unknown>;
+}
+
 /** `GET /api/v1/plugins`, enable / disable per tenant, settings (secrets never returned). */
 export function pluginRoutes(container: RootContainer): RouteDefinition[] {
-  const { pluginManager, pluginTenantStates, pluginSettings } = container.cradle;
+  const { pluginManager, pluginTenantStates, pluginSettings, hookBus } = container.cradle;
   const record = (id: string): PluginRecord & { manifest: NonNullable<PluginRecord['manifest']> } => {
     const r = pluginManager.get(id);
     if (!r?.manifest) throw new NotFoundError('Plugin not found');
@@ -91,7 +99,10 @@ export function pluginRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const r = record(ctx.input.params.id);
         const tenantId = requestTenant(ctx);
-        await pluginSettings.write(r.id, r.manifest.settings, tenantId, ctx.input.body as Record<string, unknown>, requestTrx(ctx));
+        // Plugins check (or adjust) submitted settings before they are stored, e.g. a gateway
+        // testing an API key; a veto answers 4xx and nothing is stored.
+        const checked = await hookBus.run<SettingsUpdate>(SETTINGS_BEFORE_UPDATE, { pluginId: r.id, tenantId, values: ctx.input.body as Record<string, unknown> }, { tenantId, trx: requestTrx(ctx) });
+        await pluginSettings.write(r.id, r.manifest.settings, tenantId, checked.values, requestTrx(ctx));
         return ok(await pluginSettings.describe(r.id, r.manifest.settings, tenantId, requestTrx(ctx)), 'Settings saved');
       },
     },

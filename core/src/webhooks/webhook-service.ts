@@ -34,12 +34,19 @@ export class WebhookService {
     return { plain, sealed: this.box.seal(plain) };
   }
 
-  async fanOut(trx: Knex.Transaction, event: OutboxRow): Promise<void> {
-    if (!event.tenant_id) return;
-    const hooks = (await trx('webhooks').where({ tenant_id: event.tenant_id, active: true }).select('id', 'events')) as Array<{ id: string; events: string[] }>;
-    const rows = hooks.filter((h) => h.events.includes(event.name) || h.events.includes('*')).map((h) => ({ webhook_id: h.id, event_id: event.id, event_name: event.name, tenant_id: event.tenant_id }));
-    if (rows.length) {
-      await trx('webhook_deliveries').insert(rows).onConflict(['webhook_id', 'event_id']).ignore();
+  /** One query for the batch's tenants' active hooks, one INSERT for every matching delivery. */
+  async fanOut(trx: Knex.Transaction, events: OutboxRow[]): Promise<void> {
+    const tenants = [...new Set(events.map((e) => e.tenant_id).filter((t): t is string => Boolean(t)))];
+    if (!tenants.length) return;
+    const hooks = (await trx('webhooks').whereIn('tenant_id', tenants).where({ active: true }).select('id', 'tenant_id', 'events')) as Array<{ id: string; tenant_id: string; events: string[] }>;
+    if (!hooks.length) return;
+    const rows = events.flatMap((e) =>
+      hooks
+        .filter((h) => h.tenant_id === e.tenant_id && (h.events.includes(e.name) || h.events.includes('*')))
+        .map((h) => ({ webhook_id: h.id, event_id: e.id, event_name: e.name, tenant_id: e.tenant_id })),
+    );
+    for (let i = 0; i < rows.length; i += 1000) {
+      await trx('webhook_deliveries').insert(rows.slice(i, i + 1000)).onConflict(['webhook_id', 'event_id']).ignore();
     }
   }
 

@@ -6,10 +6,9 @@ import { withTenant } from '../../src/tenancy/with-tenant.ts';
 
 /**
  * Platform tables whose tenant_id is an argument rather than ownership. Each entry needs a reason.
- * - job_schedules: the plugin system's cron table, keyed by schedule name; tenant_id says which
- *   tenant a scheduled job runs for. Not reachable through tenant routes.
+ * (None: job_schedules names the tenant a cron job runs for in `run_for_tenant_id`.)
  */
-const PLATFORM_TABLES = new Set(['job_schedules']);
+const PLATFORM_TABLES = new Set<string>([]);
 
 /** Every table with a tenant_id column: core's, plugins', and the probe table below. */
 async function tenantTables(server: TestServer): Promise<string[]> {

@@ -4,6 +4,7 @@ import { addDays } from '../domain/dates.ts';
 import { isOverdue, lateFeeAmount, lateFeeDue, reminderDue } from '../domain/dunning.ts';
 import { dunningOf } from '../settings.ts';
 import { createInvoices } from '../services/invoices.ts';
+import { emitAll, type BillingEvent } from './emit-all.ts';
 
 export interface DunningCounts {
   remindersSent: number;
@@ -35,23 +36,25 @@ export async function dunningBatch(b: Billing, afterId: string | null, batchSize
     .forUpdate().skipLocked();
   if (afterId) q.where('id', '>', afterId);
   const rows = (await q) as Array<Record<string, unknown> & { id: string; client_id: string }>;
+  const events: BillingEvent[] = [];
   for (const inv of rows) {
     const due = isoDate(inv.due_date)!;
     const event = { invoiceId: inv.id, number: inv.number, clientId: inv.client_id, dueDate: due, total: int(inv.total), currency: inv.currency };
     const kind = reminderDue(due, b.today, s);
     if (kind && (await once(b, inv.id, kind))) {
       counts.remindersSent++;
-      await b.emit('invoice.reminder', { ...event, kind });
+      events.push({ name: 'invoice.reminder', payload: { ...event, kind } });
     }
     if (isOverdue(due, b.today) && (await once(b, inv.id, 'overdue'))) {
       counts.overdue++;
-      await b.emit('invoice.overdue', event);
+      events.push({ name: 'invoice.overdue', payload: event });
     }
     if (!inv.late_fee_for_invoice_id && lateFeeDue(due, b.today, s) && (await once(b, inv.id, 'late_fee'))) {
       counts.lateFees++;
       await addLateFee(b, inv, lateFeeAmount(int(inv.total), s));
     }
   }
+  await emitAll(b, events);
   return rows.length === batchSize ? rows[rows.length - 1]!.id : null;
 }
 

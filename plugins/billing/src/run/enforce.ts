@@ -1,6 +1,7 @@
 import type { Billing } from '../context.ts';
 import { addDays } from '../domain/dates.ts';
 import { dunningOf } from '../settings.ts';
+import { emitAll } from './emit-all.ts';
 
 const UNPAID_SINCE = `EXISTS (SELECT 1 FROM invoice_items ii JOIN invoices i ON i.id = ii.invoice_id
   WHERE ii.service_id = services.id AND i.status = 'unpaid' AND i.kind = 'invoice' AND i.due_date <= ?)`;
@@ -11,7 +12,7 @@ export async function suspendOverdue(b: Billing): Promise<number> {
   if (days === null) return 0;
   const rows = (await b.db('services').where('status', 'active').whereRaw(UNPAID_SINCE, [addDays(b.today, -days)])
     .update({ status: 'suspended', suspend_reason: 'overdue', updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id', 'product_id'])) as Array<Record<string, string>>;
-  for (const s of rows) await b.emit('service.suspended', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, reason: 'overdue' });
+  await emitAll(b, rows.map((s) => ({ name: 'service.suspended', payload: { serviceId: s.id, clientId: s.client_id, productId: s.product_id, reason: 'overdue' } })));
   return rows.length;
 }
 
@@ -21,7 +22,7 @@ export async function terminateOverdue(b: Billing): Promise<number> {
   if (days === null) return 0;
   const rows = (await b.db('services').where({ status: 'suspended', suspend_reason: 'overdue' }).whereRaw(UNPAID_SINCE, [addDays(b.today, -days)])
     .update({ status: 'terminated', termination_date: b.today, next_due_date: null, updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id', 'product_id'])) as Array<Record<string, string>>;
-  for (const s of rows) await b.emit('service.terminated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, reason: 'overdue' });
+  await emitAll(b, rows.map((s) => ({ name: 'service.terminated', payload: { serviceId: s.id, clientId: s.client_id, productId: s.product_id, reason: 'overdue' } })));
   return rows.length;
 }
 

@@ -7,6 +7,7 @@ import type { TaxRule } from '../domain/tax.ts';
 import { toCoupon } from '../services/coupons.ts';
 import { createInvoices, type InvoiceDraft } from '../services/invoices.ts';
 import { clientsWithCredit, settleNewInvoices } from '../services/payments.ts';
+import { emitAll } from './emit-all.ts';
 
 interface DueRow {
   id: string; client_id: string; product_id: string; cycle: RecurringCycle; currency: string; amount: number;
@@ -76,6 +77,6 @@ export async function invoiceDueBatch(b: Billing, rules: TaxRule[], batchSize: n
 export async function cancelEndedServices(b: Billing): Promise<number> {
   const rows = (await b.db('services').whereIn('status', ['pending', 'active', 'suspended']).where('cancel_at', '<=', b.today)
     .update({ status: 'cancelled', next_due_date: null, updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id', 'product_id'])) as Array<Record<string, string>>;
-  for (const s of rows) await b.emit('service.cancelled', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, type: 'end_of_period' });
+  await emitAll(b, rows.map((s) => ({ name: 'service.cancelled', payload: { serviceId: s.id, clientId: s.client_id, productId: s.product_id, type: 'end_of_period' } })));
   return rows.length;
 }
