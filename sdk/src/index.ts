@@ -11,6 +11,8 @@ export * from './hooks.ts';
 export * from './services.ts';
 export * from './http-client.ts';
 export * from './plugin.ts';
+export type * from './mail.ts';
+export * from './cli.ts';
 export * from './extension-points/index.ts';
 export * from './db/tenant-table.ts';
 export * from './audit.ts';

@@ -11,6 +11,8 @@ import type { PluginRealtime } from './realtime.ts';
 import type { HttpClient, HttpClientOptions } from './http-client.ts';
 import type { ExtensionPoint, ProvidedExtension, ServiceToken } from './services.ts';
 import type { Principal } from './principal.ts';
+import type { PluginMail } from './mail.ts';
+import type { PluginCli } from './cli.ts';
 
 export interface PluginRoutes {
   /**
@@ -85,6 +87,10 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   scope(): ExecutionScope | null;
   /** Non-secret platform facts. */
   readonly platform: { readonly version: string; readonly publicUrl: string | null; readonly nodeEnv: string };
+  /** Outgoing mail of the current tenant (queued, retried; see sdk/src/mail.ts). */
+  readonly mail: PluginMail;
+  /** Commands for the `mpanel` CLI (register phase; see sdk/src/cli.ts). */
+  readonly cli: PluginCli;
 }
 
 export interface PluginDefinition<TSettings = Record<string, unknown>> {

@@ -5,6 +5,7 @@ import { applyTenantContext } from '../tenancy/context.ts';
 import { currentExecution, runInExecution, systemExecution } from './execution-scope.ts';
 import type { PluginRecord } from './plugin-record.ts';
 import { customRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
+import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 
 export class PluginContextError extends Error {}
 
@@ -45,6 +46,14 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     plugin: { id, version: record.version, manifest, directory: record.directory },
     logger,
     platform: { version: c.version, publicUrl: c.config.publicUrl ?? null, nodeEnv: c.config.nodeEnv },
+    // Core's mail service (core/src/mail), resolved when sending: it registers after plugins do.
+    mail: { send: (mail, options) => c.mail.send(mail, options) },
+    cli: {
+      command(command) {
+        declaring('ctx.cli.command');
+        pluginCliOf(container).add(id, command);
+      },
+    },
     routes: {
       add(route) {
         declaring('ctx.routes.add');

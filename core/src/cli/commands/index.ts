@@ -4,6 +4,7 @@ import { migrateCommand } from './migrate.ts';
 import { adminCreateCommand } from './admin-create.ts';
 import { pluginsListCommand } from './plugins-list.ts';
 import { pluginCreateCommand } from './plugin-create.ts';
+import { pluginCommandsCommand } from './plugin-commands.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, pluginsListCommand, pluginCreateCommand];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];
