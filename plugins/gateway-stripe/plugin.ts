@@ -32,11 +32,12 @@ export default definePlugin<StripeSettings>({
 
   register(ctx) {
     const gateway = stripeGateway(ctx);
-    // Billing's charge step calls chargeSaved; a failure is retried on the tenant's schedule.
+    // Billing's charge step makes attempt 1 through chargeSaved; this plugin owns the retries
+    // (the tenant's retryScheduleDays), billing never retries. A skipped charge (no card) is not retried.
     const chargeSaved = gateway.chargeSaved!;
     gateway.chargeSaved = async (call, input) => {
       const session = await chargeSaved(call, input);
-      if (session.status === 'failed' || session.status === 'requires_action') {
+      if (!session.client?.skipped && (session.status === 'failed' || session.status === 'requires_action')) {
         await scheduleRetry(ctx, call.tenantId, input.invoiceId, Number(session.client?.attempt ?? 1));
       }
       return session;

@@ -2,7 +2,7 @@ import { NotFoundError, type ConnectionTestResult, type PaymentGateway } from '@
 import { GATEWAY } from './call.ts';
 import { startCheckout } from './checkout.ts';
 import { stripeClient } from './client.ts';
-import { currentCall, type StripePlugin } from './context.ts';
+import { currentCall, withCall, type StripePlugin } from './context.ts';
 import { chargeOffSession } from './off-session.ts';
 import { refundPayment } from './refunds.ts';
 import type { StripeSettings } from './settings.ts';
@@ -34,15 +34,18 @@ export function stripeGateway(plugin: StripePlugin): PaymentGateway<StripeSettin
       };
     },
 
+    /**
+     * Billing's charge step (attempt 1, between billing's own transactions) and this plugin's
+     * retries. `client.skipped` tells billing the client has no saved card: nothing was attempted.
+     */
     async chargeSaved(ctx, input) {
-      const call = await currentCall(plugin, ctx.tenantId);
       const attempt = Number(input.metadata?.attempt ?? 0) || undefined;
-      const result = await chargeOffSession(call, await invoiceOf(call, input.invoiceId), {
+      const result = await withCall(plugin, ctx.tenantId, async (call) => chargeOffSession(call, await invoiceOf(call, input.invoiceId), {
         attempt,
         paymentMethodId: input.paymentMethodId || undefined,
-      });
+      }));
       const status = result.status === 'succeeded' ? 'succeeded' : result.status === 'requires_action' ? 'requires_action' : result.status === 'pending' ? 'pending' : 'failed';
-      return { id: result.paymentIntentId ?? '', status, client: { attempt: result.attempt, reason: result.reason ?? null } };
+      return { id: result.paymentIntentId ?? '', status, client: { attempt: result.attempt, reason: result.reason ?? null, skipped: result.status === 'skipped' } };
     },
 
     async refund(ctx, input) {

@@ -1,5 +1,5 @@
 import { HttpError, NotFoundError, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
-import { currentCall, stripeCall, type StripePlugin } from './context.ts';
+import { currentBilling, currentCall, currentStore, stripeCall, type StripePlugin } from './context.ts';
 import { testKey } from './gateway.ts';
 import { cardView, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
 import { reconcileIntent } from './reconcile.ts';
@@ -27,6 +27,12 @@ function clientOf(ctx: ApiContext, requested: string | undefined): string {
 }
 
 export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
+  /** The client owning card `:id`: a card of another tenant or client is a 404 before any Stripe setup check. */
+  const ownCard = async (ctx: ApiContext<{ id: string }>, requested: string | undefined): Promise<string> => {
+    const card = await currentStore(plugin).paymentMethodById(ctx.input.params.id);
+    if (!card || (requested && requested !== card.client_id)) throw new NotFoundError();
+    return clientOf(ctx, card.client_id);
+  };
   /**
    * Webhooks: the signature is checked against the secret of the tenant named in the path (or
    * resolved from the Host) before anything else; the event then acts in a transaction of that
@@ -60,6 +66,28 @@ export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
         clientOf(ctx, row.client_id ?? undefined);
         const outcome = await reconcileIntent(call, row.payment_intent_id);
         return ok({ paymentIntentId: row.payment_intent_id, invoiceId: row.invoice_id, outcome });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/gateway-stripe/invoices/:id/intent',
+      permission: PERMISSIONS.sync,
+      tags: ['payments'],
+      summary: "The invoice's open PaymentIntent (e.g. an automatic charge that needs 3-D Secure) for the portal to confirm with Stripe.js",
+      schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } },
+      handler: async (ctx: ApiContext<{ id: string }>) => {
+        // Ownership first (404 for another tenant's or client's invoice), Stripe only then.
+        const invoice = await currentBilling(plugin).getInvoice(ctx.input.params.id);
+        if (!invoice) throw new NotFoundError();
+        clientOf(ctx, invoice.clientId);
+        const row = await currentStore(plugin).latestOpenIntent(invoice.id);
+        if (!row || invoice.status !== 'unpaid') throw new NotFoundError('This invoice has no payment waiting for the client');
+        const call = await currentCall(plugin);
+        const pi = await call.stripe.paymentIntents.retrieve(row.payment_intent_id);
+        return ok({
+          invoiceId: invoice.id, paymentIntentId: pi.id, clientSecret: pi.client_secret, status: pi.status,
+          amount: pi.amount, currency: invoice.currency, publishableKey: (await plugin.settings.get(call.tenantId)).publishableKey ?? null,
+        });
       },
     },
     {
@@ -105,7 +133,8 @@ export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
       tags: ['payments'],
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, body: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
       handler: async (ctx: ApiContext<{ id: string }, Record<string, unknown>, { clientId?: string }>) => {
-        await setDefaultCard(await currentCall(plugin), clientOf(ctx, ctx.input.body?.clientId), ctx.input.params.id);
+        const clientId = await ownCard(ctx, ctx.input.body?.clientId);
+        await setDefaultCard(await currentCall(plugin), clientId, ctx.input.params.id);
         return ok({ id: ctx.input.params.id, isDefault: true });
       },
     },
@@ -116,7 +145,8 @@ export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
       tags: ['payments'],
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, query: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
       handler: async (ctx: ApiContext<{ id: string }, { clientId?: string }>) => {
-        await removeCard(await currentCall(plugin), clientOf(ctx, ctx.input.query.clientId), ctx.input.params.id);
+        const clientId = await ownCard(ctx, ctx.input.query.clientId);
+        await removeCard(await currentCall(plugin), clientId, ctx.input.params.id);
         return ok({ id: ctx.input.params.id }, 'Card removed');
       },
     },

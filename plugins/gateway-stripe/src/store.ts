@@ -76,6 +76,16 @@ export class StripeStore {
       .first();
   }
 
+  /** The newest intent of an invoice not yet succeeded or canceled (3-D Secure to finish, a checkout to resume). */
+  async latestOpenIntent(invoiceId: string): Promise<IntentRow | undefined> {
+    return this.table('stripe_payment_intents')
+      .where({ invoice_id: invoiceId })
+      .whereNull('payment_recorded_at')
+      .whereNotIn('status', ['succeeded', 'canceled'])
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'attempt', order: 'desc' }])
+      .first();
+  }
+
   async saveIntent(row: Omit<IntentRow, 'id' | 'created_at' | 'payment_recorded_at' | 'last_error'> & { last_error?: string | null }): Promise<void> {
     await this.db('stripe_payment_intents')
       .insert({ tenant_id: this.tenantId, ...row, currency: row.currency.toLowerCase() })
@@ -115,6 +125,11 @@ export class StripeStore {
 
   async paymentMethod(clientId: string, id: string): Promise<PaymentMethodRow | undefined> {
     return this.table('stripe_payment_methods').where({ client_id: clientId, id }).first();
+  }
+
+  /** A card of this tenant by mPanel id, whoever's it is (routes check the owner). */
+  async paymentMethodById(id: string): Promise<PaymentMethodRow | undefined> {
+    return this.table('stripe_payment_methods').where({ id }).first();
   }
 
   /** Saves a card; the client's first card becomes its default. Saving the same card twice is a no-op. */

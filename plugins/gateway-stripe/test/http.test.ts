@@ -1,75 +1,56 @@
 import assert from 'node:assert/strict';
-// The SDK's test host (`@mpanel/sdk/testing`) is not there yet; until then the plugin's HTTP tests
-// boot the real platform with core's test server.
 // eslint-disable-next-line no-restricted-imports
-import { startTestServer, type TestServer } from '../../../core/src/testing/test-server.ts';
-// eslint-disable-next-line no-restricted-imports
-import { createTenantWithAdmin, superAdminToken } from '../../../core/src/testing/auth.ts';
-import { FakeStripeServer, type FakeStripeAccount } from '../../../test/fakes/stripe/server.ts';
-import { sharedBilling as billing } from './support/memory-billing.ts';
-import { pluginDirectory } from './support/plugin-dir.ts';
+import { createUser } from '../../../core/src/testing/auth.ts';
+import { FakeStripeServer } from '../../../test/fakes/stripe/server.ts';
+import { GatewayHarness, type Tenant } from './support/harness.ts';
 
-interface TenantSetup {
-  id: string;
-  token: string;
-  account: FakeStripeAccount;
-  webhookSecret: string;
-}
+/**
+ * gateway-stripe and the real billing plugin over HTTP, end to end: billing's pay route through
+ * the PaymentGateway extension point, signed webhooks into billing's payments, `invoice.paid` in
+ * the outbox, the order's service activated; billing's run charging saved cards; refunds from
+ * billing's route through Stripe.
+ */
+describe('gateway-stripe + billing over HTTP', function () {
+  this.timeout(180_000);
+  let h: GatewayHarness;
+  let a: Tenant;
+  let b: Tenant;
+  let product: { id: string };
 
-describe('gateway-stripe over HTTP (settings, pay, webhooks)', () => {
-  const plugins = pluginDirectory();
-  let fake: FakeStripeServer;
-  let server: TestServer;
-  let a: TenantSetup;
-  let b: TenantSetup;
-  const previousUrl = process.env.STRIPE_API_URL;
+  const req = (method: string, path: string, token: string, body?: unknown) => h.server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+  function post(path: string, event: object, secret: string, options: { mutate?: (payload: string) => string; timestamp?: number } = {}) {
+    const { payload, header } = FakeStripeServer.sign(event as Record<string, unknown>, secret, options.timestamp);
+    return h.server.request('POST', path, { raw: (options.mutate ?? ((p) => p))(payload), headers: { 'content-type': 'application/json', 'stripe-signature': header } });
+  }
+  const statusOf = async (invoiceId: string) => (await h.invoiceRow(invoiceId)).status;
 
-  async function configure(id: string, token: string, secret: string): Promise<TenantSetup> {
-    const account = fake.addAccount();
-    const res = await server.request('PUT', '/api/v1/plugins/gateway-stripe/settings', {
-      token,
-      body: { secretKey: account.secretKey, publishableKey: account.publishableKey, webhookSecret: secret },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return { id, token, account, webhookSecret: secret };
+  before(async () => {
+    h = await new GatewayHarness().start();
+    a = await h.tenant('whsec_tenant_a');
+    b = await h.tenant('whsec_tenant_b');
+    const p = await req('POST', '/api/v1/products', a.token, { name: 'VPS', type: 'hosting', pricing: [{ currency: 'EUR', cycle: 'monthly', amount: 1999 }] });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    product = p.body.data;
+  });
+  after(() => h?.stop());
+
+  /** A client of tenant A with a portal login, who orders the VPS: an unpaid invoice and a pending service. */
+  async function portalOrder() {
+    const client = await h.client(a);
+    const portal = await createUser(h.server, a.token, ['client'], { clientId: client.id });
+    const placed = await req('POST', '/api/v1/orders', portal.token, { items: [{ productId: product.id, cycle: 'monthly' }] });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    return { client, token: portal.token, invoice: placed.body.data.invoice as { id: string; total: number }, serviceId: placed.body.data.services[0].id as string };
   }
 
-  function post(path: string, event: object, secret: string, mutate: (payload: string) => string = (p) => p) {
-    const { payload, header } = FakeStripeServer.sign(event as Record<string, unknown>, secret);
-    return server.request('POST', path, { raw: mutate(payload), headers: { 'content-type': 'application/json', 'stripe-signature': header } });
-  }
-
-  before(async function () {
-    this.timeout(180_000); // the first server of a run builds the admin UI
-    fake = await new FakeStripeServer().start();
-    process.env.STRIPE_API_URL = fake.url;
-    server = await startTestServer({ plugins: { directories: [plugins.dir] }, env: process.env.GW_DEBUG ? { LOG_LEVEL: 'error' } : {} });
-    const admin = await superAdminToken(server);
-    const me = await server.request('GET', '/api/v1/auth/me', { token: admin });
-    a = await configure(me.body.data.tenant.id, admin, 'whsec_tenant_a');
-    const other = await createTenantWithAdmin(server);
-    b = await configure(other.tenant.id, other.token, 'whsec_tenant_b');
-  });
-  after(async () => {
-    await server?.close();
-    await fake?.close();
-    plugins.remove();
-    if (previousUrl === undefined) delete process.env.STRIPE_API_URL;
-    else process.env.STRIPE_API_URL = previousUrl;
-  });
-
-  async function payInvoice(t: TenantSetup, total = 1999) {
-    const client = billing.addClient(t.id);
-    const invoice = billing.addInvoice(t.id, client.id, total);
-    const res = await server.request('POST', `/api/v1/invoices/${invoice.id}/pay`, { token: t.token, body: { gateway: 'stripe' } });
+  async function pay(t: Tenant, token: string, invoiceId: string) {
+    const res = await req('POST', `/api/v1/invoices/${invoiceId}/pay`, token, { gateway: 'stripe' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return { invoice, session: res.body.data };
+    return res.body.data as { clientSecret: string; paymentIntentId: string; publishableKey: string; amount: number; currency: string };
   }
 
   it('is active, and never returns the secrets it stores', async () => {
-    const health = await server.request('GET', '/api/health');
-    assert.deepEqual(health.body.plugins.find((p: { id: string }) => p.id === 'gateway-stripe')?.status, 'active');
-    const res = await server.request('GET', '/api/v1/plugins/gateway-stripe/settings', { token: a.token });
+    const res = await req('GET', '/api/v1/plugins/gateway-stripe/settings', a.token);
     assert.equal(res.status, 200);
     const text = JSON.stringify(res.body);
     assert.ok(!text.includes(a.account.secretKey), text);
@@ -77,55 +58,173 @@ describe('gateway-stripe over HTTP (settings, pay, webhooks)', () => {
     assert.ok(text.includes(a.account.publishableKey), text);
   });
 
-  it('pay → client secret and publishable key → signed webhook → invoice paid, once', async () => {
-    const { invoice, session } = await payInvoice(a);
-    assert.match(session.id, /^pi_/);
-    assert.ok(session.clientSecret.startsWith(session.id));
-    assert.equal(session.client.publishableKey, a.account.publishableKey);
-    a.account.confirmPaymentIntent(session.id, { payment_method: 'pm_card_visa' });
-    const event = a.account.lastEvent('payment_intent.succeeded', session.id);
+  it('order → pay → signed webhook → invoice paid, invoice.paid in the outbox, service active; the same webhook again changes nothing', async () => {
+    const { token, invoice, serviceId } = await portalOrder();
+    const other = await portalOrder();
+    assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/pay`, other.token, { gateway: 'stripe' })).status, 404, "another client cannot pay this invoice");
+
+    const session = await pay(a, token, invoice.id);
+    assert.match(session.paymentIntentId, /^pi_/);
+    assert.ok(session.clientSecret.startsWith(session.paymentIntentId));
+    assert.deepEqual([session.publishableKey, session.amount, session.currency], [a.account.publishableKey, invoice.total, 'EUR']);
+    assert.equal((await pay(a, token, invoice.id)).paymentIntentId, session.paymentIntentId, 'paying twice reuses the intent');
+
+    a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
+    const event = a.account.lastEvent('payment_intent.succeeded', session.paymentIntentId);
     const first = await post(`/api/webhooks/stripe/${a.id}`, event, a.webhookSecret);
-    assert.equal(first.status, 200, JSON.stringify(first.body));
-    assert.equal(billing.invoice(invoice.id).status, 'paid');
+    assert.deepEqual([first.status, first.body.data?.outcome ?? first.body.outcome], [200, 'recorded'], JSON.stringify(first.body));
     const again = await post(`/api/webhooks/stripe/${a.id}`, event, a.webhookSecret);
     assert.equal(again.status, 200);
-    assert.equal(billing.payments.filter((p) => p.transactionId === session.id).length, 1);
+
+    const paid = (await req('GET', `/api/v1/invoices/${invoice.id}`, token)).body.data;
+    assert.deepEqual([paid.status, paid.amountDue, paid.payments.length, paid.payments[0].transactionId], ['paid', 0, 1, session.paymentIntentId]);
+    assert.equal((await h.outbox('invoice.paid', invoice.id)).length, 1);
+    assert.equal((await req('GET', `/api/v1/services/${serviceId}`, token)).body.data.status, 'active');
+    assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/pay`, token, { gateway: 'stripe' })).status, 409, 'nothing left to pay');
   });
 
   it('the Host-resolved endpoint works for the default tenant', async () => {
-    const { invoice, session } = await payInvoice(a);
-    a.account.confirmPaymentIntent(session.id, { payment_method: 'pm_card_visa' });
-    const res = await post('/api/webhooks/stripe', a.account.lastEvent('payment_intent.succeeded', session.id), a.webhookSecret);
+    const { token, invoice } = await portalOrder();
+    const session = await pay(a, token, invoice.id);
+    a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
+    const res = await post('/api/webhooks/stripe', a.account.lastEvent('payment_intent.succeeded', session.paymentIntentId), a.webhookSecret);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(billing.invoice(invoice.id).status, 'paid');
+    assert.equal(await statusOf(invoice.id), 'paid');
   });
 
-  it('a tampered, unsigned or wrongly signed webhook gets 400 and changes nothing', async () => {
-    const { invoice, session } = await payInvoice(a);
-    a.account.confirmPaymentIntent(session.id, { payment_method: 'pm_card_visa' });
-    const event = a.account.lastEvent('payment_intent.succeeded', session.id);
-    const tampered = await post(`/api/webhooks/stripe/${a.id}`, event, a.webhookSecret, (p) => p.replace(session.id, `${session.id}x`));
-    assert.equal(tampered.status, 400);
-    const unsigned = await server.request('POST', `/api/webhooks/stripe/${a.id}`, { raw: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
-    assert.equal(unsigned.status, 400);
-    const wrong = await post(`/api/webhooks/stripe/${a.id}`, event, 'whsec_someone_else');
-    assert.equal(wrong.status, 400);
-    assert.equal(billing.invoice(invoice.id).status, 'unpaid');
-    assert.equal(billing.payments.filter((p) => p.transactionId === session.id).length, 0);
+  it('a tampered, unsigned, wrongly signed or expired webhook gets 400 and changes nothing', async () => {
+    const { token, invoice } = await portalOrder();
+    const session = await pay(a, token, invoice.id);
+    a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
+    const event = a.account.lastEvent('payment_intent.succeeded', session.paymentIntentId);
+    const path = `/api/webhooks/stripe/${a.id}`;
+    assert.equal((await post(path, event, a.webhookSecret, { mutate: (p) => p.replace(session.paymentIntentId, `${session.paymentIntentId}x`) })).status, 400);
+    assert.equal((await h.server.request('POST', path, { raw: JSON.stringify(event), headers: { 'content-type': 'application/json' } })).status, 400);
+    assert.equal((await post(path, event, 'whsec_someone_else')).status, 400);
+    assert.equal((await post(path, event, a.webhookSecret, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status, 400);
+    assert.equal(await statusOf(invoice.id), 'unpaid');
+    assert.equal((await h.payments({ transaction_id: session.paymentIntentId })).length, 0);
+    assert.equal(await h.knex('stripe_webhook_events').where({ event_id: event.id }).first(), undefined, 'the event id was not claimed');
   });
 
   it("tenant A's webhook secret cannot mark tenant B's invoice paid", async () => {
-    const { invoice, session } = await payInvoice(b);
-    b.account.confirmPaymentIntent(session.id, { payment_method: 'pm_card_visa' });
-    const event = b.account.lastEvent('payment_intent.succeeded', session.id);
+    const client = await h.client(b);
+    const invoice = await h.invoice(b, client.id, 1500);
+    const session = await pay(b, b.token, invoice.id);
+    b.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
+    const event = b.account.lastEvent('payment_intent.succeeded', session.paymentIntentId);
     // Signed with A's secret, sent to B's endpoint: B's secret does not verify it.
     assert.equal((await post(`/api/webhooks/stripe/${b.id}`, event, a.webhookSecret)).status, 400);
     // Signed with A's secret, sent to A's endpoint: A's Stripe account has no such intent.
-    const toA = await post(`/api/webhooks/stripe/${a.id}`, event, a.webhookSecret);
-    assert.equal(toA.status, 200);
-    assert.equal(billing.invoice(invoice.id).status, 'unpaid');
+    assert.equal((await post(`/api/webhooks/stripe/${a.id}`, event, a.webhookSecret)).status, 200);
+    assert.equal(await statusOf(invoice.id), 'unpaid');
     // B's own signed delivery is the one that counts.
     assert.equal((await post(`/api/webhooks/stripe/${b.id}`, event, b.webhookSecret)).status, 200);
-    assert.equal(billing.invoice(invoice.id).status, 'paid');
+    assert.equal(await statusOf(invoice.id), 'paid');
+  });
+
+  describe("billing's charge step with saved cards", () => {
+    let c: Tenant;
+    const RUN_DATE = '2026-03-01';
+    before(async () => { c = await h.tenant(); });
+
+    /** A client of tenant C who saved `card` through a SetupIntent, with a portal login. */
+    async function clientWithCard(card: string) {
+      const client = await h.client(c);
+      const setup = await req('POST', '/api/v1/gateway-stripe/cards/setup', c.token, { clientId: client.id });
+      assert.equal(setup.status, 201, JSON.stringify(setup.body));
+      c.account.completeSetup(setup.body.data.setupIntentId, card);
+      assert.equal((await post(`/api/webhooks/stripe/${c.id}`, c.account.lastEvent('setup_intent.succeeded', setup.body.data.setupIntentId), c.webhookSecret)).status, 200);
+      const portal = await createUser(h.server, c.token, ['client'], { clientId: client.id, tenant: c.slug });
+      return { client, token: portal.token };
+    }
+    const offSessionCreates = (invoiceId: string) =>
+      h.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && r.params.off_session === 'true' && (r.params.metadata as Record<string, string> | undefined)?.invoiceId === invoiceId).length;
+    const run = async () => {
+      const res = await req('POST', '/api/v1/billing/runs', c.token, { date: RUN_DATE });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    };
+
+    it('charges due invoices off session once (success, decline, requires_action), skips clients without a card, and a rerun charges nothing more', async () => {
+      const good = await clientWithCard('pm_card_visa');
+      const declined = await clientWithCard('pm_card_chargeDeclined');
+      const sca = await clientWithCard('pm_card_authenticationRequired');
+      const noCard = await h.client(c);
+      const inv = {
+        good: await h.invoice(c, good.client.id, 1200, RUN_DATE),
+        declined: await h.invoice(c, declined.client.id, 1300, RUN_DATE),
+        sca: await h.invoice(c, sca.client.id, 1400, RUN_DATE),
+        noCard: await h.invoice(c, noCard.id, 1500, RUN_DATE),
+        later: await h.invoice(c, good.client.id, 1600, '2026-03-20'),
+      };
+      await run();
+      assert.deepEqual(
+        await Promise.all([inv.good, inv.declined, inv.sca, inv.noCard, inv.later].map((i) => statusOf(i.id))),
+        ['paid', 'unpaid', 'unpaid', 'unpaid', 'unpaid'],
+      );
+      const charges = Object.fromEntries((await h.knex('invoice_charges').where({ tenant_id: c.id })).map((r) => [r.invoice_id, [r.attempt, r.status, r.gateway]]));
+      assert.deepEqual(charges, {
+        [inv.good.id]: [1, 'succeeded', 'stripe'],
+        [inv.declined.id]: [1, 'failed', 'stripe'],
+        [inv.sca.id]: [1, 'requires_action', 'stripe'],
+        [inv.noCard.id]: [1, 'skipped', null],
+      });
+      assert.equal((await h.payments({ invoice_id: inv.good.id })).length, 1);
+      assert.equal((await h.outbox('invoice.paid', inv.good.id)).length, 1);
+      assert.equal((await h.outbox('payment.failed', inv.declined.id)).length, 1, 'the client is told of the decline');
+      assert.equal((await h.outbox('payment.actionRequired', inv.sca.id)).length, 1, 'the client is asked to authenticate');
+
+      await run();
+      for (const i of [inv.good, inv.declined, inv.sca]) assert.equal(offSessionCreates(i.id), 1, 'billing made attempt 1 only; retries are the gateway\'s');
+      assert.equal(offSessionCreates(inv.noCard.id), 0);
+      assert.equal((await h.payments({ invoice_id: inv.good.id })).length, 1);
+
+      // 3-D Secure: the owner gets the intent's client secret, finishes authentication, the webhook pays.
+      assert.equal((await req('GET', `/api/v1/gateway-stripe/invoices/${inv.sca.id}/intent`, good.token)).status, 404, "another client's invoice");
+      assert.equal((await req('GET', `/api/v1/gateway-stripe/invoices/${inv.sca.id}/intent`, b.token)).status, 404, "another tenant's invoice");
+      const intent = await req('GET', `/api/v1/gateway-stripe/invoices/${inv.sca.id}/intent`, sca.token);
+      assert.equal(intent.status, 200, JSON.stringify(intent.body));
+      assert.ok(intent.body.data.clientSecret.startsWith(intent.body.data.paymentIntentId));
+      assert.equal(intent.body.data.publishableKey, c.account.publishableKey);
+      const pm = (await h.knex('stripe_payment_methods').where({ tenant_id: c.id, client_id: sca.client.id }).first()).stripe_payment_method_id;
+      c.account.confirmPaymentIntent(intent.body.data.paymentIntentId, { payment_method: pm });
+      c.account.completeAction(intent.body.data.paymentIntentId, true);
+      const res = await post(`/api/webhooks/stripe/${c.id}`, c.account.lastEvent('payment_intent.succeeded', intent.body.data.paymentIntentId), c.webhookSecret);
+      assert.equal(res.status, 200);
+      assert.equal(await statusOf(inv.sca.id), 'paid');
+      assert.equal((await req('GET', `/api/v1/gateway-stripe/invoices/${inv.sca.id}/intent`, sca.token)).status, 404, 'nothing left to authenticate');
+    });
+
+    it("a saved card of another client or tenant is a 404, also where Stripe is not configured", async () => {
+      const { client } = await clientWithCard('pm_card_visa');
+      const card = await h.knex('stripe_payment_methods').where({ tenant_id: c.id, client_id: client.id }).first();
+      const other = await h.client(c);
+      const otherPortal = await createUser(h.server, c.token, ['client'], { clientId: other.id, tenant: c.slug });
+      assert.equal((await req('POST', `/api/v1/gateway-stripe/cards/${card.id}/default`, otherPortal.token, {})).status, 404);
+      assert.equal((await req('DELETE', `/api/v1/gateway-stripe/cards/${card.id}`, otherPortal.token)).status, 404);
+      assert.equal((await req('DELETE', `/api/v1/gateway-stripe/cards/${card.id}`, b.token)).status, 404);
+      assert.equal((await req('POST', `/api/v1/gateway-stripe/cards/${card.id}/default`, c.token, {})).status, 200, 'staff may name the card alone');
+    });
+  });
+
+  it("partial then full refund from billing's route through Stripe; the charge.refunded webhook records nothing twice", async () => {
+    const { token, invoice } = await portalOrder();
+    const session = await pay(a, token, invoice.id);
+    a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
+    await post(`/api/webhooks/stripe/${a.id}`, a.account.lastEvent('payment_intent.succeeded', session.paymentIntentId), a.webhookSecret);
+
+    const partial = await req('POST', `/api/v1/invoices/${invoice.id}/refunds`, a.token, { amount: 500, reason: 'goodwill' });
+    assert.equal(partial.status, 201, JSON.stringify(partial.body));
+    assert.deepEqual([partial.body.data.status, partial.body.data.amountPaid], ['paid', invoice.total - 500]);
+    assert.equal((await post(`/api/webhooks/stripe/${a.id}`, a.account.lastEvent('charge.refunded'), a.webhookSecret)).status, 200);
+    const full = await req('POST', `/api/v1/invoices/${invoice.id}/refunds`, a.token, { amount: invoice.total - 500 });
+    assert.equal(full.status, 201, JSON.stringify(full.body));
+    assert.equal((await post(`/api/webhooks/stripe/${a.id}`, a.account.lastEvent('charge.refunded'), a.webhookSecret)).status, 200);
+
+    const refunds = await h.refunds(invoice.id);
+    const stripeRefunds = a.account.list('refund', (r) => r.payment_intent === session.paymentIntentId);
+    assert.deepEqual(refunds.map((r) => Number(r.amount)), [500, invoice.total - 500]);
+    assert.deepEqual(new Set(refunds.map((r) => r.gateway_refund_id)), new Set(stripeRefunds.map((r) => r.id)));
+    assert.equal(await statusOf(invoice.id), 'refunded');
   });
 });

@@ -5,6 +5,7 @@ import { idParams, listQuery, listRoute, minor, objectBody, route, uuid, type Pl
 import { getInvoice, getInvoiceRow, listInvoices } from '../services/invoices.ts';
 import { recordPayment } from '../services/payments.ts';
 import { refundInvoice } from '../services/refunds.ts';
+import { issueCreditNote, type CreditNoteInput } from '../services/credit-notes.ts';
 import { getClient } from '../services/clients.ts';
 import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
 
@@ -44,6 +45,24 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
       return getInvoice(b, ctx.input.params.id);
     }),
     route(plugin, {
+      method: 'POST', path: '/api/v1/invoices/:id/credit-notes', permission: 'invoices.refund', successStatus: 201,
+      summary: 'Issue a credit note for an invoice: reduces what is due, the rest becomes client credit; the invoice itself never changes',
+      schema: {
+        params: idParams,
+        body: objectBody({
+          amount: { ...minor, minimum: 1 },
+          reason: { type: 'string', minLength: 1, maxLength: 500 },
+          lines: {
+            type: 'array', maxItems: 100,
+            items: objectBody({ description: { type: 'string', minLength: 1, maxLength: 500 }, amount: { ...minor, minimum: 1 }, taxable: { type: 'boolean' } }, ['description', 'amount']),
+          },
+        }, ['amount', 'reason']),
+      },
+    }, async (b, ctx) => {
+      const result = await issueCreditNote(b, ctx.input.params.id, ctx.input.body as unknown as CreditNoteInput);
+      return { ...result, creditNote: await getInvoice(b, result.creditNoteId), invoice: await getInvoice(b, ctx.input.params.id) };
+    }),
+    route(plugin, {
       method: 'POST', path: '/api/v1/invoices/:id/pay', permission: 'invoices.pay',
       summary: 'Start paying an invoice through a gateway; answers what the payer needs (client secret, redirect)',
       schema: { params: idParams, body: objectBody({ gateway: { type: 'string', maxLength: 50 }, returnUrl: { type: 'string', format: 'uri' } }, ['gateway']) },
@@ -61,7 +80,18 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
         returnUrl: body.returnUrl, metadata: { invoiceId: invoice.id, tenantId: b.tenantId },
         idempotencyKey: `pay:${invoice.id}:${invoice.amountPaid}`,
       });
-      return { gateway: body.gateway, ...session, ...(session.clientSecret ? { paymentIntentId: session.id } : {}) };
+      // The contract's flat shape for the portal (Stripe's Payment Element: clientSecret + publishableKey);
+      // `client` keeps whatever else the gateway's portal component needs (manual: the instructions).
+      const extra = session.client ?? {};
+      return {
+        gateway: body.gateway, id: session.id, status: session.status,
+        clientSecret: session.clientSecret ?? null, redirectUrl: session.redirectUrl ?? null,
+        paymentIntentId: session.clientSecret ? session.id : null,
+        publishableKey: (extra.publishableKey as string | undefined) ?? null,
+        amount: typeof extra.amount === 'number' ? extra.amount : invoice.amountDue,
+        currency: invoice.currency,
+        client: extra,
+      };
     }),
     {
       method: 'GET', path: '/api/v1/invoices/:id/pdf', permission: 'invoices.read', tags: ['billing'], summary: 'The invoice as application/pdf',

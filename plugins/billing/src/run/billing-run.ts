@@ -6,6 +6,7 @@ import { loadTaxRules } from '../services/taxes.ts';
 import { cancelEndedServices, invoiceDueBatch } from './invoice-due.ts';
 import { dunningBatch, type DunningCounts } from './dunning.ts';
 import { cancelUnpaidOrders, suspendOverdue, terminateOverdue } from './enforce.ts';
+import { chargeDueInvoices } from './charge.ts';
 
 export interface RunCounts extends DunningCounts {
   invoicesCreated: number;
@@ -49,6 +50,7 @@ export async function runBilling(plugin: Plugin, tenantId: string, date: IsoDate
     counts.invoicesCreated += created;
     progress('invoices');
   }
+  await chargeDueInvoices(plugin, tenantId, date); // saved cards, attempt 1 (run/charge.ts); before dunning so a paid invoice gets no reminder
   let after: string | null = null;
   do {
     after = await inTx((b) => dunningBatch(b, after, batchSize, counts));

@@ -50,7 +50,7 @@ export async function recordPayment(b: Billing, input: PaymentInput): Promise<{ 
 }
 
 /** Adds `applied` to a locked invoice and marks it paid (with its consequences) once covered. */
-async function applyToInvoice(b: Billing, invoice: InvoiceRow, applied: number): Promise<void> {
+export async function applyToInvoice(b: Billing, invoice: InvoiceRow, applied: number): Promise<void> {
   if (applied <= 0) return;
   const paid = int(invoice.amount_paid) + applied;
   const covered = paid >= int(invoice.total) && invoice.status === 'unpaid';

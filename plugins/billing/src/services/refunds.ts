@@ -13,7 +13,8 @@ export async function refundInvoice(b: Billing, invoiceId: string, input: { amou
   const invoice = await getInvoiceRow(b, invoiceId, true);
   if (input.amount > int(invoice.amount_paid)) throw new ValidationError({ amount: `at most ${int(invoice.amount_paid)} was paid on this invoice` });
   if (invoice.status === 'refunded' || invoice.status === 'draft') throw new ConflictError(`The invoice is ${invoice.status}`);
-  const payments = (await b.db('payments').where('invoice_id', invoice.id).whereRaw('applied > refunded').orderBy('paid_at', 'desc').forUpdate()) as PaymentRow[];
+  // A credit note's share is not money received: it is never refunded.
+  const payments = (await b.db('payments').where('invoice_id', invoice.id).whereNot('gateway', 'credit_note').whereRaw('applied > refunded').orderBy('paid_at', 'desc').forUpdate()) as PaymentRow[];
   let left = input.amount;
   for (const payment of payments) {
     if (left === 0) break;

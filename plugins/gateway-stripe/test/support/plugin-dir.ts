@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A plugins folder holding gateway-stripe and the stand-in billing plugin. The loader runs a
- * plugin's migrations only when it comes from a folder (inline definitions have none).
+ * A plugins folder holding the real billing plugin and gateway-stripe (the loader runs a plugin's
+ * migrations only when it comes from a folder; inline definitions have none).
  */
 export function pluginDirectory(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'mpanel-stripe-plugins-'));
-  symlinkSync(fileURLToPath(new URL('../..', import.meta.url)), join(dir, 'gateway-stripe'));
-  symlinkSync(fileURLToPath(new URL('./stub-billing', import.meta.url)), join(dir, 'billing'));
+  for (const name of ['billing', 'gateway-stripe']) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(dir, name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
