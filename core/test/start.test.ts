@@ -21,6 +21,8 @@ describe('npm start on a fresh machine (embedded database, no services)', () => 
       const base = loopback(printed!);
       const note = await server.waitFor(LOGIN_NOTE);
       const [, email, password] = note;
+      // The note names the port the server really listens on, not the configured PORT=0.
+      assert.ok(note[0].includes(`${printed!.replace(/\/$/, '')}/admin`), `login note names the running URL: ${note[0]}`);
 
       const health = await get(`${base}/api/health`);
       assert.equal(health.status, 200);

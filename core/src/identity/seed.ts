@@ -22,7 +22,8 @@ export async function seedFirstStart(container: RootContainer): Promise<void> {
   const generated = config.adminPassword === undefined;
   const password = config.adminPassword ?? randomToken(18);
   await withTenant(knex, tenant.id, (db) => createUser(db, { email, password, name: 'Administrator', roles: ['super_admin'] }));
-  const url = config.publicUrl ?? `http://localhost:${config.port}`;
+  // The port is known only once the server listens: `start` fills in {url}.
+  const url = '{url}';
   logger.info({ email }, 'created the first super admin');
   startupNotes.push(
     generated

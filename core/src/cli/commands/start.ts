@@ -31,7 +31,7 @@ export function startCommand(program: Command): void {
           '',
           `  mPanel ${running.platform.container.cradle.version} is running at ${publicUrl}`,
           `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}`,
-          ...notes.map((n) => `  ${n}`),
+          ...notes.map((n) => `  ${n.replaceAll('{url}', publicUrl)}`),
           '',
         ].join('\n') + '\n',
       );
