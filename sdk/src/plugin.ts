@@ -95,6 +95,13 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
 
 export interface PluginDefinition<TSettings = Record<string, unknown>> {
   manifest: PluginManifest;
+  /**
+   * The plugin's folder, for a definition handed over already loaded (`createTestHost`,
+   * embedding): its migrations (`entry.migrations`, default `migrations/`) are found from here.
+   * Usually `fileURLToPath(new URL('.', import.meta.url))` in the plugin's entry file. Plugins
+   * found in `plugins/*` or named in MPANEL_PLUGINS need not set it.
+   */
+  directory?: string;
   /** Declare only: routes, permissions, hooks, subscribers, jobs, services. No I/O. */
   register(ctx: PluginContext<TSettings>): void | Promise<void>;
   /** After migrations: may do I/O (warm caches, check providers). Has a timeout. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { definePlugin, ok, NotFoundError } from '@mpanel/sdk';
 import { createTestHost, type TestHost } from '@mpanel/sdk/testing';
+import memo from './fixtures/memo/plugin.ts';
 
 /** A first plugin: one screen. */
 const notes = definePlugin({
@@ -51,5 +52,21 @@ describe('@mpanel/sdk/testing createTestHost', () => {
     assert.deepEqual(seen, ['hello']);
     assert.equal((await host.request('POST', '/api/v1/notes', { body: { text: 'missing' } })).status, 404);
     assert.equal((await host.request('POST', '/api/v1/notes', { token: null, body: { text: 'x' } })).status, 401);
+  });
+});
+
+describe('createTestHost with a plugin that has migrations', () => {
+  let host: TestHost;
+  before(async () => {
+    host = await createTestHost({ plugins: [memo] });
+  });
+  after(() => host?.close());
+
+  it('runs the plugin\'s migrations (from definition.directory) before it serves', async () => {
+    assert.deepEqual(host.plugins().map((p) => [p.id, p.status]), [['memo', 'active']]);
+    const res = await host.request('POST', '/api/v1/memos', { body: { text: 'kept' } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual((await host.knex('memos').select('text')).map((r: { text: string }) => r.text), ['kept']);
+    assert.equal((await host.knex('knex_migrations_memo').count({ n: '*' }))[0]!.n, 1);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginDefinition, PluginManifest } from '@mpanel/sdk';
 
@@ -52,7 +52,7 @@ async function importDefinition(specifier: string, source: string, jsonManifest?
  */
 export function discoverPlugins(sources: PluginSources = {}, env: Record<string, string | undefined> = process.env): PluginCandidate[] {
   const out: PluginCandidate[] = [];
-  for (const def of sources.definitions ?? []) out.push({ source: def.manifest?.id ?? '(inline)', directory: null, load: async () => def });
+  for (const def of sources.definitions ?? []) out.push({ source: def.manifest?.id ?? '(inline)', directory: def.directory ?? null, load: async () => def });
   const directories = sources.directories ?? (sources.definitions ? [] : [DEFAULT_PLUGIN_DIR]);
   for (const root of directories) {
     if (!existsSync(root)) continue;
@@ -66,9 +66,25 @@ export function discoverPlugins(sources: PluginSources = {}, env: Record<string,
   }
   const packages = sources.packages ?? (sources.definitions ? [] : (env.MPANEL_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   for (const pkg of packages) {
-    out.push({ source: pkg, directory: null, load: () => importDefinition(pkg, pkg) });
+    out.push({ source: pkg, directory: packageDirOf(pkg), load: () => importDefinition(pkg, pkg) });
   }
   return out;
+}
+
+/**
+ * An npm plugin's package folder (where its `migrations/` live), found as Node finds a bare
+ * import: `node_modules/<pkg>` in the working directory or any folder above it, or above core.
+ * Null when there is none (the import then fails with the real error).
+ */
+export function packageDirOf(pkg: string): string | null {
+  for (const start of [process.cwd(), fileURLToPath(new URL('.', import.meta.url))]) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', pkg);
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dir === dirname(dir)) break;
+    }
+  }
+  return null;
 }
 
 /** The plugin's migrations folder: `entry.migrations` or `migrations/`, if it exists. */
