@@ -7,10 +7,10 @@
  *
  * Runs on PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a
  * scratch database is created and dropped) with the fake Stripe API in a third process on
- * loopback (Stripe is remote in production; in-process it would share the server's event loop). Billing is the
- * in-memory stand-in from the plugin's tests until the billing plugin provides `billing.payments`,
- * so the outbox write of `invoice.paid` is not in the measured path yet.
- * Settings: BENCH_EVENTS (2000), BENCH_CONNECTIONS (16).
+ * loopback (Stripe is remote in production; in-process it would share the server's event loop). Billing is
+ * the real billing plugin: each event writes the dedupe row, the payment, the invoice update and
+ * the `payment.received` / `invoice.paid` outbox events in one transaction.
+ * Settings: BENCH_EVENTS (2000), BENCH_CONNECTIONS (16). Profile with `node --cpu-prof --import tsx bench/webhooks.ts`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +25,6 @@ import { superAdminToken } from '../core/src/testing/auth.ts';
 import { FakeStripeServer } from '../test/fakes/stripe/server.ts';
 import { verifyStripeEvent } from '../plugins/gateway-stripe/src/verify.ts';
 import { stripeClient } from '../plugins/gateway-stripe/src/client.ts';
-import { sharedBilling } from '../plugins/gateway-stripe/test/support/memory-billing.ts';
 import { pluginDirectory } from '../plugins/gateway-stripe/test/support/plugin-dir.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
@@ -70,11 +69,17 @@ try {
 
   process.stderr.write(`preparing ${EVENTS} paid invoices and their signed events...\n`);
   const stripe = stripeClient(SECRET_KEY, fakeUrl);
-  const client = sharedBilling.addClient(tenantId);
+  // One client and EVENTS issued, unpaid invoices, written as the table owner (the run is what is measured).
+  const [client] = await server.knex('clients').insert({ tenant_id: tenantId, email: 'bench@example.test', first_name: 'Bench', last_name: 'Client', country: 'NL', currency: 'EUR' }).returning('id');
+  const invoices = (await server.knex.raw(
+    `INSERT INTO invoices (tenant_id, client_id, number, status, currency, subtotal, total, issue_date, due_date)
+     SELECT ?, ?, 'BENCH-' || g, 'unpaid', 'EUR', 1000 + g % 500, 1000 + g % 500, current_date, current_date FROM generate_series(1, ?) g
+     RETURNING id, total`,
+    [tenantId, client.id, EVENTS],
+  )).rows as Array<{ id: string; total: string }>;
   const invoiceOf = new Map<string, string>();
-  for (let i = 0; i < EVENTS; i++) {
-    const invoice = sharedBilling.addInvoice(tenantId, client.id, 1000 + (i % 500));
-    const pi = await stripe.paymentIntents.create({ amount: invoice.total, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, metadata: { invoiceId: invoice.id, tenantId } });
+  for (const invoice of invoices) {
+    const pi = await stripe.paymentIntents.create({ amount: Number(invoice.total), currency: 'eur', payment_method: 'pm_card_visa', confirm: true, metadata: { invoiceId: invoice.id, tenantId } });
     invoiceOf.set(pi.id, invoice.id);
   }
   const events = await stripe.events.list({ type: 'payment_intent.succeeded', limit: 100 });
@@ -102,8 +107,14 @@ try {
   }
   const verify = await run('verify', `/api/webhooks/bench-verify/${tenantId}`);
   const full = await run('full', `/api/webhooks/stripe/${tenantId}`);
-  const paid = signed.filter((s) => sharedBilling.invoice(s.invoiceId).status === 'paid').length;
-  const payments = sharedBilling.payments.length;
+  const count = async (table: string, where: (q: ReturnType<typeof server.knex>) => unknown) => {
+    const q = server.knex(table).where('tenant_id', tenantId);
+    where(q);
+    return Number(((await q.count({ n: '*' })) as Array<{ n: string }>)[0]!.n);
+  };
+  const paid = await count('invoices', (q) => q.where('status', 'paid').where('number', 'like', 'BENCH-%'));
+  const payments = await count('payments', (q) => q.where('gateway', 'stripe'));
+  const outbox = await count('outbox_events', (q) => q.where('name', 'invoice.paid'));
 
   const row = (name: string, r: Awaited<ReturnType<typeof run>>) => `${name.padEnd(30)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ev/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   2xx ${r.ok}/${r.sent}`;
   const ratio = full.eventsPerSecond / verify.eventsPerSecond;
@@ -113,12 +124,12 @@ try {
       `webhooks bench: ${EVENTS} events, ${CONNECTIONS} connections, PostgreSQL, fake Stripe API in another process`,
       row('verify only', verify),
       row('end to end (pay an invoice)', full),
-      `ratio end-to-end / verify-only: ${ratio.toFixed(2)}×   invoices paid: ${paid}/${EVENTS}   payments recorded: ${payments}`,
+      `ratio end-to-end / verify-only: ${ratio.toFixed(2)}×   invoices paid: ${paid}/${EVENTS}   payments recorded: ${payments}   invoice.paid events: ${outbox}`,
       `goal: ≥ 500 ev/s ${full.eventsPerSecond >= 500 ? 'met' : 'NOT met'}, ≥ 0.5× ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
       '',
     ].join('\n'),
   );
-  if (paid !== EVENTS || payments !== EVENTS) process.exitCode = 1;
+  if (paid !== EVENTS || payments !== EVENTS || outbox !== EVENTS) process.exitCode = 1;
 } finally {
   await server.close();
   fakeProcess.kill('SIGTERM');
