@@ -11,6 +11,7 @@ import { runRoutes } from './src/routes/runs.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { activeTenants, runBilling } from './src/run/billing-run.ts';
 import { registerMail } from './src/mail/notifications.ts';
+import { registerCli } from './src/cli/billing-run-command.ts';
 import { isoDateOf } from './src/domain/dates.ts';
 
 /**
@@ -37,5 +38,6 @@ export default definePlugin<Partial<BillingSettings>>({
     ctx.jobs.schedule('billing.run', '0 3 * * *', { tenantId: null });
 
     registerMail(ctx);
+    registerCli(ctx);
   },
 });

@@ -53,7 +53,7 @@ export const manifest: PluginManifest = {
   provides: { services: ['billing.payments'] },
   requires: { services: ['identity.portal-users'] },
   permissions: PERMISSIONS,
-  events: { emits: EVENTS, subscribes: ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended'] },
+  events: { emits: EVENTS, subscribes: ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
     menu: [

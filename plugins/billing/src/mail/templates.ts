@@ -1,5 +1,10 @@
 /** The mails billing sends, with defaults a tenant may override (`mailTemplates` in the settings). */
-export type MailKind = 'invoice.created' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended';
+export type MailKind =
+  | 'invoice.created' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended'
+  // Emitted by payment gateways (Stripe): the client must retry or confirm the payment.
+  | 'payment.failed' | 'payment.actionRequired';
+
+export const MAIL_KINDS: MailKind[] = ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'];
 
 export interface MailTemplate {
   subject: string;
@@ -22,6 +27,14 @@ export const DEFAULT_TEMPLATES: Record<MailKind, MailTemplate> = {
   'payment.received': {
     subject: 'Payment received for invoice {{number}}',
     text: 'Hello {{name}},\n\nWe received {{amount}} for invoice {{number}}. Thank you.\n\n{{company}}',
+  },
+  'payment.failed': {
+    subject: 'Payment for invoice {{number}} failed',
+    text: 'Hello {{name}},\n\nYour payment for invoice {{number}} ({{amountDue}} due) did not go through: {{reason}}.\nPlease try again or use another payment method: {{invoiceUrl}}\n\n{{company}}',
+  },
+  'payment.actionRequired': {
+    subject: 'Please confirm your payment for invoice {{number}}',
+    text: 'Hello {{name}},\n\nYour bank asks you to confirm the payment for invoice {{number}} ({{amountDue}}): {{invoiceUrl}}\n\n{{company}}',
   },
   'service.suspended': {
     subject: 'Your service {{service}} is suspended',
