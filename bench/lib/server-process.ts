@@ -46,10 +46,13 @@ function nextMessage<T extends ServerMessage['type']>(child: ChildProcess, type:
   });
 }
 
+// Finer than V8's default 1 ms: a request costs well under a millisecond of CPU.
+const PROFILE_INTERVAL_US = Number(process.env.BENCH_PROFILE_INTERVAL) || 100;
+
 /** Starts a bare or an mPanel server in a child process and waits until it listens. */
 export async function startServerProcess(spec: ServerSpec): Promise<ServerProcess> {
   const child = fork(MAIN, [], {
-    execArgv: ['--import', 'tsx', ...(spec.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${spec.profileDir}/${spec.kind}`] : [])],
+    execArgv: ['--import', 'tsx', ...(spec.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${spec.profileDir}/${spec.kind}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`] : [])],
     env: { ...process.env, BENCH_SERVER_SPEC: JSON.stringify(spec) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -77,7 +77,7 @@ describe('request transaction', () => {
     const tenantBegin = () => beginWithTenant(undefined);
 
     it('begins on the first query only, commits what it wrote, and refuses queries afterwards', async () => {
-      const tx = new RequestTransaction(server.knex, tenantBegin());
+      const tx = new RequestTransaction(server.knex, tenantBegin(), undefined);
       const trx = tx.transaction;
       assert.equal(tx.isOpen, false);
       await trx.raw('insert into trx_probe_rows values (7)');
@@ -95,14 +95,14 @@ describe('request transaction', () => {
     });
 
     it('commits nothing and takes no connection when it was never used', async () => {
-      const tx = new RequestTransaction(server.knex, tenantBegin());
+      const tx = new RequestTransaction(server.knex, tenantBegin(), undefined);
       await tx.end();
       assert.equal(tx.isOpen, false);
       assert.equal(tx.isCompleted, true);
     });
 
     it('rolls back everything on rollback, savepoints included', async () => {
-      const tx = new RequestTransaction(server.knex, tenantBegin());
+      const tx = new RequestTransaction(server.knex, tenantBegin(), undefined);
       const trx = tx.transaction;
       await trx.raw('insert into trx_probe_rows values (1)');
       await trx.transaction(async (inner) => {
@@ -122,7 +122,7 @@ describe('request transaction', () => {
     });
 
     it('goes through a wrapped commit of the knex object, as code that hooks commit expects', async () => {
-      const tx = new RequestTransaction(server.knex, tenantBegin());
+      const tx = new RequestTransaction(server.knex, tenantBegin(), undefined);
       const trx = tx.transaction;
       const commit = trx.commit.bind(trx);
       trx.commit = (async (value?: unknown) => {

@@ -30,12 +30,14 @@ function send(conn: Connection, sql: string): Promise<unknown> {
  */
 export class RequestTransaction {
   private opened: Promise<Connection> | undefined;
+  private begun: Promise<unknown[]> | undefined;
   private done = false;
   private knexTrx: Knex.Transaction | undefined;
   /** Set when code rolled back through the knex object: the request then fails with it. */
   private rejection: unknown;
 
-  constructor(private readonly knex: Knex, private readonly begin: string) {}
+  /** `tenantId`: the tenant whose context `begin` sets (checked by the transaction stage). */
+  constructor(private readonly knex: Knex, private readonly begin: string, readonly tenantId: string | undefined) {}
 
   /** BEGIN has been sent (or is on its way). */
   get isOpen(): boolean {
@@ -56,6 +58,15 @@ export class RequestTransaction {
   connection(): Promise<Connection> {
     if (this.done) return Promise.reject(new Error('The request transaction is already complete'));
     return (this.opened ??= this.open());
+  }
+
+  /**
+   * Begins now and returns the results of the `begin` text's statements, BEGIN's included: a
+   * caller that put its own query in there (the authentication guard) reads its rows here.
+   */
+  async start(): Promise<Array<{ rows: unknown[] }>> {
+    await this.connection();
+    return (await this.begun) as Array<{ rows: unknown[] }>;
   }
 
   /**
@@ -83,7 +94,11 @@ export class RequestTransaction {
     const client = this.knex.client;
     const conn = (await client.acquireConnection()) as Connection;
     try {
-      await send(conn, this.begin);
+      const sent = send(conn, this.begin);
+      // pg answers several statements with an array of results, one with a single result.
+      this.begun = sent.then((r) => (Array.isArray(r) ? r : [r]));
+      this.begun.catch(() => undefined); // a failed BEGIN is reported through `sent`
+      await sent;
       return conn;
     } catch (err) {
       await send(conn, 'ROLLBACK').catch(() => undefined);

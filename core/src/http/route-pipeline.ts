@@ -1,5 +1,5 @@
 import type { RequestInput, Resolver } from '@mpanel/sdk';
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import compose from 'koa-compose';
 import Router from '@koa/router';
 import { asValue, Lifetime } from 'awilix';
@@ -20,11 +20,15 @@ export type RouteStage = (route: RegisteredRoute) => Middleware | undefined;
 export function requestScope(container: RootContainer): RouteStage {
   return () => async (ctx, next) => {
     const scope = container.createScope();
-    scope.register({ requestId: asValue(ctx.state.requestId), log: asValue(ctx.state.log) });
+    // `log` is resolved when asked for: the request's child logger is made on first use.
+    scope.register({ requestId: asValue(ctx.state.requestId), log: { resolve: () => ctx.state.log, isLeakSafe: true } } as never);
     ctx.scope = scope;
     try {
       await next();
     } finally {
+      // A guard may have begun the transaction (see requestTransaction) and a later stage failed
+      // before the transaction stage ran: nothing of it may stay open.
+      await (ctx.state.requestTransaction as RequestTransaction | undefined)?.rollback();
       await scope.dispose();
     }
   };
@@ -60,9 +64,9 @@ export function transaction(knex: Knex): RouteStage {
     return async (ctx, next) => {
       const afterCommit: AfterCommit[] = [];
       ctx.state.afterCommit = afterCommit;
-      const tx = new RequestTransaction(knex, beginWithTenant((ctx.state.tenant as { id: string } | undefined)?.id));
-      // Scoped, not a value: strict mode then refuses a singleton that would keep one request's trx.
-      (ctx.scope as RootContainer).register('trx' as never, { resolve: () => tx.transaction, lifetime: Lifetime.SCOPED } as never);
+      const tenantId = (ctx.state.tenant as { id: string } | undefined)?.id;
+      const tx = requestTransaction(ctx, knex, tenantId, () => beginWithTenant(tenantId));
+      if (tx.tenantId !== tenantId) throw new Error('the request transaction was begun for another tenant');
       try {
         await next();
       } catch (err) {
@@ -79,6 +83,24 @@ export function transaction(knex: Knex): RouteStage {
       }
     };
   };
+}
+
+/**
+ * The request's transaction, made by the first stage that asks: the transaction stage, or a
+ * guard that sends its own query with BEGIN (`begin` must set the context of `tenantId`, see
+ * tenantContextStatement). Whoever made it, the transaction stage commits it, and the request
+ * scope rolls it back if the request ended before that. `trx` in the request scope is its knex object.
+ */
+export function requestTransaction(ctx: ParameterizedContext, knex: Knex, tenantId: string | undefined, begin: () => string): RequestTransaction {
+  const existing = ctx.state.requestTransaction as RequestTransaction | undefined;
+  if (existing) return existing;
+  const tx = new RequestTransaction(knex, begin(), tenantId);
+  ctx.state.requestTransaction = tx;
+  // Registered at once: code in the later guards (plugin gate) then queries in it rather than
+  // asking the pool for a second connection (PGlite has only one).
+  // Scoped, not a value: strict mode then refuses a singleton that would keep one request's trx.
+  (ctx.scope as RootContainer).register('trx' as never, { resolve: () => tx.transaction, lifetime: Lifetime.SCOPED } as never);
+  return tx;
 }
 
 /** Calls the handler; a returned value becomes the body with the route's success status. */

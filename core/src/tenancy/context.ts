@@ -19,8 +19,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * input can reach the SQL; anything else is a programming error.
  */
 export function beginWithTenant(tenantId: string | undefined): string {
-  if (tenantId !== undefined && !UUID.test(tenantId)) throw new Error('tenant id must be a UUID');
-  return `BEGIN; select set_config('app.tenant_id', '${tenantId ?? ''}', true), set_config('role', '${APP_ROLE}', true)`;
+  return `BEGIN; ${tenantContextStatement(tenantId)}`;
+}
+
+/** The statement of `applyTenantContext` as text, for a BEGIN that carries more statements. */
+export function tenantContextStatement(tenantId: string | undefined): string {
+  if (tenantId !== undefined && !isUuid(tenantId)) throw new Error('tenant id must be a UUID');
+  return `select set_config('app.tenant_id', '${tenantId ?? ''}', true), set_config('role', '${APP_ROLE}', true)`;
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
 }
 
 /** Switches the tenant of a transaction that already runs as the app role (explicit cross-tenant work). */

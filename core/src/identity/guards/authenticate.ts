@@ -6,6 +6,8 @@ import type { RootContainer } from '../../container.ts';
 import { toTenantRef } from '../../tenancy/tenant-resolver.ts';
 import { API_KEY_PATTERN, type LoadedPrincipal } from '../principal/principal-loader.ts';
 import { auditContextOf, clientInfo, registerIdentity } from './request-context.ts';
+import { requestTransaction } from '../../http/route-pipeline.ts';
+import { tenantContextStatement } from '../../tenancy/context.ts';
 
 /** Header a platform super admin sends to act on another tenant explicitly (audited). */
 export const ACT_AS_HEADER = 'x-tenant-id';
@@ -18,7 +20,7 @@ const MANAGE_ALL = 'tenants.manage-all';
  * entry get a generic one.
  */
 export function authenticate(container: RootContainer): RouteStage {
-  const { tenantResolver, principalLoader, accessTokens, auditLog } = container.cradle;
+  const { tenantResolver, principalLoader, accessTokens, auditLog, knex } = container.cradle;
 
   const publicTenant = async (ctx: ParameterizedContext, route: RegisteredRoute) => {
     const param = route.path.includes(':tenantId') ? (ctx.params as Record<string, string>).tenantId : undefined;
@@ -27,14 +29,21 @@ export function authenticate(container: RootContainer): RouteStage {
     return row;
   };
 
-  const loadPrincipal = async (ctx: ParameterizedContext): Promise<LoadedPrincipal> => {
+  const loadPrincipal = async (ctx: ParameterizedContext, route: RegisteredRoute): Promise<LoadedPrincipal> => {
     const header = ctx.get('authorization');
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) throw new UnauthorizedError();
     if (API_KEY_PATTERN.test(token)) return principalLoader.fromApiKey(token);
     const claims = accessTokens.verify(token);
     ctx.state.sessionId = claims.sid;
-    return principalLoader.fromSession(claims.sub, claims.tid, claims.sid);
+    const statement = mayBeginEarly(ctx, route) ? principalLoader.sessionStatement(claims.sub, claims.tid, claims.sid) : undefined;
+    if (!statement) return principalLoader.fromSession(claims.sub, claims.tid, claims.sid);
+    // One round trip for BEGIN, the session check (as the platform role, like fromSession) and the
+    // token tenant's context: the request transaction starts here and the transaction stage
+    // takes it over. A 401 or any later failure rolls it back (request scope).
+    const tx = requestTransaction(ctx, knex, claims.tid, () => `BEGIN; ${statement}; ${tenantContextStatement(claims.tid)}`);
+    const results = await tx.start();
+    return principalLoader.fromSessionRow(results[1]?.rows[0], tx.transaction);
   };
 
   /** A super admin may name another tenant; anybody else naming one gets 403. */
@@ -56,7 +65,7 @@ export function authenticate(container: RootContainer): RouteStage {
         if (row) ctx.state.tenant = toTenantRef(row);
         ctx.state.tenantRow = row;
       } else {
-        const loaded = await loadPrincipal(ctx);
+        const loaded = await loadPrincipal(ctx, route);
         ctx.state.principal = loaded.principal;
         ctx.state.tenant = loaded.tenant;
         ctx.state.twoFactorSetupRequired = mustSetUpTwoFactor(loaded);
@@ -75,6 +84,14 @@ export function authenticate(container: RootContainer): RouteStage {
     };
     return middleware;
   };
+}
+
+/**
+ * The request transaction may begin with the session check when the route runs in one, reads
+ * (no request body to wait for while holding a connection) and stays in the token's tenant.
+ */
+function mayBeginEarly(ctx: ParameterizedContext, route: RegisteredRoute): boolean {
+  return route.transaction !== false && (ctx.method === 'GET' || ctx.method === 'HEAD') && !ctx.get(ACT_AS_HEADER);
 }
 
 /** A tenant can require two-factor for its staff: until they enrol, only account routes work. */

@@ -35,6 +35,11 @@ const SELECT = `
   coalesce((select json_agg(json_build_object('id', r.id, 'name', r.name, 'level', r.level, 'system', r.is_system, 'version', r.version))
             from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]'::json) as roles`;
 
+// Bindings in order: session id, user id, tenant id.
+const FROM_SESSION = `from sessions s join users u on u.id = s.user_id join tenants t on t.id = u.tenant_id
+  where s.id = ? and s.user_id = ? and s.tenant_id = ? and s.revoked_at is null`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const API_KEY_PATTERN = /^mpk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 /**
@@ -46,14 +51,24 @@ export class PrincipalLoader {
   constructor(private readonly knex: Knex, private readonly roles: RolePermissions) {}
 
   async fromSession(userId: string, tenantId: string, sessionId: string): Promise<LoadedPrincipal> {
-    const { rows } = (await this.knex.raw(
-      `select ${SELECT} from sessions s join users u on u.id = s.user_id join tenants t on t.id = u.tenant_id
-       where s.id = ? and s.user_id = ? and s.tenant_id = ? and s.revoked_at is null`,
-      [sessionId, userId, tenantId],
-    )) as { rows: Row[] };
-    const row = rows[0];
+    const { rows } = (await this.knex.raw(`select ${SELECT} ${FROM_SESSION}`, [sessionId, userId, tenantId])) as { rows: Row[] };
+    return this.fromSessionRow(rows[0]);
+  }
+
+  /**
+   * The session query as text with its ids as literals, for a caller that sends it with BEGIN in
+   * one round trip (the authentication guard); undefined unless all three ids are UUIDs, which is
+   * what makes them safe as literals. Its first row goes to `fromSessionRow`.
+   */
+  sessionStatement(userId: string, tenantId: string, sessionId: string): string | undefined {
+    if (![userId, tenantId, sessionId].every((id) => UUID.test(id))) return undefined;
+    return `select ${SELECT} ${FROM_SESSION.replace('?', `'${sessionId}'`).replace('?', `'${userId}'`).replace('?', `'${tenantId}'`)}`;
+  }
+
+  /** `db`: the transaction the row was read in, if any (PGlite has one connection). */
+  fromSessionRow(row: unknown, db?: Knex): Promise<LoadedPrincipal> {
     if (!row) throw new UnauthorizedError('Invalid or expired token');
-    return this.build(row, 'user', row.user_id, undefined);
+    return this.build(row as Row, 'user', (row as Row).user_id, undefined, db);
   }
 
   async fromApiKey(key: string): Promise<LoadedPrincipal> {
@@ -76,10 +91,10 @@ export class PrincipalLoader {
     return this.build(row, 'apiKey', row.key_id, new Set(row.key_permissions));
   }
 
-  private async build(row: Row, kind: 'user' | 'apiKey', id: string, subset: Set<string> | undefined): Promise<LoadedPrincipal> {
+  private async build(row: Row, kind: 'user' | 'apiKey', id: string, subset: Set<string> | undefined, db?: Knex): Promise<LoadedPrincipal> {
     if (row.status !== 'active' || row.tenant_status !== 'active') throw new UnauthorizedError('Invalid or expired token');
     const roles = (typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles) as RoleStamp[];
-    let permissions = await this.roles.union(roles);
+    let permissions = await this.roles.union(roles, db);
     // Every user may manage their own account (me, password, two-factor), whatever its roles.
     permissions.add(ACCOUNT_PERMISSION);
     if (subset) permissions = new Set([...permissions].filter((p) => subset.has(p)));

@@ -4,7 +4,7 @@ import type { RootContainer } from '../../container.ts';
 import { rolesByName } from '../roles/role-queries.ts';
 import { assertCanGrantRoles } from '../roles/grant-rules.ts';
 import { createUser, USER_COLUMNS, isUniqueViolation } from './user-accounts.ts';
-import { findUser, levelOf, rolesOfUsers, userToApi } from './user-queries.ts';
+import { findUser, levelOf, listedUserToApi, ROLE_NAMES_COLUMN, userToApi } from './user-queries.ts';
 import { paginate } from '../pagination.ts';
 import { uuidParam } from '../serialize.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
@@ -21,6 +21,8 @@ interface UserPatch {
   roles?: string[];
   password?: string;
 }
+
+const LIST_COLUMNS = USER_COLUMNS.map((c) => `users.${c}`);
 
 /** Staff may act only on users whose most powerful role is not above their own. */
 function assertMayManage(principal: Principal, targetLevel: number): void {
@@ -46,13 +48,12 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { db } = requestServices(ctx);
         const { q, status, role } = ctx.input.query;
-        const query = db('users').select(USER_COLUMNS.map((c) => `users.${c}`)).orderBy([{ column: 'users.created_at' }, { column: 'users.id' }]);
+        const query = db('users').select(LIST_COLUMNS).select(db.trx.raw(ROLE_NAMES_COLUMN)).orderBy([{ column: 'users.created_at' }, { column: 'users.id' }]);
         if (q) query.whereRaw('users.email ilike ?', [`%${q.replace(/[\\%_]/g, '\\$&')}%`]);
         if (status) query.where('users.status', status);
         if (role) query.whereExists((sub) => sub.from('user_roles as ur').join('roles as r', 'r.id', 'ur.role_id').whereRaw('ur.user_id = users.id').where('r.name', role));
-        const page = await paginate(query, ctx.input.query, (row) => row);
-        const roles = await rolesOfUsers(db, (page.data as Array<{ id: string }>).map((u) => u.id));
-        return { ...page, data: (page.data as Array<{ id: string }>).map((u) => userToApi(u as never, roles.get(u.id) ?? [])) };
+        // One round trip: the page, its total (window count) and each user's role names.
+        return paginate(query, ctx.input.query, (row) => listedUserToApi(row as never));
       },
     }),
     defineRoute<Record<string, string>, unknown, { email: string; password: string; name?: string; roles: string[]; clientId?: string }>({
