@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   retryBaseMs?: number;
   /** Deliveries claimed and run per transaction (default 100). */
   batchSize?: number;
+  /** Wake-ups this soon after a cycle wait for its end, so a stream of commits is taken in batches (default 20 ms). */
+  batchWindowMs?: number;
   /** Answers whether an owner's subscribers run for a tenant, and whether the owner is active. */
   isEnabled(owner: string, tenantId: string | null, trx: Knex.Transaction): Promise<boolean>;
   isActive(owner: string): boolean;
@@ -75,7 +77,7 @@ export class EventDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.batchSize = options.batchSize ?? 100;
-    this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'event dispatcher failed'));
+    this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'event dispatcher failed'), 30_000, options.batchWindowMs ?? 20);
   }
 
   /** `fanout` runs in the fan-out transaction; `afterCommit` once it has committed (wake the worker). */

@@ -10,12 +10,20 @@ export class WakeableLoop {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private lastEnd = 0;
+  private deferred = false;
 
-  /** `work` returns the next due time (ms epoch), or null when nothing is scheduled. */
+  /**
+   * `work` returns the next due time (ms epoch), or null when nothing is scheduled.
+   * `minIntervalMs`: wake-ups within that time after a cycle are gathered into one cycle at its
+   * end — under a stream of small commits each cycle then takes a batch instead of one item, for
+   * at most that much extra latency.
+   */
   constructor(
     private readonly work: () => Promise<number | null>,
     private readonly onError: (err: unknown) => void,
     private readonly maxSleepMs = 30_000,
+    private readonly minIntervalMs = 0,
   ) {}
 
   start(): void {
@@ -29,9 +37,20 @@ export class WakeableLoop {
       this.again = true;
       return;
     }
+    const wait = this.lastEnd + this.minIntervalMs - Date.now();
+    if (wait > 0) {
+      if (this.deferred) return;
+      this.deferred = true;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.wake(), wait);
+      this.timer.unref();
+      return;
+    }
+    this.deferred = false;
     clearTimeout(this.timer);
     this.running = outsideExecution(() => this.cycle()).finally(() => {
       this.running = undefined;
+      this.lastEnd = Date.now();
       if (this.again) {
         this.again = false;
         this.wake();
@@ -56,12 +75,16 @@ export class WakeableLoop {
   /** Waits for the current cycle, then stays asleep. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.deferred = false;
     clearTimeout(this.timer);
     await this.running;
   }
 
   /** Resolves when no cycle is running (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.deferred) {
+      if (this.running) await this.running;
+      else await new Promise((r) => setTimeout(r, Math.max(1, this.lastEnd + this.minIntervalMs - Date.now())));
+    }
   }
 }
