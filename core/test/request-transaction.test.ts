@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../src/testing/test-server.ts'
 import type { CoreModule } from '../src/module.ts';
 import { RequestTransaction } from '../src/db/request-transaction.ts';
 import { beginWithTenant } from '../src/tenancy/context.ts';
+import { createTenantWithAdmin, createUser } from '../src/testing/auth.ts';
 
 /** Routes that report what their (lazily opened) request transaction looks like from inside. */
 const probeModule: CoreModule = {
@@ -71,6 +72,25 @@ describe('request transaction', () => {
     assert.equal(res.status, 500);
     const rows = await server.knex.raw('select count(*)::int as n from trx_probe_rows');
     assert.equal(rows.rows[0].n, 0);
+  });
+
+  it('an authenticated read begins with the session check; 401, 403 and 404 on the way release the transaction', async () => {
+    const { token, tenant } = await createTenantWithAdmin(server);
+    const client = await createUser(server, token, ['client'], { tenant: tenant.slug });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await server.request('GET', '/api/v1/users', { token: client.token })).status, 403);
+      assert.equal((await server.request('GET', `/api/v1/users/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token })).status, 404);
+      assert.equal((await server.request('GET', '/api/v1/users', { token: `${token}x` })).status, 401);
+    }
+    // Nothing was left open (PGlite has one connection: a leak would hang here).
+    const list = await server.request('GET', '/api/v1/users?perPage=50', { token });
+    assert.equal(list.status, 200);
+    const listed = (list.body.data as Array<{ email: string; roles: string[] }>).map((u) => [u.email, u.roles]);
+    assert.deepEqual(listed.find(([email]) => email === client.email), [client.email, ['client']]);
+    if (process.env.TEST_DATABASE_URL) {
+      const open = await server.knex.raw(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+      assert.equal(open.rows[0].n, 0);
+    }
   });
 
   describe('RequestTransaction', () => {
