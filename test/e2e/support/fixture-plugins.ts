@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { asValue } from 'awilix';
 import type { CoreModule } from '../../../core/src/module.ts';
-import { staticCatalog, type UiPluginEntry } from '../../../core/src/ui/catalog.ts';
+import { staticCatalog, type UiPluginCatalog, type UiPluginEntry } from '../../../core/src/ui/catalog.ts';
 
 const dir = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/`, import.meta.url));
 
@@ -24,10 +24,19 @@ export const FIXTURE_PLUGINS: UiPluginEntry[] = [
   { id: 'broken', name: 'Broken', version: '1.0.0', hasSettings: false, directory: dir('broken'), uiEntry: 'ui/index.js', ui: {} },
 ];
 
-/** Registers the fixture catalog in place of the plugin manager's. */
+/** The fixtures after the real plugins' catalog (billing, the gateways: gateway-manual ships a UI). */
+function withFixtures(real: UiPluginCatalog): UiPluginCatalog {
+  const fixtures = staticCatalog(FIXTURE_PLUGINS);
+  return {
+    list: async (tenantId) => [...(await real.list(tenantId)), ...(await fixtures.list(tenantId))],
+    uiRoot: async (id) => (await fixtures.uiRoot(id)) ?? real.uiRoot(id),
+  };
+}
+
+/** Adds the fixture plugin UIs to the plugin manager's catalog (this module starts after the UI module). */
 export const fixturePluginsModule: CoreModule = {
   name: 'e2e-fixture-plugins',
   start: async (container) => {
-    container.register({ uiPluginCatalog: asValue(staticCatalog(FIXTURE_PLUGINS)) } as never);
+    container.register({ uiPluginCatalog: asValue(withFixtures(container.cradle.uiPluginCatalog)) } as never);
   },
 };
