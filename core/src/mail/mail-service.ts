@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import { extensionPoints, type JobContext, type MailSendResult, type OutgoingMail, type MailSendOptions, type ProvidedExtension, type MailTransport } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { currentExecution } from '../plugins/execution-scope.ts';
-import { readMailSettings, writeMailSettings, type MailSettings } from './settings.ts';
+import { readMailSettings, writeMailSettings, type MailSettings, type MailSettingsChanges } from './settings.ts';
 import { toMessage, toQueued, type QueuedMail } from './message.ts';
 import { sendSmtp } from './smtp-transport.ts';
 import { outboxDir, writeToOutbox } from './outbox-folder.ts';
@@ -25,30 +26,44 @@ export class MailService {
     return this.container.cradle;
   }
 
-  /** Queues a mail for a tenant (default: the current execution's); resolves to the job id. */
+  /**
+   * Queues a mail for a tenant (default: the current execution's); resolves to the mail's queue key
+   * (`core.mail.send:<tenant>:<key>`, the job id in embedded mode), the same for the same key.
+   */
   async send(mail: OutgoingMail, options: MailSendOptions = {}): Promise<string> {
-    const tenantId = options.tenantId ?? currentExecution()?.tenantId;
+    const exec = currentExecution();
+    const tenantId = options.tenantId ?? exec?.tenantId;
     if (!tenantId) throw new Error('ctx.mail.send: no tenant (pass { tenantId } outside a request, job or event handler)');
     const queued = toQueued(mail, randomUUID(), new Date());
-    // The key is per tenant: job ids are global.
-    const jobId = mail.idempotencyKey ? `${tenantId}:${mail.idempotencyKey}` : undefined;
-    return this.c.jobQueue.enqueue(MAIL_JOB.owner, MAIL_JOB.name, queued, { tenantId, jobId });
+    // Per tenant: job ids are global.
+    const jobId = `${tenantId}:${mail.idempotencyKey ?? queued.mailId}`;
+    const { jobQueue, logger } = this.c;
+    const enqueue = () => jobQueue.enqueue(MAIL_JOB.owner, MAIL_JOB.name, queued, { tenantId, jobId });
+    if (jobQueue.kind === 'bullmq' && exec?.trx()) {
+      // Redis is not part of the transaction: queue once it commits (the database queue gets this
+      // by writing the job in it), so a rolled-back request mails nothing.
+      exec.afterCommit(() => enqueue().then(() => undefined, (err: unknown) => logger.error({ err, mailId: queued.mailId }, 'mail not queued after commit')));
+    } else {
+      await enqueue();
+    }
+    return `${MAIL_JOB.owner}.${MAIL_JOB.name}:${jobId}`;
   }
 
-  settings(tenantId: string): Promise<MailSettings> {
-    return readMailSettings(this.c.pluginSettings, tenantId);
+  /** Pass `trx` inside an open transaction (PGlite has one connection). */
+  settings(tenantId: string, trx?: Knex.Transaction): Promise<MailSettings> {
+    return readMailSettings(this.c.pluginSettings, tenantId, trx);
   }
 
-  saveSettings(tenantId: string, changes: Parameters<typeof writeMailSettings>[2]): Promise<void> {
-    return writeMailSettings(this.c.pluginSettings, tenantId, changes);
+  saveSettings(tenantId: string, changes: MailSettingsChanges, trx?: Knex.Transaction): Promise<void> {
+    return writeMailSettings(this.c.pluginSettings, tenantId, changes, trx);
   }
 
   /** The transport extension that replaces SMTP for this tenant, if a usable plugin provides one. */
-  async transportFor(tenantId: string): Promise<ProvidedExtension<MailTransport> | undefined> {
+  async transportFor(tenantId: string, trx?: Knex.Transaction): Promise<ProvidedExtension<MailTransport> | undefined> {
     const { pluginServices, pluginManager, pluginTenantStates } = this.c;
     for (const e of pluginServices.listExtensions(extensionPoints.mail)) {
       // The exact state, not the cache: a tenant that just disabled its relay must fall back at once.
-      if (pluginManager.isUsable(e.owner) && (await pluginTenantStates.isEnabled(e.owner, tenantId))) return e;
+      if (pluginManager.isUsable(e.owner) && (await pluginTenantStates.isEnabled(e.owner, tenantId, trx))) return e;
     }
     return undefined;
   }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { JsonSchema } from '@mpanel/sdk';
 import type { SettingsStore } from '../plugins/settings-store.ts';
 
@@ -31,11 +32,13 @@ export const mailSettingsSchema: JsonSchema = {
   },
 };
 
-export function readMailSettings(store: SettingsStore, tenantId: string): Promise<MailSettings> {
-  return store.read(MAIL_SETTINGS_ID, mailSettingsSchema, tenantId) as Promise<MailSettings>;
+export type MailSettingsChanges = { [K in keyof MailSettings]?: MailSettings[K] | null };
+
+export function readMailSettings(store: SettingsStore, tenantId: string, trx?: Knex.Transaction): Promise<MailSettings> {
+  return store.read(MAIL_SETTINGS_ID, mailSettingsSchema, tenantId, trx) as Promise<MailSettings>;
 }
 
 /** Merges `changes` into the tenant's settings (null removes a field; an omitted password is kept). */
-export function writeMailSettings(store: SettingsStore, tenantId: string, changes: { [K in keyof MailSettings]?: MailSettings[K] | null }): Promise<void> {
-  return store.write(MAIL_SETTINGS_ID, mailSettingsSchema, tenantId, changes);
+export function writeMailSettings(store: SettingsStore, tenantId: string, changes: MailSettingsChanges, trx?: Knex.Transaction): Promise<void> {
+  return store.write(MAIL_SETTINGS_ID, mailSettingsSchema, tenantId, changes, trx);
 }

@@ -60,6 +60,13 @@ describe('core mail service (ctx.mail)', function () {
   let relayTenant: TenantWithAdmin;
   const send = (t: TenantWithAdmin, body: Record<string, unknown>) => server.request('POST', '/api/v1/mail-probe', { token: t.token, body });
   const mail = () => server.running.platform.container.cradle.mail;
+  /** The tenant's mail jobs with that subject, whichever queue runs them (database or BullMQ). */
+  const mailJobs = async (tenantId: string, subject: string) => {
+    const { jobQueue } = server.running.platform.container.cradle;
+    const all = [];
+    for (const status of ['waiting', 'delayed', 'active', 'completed', 'failed']) all.push(...(await jobQueue.list(status, tenantId, 1, 500)).rows);
+    return all.filter((j) => j.name === 'core.mail.send' && (j.data as { subject?: string }).subject === subject);
+  };
 
   before(async () => {
     smtp = new SmtpCapture();
@@ -107,9 +114,8 @@ describe('core mail service (ctx.mail)', function () {
     assert.match(got.raw, /filename=note\.txt/);
     // nodemailer picks the encoding (7bit text or base64): either way the content is there.
     assert.ok(got.raw.includes('attached text') || got.raw.includes(Buffer.from('attached text').toString('base64')), 'attachment content');
-    const job = await server.knex('jobs').where({ id: res.body.data.id }).first();
-    assert.equal(job.status, 'completed');
-    assert.equal(job.tenant_id, smtpTenant.tenant.id);
+    const [job] = await waitFor(async () => ((await mailJobs(smtpTenant.tenant.id, 'Invoice INV-1')).some((j) => j.status === 'completed') ? mailJobs(smtpTenant.tenant.id, 'Invoice INV-1') : undefined));
+    assert.equal(job!.tenantId, smtpTenant.tenant.id);
   });
 
   it('retries a send the SMTP server refused (job attempts), and the mail arrives once', async () => {
@@ -119,24 +125,20 @@ describe('core mail service (ctx.mail)', function () {
     assert.equal(res.status, 200);
     const got = await waitFor(async () => smtp.received.find((m) => header(m.raw, 'Subject') === 'Retried mail'), 30_000);
     assert.deepEqual(got.to, ['retry@client.test']);
-    const job = await waitFor(async () => {
-      const row = await server.knex('jobs').where({ id: res.body.data.id }).first();
-      return row?.status === 'completed' ? row : undefined;
-    });
+    const job = await waitFor(async () => (await mailJobs(smtpTenant.tenant.id, 'Retried mail')).find((j) => j.status === 'completed'));
     assert.equal(job.attempts, 2);
     assert.equal(smtp.received.length, before + 1);
   });
 
   it('queues nothing when the request rolls back, and one mail per idempotency key', async () => {
-    const jobs = () => server.knex('jobs').where({ name: 'core.mail.send', tenant_id: smtpTenant.tenant.id }).count({ n: '*' }).first().then((r) => Number(r!.n));
-    const start = await jobs();
     const failed = await send(smtpTenant, { to: 'nobody@client.test', subject: 'Never sent', fail: true });
     assert.equal(failed.status, 409);
     const a = await send(smtpTenant, { to: 'once@client.test', subject: 'Only once', key: 'invoice:42:created' });
     const b = await send(smtpTenant, { to: 'once@client.test', subject: 'Only once', key: 'invoice:42:created' });
     assert.equal(a.body.data.id, b.body.data.id);
-    assert.equal(await jobs(), start + 1);
     await waitFor(async () => smtp.received.find((m) => header(m.raw, 'Subject') === 'Only once'));
+    assert.equal((await mailJobs(smtpTenant.tenant.id, 'Only once')).length, 1);
+    assert.equal((await mailJobs(smtpTenant.tenant.id, 'Never sent')).length, 0);
     assert.equal(smtp.received.filter((m) => ['Never sent', 'Only once'].includes(header(m.raw, 'Subject') ?? '')).length, 1);
   });
 
@@ -165,6 +167,32 @@ describe('core mail service (ctx.mail)', function () {
     assert.equal(got.message.attachments?.[0]?.content.toString(), 'attached text');
     assert.ok(!existsSync(join(dataDir, 'mail-outbox', relayTenant.tenant.slug)), 'no outbox file');
     assert.equal(relayed.filter((r) => r.tenantId !== relayTenant.tenant.id).length, 0, 'tenants that disabled the relay do not use it');
+  });
+
+  it('GET/PUT /api/v1/mail/settings: the tenant\'s own settings, the password never shown and kept when omitted', async () => {
+    const got = await server.request('GET', '/api/v1/mail/settings', { token: smtpTenant.token });
+    assert.equal(got.status, 200, JSON.stringify(got.body));
+    assert.equal(got.body.data.host, '127.0.0.1');
+    assert.equal(got.body.data.passwordSet, true);
+    assert.equal(got.body.data.deliversVia, 'smtp');
+    assert.ok(!JSON.stringify(got.body).includes('smtp-secret-password'));
+    const put = await server.request('PUT', '/api/v1/mail/settings', { token: smtpTenant.token, body: { fromName: 'Acme Billing' } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.data.fromName, 'Acme Billing');
+    assert.equal((await mail().settings(smtpTenant.tenant.id)).password, 'smtp-secret-password');
+    assert.equal((await server.request('PUT', '/api/v1/mail/settings', { token: smtpTenant.token, body: { port: 'x' } })).status, 400);
+    const others = await server.request('GET', '/api/v1/mail/settings', { token: outboxTenant.token });
+    assert.deepEqual([others.body.data.host, others.body.data.passwordSet, others.body.data.deliversVia], [undefined, false, 'outbox']);
+    assert.equal((await server.request('GET', '/api/v1/mail/settings', { token: relayTenant.token })).body.data.deliversVia, 'extension');
+    assert.equal((await server.request('GET', '/api/v1/mail/settings')).status, 401);
+  });
+
+  it('POST /api/v1/mail/test queues a test mail to the caller through the current delivery', async () => {
+    const res = await server.request('POST', '/api/v1/mail/test', { token: smtpTenant.token, body: {} });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const got = await waitFor(async () => smtp.received.find((m) => header(m.raw, 'Subject') === 'mPanel test mail'));
+    assert.deepEqual(got.to, [smtpTenant.admin.email]);
+    assert.equal(header(got.raw, 'From'), 'Acme Billing <billing@acme.test>');
   });
 
   it('refuses a bad recipient at send time (the caller gets the error, not the job)', async () => {

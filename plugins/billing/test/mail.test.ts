@@ -92,8 +92,15 @@ describe('billing mails (received over SMTP)', function () {
     await mailWithSubject(`Invoice ${renewal.number} is overdue`);
     const suspended = await mailWithSubject(/^Your service Web Hosting \(ada\.test\) is suspended$/);
     assert.match(body(suspended.raw), /was suspended \(overdue\)/);
-    // Give any duplicate a chance to arrive: all mail jobs done, then count.
-    await waitFor(async () => Number(((await server.knex('jobs').where({ name: 'core.mail.send' }).whereNot({ status: 'completed' }).count({ n: '*' })) as Array<{ n: number }>)[0]!.n) === 0);
+    // Give any duplicate a chance to arrive: every event delivered and no mail job left (either queue backend), then count.
+    const { jobQueue } = server.running.platform.container.cradle;
+    await waitFor(async () => {
+      const [pending] = (await server.knex('event_deliveries').where({ status: 'pending' }).count({ n: '*' })) as Array<{ n: number }>;
+      const [undispatched] = (await server.knex('outbox_events').whereNull('dispatched_at').count({ n: '*' })) as Array<{ n: number }>;
+      if (Number(pending!.n) + Number(undispatched!.n) > 0) return false;
+      for (const status of ['waiting', 'delayed', 'active']) if ((await jobQueue.list(status, tenantId, 1, 10)).total > 0) return false;
+      return true;
+    });
     const subjects = smtp.received.map((m) => header(m.raw, 'Subject'));
     for (const s of [`Invoice ${renewal.number} from Acme Hosting`, `Invoice ${renewal.number} is overdue`]) {
       assert.equal(subjects.filter((x) => x === s).length, 1, `${s} once in ${subjects.join(' | ')}`);

@@ -26,7 +26,7 @@ export async function billingRunCommand(plugin: Plugin, args: CliArgs, io: CliIo
 
   const total: RunCounts = { invoicesCreated: 0, remindersSent: 0, overdue: 0, lateFees: 0, suspended: 0, terminated: 0, servicesCancelled: 0, ordersCancelled: 0 };
   const bar = io.progress();
-  bar.start(tenants.length, 'starting');
+  if (tenants.length) bar.start(tenants.length, 'starting');
   let done = 0;
   for (const tenant of tenants) {
     const counts = await runBilling(plugin, tenant.id, date, {
