@@ -56,9 +56,21 @@ const routes: Array<{ route: string; keys: string[] }> = [
     keys: [...signedIn('admin'), view(name)],
   })),
   { route: '/admin/<list screens>', keys: [...signedIn('admin'), view('ListPage')] },
+  { route: '/admin/<x>/new', keys: [...signedIn('admin'), view('CreatePage')] },
+  ...[
+    ['ClientDetailView', '/admin/clients/:id'],
+    ['ProductFormView', '/admin/products/:id'],
+    ['OrderNewView', '/admin/orders/new'],
+    ['InvoiceDetailView', '/admin/invoices/:id'],
+    ['ServiceDetailView', '/admin/services/:id'],
+    ['BillingRunView', '/admin/billing-run'],
+  ].map(([name, route]) => ({ route: route!, keys: [...signedIn('admin'), view(name!)] })),
   { route: '/client/login', keys: ['client/index.html'] },
   { route: '/client/ (dashboard)', keys: [...signedIn('client'), view('PortalDashboard')] },
   { route: '/client/invoices', keys: [...signedIn('client'), view('PortalInvoices')] },
+  { route: '/client/invoices/:id', keys: [...signedIn('client'), view('PortalInvoice')] },
+  { route: '/client/order', keys: [...signedIn('client'), view('PortalOrder')] },
+  { route: '/client/account', keys: [...signedIn('client'), view('PortalAccount')] },
 ];
 
 const fmt = (n: number) => `${(n / KB).toFixed(1)} KB`;

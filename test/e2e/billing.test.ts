@@ -98,6 +98,7 @@ describe('billing screens and the client portal (browser)', () => {
     await page.locator('form').getByRole('button', { name: 'Record payment' }).click();
     await page.getByTestId('invoice-status').getByText('paid', { exact: true }).waitFor();
     await page.getByTestId('invoice-payments').getByText('BANK-0001').waitFor();
+    assert.equal(await page.getByTestId('manual-instructions').count(), 0, 'nothing left to transfer: the panel steps aside');
     await screenshot(page, 'admin-invoice-paid');
     const invoiceId = pathOf(page).split('/').pop()!;
     const invoice = await server.request('GET', `/api/v1/invoices/${invoiceId}`, { token });

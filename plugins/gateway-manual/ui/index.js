@@ -28,7 +28,7 @@ function instructionsPanel(host) {
         if (loading) return h('p', { role: 'status' }, 'Loading payment instructions…');
         if (error) return h('p', { role: 'alert', class: 'mp-field-error' }, `Payment instructions are unavailable: ${error}`);
         return h('div', { 'data-testid': 'manual-instructions' }, [
-          h('strong', data.displayName),
+          h('h2', { style: 'font-size: 1rem; margin: 0 0 8px' }, `How to pay: ${data.displayName}`),
           h('p', { style: 'white-space: pre-line; margin: 6px 0 0' }, data.instructions),
         ]);
       };
@@ -41,6 +41,7 @@ export default defineUiPlugin({
   setup(host) {
     const component = instructionsPanel(host);
     const slot = host.area === 'portal' ? 'portal.invoice' : 'admin.invoice';
-    host.addPanel({ id: 'instructions', slot, title: 'How to pay by bank transfer', permission: VIEW, component });
+    // No panel title from the host: the component renders its own heading, or nothing once paid.
+    host.addPanel({ id: 'instructions', slot, permission: VIEW, component });
   },
 });
