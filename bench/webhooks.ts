@@ -51,6 +51,22 @@ const verifyOnly = definePlugin({
   },
 });
 
+/** BENCH_PROFILE=1: a V8 CPU profile of this process (the server) for the end-to-end run only. */
+async function startProfiler(): Promise<() => Promise<string>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(tmpdir(), `webhooks-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    return file;
+  };
+}
+
 const SECRET_KEY = 'sk_test_bench_account';
 const fakeProcess = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/stripe/main.ts', SECRET_KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
 const [firstLine] = (await once(createInterface({ input: fakeProcess.stdout! }), 'line')) as [string];
@@ -91,11 +107,15 @@ try {
 
   const dir = mkdtempSync(join(tmpdir(), 'mpanel-bench-webhooks-'));
   const run = async (name: string, path: string) => {
+    const cpu = process.cpuUsage();
     const file = join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify({ url: server.url, connections: CONNECTIONS, requests: signed.map((s) => ({ path, body: s.body, signature: s.signature })) }));
     // Asynchronously: the server under test lives in this process's event loop.
     const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/webhooks-load.ts', file], { encoding: 'utf8', maxBuffer: 10 * 1024 * 1024 });
-    const result = JSON.parse(child.stdout) as { sent: number; ok: number; non2xx: number; errors: number; statusCodes?: unknown; eventsPerSecond: number; p50: number; p99: number };
+    const used = process.cpuUsage(cpu);
+    const result = JSON.parse(child.stdout) as { sent: number; ok: number; non2xx: number; errors: number; statusCodes?: unknown; eventsPerSecond: number; p50: number; p99: number; cpuPerEvent?: number };
+    // CPU of this process (the server, the outbox dispatcher and its subscribers) per event: steadier than events/s on a shared machine.
+    result.cpuPerEvent = (used.user + used.system) / result.sent;
     if (result.ok !== result.sent) process.stderr.write(`${name}: ${result.sent - result.ok} requests failed: ${JSON.stringify({ statusCodes: result.statusCodes, errors: result.errors })}\n`);
     return result;
   };
@@ -105,8 +125,17 @@ try {
     const probe = await server.request('POST', path, { raw: signed[0]!.body, headers: { 'content-type': 'application/json', 'stripe-signature': signed[0]!.signature } });
     if (probe.status !== 200) throw new Error(`${path}: ${probe.status} ${JSON.stringify(probe.body)}`);
   }
+  // SQL statements per event (knex's query event: every statement the server sent, the outbox dispatcher's included).
+  let statements = 0;
+  const countStatement = () => void statements++;
+  server.knex.on('query', countStatement);
   const verify = await run('verify', `/api/webhooks/bench-verify/${tenantId}`);
+  const verifyStatements = statements;
+  const profiler = process.env.BENCH_PROFILE ? await startProfiler() : undefined;
   const full = await run('full', `/api/webhooks/stripe/${tenantId}`);
+  if (profiler) process.stderr.write(`CPU profile of the end-to-end run: ${await profiler()}\n`);
+  server.knex.off('query', countStatement);
+  const perEvent = (statements - verifyStatements) / EVENTS;
   const count = async (table: string, where: (q: ReturnType<typeof server.knex>) => unknown) => {
     const q = server.knex(table).where('tenant_id', tenantId);
     where(q);
@@ -116,7 +145,7 @@ try {
   const payments = await count('payments', (q) => q.where('gateway', 'stripe'));
   const outbox = await count('outbox_events', (q) => q.where('name', 'invoice.paid'));
 
-  const row = (name: string, r: Awaited<ReturnType<typeof run>>) => `${name.padEnd(30)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ev/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   2xx ${r.ok}/${r.sent}`;
+  const row = (name: string, r: Awaited<ReturnType<typeof run>>) => `${name.padEnd(30)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ev/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   CPU ${r.cpuPerEvent!.toFixed(0).padStart(5)} µs/event   2xx ${r.ok}/${r.sent}`;
   const ratio = full.eventsPerSecond / verify.eventsPerSecond;
   process.stdout.write(
     [
@@ -124,7 +153,7 @@ try {
       `webhooks bench: ${EVENTS} events, ${CONNECTIONS} connections, PostgreSQL, fake Stripe API in another process`,
       row('verify only', verify),
       row('end to end (pay an invoice)', full),
-      `ratio end-to-end / verify-only: ${ratio.toFixed(2)}×   invoices paid: ${paid}/${EVENTS}   payments recorded: ${payments}   invoice.paid events: ${outbox}`,
+      `ratio end-to-end / verify-only: ${ratio.toFixed(2)}×   invoices paid: ${paid}/${EVENTS}   payments recorded: ${payments}   invoice.paid events: ${outbox}   SQL statements per event: ${perEvent.toFixed(1)}`,
       `goal: ≥ 500 ev/s ${full.eventsPerSecond >= 500 ? 'met' : 'NOT met'}, ≥ 0.5× ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
       '',
     ].join('\n'),

@@ -4,6 +4,7 @@ import { stripeGateway, testKey } from './src/gateway.ts';
 import { JOBS, chargeRetry, fanOutReconcile, reconcileTenant, scheduleRetry, type ChargeRetryData } from './src/jobs.ts';
 import { PERMISSIONS, stripeRoutes } from './src/routes.ts';
 import { settingsSchema, type StripeSettings } from './src/settings.ts';
+import { SettingsCache } from './src/settings-cache.ts';
 
 /**
  * Stripe for mPanel: invoice payments with the Payment Element, saved cards and automatic
@@ -43,7 +44,8 @@ export default definePlugin<StripeSettings>({
       return session;
     };
     ctx.extensions.provide(extensionPoints.paymentGateway, GATEWAY, gateway);
-    for (const route of stripeRoutes(ctx)) ctx.routes.add(route);
+    const settingsCache = new SettingsCache(ctx);
+    for (const route of stripeRoutes(ctx, settingsCache)) ctx.routes.add(route);
 
     ctx.jobs.define(JOBS.reconcile, () => fanOutReconcile(ctx), { attempts: 3 });
     ctx.jobs.define(JOBS.reconcileTenant, (job) => reconcileTenant(ctx, job), { attempts: 3 });
@@ -52,7 +54,9 @@ export default definePlugin<StripeSettings>({
 
     // A test call when settings are saved (run by the settings route, when core offers the hook).
     ctx.hooks.on<{ pluginId: string; values: Partial<StripeSettings> }>('pluginSettings.beforeUpdate', async (payload) => {
-      if (payload.pluginId !== 'gateway-stripe' || !payload.values.secretKey) return;
+      if (payload.pluginId !== 'gateway-stripe') return;
+      settingsCache.clear();
+      if (!payload.values.secretKey) return;
       const result = await testKey(payload.values.secretKey);
       if (!result.ok) throw new VetoError('Stripe rejected the secret key', { secretKey: result.message ?? 'invalid' });
     });

@@ -3,7 +3,7 @@ import { serviceRef } from '@mpanel/sdk';
 import { billingFor, type Billing } from './context.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 import type { Plugin } from './routes/common.ts';
-import { amountDue } from './services/invoices.ts';
+import { amountDue, type InvoiceRow } from './services/invoices.ts';
 import { recordPayment } from './services/payments.ts';
 import { recordGatewayRefund } from './services/refunds.ts';
 import { isoDate } from './db.ts';
@@ -36,11 +36,17 @@ function boundGatewayBilling(plugin: Plugin, trx: Knex.Transaction, tenantId: st
   // The payment and refund paths read no tenant setting, and reading them here could wait on a
   // second connection (PGlite has one) while the gateway's transaction holds it.
   const current = (): Promise<Billing> => billingFor(plugin, trx, tenantId, null, undefined, DEFAULT_SETTINGS);
+  // A gateway reads the invoice and then pays it in the same transaction (a webhook: getInvoice,
+  // then recordPayment). The read takes the row lock the payment needs anyway, and the locked row
+  // is handed to the next recordPayment of that invoice instead of being read again — once: the
+  // payment changes the row.
+  const locked = new Map<string, InvoiceRow>();
   return {
     async getInvoice(invoiceId) {
       const b = await current();
-      const row = (await b.db('invoices').where('id', invoiceId).first()) as Record<string, unknown> | undefined;
+      const row = (await b.db('invoices').where('id', invoiceId).forUpdate().first()) as InvoiceRow | undefined;
       if (!row) return undefined;
+      locked.set(row.id, row);
       return {
         id: row.id as string, number: (row.number as string | null) ?? null, clientId: row.client_id as string,
         status: row.status as 'unpaid', currency: row.currency as string, total: Number(row.total), amountDue: amountDue(row), dueDate: isoDate(row.due_date),
@@ -53,13 +59,17 @@ function boundGatewayBilling(plugin: Plugin, trx: Knex.Transaction, tenantId: st
       return { id: row.id!, email: row.email!, name: row.company_name ?? `${row.first_name} ${row.last_name}` };
     },
     async recordPayment(input) {
-      const { recorded } = await recordPayment(await current(), input);
+      const row = locked.get(input.invoiceId);
+      locked.delete(input.invoiceId);
+      const { recorded } = await recordPayment(await current(), input, row);
       return { recorded };
     },
     async recordRefund(input) {
+      locked.delete(input.invoiceId);
       return recordGatewayRefund(await current(), input);
     },
     async flagInvoice(invoiceId, flag) {
+      locked.delete(invoiceId);
       const b = await current();
       await b.db.trx.raw(
         `UPDATE invoices SET flags = flags || ?::jsonb, updated_at = now() WHERE id = ? AND tenant_id = ? AND NOT flags @> ?::jsonb`,

@@ -5,7 +5,9 @@ import { cardView, removeCard, setDefaultCard, startCardSetup } from './payment-
 import { reconcileIntent } from './reconcile.ts';
 import { isUuid } from './sync-intent.ts';
 import { verifyStripeEvent } from './verify.ts';
-import { processStripeEvent } from './webhooks.ts';
+import { prefetchPaymentIntent, processStripeEvent } from './webhooks.ts';
+import { stripeClient } from './client.ts';
+import type { SettingsCache } from './settings-cache.ts';
 
 export const PERMISSIONS = {
   cards: 'stripe-cards.manage',
@@ -26,7 +28,7 @@ function clientOf(ctx: ApiContext, requested: string | undefined): string {
   return requested;
 }
 
-export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
+export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache): RouteDefinition[] {
   /** The client owning card `:id`: a card of another tenant or client is a 404 before any Stripe setup check. */
   const ownCard = async (ctx: ApiContext<{ id: string }>, requested: string | undefined): Promise<string> => {
     const card = await currentStore(plugin).paymentMethodById(ctx.input.params.id);
@@ -41,9 +43,11 @@ export function stripeRoutes(plugin: StripePlugin): RouteDefinition[] {
   const webhook = async (ctx: ApiContext) => {
     const tenantId = ctx.params.tenantId ?? (ctx.state.tenant as TenantRef | undefined)?.id;
     if (!tenantId || !isUuid(tenantId)) throw new HttpError(400, 'Unknown tenant');
-    const settings = await plugin.settings.get(tenantId).catch(() => undefined);
+    const settings = await settingsCache.get(tenantId).catch(() => undefined);
     const event = await verifyStripeEvent(ctx.rawBody, ctx.get('stripe-signature') || undefined, settings?.webhookSecret);
-    const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx, settings), event));
+    // One transaction per event, opened only once Stripe has answered (no connection waits on the API).
+    const prefetched = settings?.secretKey ? await prefetchPaymentIntent(stripeClient(settings.secretKey), event) : undefined;
+    const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx, settings), event, prefetched));
     plugin.logger.info({ tenantId, event: event.id, type: event.type, outcome }, 'Stripe webhook');
     return { received: true, outcome };
   };

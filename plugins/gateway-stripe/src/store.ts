@@ -93,6 +93,25 @@ export class StripeStore {
       .merge(['status', 'last_error', 'updated_at']);
   }
 
+  /**
+   * Sets an intent's state (and, once its payment is recorded, `payment_recorded_at`) in one
+   * statement and answers what it was before — undefined for an intent mPanel did not create.
+   */
+  async setIntentState(paymentIntentId: string, state: string, lastError: string | null, paymentRecorded: boolean): Promise<{ previous: string } | undefined> {
+    const { rows } = (await this.db.raw(
+      `WITH old AS (
+         SELECT id, status FROM stripe_payment_intents WHERE tenant_id = ? AND payment_intent_id = ? FOR UPDATE
+       )
+       UPDATE stripe_payment_intents t
+          SET status = ?, last_error = ?, updated_at = now(),
+              payment_recorded_at = CASE WHEN ? THEN coalesce(t.payment_recorded_at, now()) ELSE t.payment_recorded_at END
+         FROM old WHERE t.id = old.id
+       RETURNING old.status AS previous`,
+      [this.tenantId, paymentIntentId, state, lastError, paymentRecorded],
+    )) as { rows: Array<{ previous: string }> };
+    return rows[0];
+  }
+
   async updateIntent(paymentIntentId: string, changes: { status?: string; last_error?: string | null; payment_recorded_at?: Date }): Promise<void> {
     await this.table('stripe_payment_intents').where({ payment_intent_id: paymentIntentId }).update({ ...changes, updated_at: this.db.fn.now() });
   }

@@ -21,14 +21,15 @@ export async function syncPaymentIntent(call: StripeCall, pi: Stripe.PaymentInte
     call.logger.warn({ paymentIntent: pi.id, invoiceId }, 'PaymentIntent names no invoice of this tenant; acknowledged without action');
     return 'unknown-invoice';
   }
-  const known = await call.store.intent(pi.id);
   const state = stateOf(pi);
-  // Notify once per change of state: the charge answer, the webhook and reconciliation all land here.
-  const changed = known?.status !== state;
-  if (known && changed) await call.store.updateIntent(pi.id, { status: state, last_error: pi.last_payment_error?.message ?? null });
+  const sameCurrency = pi.currency.toLowerCase() === invoice.currency.toLowerCase();
+  // One statement: the new state (and "payment recorded", which commits with the payment below)
+  // and the previous one, so each change of state notifies once whichever path sees it first.
+  const known = await call.store.setIntentState(pi.id, state, pi.last_payment_error?.message ?? null, state === 'succeeded' && sameCurrency);
+  const changed = known?.previous !== state;
 
   if (state === 'succeeded') {
-    if (pi.currency.toLowerCase() !== invoice.currency.toLowerCase()) {
+    if (!sameCurrency) {
       call.logger.error({ paymentIntent: pi.id, invoiceId, currency: pi.currency }, 'PaymentIntent currency differs from the invoice; not recorded');
       return 'unknown-invoice';
     }
@@ -40,7 +41,6 @@ export async function syncPaymentIntent(call: StripeCall, pi: Stripe.PaymentInte
       transactionId: pi.id,
       paidAt: new Date(pi.created * 1000).toISOString(),
     });
-    if (known && !known.payment_recorded_at) await call.store.updateIntent(pi.id, { payment_recorded_at: new Date() });
     return recorded ? 'recorded' : 'already-recorded';
   }
 

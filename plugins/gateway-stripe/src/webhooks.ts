@@ -11,14 +11,15 @@ export type EventOutcome = string;
  * Acts on one verified event, inside the transaction that also records the event id: the claim,
  * the payment and billing's outbox event commit together, so each event acts once (a concurrent
  * duplicate waits on the unique index, then sees the claim). The event's payload is never trusted
- * for state: the object is fetched from the API, so events in any order converge on Stripe's truth.
+ * for state: the object is fetched from the API (for PaymentIntents, just before the transaction:
+ * `prefetched`), so events in any order converge on Stripe's truth.
  */
-export async function processStripeEvent(call: StripeCall, event: Stripe.Event): Promise<EventOutcome> {
+export async function processStripeEvent(call: StripeCall, event: Stripe.Event, prefetched?: Stripe.PaymentIntent): Promise<EventOutcome> {
   const action = actionFor(event.type);
   if (!(await call.store.claimEvent(event.id, event.type, action))) return 'duplicate';
   const object = event.data.object as { id: string };
   try {
-    return await act(call, action, object.id);
+    return await act(call, action, object.id, prefetched?.id === object.id ? prefetched : undefined);
   } catch (err) {
     // An object this tenant's Stripe account does not have: a forged or misrouted event. Retrying won't help.
     if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') {
@@ -29,11 +30,21 @@ export async function processStripeEvent(call: StripeCall, event: Stripe.Event):
   }
 }
 
-async function act(call: StripeCall, action: ReturnType<typeof actionFor>, objectId: string): Promise<EventOutcome> {
+/**
+ * The PaymentIntent a `payment_intent.*` event names, fetched from the API before the event's
+ * transaction opens, so no database connection waits on Stripe. Undefined for other events, or
+ * when the fetch fails (the transaction then fetches again and handles the error as usual).
+ */
+export async function prefetchPaymentIntent(stripe: Stripe, event: Stripe.Event): Promise<Stripe.PaymentIntent | undefined> {
+  if (actionFor(event.type) !== 'sync-payment-intent') return undefined;
+  return stripe.paymentIntents.retrieve((event.data.object as { id: string }).id).catch(() => undefined);
+}
+
+async function act(call: StripeCall, action: ReturnType<typeof actionFor>, objectId: string, prefetched?: Stripe.PaymentIntent): Promise<EventOutcome> {
   const object = { id: objectId };
   switch (action) {
     case 'sync-payment-intent':
-      return syncPaymentIntent(call, await call.stripe.paymentIntents.retrieve(object.id));
+      return syncPaymentIntent(call, prefetched ?? (await call.stripe.paymentIntents.retrieve(object.id)));
     case 'sync-refunds':
       return syncRefunds(call, object.id);
     case 'save-payment-method':

@@ -6,21 +6,31 @@ import type { Billing } from '../context.ts';
  * non-payment come back once nothing overdue is left.
  */
 export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void> {
-  const accepted = (await b.db('orders').where({ invoice_id: invoiceId, status: 'pending' })
-    .update({ status: 'accepted', accepted_at: b.db.trx.fn.now(), updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id'])) as Array<{ id: string; client_id: string }>;
-  for (const order of accepted) {
+  // One round trip for both questions (every payment asks them; most invoices have neither): the
+  // order accepted by this payment, and the services suspended for non-payment with nothing
+  // overdue left. The two parts touch different rows (pending orders, suspended services).
+  const { rows } = (await b.db.trx.raw(
+    `WITH accepted AS (
+       UPDATE orders SET status = 'accepted', accepted_at = now(), updated_at = now()
+        WHERE tenant_id = ? AND invoice_id = ? AND status = 'pending'
+       RETURNING id, client_id
+     ), suspended AS (
+       SELECT DISTINCT s.id, s.client_id FROM services s JOIN invoice_items ii ON ii.service_id = s.id
+        WHERE s.tenant_id = ? AND ii.invoice_id = ? AND s.status = 'suspended' AND s.suspend_reason = 'overdue'
+          AND NOT EXISTS (SELECT 1 FROM invoice_items o JOIN invoices oi ON oi.id = o.invoice_id
+                           WHERE o.service_id = s.id AND oi.status = 'unpaid' AND oi.due_date < ?)
+     )
+     SELECT 'accepted' AS kind, id, client_id FROM accepted
+     UNION ALL SELECT 'suspended' AS kind, id, client_id FROM suspended`,
+    [b.tenantId, invoiceId, b.tenantId, invoiceId, b.today],
+  )) as { rows: Array<{ kind: 'accepted' | 'suspended'; id: string; client_id: string }> };
+  for (const order of rows.filter((r) => r.kind === 'accepted')) {
     await b.emit('order.accepted', { orderId: order.id, clientId: order.client_id, invoiceId });
     const services = (await b.db('services').where({ order_id: order.id, status: 'pending' })
       .update({ status: 'active', updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id', 'product_id'])) as Array<Record<string, string>>;
     for (const s of services) await b.emit('service.activated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, orderId: order.id });
   }
-  const suspended = (await b.db('services as s')
-    .join('invoice_items as ii', 'ii.service_id', 's.id')
-    .where('ii.invoice_id', invoiceId).where('s.status', 'suspended').where('s.suspend_reason', 'overdue')
-    .whereNotExists((q) => q.select(b.db.trx.raw('1')).from('invoice_items as o').join('invoices as oi', 'oi.id', 'o.invoice_id')
-      .whereRaw('o.service_id = s.id').where('oi.status', 'unpaid').where('oi.due_date', '<', b.today))
-    .distinct('s.id', 's.client_id')) as Array<{ id: string; client_id: string }>;
-  for (const s of suspended) await unsuspend(b, s.id, s.client_id);
+  for (const s of rows.filter((r) => r.kind === 'suspended')) await unsuspend(b, s.id, s.client_id);
 }
 
 export async function unsuspend(b: Billing, serviceId: string, clientId: string): Promise<void> {

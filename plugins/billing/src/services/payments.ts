@@ -21,18 +21,35 @@ export interface PaymentInput {
  * returns `recorded: false` (staff routes turn that into 409). What covers the amount due goes on
  * the invoice; an overpayment becomes client credit. `invoice.paid` once covered.
  */
-export async function recordPayment(b: Billing, input: PaymentInput): Promise<{ recorded: boolean; paymentId: string | null }> {
+export async function recordPayment(
+  b: Billing,
+  input: PaymentInput,
+  /** The invoice row already read with FOR UPDATE in this transaction, unchanged since (saves a read). */
+  lockedRow?: InvoiceRow,
+): Promise<{ recorded: boolean; paymentId: string | null }> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ValidationError({ amount: 'must be a positive integer of minor units' });
-  const invoice = await getInvoiceRow(b, input.invoiceId, true);
+  const invoice = lockedRow?.id === input.invoiceId ? lockedRow : await getInvoiceRow(b, input.invoiceId, true);
   if (input.currency && input.currency !== invoice.currency) throw new ValidationError({ currency: `the invoice is in ${invoice.currency}` });
   if (invoice.status !== 'unpaid' && invoice.status !== 'paid') throw new ConflictError(`The invoice is ${String(invoice.status)}`);
   const { applied, overpayment } = settlePayment(amountDue(invoice), input.amount);
+  const paid = int(invoice.amount_paid) + applied;
+  const covered = applied > 0 && paid >= int(invoice.total) && invoice.status === 'unpaid';
+  // One round trip for the payment and its effect on the invoice (a webhook per payment is the hot
+  // path): the UPDATE runs only if the INSERT did, i.e. not for a second delivery of the same payment.
   const inserted = (await b.db.trx.raw(
-    `INSERT INTO payments (tenant_id, invoice_id, client_id, gateway, transaction_id, amount, currency, applied, paid_at, recorded_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (tenant_id, gateway, transaction_id) DO NOTHING RETURNING id`,
+    `WITH p AS (
+       INSERT INTO payments (tenant_id, invoice_id, client_id, gateway, transaction_id, amount, currency, applied, paid_at, recorded_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, gateway, transaction_id) DO NOTHING RETURNING id
+     ), u AS (
+       UPDATE invoices SET amount_paid = ?, status = CASE WHEN ? THEN 'paid' ELSE status END,
+              paid_at = CASE WHEN ? THEN now() ELSE paid_at END, updated_at = now()
+        WHERE id = ? AND tenant_id = ? AND ? > 0 AND EXISTS (SELECT 1 FROM p)
+     )
+     SELECT id FROM p`,
     [b.tenantId, invoice.id, invoice.client_id, input.gateway, input.transactionId, input.amount, invoice.currency, applied,
-      input.paidAt ?? new Date().toISOString(), b.principal?.userId ?? null],
+      input.paidAt ?? new Date().toISOString(), b.principal?.userId ?? null,
+      paid, covered, covered, invoice.id, b.tenantId, applied],
   )) as { rows: Array<{ id: string }> };
   const paymentId = inserted.rows[0]?.id;
   if (!paymentId) return { recorded: false, paymentId: null };
@@ -45,7 +62,7 @@ export async function recordPayment(b: Billing, input: PaymentInput): Promise<{ 
     paymentId, invoiceId: invoice.id, clientId: invoice.client_id, gateway: input.gateway, transactionId: input.transactionId,
     amount: input.amount, applied, overpayment, currency: invoice.currency,
   });
-  await applyToInvoice(b, invoice, applied);
+  if (covered) await invoiceCovered(b, invoice);
   return { recorded: true, paymentId };
 }
 
@@ -59,10 +76,13 @@ export async function applyToInvoice(b: Billing, invoice: InvoiceRow, applied: n
     ...(covered ? { status: 'paid', paid_at: b.db.trx.fn.now() } : {}),
     updated_at: b.db.trx.fn.now(),
   });
-  if (covered) {
-    await b.emit('invoice.paid', { invoiceId: invoice.id, number: invoice.number, clientId: invoice.client_id, total: int(invoice.total), currency: invoice.currency });
-    await onInvoicePaid(b, invoice.id);
-  }
+  if (covered) await invoiceCovered(b, invoice);
+}
+
+/** What follows an invoice becoming paid: `invoice.paid`, the order accepted, services (re)activated. */
+async function invoiceCovered(b: Billing, invoice: InvoiceRow): Promise<void> {
+  await b.emit('invoice.paid', { invoiceId: invoice.id, number: invoice.number, clientId: invoice.client_id, total: int(invoice.total), currency: invoice.currency });
+  await onInvoicePaid(b, invoice.id);
 }
 
 /**
