@@ -51,11 +51,19 @@ export class OutboxBuffer {
     if (list && list.length > length) list.length = length;
   }
 
-  /** One INSERT per CHUNK rows and one NOTIFY (PostgreSQL; PGlite is one process, nudged in-process). */
+  /**
+   * One INSERT per CHUNK rows; on PostgreSQL the last one carries the NOTIFY that wakes other
+   * instances, in the same statement (PGlite is one process: it is nudged in-process).
+   */
   async write(db: Knex, rows: OutboxInsert[]): Promise<void> {
-    if (!rows.length) return;
-    for (let i = 0; i < rows.length; i += CHUNK) await db('outbox_events').insert(rows.slice(i, i + CHUNK));
-    if (this.notify) await db.raw(`select pg_notify('mpanel_outbox', '')`);
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const insert = db('outbox_events').insert(rows.slice(i, i + CHUNK));
+      if (!this.notify || i + CHUNK < rows.length) await insert;
+      else {
+        const { sql, bindings } = insert.toSQL();
+        await db.raw(`with written as (${sql}) select pg_notify('mpanel_outbox', '')`, bindings as Knex.RawBinding[]);
+      }
+    }
   }
 
   private wrapCommit(trx: Knex.Transaction, list: OutboxInsert[]): void {

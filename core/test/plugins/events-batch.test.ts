@@ -36,7 +36,8 @@ const probe = definePlugin({
   },
 });
 
-describe('durable events in batches', () => {
+describe('durable events in batches', function () {
+  this.timeout(120_000);
   let server: TestServer;
   let a: TenantWithAdmin;
   let b: TenantWithAdmin;
@@ -120,13 +121,13 @@ describe('durable events in batches', () => {
     const dead = await waitFor(async () => {
       const row = (await server.knex('event_deliveries').where({ event_id: bad }).first()) as { status: string; attempts: number; last_error: string } | undefined;
       return row?.status === 'dead' ? row : undefined;
-    });
+    }, 60_000);
     assert.equal(dead.attempts, 2);
     assert.match(dead.last_error, /handler refuses 7/);
     const delivered = await waitFor(async () => {
       const [{ n }] = (await server.knex('event_deliveries').whereIn('event_id', ids).where({ status: 'delivered' }).count({ n: '*' })) as [{ n: number }];
       return Number(n) === 29 ? n : undefined;
-    });
+    }, 60_000);
     assert.equal(Number(delivered), 29);
     const effects = (await server.knex('batch_probe_effects').whereIn('event_id', ids)) as Array<{ event_id: string; n: number }>;
     assert.equal(effects.length, 29, 'one effect per delivered event, none of the failed one');
