@@ -5,7 +5,8 @@
  * Settings (environment): DATABASE_URL (a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres,
  * where a scratch database is created and dropped), BENCH_CONNECTIONS (16), BENCH_DURATION (3 s),
  * BENCH_WARMUP (1 s), BENCH_ROUNDS (2), BENCH_LOG_LEVEL (info), BENCH_CASES (a substring of case names, or `all`;
- * by default the non-diagnostic cases run), BENCH_PROFILE=1 (V8 CPU profiles of both servers in
+ * by default the non-diagnostic cases run), BENCH_PROFILE=1 (V8 CPU profiles of both servers, sampled every
+ * BENCH_PROFILE_INTERVAL µs (100), in
  * bench/results/profiles/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
