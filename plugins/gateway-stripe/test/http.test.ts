@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createUser } from '../../../core/src/testing/auth.ts';
 import { FakeStripeServer } from '../../../test/fakes/stripe/server.ts';
 import { GatewayHarness, type Tenant } from './support/harness.ts';
+import { chargeOffSession } from '../src/off-session.ts';
 
 /**
  * gateway-stripe and the real billing plugin over HTTP, end to end: billing's pay route through
@@ -193,6 +194,27 @@ describe('gateway-stripe + billing over HTTP', function () {
       assert.equal(res.status, 200);
       assert.equal(await statusOf(inv.sca.id), 'paid');
       assert.equal((await req('GET', `/api/v1/gateway-stripe/invoices/${inv.sca.id}/intent`, sca.token)).status, 404, 'nothing left to authenticate');
+    });
+
+    it('a run killed after claiming (and even after charging) is finished by the next run with one charge', async () => {
+      const { client } = await clientWithCard('pm_card_visa');
+      const charged = await h.invoice(c, client.id, 1700, RUN_DATE);
+      const notCharged = await h.invoice(c, client.id, 1800, RUN_DATE);
+      // The killed run: both attempts claimed and committed; Stripe had charged the first one.
+      await h.knex('invoice_charges').insert([charged, notCharged].map((i) => ({ tenant_id: c.id, invoice_id: i.id, attempt: 1 })));
+      // …and its gateway transaction (payment, intent row) rolled back with the process.
+      await assert.rejects(h.as(c, async (call) => {
+        assert.equal((await chargeOffSession(call, charged, { attempt: 1 })).status, 'succeeded');
+        throw new Error('killed');
+      }), /killed/);
+      assert.equal(await statusOf(charged.id), 'unpaid');
+      await run();
+      for (const i of [charged, notCharged]) {
+        assert.equal(await statusOf(i.id), 'paid');
+        assert.equal((await h.payments({ invoice_id: i.id })).length, 1);
+        assert.equal(c.account.list('payment_intent', (o) => (o.metadata as Record<string, string>).invoiceId === i.id).length, 1, 'one charge at Stripe');
+      }
+      assert.deepEqual((await h.knex('invoice_charges').whereIn('invoice_id', [charged.id, notCharged.id])).map((r) => r.status), ['succeeded', 'succeeded']);
     });
 
     it("a saved card of another client or tenant is a 404, also where Stripe is not configured", async () => {
