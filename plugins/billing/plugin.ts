@@ -8,6 +8,7 @@ import { invoiceRoutes } from './src/routes/invoices.ts';
 import { serviceRoutes } from './src/routes/services.ts';
 import { couponAndTaxRoutes } from './src/routes/rules.ts';
 import { runRoutes } from './src/routes/runs.ts';
+import { productGroupRoutes } from './src/routes/product-groups.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { activeTenants, runBilling } from './src/run/billing-run.ts';
 import { registerMail } from './src/mail/notifications.ts';
@@ -21,7 +22,7 @@ import { isoDateOf } from './src/domain/dates.ts';
 export default definePlugin<Partial<BillingSettings>>({
   manifest,
   register(ctx) {
-    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes]) {
+    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes, productGroupRoutes]) {
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '@mpanel/sdk';
 import type { Billing } from '../context.ts';
 import { int, isoTime, paginate, type Page } from '../db.ts';
 import type { BillingCycle } from '../domain/cycles.ts';
+import { assertProductGroup } from './product-groups.ts';
 
 export interface PriceInput {
   currency: string;
@@ -103,6 +104,7 @@ function columnsOf(input: Partial<ProductInput>): Record<string, unknown> {
 }
 
 export async function createProduct(b: Billing, input: ProductInput): Promise<Product> {
+  await assertProductGroup(b, input.groupId);
   const [row] = await b.db.insert<{ id: string }>('products', columnsOf(input));
   await writePricing(b, row!.id, input);
   await b.emit('product.created', { productId: row!.id });
@@ -111,6 +113,7 @@ export async function createProduct(b: Billing, input: ProductInput): Promise<Pr
 
 export async function updateProduct(b: Billing, id: string, input: Partial<ProductInput>): Promise<Product> {
   await getProduct(b, id);
+  await assertProductGroup(b, input.groupId);
   const changes = columnsOf(input);
   if (Object.keys(changes).length) await b.db('products').where('id', id).update({ ...changes, updated_at: b.db.trx.fn.now() });
   await writePricing(b, id, { pricing: input.pricing!, options: input.options! });
