@@ -4,6 +4,7 @@ import type { InvoiceForPayment } from './billing-port.ts';
 import type { StripeCall } from './call.ts';
 import { ensureCustomer } from './customers.ts';
 import { checkoutKey } from './idempotency.ts';
+import { invoiceIntentParams, rememberIntent } from './invoice-intent.ts';
 
 export interface CheckoutSession {
   paymentIntentId: string;
@@ -31,26 +32,10 @@ export async function startCheckout(call: StripeCall, invoice: InvoiceForPayment
   if (!client) throw new ConflictError('The invoice has no client');
   const customer = await ensureCustomer(call, client);
   const pi = await call.stripe.paymentIntents.create(
-    {
-      amount: invoice.amountDue,
-      currency,
-      customer,
-      description: invoice.number ? `Invoice ${invoice.number}` : undefined,
-      automatic_payment_methods: { enabled: true },
-      metadata: { invoiceId: invoice.id, tenantId: call.tenantId, clientId: invoice.clientId },
-    },
+    invoiceIntentParams(call, invoice, customer, { automatic_payment_methods: { enabled: true } }),
     { idempotencyKey: checkoutKey(call.tenantId, invoice.id, invoice.amountDue, currency) },
   );
-  await call.store.saveIntent({
-    invoice_id: invoice.id,
-    client_id: invoice.clientId,
-    payment_intent_id: pi.id,
-    amount: pi.amount,
-    currency,
-    kind: 'checkout',
-    attempt: 1,
-    status: pi.status,
-  });
+  await rememberIntent(call, invoice, pi, { kind: 'checkout', attempt: 1, status: pi.status });
   return session(pi);
 }
 

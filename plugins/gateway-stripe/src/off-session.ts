@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import type { InvoiceForPayment } from './billing-port.ts';
 import type { StripeCall } from './call.ts';
 import { offSessionKey } from './idempotency.ts';
+import { invoiceIntentParams, rememberIntent } from './invoice-intent.ts';
 import { syncPaymentIntent, type SyncOutcome } from './sync-intent.ts';
 
 export interface OffSessionResult {
@@ -28,20 +29,10 @@ export async function chargeOffSession(
   const customer = await call.store.customerId(invoice.clientId);
   const method = options.paymentMethodId ?? (await call.store.defaultPaymentMethod(invoice.clientId))?.stripe_payment_method_id;
   if (!customer || !method) return { status: 'skipped', attempt, reason: 'no saved payment method' };
-  const currency = invoice.currency.toLowerCase();
   let pi: Stripe.PaymentIntent;
   try {
     pi = await call.stripe.paymentIntents.create(
-      {
-        amount: invoice.amountDue,
-        currency,
-        customer,
-        payment_method: method,
-        off_session: true,
-        confirm: true,
-        description: invoice.number ? `Invoice ${invoice.number}` : undefined,
-        metadata: { invoiceId: invoice.id, tenantId: call.tenantId, clientId: invoice.clientId, attempt: String(attempt) },
-      },
+      invoiceIntentParams(call, invoice, customer, { payment_method: method, off_session: true, confirm: true }, { attempt: String(attempt) }),
       { idempotencyKey: offSessionKey(call.tenantId, invoice.id, attempt) },
     );
   } catch (err) {
@@ -49,16 +40,7 @@ export async function chargeOffSession(
     if (!(err instanceof Stripe.errors.StripeCardError) || !err.payment_intent) throw err;
     pi = err.payment_intent;
   }
-  await call.store.saveIntent({
-    invoice_id: invoice.id,
-    client_id: invoice.clientId,
-    payment_intent_id: pi.id,
-    amount: pi.amount,
-    currency,
-    kind: 'off_session',
-    attempt,
-    status: 'created',
-  });
+  await rememberIntent(call, invoice, pi, { kind: 'off_session', attempt, status: 'created' });
   const outcome = await syncPaymentIntent(call, pi);
   return { status: resultStatus(outcome), attempt, paymentIntentId: pi.id, reason: pi.last_payment_error?.message ?? undefined };
 }
