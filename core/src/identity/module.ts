@@ -5,7 +5,8 @@ import { TenantResolver } from '../tenancy/tenant-resolver.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { Sessions } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import { createLoginThrottle } from './auth/throttle-setup.ts';
 import { SecretBox } from './auth/secrets.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { RolePermissions } from './roles/role-permissions.ts';
@@ -33,12 +34,16 @@ export interface IdentityCradle {
   totpBox: SecretBox;
 }
 
+// Set at start, once the installation (its default tenant) is known.
+const throttleNamespaces = new WeakMap<RootContainer, (installationId: string) => void>();
+
 function registerServices(container: RootContainer): void {
   const { knex, config, permissionRegistry } = container.cradle;
   const auditLog = new AuditLog(knex);
   const accessTokens = new AccessTokens(config.jwtSecret);
   const sessions = new Sessions(knex, accessTokens, auditLog);
-  const loginThrottle = new LoginThrottle();
+  const { throttle: loginThrottle, namespace } = createLoginThrottle(container);
+  throttleNamespaces.set(container, namespace);
   const totpBox = new SecretBox(config.jwtSecret, 'totp-secrets');
   const rolePermissions = new RolePermissions(knex, permissionRegistry);
   const services: IdentityCradle = {
@@ -70,7 +75,8 @@ export const identityModule: CoreModule = {
   register: registerServices,
   async start(container) {
     await syncPermissions(container);
-    await seedFirstStart(container);
+    const installationId = await seedFirstStart(container);
+    throttleNamespaces.get(container)?.(installationId);
   },
   guards: (container) => [authenticate(container), authorize],
   routes: (container) => identityRoutes(container),

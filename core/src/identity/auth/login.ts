@@ -49,7 +49,7 @@ export class LoginService {
 
   async login(input: LoginInput): Promise<TokenPair & { user: { id: string; email: string; name: string | null } }> {
     const ip = input.ip ?? 'unknown';
-    const ipWait = this.throttle.ipRetryAfter(ip);
+    const ipWait = await this.throttle.ipRetryAfter(ip);
     if (ipWait) throw new TooManyRequestsError(ipWait, 'Too many failed logins, try again later');
 
     const tenant = input.tenant?.status === 'active' ? input.tenant : undefined;
@@ -59,7 +59,7 @@ export class LoginService {
     const context: AuditContext | undefined = tenant ? { tenantId: tenant.id, actorEmail: input.email, ...input } : undefined;
     const accountKey = `${tenant?.id ?? '-'}:${input.email.toLowerCase()}`;
 
-    const lockWait = user ? secondsUntil(user.locked_until) : this.throttle.unknownAccountRetryAfter(accountKey);
+    const lockWait = user ? secondsUntil(user.locked_until) : await this.throttle.unknownAccountRetryAfter(accountKey);
     if (lockWait) {
       if (context) await this.audit.write(context, { action: 'auth.login_locked', targetType: 'user', targetId: user?.id });
       throw new TooManyRequestsError(lockWait, 'Too many failed logins, try again later');
@@ -95,8 +95,8 @@ export class LoginService {
   }
 
   private async fail(ip: string, accountKey: string, user: UserRow | undefined, context: AuditContext | undefined, action: string): Promise<never> {
-    this.throttle.ipFailed(ip);
-    if (!user) this.throttle.unknownAccountFailed(accountKey);
+    await this.throttle.ipFailed(ip);
+    if (!user) await this.throttle.unknownAccountFailed(accountKey);
     else {
       const failures = user.failed_logins + 1;
       const locking = failures >= MAX_ACCOUNT_FAILURES;
