@@ -18,12 +18,15 @@ export interface Coupon {
   usesCount: number;
   validFrom: IsoDate | null;
   expiresAt: IsoDate | null;
+  /** Switched off by staff; refused like an expired coupon. */
+  disabled?: boolean;
 }
 
-export type CouponRejection = 'not_started' | 'expired' | 'used_up';
+export type CouponRejection = 'disabled' | 'not_started' | 'expired' | 'used_up';
 
 /** Why a coupon cannot be redeemed on `date`, or null when it can. */
 export function couponRejection(coupon: Coupon, date: IsoDate): CouponRejection | null {
+  if (coupon.disabled) return 'disabled';
   if (coupon.validFrom && compareDates(date, coupon.validFrom) < 0) return 'not_started';
   if (coupon.expiresAt && compareDates(date, coupon.expiresAt) > 0) return 'expired';
   if (coupon.maxUses !== null && coupon.usesCount >= coupon.maxUses) return 'used_up';

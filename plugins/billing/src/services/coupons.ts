@@ -32,6 +32,7 @@ export function toCoupon(row: Record<string, unknown>): Coupon & { id: string } 
     usesCount: Number(row.uses_count),
     validFrom: isoDate(row.valid_from),
     expiresAt: isoDate(row.expires_at),
+    disabled: Boolean(row.disabled),
   };
 }
 
