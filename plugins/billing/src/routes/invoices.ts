@@ -10,6 +10,8 @@ import { getClient } from '../services/clients.ts';
 import { renderInvoicePdf } from '../pdf/invoice-pdf.ts';
 
 const status = { enum: ['draft', 'unpaid', 'paid', 'cancelled', 'refunded'] };
+/** Payments, refunds and credit notes all move a positive amount of money (minor units). */
+const positiveMinor = { ...minor, minimum: 1 } as const;
 
 export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
   return [
@@ -24,7 +26,7 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
       schema: {
         params: idParams,
         body: objectBody({
-          amount: { ...minor, minimum: 1 },
+          amount: positiveMinor,
           gateway: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', maxLength: 50 },
           transactionId: { type: 'string', minLength: 1, maxLength: 200 },
           paidAt: { type: 'string', format: 'date-time' },
@@ -39,7 +41,7 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
     }),
     route(plugin, {
       method: 'POST', path: '/api/v1/invoices/:id/refunds', permission: 'invoices.refund', successStatus: 201,
-      schema: { params: idParams, body: objectBody({ amount: { ...minor, minimum: 1 }, reason: { type: 'string', maxLength: 500 } }, ['amount']) },
+      schema: { params: idParams, body: objectBody({ amount: positiveMinor, reason: { type: 'string', maxLength: 500 } }, ['amount']) },
     }, async (b, ctx) => {
       await refundInvoice(b, ctx.input.params.id, ctx.input.body as { amount: number; reason?: string });
       return getInvoice(b, ctx.input.params.id);
@@ -50,11 +52,11 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
       schema: {
         params: idParams,
         body: objectBody({
-          amount: { ...minor, minimum: 1 },
+          amount: positiveMinor,
           reason: { type: 'string', minLength: 1, maxLength: 500 },
           lines: {
             type: 'array', maxItems: 100,
-            items: objectBody({ description: { type: 'string', minLength: 1, maxLength: 500 }, amount: { ...minor, minimum: 1 }, taxable: { type: 'boolean' } }, ['description', 'amount']),
+            items: objectBody({ description: { type: 'string', minLength: 1, maxLength: 500 }, amount: positiveMinor, taxable: { type: 'boolean' } }, ['description', 'amount']),
           },
         }, ['amount', 'reason']),
       },
