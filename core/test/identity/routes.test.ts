@@ -148,7 +148,18 @@ describe('identity routes: tenants, users, roles, API keys, audit, two-factor', 
     assert.equal(noCode.status, 401);
     assert.equal(noCode.body.details.totp, 'is required');
     assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: '000000' } })).status, 401);
-    assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: currentTotp(enrol.body.data.secret) } })).status, 200);
+    // The confirming code is spent; the next time-step's code (within the drift window) is not.
+    const confirmed = currentTotp(enrol.body.data.secret);
+    assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: confirmed } })).status, 401);
+    const nextStepAt = Date.now() + 30_000;
+    const next = currentTotp(enrol.body.data.secret, nextStepAt);
+    assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: next } })).status, 200);
+    // Replay: the same code again, and an earlier step's, are refused although still in the window.
+    const replay = await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: next } });
+    assert.equal(replay.status, 401);
+    assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: confirmed } })).status, 401);
+    const stored = await server.knex('users').where({ id: user.id }).first('totp_last_step');
+    assert.equal(Number(stored.totp_last_step), Math.floor(nextStepAt / 30_000), 'the step of the accepted code is stored');
     assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: codes[0] } })).status, 200);
     assert.equal((await server.request('POST', '/api/v1/auth/login', { body: { ...body, totp: codes[0] } })).status, 401);
 

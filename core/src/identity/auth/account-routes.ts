@@ -4,7 +4,7 @@ import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';
 import { hashPassword, verifyPassword } from '../passwords/hasher.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
-import { newRecoveryCodes, newTotpSecret, verifyTotp } from '../two-factor/totp.ts';
+import { newRecoveryCodes, newTotpSecret, totpStep } from '../two-factor/totp.ts';
 
 interface OwnRow {
   id: string;
@@ -80,9 +80,12 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         const user = await ownUser(db, principal);
         if (!user.totp_pending_secret) throw new HttpError(409, 'Start enrolment first');
         const secret = totpBox.open(user.totp_pending_secret);
-        if (!verifyTotp(secret, ctx.input.body.code)) throw new ValidationError({ code: 'is not valid' });
+        const step = totpStep(secret, ctx.input.body.code);
+        if (step === null) throw new ValidationError({ code: 'is not valid' });
         const { codes, hashes } = newRecoveryCodes();
         await db('users').where({ id: user.id }).update({
+          // The confirming code is spent: it cannot then be replayed to log in.
+          totp_last_step: step,
           totp_secret: totpBox.seal(secret),
           totp_pending_secret: null,
           totp_enabled: true,

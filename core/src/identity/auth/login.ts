@@ -6,7 +6,8 @@ import { burnVerify, verifyPassword } from '../passwords/hasher.ts';
 import { type LoginThrottle, MAX_ACCOUNT_FAILURES, lockDurationMs } from './login-throttle.ts';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.ts';
 import type { SecretBox } from './secrets.ts';
-import { recoveryHash, verifyTotp } from '../two-factor/totp.ts';
+import { recoveryHash, totpStep } from '../two-factor/totp.ts';
+import { useTotpStep } from '../two-factor/totp-replay.ts';
 
 /** The one answer for an unknown email, a wrong password, a disabled user or an unknown tenant. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -83,7 +84,9 @@ export class LoginService {
   }
 
   private async secondFactorOk(user: UserRow, code: string): Promise<boolean> {
-    if (user.totp_secret && verifyTotp(this.totpBox.open(user.totp_secret), code.trim())) return true;
+    const step = user.totp_secret ? totpStep(this.totpBox.open(user.totp_secret), code.trim()) : null;
+    // A valid code is good once: replaying it (or an older one) within its window fails.
+    if (step !== null) return useTotpStep(this.knex, user.id, step);
     // A recovery code works once: it is removed as it is used.
     const hash = recoveryHash(code);
     if (!user.recovery_codes.includes(hash)) return false;

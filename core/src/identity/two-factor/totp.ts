@@ -12,15 +12,21 @@ export function newTotpSecret(label: string): { secret: string; otpauthUrl: stri
   return { secret, otpauthUrl: totpFor(secret, label).toString() };
 }
 
-/** Accepts the current code and one step either side (clock drift). */
-export function verifyTotp(secretBase32: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totpFor(secretBase32).validate({ token: code, window: 1 }) !== null;
+const PERIOD_SECONDS = 30;
+
+/**
+ * The time-step (30-second counter) a code belongs to, accepting the current step and one either
+ * side (clock drift); null when it matches none. Callers accept a step once (see `useTotpStep`).
+ */
+export function totpStep(secretBase32: string, code: string, timestamp = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totpFor(secretBase32).validate({ token: code, window: 1, timestamp });
+  return delta === null ? null : Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
 }
 
-/** The code for now (tests and tooling). */
-export function currentTotp(secretBase32: string): string {
-  return totpFor(secretBase32).generate();
+/** The code for a moment (now by default; tests and tooling). */
+export function currentTotp(secretBase32: string, timestamp = Date.now()): string {
+  return totpFor(secretBase32).generate({ timestamp });
 }
 
 /** Ten single-use recovery codes; only their hashes are stored. */
