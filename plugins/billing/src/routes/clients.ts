@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '@mpanel/sdk';
-import { country, currency, idParams, listQuery, listRoute, objectBody, route, type Plugin } from './common.ts';
+import { country, currency, idParams, listQuery, listRoute, objectBody, removeWith, route, type Plugin } from './common.ts';
 import { createClient, deleteClient, getClient, listClients, updateClient, type ClientInput } from '../services/clients.ts';
 
 const fields = {
@@ -34,10 +34,7 @@ export function clientRoutes(plugin: Plugin): RouteDefinition[] {
       schema: { params: idParams, body: { ...objectBody(fields), minProperties: 1 } },
     }, (b, ctx) => updateClient(b, ctx.input.params.id, ctx.input.body as Partial<ClientInput>)),
     route(plugin, { method: 'DELETE', path: '/api/v1/clients/:id', permission: 'clients.delete', schema: { params: idParams } },
-      async (b, ctx) => {
-        await deleteClient(b, ctx.input.params.id);
-        return { id: ctx.input.params.id, deleted: true };
-      }),
+      removeWith(deleteClient)),
   ];
 }
 

@@ -34,6 +34,14 @@ export function route(plugin: Plugin, def: Omit<RouteDefinition, 'handler'> & { 
   };
 }
 
+/** A DELETE handler for a `/:id` route: removes the record, answers `{ id, deleted: true }`. */
+export function removeWith(remove: (b: Billing, id: string) => Promise<void>): Handler {
+  return async (b, ctx) => {
+    await remove(b, ctx.input.params.id);
+    return { id: ctx.input.params.id, deleted: true };
+  };
+}
+
 /** A paginated list route answering `{ data, meta }`. */
 export function listRoute(plugin: Plugin, def: Omit<RouteDefinition, 'handler'>, fetch: (b: Billing, q: Record<string, unknown> & { page: number; perPage: number }) => Promise<{ data: unknown[]; total: number }>): RouteDefinition {
   return {

@@ -1,6 +1,6 @@
 import type { RouteDefinition } from '@mpanel/sdk';
 import { can } from '@mpanel/sdk';
-import { idParams as pathId, listQuery, listRoute, objectBody, route, type Plugin } from './common.ts';
+import { idParams as pathId, listQuery, listRoute, objectBody, removeWith, route, type Plugin } from './common.ts';
 import type { Billing } from '../context.ts';
 import {
   createProductGroup, deleteProductGroup, getProductGroup, listProductGroups, updateProductGroup, type ProductGroupInput,
@@ -33,9 +33,6 @@ export function productGroupRoutes(plugin: Plugin): RouteDefinition[] {
       schema: { params: idParams, body: { ...objectBody(fields), minProperties: 1 } },
     }, (b, ctx) => updateProductGroup(b, ctx.input.params.id, ctx.input.body as Partial<ProductGroupInput>)),
     route(plugin, { method: 'DELETE', path: '/api/v1/product-groups/:id', permission: 'products.write', schema: { params: idParams } },
-      async (b, ctx) => {
-        await deleteProductGroup(b, ctx.input.params.id);
-        return { id: ctx.input.params.id, deleted: true };
-      }),
+      removeWith(deleteProductGroup)),
   ];
 }

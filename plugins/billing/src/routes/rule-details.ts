@@ -1,10 +1,9 @@
 import type { RouteDefinition } from '@mpanel/sdk';
-import { idParams as pathId, objectBody, route, type Plugin } from './common.ts';
+import { idParams as pathId, objectBody, removeWith, route, type Plugin } from './common.ts';
 import { couponAndTaxRoutes } from './rules.ts';
 import { deleteCoupon, getCoupon, updateCoupon, type CouponPatch } from '../services/coupon-admin.ts';
 import { deleteTaxRule, getTaxRule, updateTaxRule } from '../services/tax-rules.ts';
 import type { TaxRuleInput } from '../services/taxes.ts';
-import type { Billing } from '../context.ts';
 
 const idParams = { ...pathId, additionalProperties: false };
 
@@ -14,14 +13,6 @@ function createFields(plugin: Plugin, path: string): Record<string, unknown> {
   const properties = (create?.schema?.body as { properties?: Record<string, unknown> } | undefined)?.properties;
   if (!properties) throw new Error(`no POST ${path} to take fields from`);
   return properties;
-}
-
-/** A DELETE handler answering `{ id, deleted: true }`. */
-function removeWith(remove: (b: Billing, id: string) => Promise<void>) {
-  return async (b: Billing, ctx: { input: { params: { id: string } } }) => {
-    await remove(b, ctx.input.params.id);
-    return { id: ctx.input.params.id, deleted: true };
-  };
 }
 
 /** One resource's GET/PATCH/DELETE by id; everything else of coupons and tax rules lives in rules.ts. */
