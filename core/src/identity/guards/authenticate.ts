@@ -8,10 +8,10 @@ import { API_KEY_PATTERN, type LoadedPrincipal } from '../principal/principal-lo
 import { auditContextOf, clientInfo, registerIdentity } from './request-context.ts';
 import { requestTransaction } from '../../http/route-pipeline.ts';
 import { tenantContextStatement } from '../../tenancy/context.ts';
+import { MANAGE_ALL_TENANTS } from '../permissions.ts';
 
 /** Header a platform super admin sends to act on another tenant explicitly (audited). */
 export const ACT_AS_HEADER = 'x-tenant-id';
-const MANAGE_ALL = 'tenants.manage-all';
 
 /**
  * Guard 1: who is calling and for which tenant. Public routes get a tenant (the `:tenantId`
@@ -50,7 +50,7 @@ export function authenticate(container: RootContainer): RouteStage {
   const actAs = async (ctx: ParameterizedContext, loaded: LoadedPrincipal) => {
     const wanted = ctx.get(ACT_AS_HEADER);
     if (!wanted || wanted === loaded.tenant.id) return;
-    if (!loaded.principal.permissions.has(MANAGE_ALL)) throw new ForbiddenError('Acting on another tenant is not permitted');
+    if (!loaded.principal.permissions.has(MANAGE_ALL_TENANTS)) throw new ForbiddenError('Acting on another tenant is not permitted');
     const row = await tenantResolver.byId(wanted);
     if (!row) throw new NotFoundError('Tenant not found');
     ctx.state.tenant = toTenantRef(row);

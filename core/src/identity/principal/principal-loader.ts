@@ -4,6 +4,7 @@ import { UnauthorizedError } from '@mpanel/sdk';
 import type { RolePermissions, RoleStamp } from '../roles/role-permissions.ts';
 import { sameHash, sha256 } from '../auth/secrets.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
+import { MANAGE_ALL_TENANTS, isPlatformTenant } from '../permissions.ts';
 
 export interface LoadedPrincipal {
   principal: Principal;
@@ -98,6 +99,9 @@ export class PrincipalLoader {
     // Every user may manage their own account (me, password, two-factor), whatever its roles.
     permissions.add(ACCOUNT_PERMISSION);
     if (subset) permissions = new Set([...permissions].filter((p) => subset.has(p)));
+    const tenant: TenantRef = { id: row.tenant_id, slug: row.slug, name: row.name, parentTenantId: row.parent_tenant_id };
+    // Platform power outside the platform's root tenant (a custom role that holds it) is no power.
+    if (!isPlatformTenant(tenant)) permissions.delete(MANAGE_ALL_TENANTS);
     const principal: Principal = {
       kind,
       id,
@@ -111,7 +115,7 @@ export class PrincipalLoader {
     };
     return {
       principal,
-      tenant: { id: row.tenant_id, slug: row.slug, name: row.name, parentTenantId: row.parent_tenant_id },
+      tenant,
       tenantSettings: row.settings ?? {},
       totpEnabled: row.totp_enabled,
     };

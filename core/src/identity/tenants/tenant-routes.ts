@@ -7,8 +7,8 @@ import { createUser, isUniqueViolation } from '../users/user-accounts.ts';
 import { requestServices } from '../route-context.ts';
 import { paginate } from '../pagination.ts';
 import { toApi, uuidParam } from '../serialize.ts';
+import { MANAGE_ALL_TENANTS } from '../permissions.ts';
 
-const MANAGE_ALL = 'tenants.manage-all';
 const slug = { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' } as const;
 const domains = { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,253}$' } } as const;
 const settings = { type: 'object', properties: { requireTwoFactorForStaff: { type: 'boolean' } } } as const;
@@ -19,7 +19,7 @@ const settings = { type: 'object', properties: { requireTwoFactorForStaff: { typ
  */
 function visibleTenants(trx: Knex.Transaction, principal: Principal) {
   const query = trx('tenants');
-  if (principal.permissions.has(MANAGE_ALL)) return query;
+  if (principal.permissions.has(MANAGE_ALL_TENANTS)) return query;
   return query.where((q) => q.where('id', principal.tenantId).orWhere('parent_tenant_id', principal.tenantId));
 }
 
@@ -71,7 +71,7 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { principal } = requestServices(ctx);
         const query = visibleTenants(trxOf(ctx), principal).select('*').orderBy([{ column: 'created_at' }, { column: 'id' }]);
-        if (!principal.permissions.has(MANAGE_ALL)) query.whereNot('id', principal.tenantId);
+        if (!principal.permissions.has(MANAGE_ALL_TENANTS)) query.whereNot('id', principal.tenantId);
         if (ctx.input.query.q) query.whereRaw('(name ilike ? or slug ilike ?)', [`%${ctx.input.query.q}%`, `%${ctx.input.query.q}%`]);
         if (ctx.input.query.parentTenantId) query.where('parent_tenant_id', ctx.input.query.parentTenantId);
         return paginate(query, ctx.input.query, (row) => toApi(row));
@@ -110,7 +110,7 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
         const trx = trxOf(ctx);
         const body = ctx.input.body;
         const current = (ctx.state.tenant as TenantRef).id;
-        const platform = principal.permissions.has(MANAGE_ALL);
+        const platform = principal.permissions.has(MANAGE_ALL_TENANTS);
         let parent = body.parentTenantId ?? (platform ? null : principal.tenantId);
         if (!platform) {
           const own = (await trx('tenants').where({ id: principal.tenantId }).first()) as TenantRow;
@@ -170,7 +170,7 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
         const current = (ctx.state.tenant as TenantRef).id;
         const before = await findTenant(trx, principal, ctx.input.params.id);
         const patch = ctx.input.body;
-        const platform = principal.permissions.has(MANAGE_ALL);
+        const platform = principal.permissions.has(MANAGE_ALL_TENANTS);
         if (patch.isReseller !== undefined && !platform) throw new ForbiddenError('Only the platform can make a tenant a reseller');
         if (patch.status !== undefined && before.id === principal.tenantId) throw new ForbiddenError('You cannot change the status of your own tenant');
         const changes: Record<string, unknown> = { updated_at: new Date() };
