@@ -11,6 +11,7 @@ import { runRoutes } from './src/routes/runs.ts';
 import { productGroupRoutes } from './src/routes/product-groups.ts';
 import { ruleDetailRoutes } from './src/routes/rule-details.ts';
 import { creditRoutes } from './src/routes/credit.ts';
+import { reportRoutes } from './src/routes/reports.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { activeTenants, runBilling } from './src/run/billing-run.ts';
 import { registerMail } from './src/mail/notifications.ts';
@@ -24,7 +25,7 @@ import { isoDateOf } from './src/domain/dates.ts';
 export default definePlugin<Partial<BillingSettings>>({
   manifest,
   register(ctx) {
-    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes, productGroupRoutes, ruleDetailRoutes, creditRoutes]) {
+    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes, productGroupRoutes, ruleDetailRoutes, creditRoutes, reportRoutes]) {
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));

@@ -31,6 +31,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('tax-rules.read', 'See tax rules', STAFF),
   perm('tax-rules.write', 'Edit tax rules', ['super_admin', 'admin']),
   perm('billing.run', 'Start the billing run', ['super_admin', 'admin', 'billing']),
+  perm('billing.reports.read', 'See billing figures (revenue, MRR, unpaid and overdue totals)', STAFF),
 ];
 
 export const EVENTS = [
