@@ -37,16 +37,21 @@ export class WakeableLoop {
       this.again = true;
       return;
     }
+    // A deferred cycle is already due: its timer runs it.
+    if (this.deferred) return;
     const wait = this.lastEnd + this.minIntervalMs - Date.now();
     if (wait > 0) {
-      if (this.deferred) return;
       this.deferred = true;
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.wake(), wait);
+      // The flag is cleared before waking: a timer may fire a millisecond "early" by Date.now(),
+      // and must then defer again rather than find the flag set and do nothing forever.
+      this.timer = setTimeout(() => {
+        this.deferred = false;
+        this.wake();
+      }, wait);
       this.timer.unref();
       return;
     }
-    this.deferred = false;
     clearTimeout(this.timer);
     this.running = outsideExecution(() => this.cycle()).finally(() => {
       this.running = undefined;
