@@ -5,7 +5,7 @@ import { WakeableLoop } from '../../src/events/wakeable-loop.ts';
 describe('WakeableLoop with a batch window', () => {
   it('gathers wake-ups inside the window into one cycle', async () => {
     let runs = 0;
-    const loop = new WakeableLoop(async () => void runs++ ?? null, () => undefined, 30_000, 30);
+    const loop = new WakeableLoop(async () => { runs++; return null; }, () => undefined, 30_000, 30);
     loop.start();
     await loop.idle();
     for (let i = 0; i < 5; i++) loop.wake();
@@ -16,7 +16,7 @@ describe('WakeableLoop with a batch window', () => {
 
   it('still runs when the window timer fires a little "early" by Date.now', async () => {
     let runs = 0;
-    const loop = new WakeableLoop(async () => void runs++ ?? null, () => undefined, 30_000, 20);
+    const loop = new WakeableLoop(async () => { runs++; return null; }, () => undefined, 30_000, 20);
     const realNow = Date.now;
     try {
       loop.start();
