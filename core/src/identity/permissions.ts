@@ -26,6 +26,7 @@ export const CORE_PERMISSIONS: PermissionDefinition[] = [
   { name: 'users.read', description: 'List and view users', defaultRoles: [...MANAGERS, 'support'] },
   { name: 'users.create', description: 'Create users', defaultRoles: MANAGERS },
   { name: 'users.update', description: 'Update users, reset their two-factor, disable them', defaultRoles: MANAGERS },
+  { name: 'users.impersonate', description: 'Log in as a client user of the tenant (short-lived, audited)', defaultRoles: STAFF_ADMINS },
   { name: 'users.delete', description: 'Delete users', defaultRoles: STAFF_ADMINS },
   { name: 'roles.read', description: 'List roles and the permission matrix', defaultRoles: MANAGERS },
   { name: 'roles.manage', description: 'Create, change and delete custom roles', defaultRoles: STAFF_ADMINS },

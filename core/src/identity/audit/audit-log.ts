@@ -9,6 +9,8 @@ export interface AuditContext {
   ip?: string | undefined;
   userAgent?: string | undefined;
   requestId?: string | undefined;
+  /** The staff user who opened the session ("log in as client"), kept in every entry's metadata. */
+  impersonatedBy?: string | null | undefined;
 }
 
 const SECRET_KEYS = new Set(['password', 'password_hash', 'passwordHash', 'totp_secret', 'totp_pending_secret', 'key_hash', 'recovery_codes', 'token_hash', 'secret']);
@@ -40,7 +42,9 @@ export class AuditLog {
       target_id: entry.targetId ?? null,
       before: entry.before === undefined ? null : JSON.stringify(redact(entry.before)),
       after: entry.after === undefined ? null : JSON.stringify(redact(entry.after)),
-      metadata: entry.metadata === undefined ? null : JSON.stringify(entry.metadata),
+      metadata: context.impersonatedBy
+        ? JSON.stringify({ ...entry.metadata, impersonatedBy: context.impersonatedBy })
+        : entry.metadata === undefined ? null : JSON.stringify(entry.metadata),
       ip: context.ip ?? null,
       user_agent: context.userAgent?.slice(0, 512) ?? null,
       request_id: context.requestId ?? null,

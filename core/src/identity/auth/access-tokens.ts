@@ -16,6 +16,8 @@ export interface AccessClaims {
   /** Session (refresh-token family) id: revoking the session ends the token at once. */
   sid: string;
   typ: 'access';
+  /** Impersonation: the staff user who opened this session for the user (no refresh token). */
+  imp?: string;
 }
 
 /** Short-lived JWT access tokens: sign with iss/aud/exp/sub/tid/sid/typ, verify with an allow-list. */
@@ -28,7 +30,7 @@ export class AccessTokens {
   }
 
   sign(claims: Omit<AccessClaims, 'typ'>): { token: string; expiresIn: number } {
-    const token = jwt.sign({ tid: claims.tid, sid: claims.sid, typ: 'access' }, this.secret, {
+    const token = jwt.sign({ tid: claims.tid, sid: claims.sid, typ: 'access', ...(claims.imp ? { imp: claims.imp } : {}) }, this.secret, {
       algorithm: 'HS256',
       subject: claims.sub,
       issuer: ISSUER,
@@ -49,6 +51,6 @@ export class AccessTokens {
     if (typeof payload === 'string' || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string') {
       throw new UnauthorizedError('Invalid or expired token');
     }
-    return { sub: payload.sub, tid: payload.tid, sid: payload.sid, typ: 'access' };
+    return { sub: payload.sub, tid: payload.tid, sid: payload.sid, typ: 'access', ...(typeof payload.imp === 'string' ? { imp: payload.imp } : {}) };
   }
 }

@@ -85,6 +85,9 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
         const principal = ctx.state.principal as Principal;
         const db = ctx.scope.resolve<TenantDb>('tenantDb');
         const user = principal.userId ? await db('users').select(USER_COLUMNS).where({ id: principal.userId }).first() : null;
+        // "Log in as client": who opened this session (a staff user of the same tenant).
+        const staffId = ctx.state.impersonatedBy as string | null | undefined;
+        const impersonatedBy = staffId ? ((await db('users').select('id', 'email').where({ id: staffId }).first()) ?? { id: staffId, email: null }) : null;
         return ok({
           user: user ? toApi(user) : null,
           tenant: ctx.state.tenant as TenantRef,
@@ -93,6 +96,7 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
           level: principal.level,
           permissions: [...principal.permissions].sort(),
           twoFactorSetupRequired: ctx.state.twoFactorSetupRequired === true,
+          impersonatedBy,
         });
       },
     },

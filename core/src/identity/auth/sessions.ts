@@ -34,16 +34,35 @@ export class Sessions {
     return { ...pair, sessionId: session!.id };
   }
 
+  /**
+   * "Log in as client": a session of `userId` opened by the staff user `staffId`. It gets an access
+   * token only (marked `imp`), never a refresh token: it ends when that token expires.
+   */
+  async startImpersonation(
+    db: Knex | Knex.Transaction,
+    tenantId: string,
+    userId: string,
+    staffId: string,
+    client: ClientInfo,
+  ): Promise<{ accessToken: string; expiresIn: number; sessionId: string }> {
+    const [session] = (await db('sessions')
+      .insert({ tenant_id: tenantId, user_id: userId, impersonated_by: staffId, ip: client.ip ?? null, user_agent: client.userAgent?.slice(0, 512) ?? null })
+      .returning('id')) as Array<{ id: string }>;
+    const access = this.tokens.sign({ sub: userId, tid: tenantId, sid: session!.id, imp: staffId });
+    return { accessToken: access.token, expiresIn: access.expiresIn, sessionId: session!.id };
+  }
+
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
     const outcome = await this.knex.transaction(async (trx): Promise<TokenPair | 'reused'> => {
       const row = (await trx('refresh_tokens as r')
         .join('sessions as s', 's.id', 'r.family_id')
         .join('users as u', 'u.id', 'r.user_id')
-        .select('r.id', 'r.family_id', 'r.user_id', 'r.tenant_id', 'r.expires_at', 'r.used_at', 's.revoked_at', 'u.status', 'u.email')
+        .select('r.id', 'r.family_id', 'r.user_id', 'r.tenant_id', 'r.expires_at', 'r.used_at', 's.revoked_at', 's.impersonated_by', 'u.status', 'u.email')
         .where('r.token_hash', sha256(refreshToken))
         .forUpdate()
-        .first()) as { id: string; family_id: string; user_id: string; tenant_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null; status: string; email: string } | undefined;
-      if (!row || row.revoked_at) throw new UnauthorizedError(INVALID);
+        .first()) as { id: string; family_id: string; user_id: string; tenant_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null; impersonated_by: string | null; status: string; email: string } | undefined;
+      // Impersonation sessions are never refreshed (they get no refresh token in the first place).
+      if (!row || row.revoked_at || row.impersonated_by) throw new UnauthorizedError(INVALID);
       if (row.used_at) {
         await this.revokeFamily(trx, row.family_id, 'refresh token reuse');
         await this.audit.write({ tenantId: row.tenant_id, actorEmail: row.email, ...client }, { action: 'auth.refresh_reuse', targetType: 'session', targetId: row.family_id }, trx);
@@ -72,9 +91,9 @@ export class Sessions {
     await this.revokeFamily(db, sessionId, reason);
   }
 
-  /** Disabling a user or changing a password ends every session of the user. */
+  /** Disabling a user or changing a password ends every session of the user, and those it opened as somebody else. */
   async revokeAllForUser(db: Knex | Knex.Transaction, userId: string, reason: string): Promise<void> {
-    await db('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: new Date(), revoked_reason: reason });
+    await db('sessions').where((q) => q.where({ user_id: userId }).orWhere({ impersonated_by: userId })).whereNull('revoked_at').update({ revoked_at: new Date(), revoked_reason: reason });
   }
 
   private async revokeFamily(db: Knex | Knex.Transaction, familyId: string, reason: string): Promise<void> {

@@ -69,6 +69,8 @@ export function authenticate(container: RootContainer): RouteStage {
         ctx.state.principal = loaded.principal;
         ctx.state.tenant = loaded.tenant;
         ctx.state.twoFactorSetupRequired = mustSetUpTwoFactor(loaded);
+        // "Log in as client": the staff user's id, from the session row (me, audit entries).
+        ctx.state.impersonatedBy = loaded.impersonatedBy;
         await actAs(ctx, loaded);
       }
       registerIdentity(ctx, auditLog);

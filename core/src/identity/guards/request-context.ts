@@ -10,7 +10,12 @@ export function clientInfo(ctx: ParameterizedContext): { ip: string; userAgent: 
 }
 
 export function auditContextOf(ctx: ParameterizedContext): AuditContext {
-  return { tenantId: (ctx.state.tenant as TenantRef).id, principal: ctx.state.principal as Principal | undefined, ...clientInfo(ctx) };
+  return {
+    tenantId: (ctx.state.tenant as TenantRef).id,
+    principal: ctx.state.principal as Principal | undefined,
+    impersonatedBy: ctx.state.impersonatedBy as string | null | undefined,
+    ...clientInfo(ctx),
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface LoadedPrincipal {
   tenantSettings: Record<string, unknown>;
   /** The user has TOTP enabled (for tenants that require it of staff). */
   totpEnabled: boolean;
+  /** A session a staff user opened as this user ("log in as client"): that staff user's id. */
+  impersonatedBy: string | null;
 }
 
 interface Row {
@@ -27,6 +29,8 @@ interface Row {
   tenant_status: string;
   settings: Record<string, unknown>;
   roles: RoleStamp[] | string;
+  /** Session rows only. */
+  impersonated_by?: string | null;
 }
 
 // One indexed query per request: the user, its tenant and its roles (ids + version stamps).
@@ -36,6 +40,8 @@ const SELECT = `
   coalesce((select json_agg(json_build_object('id', r.id, 'name', r.name, 'level', r.level, 'system', r.is_system, 'version', r.version))
             from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]'::json) as roles`;
 
+// A session's own columns, read in the same query.
+const SESSION_COLUMNS = 's.impersonated_by';
 // Bindings in order: session id, user id, tenant id.
 const FROM_SESSION = `from sessions s join users u on u.id = s.user_id join tenants t on t.id = u.tenant_id
   where s.id = ? and s.user_id = ? and s.tenant_id = ? and s.revoked_at is null`;
@@ -52,7 +58,7 @@ export class PrincipalLoader {
   constructor(private readonly knex: Knex, private readonly roles: RolePermissions) {}
 
   async fromSession(userId: string, tenantId: string, sessionId: string): Promise<LoadedPrincipal> {
-    const { rows } = (await this.knex.raw(`select ${SELECT} ${FROM_SESSION}`, [sessionId, userId, tenantId])) as { rows: Row[] };
+    const { rows } = (await this.knex.raw(`select ${SELECT}, ${SESSION_COLUMNS} ${FROM_SESSION}`, [sessionId, userId, tenantId])) as { rows: Row[] };
     return this.fromSessionRow(rows[0]);
   }
 
@@ -63,7 +69,7 @@ export class PrincipalLoader {
    */
   sessionStatement(userId: string, tenantId: string, sessionId: string): string | undefined {
     if (![userId, tenantId, sessionId].every((id) => UUID.test(id))) return undefined;
-    return `select ${SELECT} ${FROM_SESSION.replace('?', `'${sessionId}'`).replace('?', `'${userId}'`).replace('?', `'${tenantId}'`)}`;
+    return `select ${SELECT}, ${SESSION_COLUMNS} ${FROM_SESSION.replace('?', `'${sessionId}'`).replace('?', `'${userId}'`).replace('?', `'${tenantId}'`)}`;
   }
 
   /** `db`: the transaction the row was read in, if any (PGlite has one connection). */
@@ -118,6 +124,7 @@ export class PrincipalLoader {
       tenant,
       tenantSettings: row.settings ?? {},
       totpEnabled: row.totp_enabled,
+      impersonatedBy: row.impersonated_by ?? null,
     };
   }
 }

@@ -9,6 +9,7 @@ import { paginate } from '../pagination.ts';
 import { uuidParam } from '../serialize.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
 import { hashPassword } from '../passwords/hasher.ts';
+import { impersonationRoute } from './impersonation-route.ts';
 
 const email = { type: 'string', format: 'email', maxLength: 320 } as const;
 const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
@@ -29,7 +30,7 @@ function assertMayManage(principal: Principal, targetLevel: number): void {
   if (targetLevel < principal.level) throw new ForbiddenError('You cannot manage a user with a more powerful role');
 }
 
-/** `/api/v1/users`: list, create, show, change, delete, reset two-factor. */
+/** `/api/v1/users`: list, create, show, change, delete, reset two-factor, log in as. */
 export function userRoutes(container: RootContainer): RouteDefinition[] {
   const { rolePermissions, sessions } = container.cradle;
   return [
@@ -177,5 +178,6 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         return ok(null, 'Two-factor authentication reset');
       },
     }),
+    impersonationRoute(container),
   ];
 }
