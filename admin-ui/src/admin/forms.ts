@@ -5,6 +5,7 @@
 import type { FieldSpec } from '../shared/components/FieldsForm.vue';
 import { CYCLES } from '../shared/billing-types.ts';
 import { toMinor } from '../shared/format.ts';
+import { rememberSecret } from './new-webhook-secret.ts';
 
 type Values = Record<string, string | boolean>;
 const options = (...values: string[]) => values.map((value) => ({ value, label: value }));
@@ -26,7 +27,45 @@ export interface CreateScreen {
   permission: string;
 }
 
+/** "a.b, c.d" → ["a.b", "c.d"] (a webhook's events). */
+export const eventList = (text: string | boolean) => String(text).split(/[\s,]+/).filter(Boolean);
+
 export const CREATE_SCREENS: Record<string, CreateScreen> = {
+  tenants: {
+    title: 'tenants.new',
+    endpoint: '/tenants',
+    permission: 'tenants.create',
+    back: '/tenants',
+    next: (t) => `/tenants/${String(t.id)}`,
+    fields: [
+      { name: 'name', label: 'tenants.name' },
+      { name: 'slug', label: 'tenants.slug', hint: 'tenants.slugHint' },
+      { name: 'parentTenantId', label: 'tenants.parent', hint: 'tenants.parentHint' },
+      { name: 'isReseller', label: 'tenants.reseller', type: 'checkbox' },
+      { name: 'adminEmail', label: 'tenants.adminEmail', type: 'email', errorKeys: ['admin.email', 'admin'] },
+      { name: 'adminPassword', label: 'tenants.adminPassword', type: 'password', autocomplete: 'new-password', errorKeys: ['admin.password'] },
+    ],
+    toBody: (v) => {
+      const { adminEmail, adminPassword, isReseller, ...rest } = filled(v);
+      return { ...rest, ...(isReseller ? { isReseller: true } : {}), admin: { email: adminEmail ?? '', password: adminPassword ?? '' } };
+    },
+  },
+  webhooks: {
+    title: 'webhooks.new',
+    endpoint: '/webhooks',
+    permission: 'webhooks.manage',
+    back: '/webhooks',
+    next: (w) => {
+      rememberSecret(String(w.id), String(w.secret));
+      return `/webhooks/${String(w.id)}`;
+    },
+    fields: [
+      { name: 'url', label: 'webhooks.url', hint: 'https://…' },
+      { name: 'events', label: 'webhooks.events', hint: 'webhooks.eventsHint', errorKeys: ['events.0'] },
+      { name: 'description', label: 'webhooks.description' },
+    ],
+    toBody: (v) => ({ ...filled(v), events: eventList(v.events ?? '') }),
+  },
   clients: {
     title: 'billing.newClient',
     endpoint: '/clients',

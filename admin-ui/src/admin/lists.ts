@@ -21,6 +21,11 @@ const options = (...values: string[]) => values.map((value) => ({ value, label: 
 const amount = (key: string) => (_: unknown, row: Record<string, unknown>) => money(row[key], row.currency);
 const link = (base: string) => (row: Record<string, unknown>) => `/${base}/${String(row.id)}`;
 const short = (v: unknown) => String(v ?? '').slice(0, 8);
+/** The start of a `YYYY-MM-DD` day (UTC) plus `days`, as the API's date-time; a malformed day is sent as typed (the API answers 400). */
+const dayStart = (day: string, days = 0) => {
+  const at = Date.parse(`${day}T00:00:00.000Z`);
+  return Number.isNaN(at) ? day : new Date(at + days * 86_400_000).toISOString();
+};
 
 export const LIST_SCREENS: Record<string, ListScreen> = {
   clients: {
@@ -121,15 +126,21 @@ export const LIST_SCREENS: Record<string, ListScreen> = {
     title: 'tenants.title',
     endpoint: '/tenants',
     searchable: true,
+    rowLink: link('tenants'),
+    create: { to: '/tenants/new', label: 'tenants.new', permission: 'tenants.create' },
     columns: [
       { key: 'name', label: 'tenants.name', sortable: true },
       { key: 'slug', label: 'tenants.slug' },
       { key: 'status', label: 'tenants.status' },
+      { key: 'isReseller', label: 'tenants.reseller', format: (v) => (v ? '✓' : '') },
+      { key: 'parentTenantId', label: 'tenants.parent', format: short },
     ],
   },
   webhooks: {
     title: 'webhooks.title',
     endpoint: '/webhooks',
+    rowLink: link('webhooks'),
+    create: { to: '/webhooks/new', label: 'webhooks.new', permission: 'webhooks.manage' },
     columns: [
       { key: 'url', label: 'webhooks.url' },
       { key: 'events', label: 'webhooks.events', format: (v) => (Array.isArray(v) ? v.join(', ') : String(v ?? '')) },
@@ -139,6 +150,15 @@ export const LIST_SCREENS: Record<string, ListScreen> = {
   audit: {
     title: 'audit.title',
     endpoint: '/audit-logs',
+    // The API's own filters; the dates are whole days (UTC), "to" inclusive.
+    filters: [
+      { key: 'action', label: 'audit.action' },
+      { key: 'actorId', label: 'audit.actor' },
+      { key: 'targetType', label: 'audit.targetType' },
+      { key: 'targetId', label: 'audit.targetId' },
+      { key: 'from', label: 'audit.from', input: 'date', encode: (d) => dayStart(d) },
+      { key: 'to', label: 'audit.to', input: 'date', encode: (d) => dayStart(d, 1) },
+    ],
     columns: [
       { key: 'createdAt', label: 'audit.when', sortable: true, format: dateTime },
       { key: 'action', label: 'audit.action' },

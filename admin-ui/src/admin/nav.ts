@@ -24,6 +24,7 @@ export const ADMIN_NAV: NavEntry[] = [
   entry('tenants', '/tenants', 'platform', 30, 'tenants.read'),
   entry('pluginList', '/plugins', 'platform', 40, 'plugins.read'),
   entry('webhooks', '/webhooks', 'platform', 50, 'webhooks.read'),
+  entry('mail', '/mail', 'platform', 55, 'mail.read'),
   entry('jobs', '/jobs', 'platform', 60, 'jobs.read'),
   entry('audit', '/audit', 'platform', 70, 'audit-logs.read'),
 ];

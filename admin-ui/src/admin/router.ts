@@ -9,6 +9,7 @@ import { permissionOf } from './nav.ts';
 const ListPage = () => import('../shared/views/ListPage.vue');
 const CreatePage = () => import('../shared/views/CreatePage.vue');
 const billing = (name: string) => () => import(`./views/billing/${name}.vue`);
+const platform = (name: string) => () => import(`./views/platform/${name}.vue`);
 
 /** One route per list screen, guarded by the permission of its menu entry. */
 const listRoutes: RouteRecordRaw[] = Object.entries(LIST_SCREENS).map(([id, screen]) => ({
@@ -39,6 +40,13 @@ const billingRoutes: RouteRecordRaw[] = [
   { path: 'billing-run', name: 'billing-run', component: billing('BillingRunView'), meta: { permission: 'billing.run' } },
 ];
 
+/** Tenants, webhooks and mail settings screens beyond their lists. */
+const platformRoutes: RouteRecordRaw[] = [
+  { path: 'tenants/:id', name: 'tenant', component: platform('TenantDetailView'), props: true, meta: { permission: 'tenants.read' } },
+  { path: 'webhooks/:id', name: 'webhook', component: platform('WebhookDetailView'), props: true, meta: { permission: 'webhooks.read' } },
+  { path: 'mail', name: 'mail', component: platform('MailSettingsView'), meta: { permission: permissionOf('mail') } },
+];
+
 export const LAYOUT_ROUTE = 'layout';
 
 export const router = createRouter({
@@ -59,6 +67,7 @@ export const router = createRouter({
         ...listRoutes,
         ...createRoutes,
         ...billingRoutes,
+        ...platformRoutes,
         { path: 'forbidden', name: 'forbidden', component: MessagePage, props: { text: 'state.forbidden' } },
         { path: ':rest(.*)*', name: 'not-found', component: MessagePage, props: { text: 'state.notFound' } },
       ],

@@ -17,7 +17,7 @@ export const en = {
   form: { save: 'Save', saved: 'Saved', cancel: 'Cancel', create: 'Create', secretSet: 'A value is stored; leave empty to keep it', required: 'required' },
   nav: {
     overview: 'Overview', billing: 'Billing', platform: 'Platform', plugins: 'Plugins',
-    dashboard: 'Dashboard', users: 'Users', roles: 'Roles', tenants: 'Tenants', pluginList: 'Plugins', webhooks: 'Webhooks', jobs: 'Failed jobs', audit: 'Audit log',
+    dashboard: 'Dashboard', users: 'Users', roles: 'Roles', tenants: 'Tenants', pluginList: 'Plugins', webhooks: 'Webhooks', mail: 'Mail', jobs: 'Failed jobs', audit: 'Audit log',
     clients: 'Clients', products: 'Products', orders: 'Orders', invoices: 'Invoices', services: 'Services',
     coupons: 'Coupons', 'tax-rules': 'Tax rules', billingRun: 'Run billing',
     portalHome: 'Home', portalInvoices: 'Invoices', portalServices: 'Services', portalOrder: 'Order', portalAccount: 'Account',
@@ -28,7 +28,12 @@ export const en = {
   },
   users: { title: 'Users', email: 'Email', roles: 'Roles', status: 'Status', created: 'Created', new: 'New user', password: 'Password' },
   roles: { title: 'Roles and permissions', role: 'Role', level: 'Level', permission: 'Permission', matrix: 'Permission matrix' },
-  tenants: { title: 'Tenants', name: 'Name', slug: 'Slug', status: 'Status' },
+  tenants: {
+    title: 'Tenants', name: 'Name', slug: 'Slug', status: 'Status', new: 'New tenant', edit: 'Edit tenant', reseller: 'Reseller', parent: 'Parent tenant',
+    parentHint: 'For a reseller\'s sub-tenant: the reseller tenant\'s id (your own tenant when empty, if you are a reseller)',
+    slugHint: 'Lower-case letters, digits and dashes', adminEmail: 'First admin email', adminPassword: 'First admin password', domains: 'Domains',
+    requireTwoFactorForStaff: 'Require two-factor authentication for staff',
+  },
   plugins: {
     title: 'Plugins', name: 'Plugin', version: 'Version', status: 'Status', error: 'Error', enable: 'Enable', disable: 'Disable', settings: 'Settings',
     settingsTitle: '{name} settings', noSettings: 'This plugin has no settings.', loadFailed: 'The plugin "{id}" could not be shown: {error}', timeout: 'timed out',
@@ -55,9 +60,22 @@ export const en = {
     run: 'Run billing', runHelp: 'Creates renewal invoices, sends reminders, adds late fees and suspends overdue services. Running it twice for the same date changes nothing.',
     runDate: 'Billing date', runDateHint: 'Empty for today.', runNow: 'Run billing now', running: 'Billing is running…', runResult: 'Result',
   },
-  webhooks: { title: 'Webhooks', url: 'URL', events: 'Events', active: 'Active' },
+  webhooks: {
+    title: 'Webhooks', url: 'URL', events: 'Events', active: 'Active', new: 'New webhook', edit: 'Edit webhook', description: 'Description',
+    eventsHint: 'Event names separated by commas, e.g. invoice.paid, client.created; * for every event', delete: 'Delete webhook',
+    confirmDelete: 'Delete this webhook and its delivery log?', deliveries: 'Deliveries', redeliver: 'Redeliver', redelivered: 'Delivery queued again',
+    event: 'Event', status: 'Status', attempts: 'Attempts', response: 'Response', created: 'Created', delivered: 'Delivered',
+    secretOnce: 'Signing secret (shown only now; deliveries carry Mpanel-Signature made with it):',
+  },
+  mail: {
+    title: 'Mail settings', host: 'SMTP host', hostHint: 'Empty: mail is written to the outbox folder instead of being sent', port: 'Port',
+    secure: 'TLS from the start', secureHint: 'Port 465; otherwise STARTTLS when the server offers it', user: 'User name', password: 'Password',
+    fromEmail: 'From address', fromName: 'From name', test: 'Send a test mail', testTo: 'Recipient', testToHint: 'Empty: your own address',
+    sendTest: 'Send test mail', testQueued: 'Test mail queued',
+    via: { smtp: 'Mail is sent through the SMTP server below.', outbox: 'No SMTP host: mail goes to the outbox folder.', extension: 'Mail is sent by a plugin.' },
+  },
   jobs: { title: 'Failed jobs', name: 'Job', error: 'Error', attempts: 'Attempts', retry: 'Retry', retried: 'Job queued again' },
-  audit: { title: 'Audit log', action: 'Action', actor: 'Actor', target: 'Target', when: 'When', ip: 'IP' },
+  audit: { title: 'Audit log', action: 'Action', actor: 'Actor', target: 'Target', when: 'When', ip: 'IP', targetType: 'Target type', targetId: 'Target id', from: 'From', to: 'To' },
   portal: {
     welcome: 'Welcome, {name}', openInvoices: 'Open invoices', balance: 'Amount due', invoices: 'Your invoices', services: 'Your services', download: 'Download PDF',
     credit: 'Credit balance', activeServices: 'Active services', order: 'Order a service', ordered: 'Order placed: here is its invoice.',
