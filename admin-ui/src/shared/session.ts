@@ -21,6 +21,8 @@ export interface Me {
   tenant: SessionTenant;
   roles: string[];
   permissions: string[];
+  /** Set when a staff user opened this session with "log in as client". */
+  impersonatedBy?: { id: string; email: string | null } | null;
 }
 
 export interface Credentials {

@@ -24,6 +24,13 @@ export const tokens = {
   useArea(area: 'admin' | 'portal'): void {
     storageKey = `mpanel.${area}.tokens`;
   },
+  /**
+   * Stores a session for the other area (admin "log in as client" opens the portal with an
+   * impersonation token, which has no refresh token: it simply ends after 15 minutes).
+   */
+  setFor(area: 'admin' | 'portal', pair: { accessToken: string; refreshToken?: string }): void {
+    localStorage.setItem(`mpanel.${area}.tokens`, JSON.stringify({ accessToken: pair.accessToken, refreshToken: pair.refreshToken }));
+  },
   get access(): string | undefined {
     return read().accessToken;
   },

@@ -39,6 +39,7 @@ export const en = {
     settingsTitle: '{name} settings', noSettings: 'This plugin has no settings.', loadFailed: 'The plugin "{id}" could not be shown: {error}', timeout: 'timed out',
   },
   billing: {
+    logInAsClient: 'Log in as client', noPortalLogin: 'This client has no portal login.',
     clients: 'Clients', products: 'Products', orders: 'Orders', invoices: 'Invoices', services: 'Services',
     name: 'Name', email: 'Email', company: 'Company', country: 'Country', number: 'Number', status: 'Status', total: 'Total', due: 'Due', amountDue: 'Amount due',
     type: 'Type', cycle: 'Cycle', amount: 'Amount', nextDue: 'Next due', created: 'Created', client: 'Client', product: 'Product',
@@ -77,6 +78,7 @@ export const en = {
   jobs: { title: 'Failed jobs', name: 'Job', error: 'Error', attempts: 'Attempts', retry: 'Retry', retried: 'Job queued again' },
   audit: { title: 'Audit log', action: 'Action', actor: 'Actor', target: 'Target', when: 'When', ip: 'IP', targetType: 'Target type', targetId: 'Target id', from: 'From', to: 'To' },
   portal: {
+    viewingAs: 'Viewing as {client} (staff: {staff})',
     welcome: 'Welcome, {name}', openInvoices: 'Open invoices', balance: 'Amount due', invoices: 'Your invoices', services: 'Your services', download: 'Download PDF',
     credit: 'Credit balance', activeServices: 'Active services', order: 'Order a service', ordered: 'Order placed: here is its invoice.',
     pay: 'Pay', payWith: 'Pay with {name}', payNow: 'Pay now', paid: 'Thank you: the payment was received.', payPending: 'The payment is being processed.',

@@ -1,0 +1,33 @@
+import { api } from '../shared/api.ts';
+import { tokens } from '../shared/tokens.ts';
+
+interface ListedUser {
+  id: string;
+  email: string;
+  clientId?: string | null;
+}
+
+/**
+ * The portal login of a billing client: a `client` user whose `clientId` is this client. The users
+ * list has no clientId filter, so it is searched by the client's email (portal logins are created
+ * with it) and matched on clientId.
+ */
+export async function portalUserOf(client: { id: string; email: string }): Promise<ListedUser | null> {
+  const { data } = await api.list<ListedUser>('/users', { role: 'client', q: client.email, perPage: 100 });
+  return data.find((u) => u.clientId === client.id) ?? null;
+}
+
+/**
+ * "Log in as client": an impersonation token (15 minutes, audited by the API) stored as the
+ * portal's session, and the portal opened in `tab` (opened by the click itself, so no popup
+ * blocker stops it). Returns false when the client has no portal login.
+ */
+export async function logInAsClient(client: { id: string; email: string }, tab: Window | null): Promise<boolean> {
+  const user = await portalUserOf(client);
+  if (!user) return false;
+  const session = await api.post<{ accessToken: string }>(`/users/${user.id}/impersonate`);
+  tokens.setFor('portal', { accessToken: session.accessToken });
+  if (tab) tab.location.href = '/client/';
+  else window.open('/client/', '_blank');
+  return true;
+}
