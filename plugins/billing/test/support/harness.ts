@@ -136,6 +136,11 @@ export class BillingHarness {
           h.emitted.push({ tenantId: options?.tenantId ?? null, name, payload });
           return randomUUID();
         },
+        emitMany: async (events: Array<{ name: string; payload: Record<string, unknown>; tenantId?: string | null }>, options?: { tenantId?: string | null }) =>
+          events.map((e) => {
+            h.emitted.push({ tenantId: e.tenantId !== undefined ? e.tenantId : (options?.tenantId ?? null), name: e.name, payload: e.payload });
+            return randomUUID();
+          }),
         subscribe: () => undefined,
       },
       hooks: {
