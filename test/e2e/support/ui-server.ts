@@ -14,9 +14,9 @@ export function buildUi(): void {
 }
 
 /** The real server on an ephemeral port with a fresh database, serving the built UI and two fixture plugin UIs. */
-export async function startUiServer(): Promise<TestServer> {
+export async function startUiServer(env?: Record<string, string>): Promise<TestServer> {
   buildUi();
-  return startTestServer({ modules: [fixturePluginsModule] });
+  return startTestServer({ modules: [fixturePluginsModule], env });
 }
 
 export async function adminToken(server: TestServer): Promise<string> {
