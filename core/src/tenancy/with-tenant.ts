@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import type { TenantDb } from '@mpanel/sdk';
+import { createTenantDb, type TenantDb } from '@mpanel/sdk';
 import { applyTenantContext, setTenant } from './context.ts';
-import { createTenantDb } from './tenant-db.ts';
 
 /**
  * Runs `fn` in a new transaction with the tenant context set, as the app role: what jobs, event

@@ -1,31 +1,14 @@
 import type { Knex } from 'knex';
-import type { TenantDb } from '@mpanel/sdk';
+import { createTenantDb, type TenantDb } from '@mpanel/sdk';
 
 /**
- * Lock 1 of tenancy for billing code: every query starts with `tenant_id = ?` and every insert
- * carries the tenant id (row-level security is lock 2 underneath). The SDK's `TenantDb`, which
- * billing builds itself because the billing run and gateway calls open their own
- * transactions (`ctx.db.transaction(tenantId, …)`), outside any request scope.
+ * Lock 1 of tenancy for billing code: the SDK's `TenantDb`, bound by billing itself because the
+ * billing run and gateway calls open their own transactions (`ctx.db.transaction(tenantId, …)`),
+ * outside any request scope.
  */
 export type BillingDb = TenantDb;
 
-export function bindTenant(trx: Knex.Transaction, tenantId: string): BillingDb {
-  const db = ((table: string) => {
-    const alias = /\s+as\s+(\w+)\s*$/i.exec(table)?.[1] ?? table.trim();
-    return trx(table).where(`${alias}.tenant_id`, tenantId);
-  }) as BillingDb;
-  Object.defineProperties(db, {
-    tenantId: { value: tenantId, enumerable: true },
-    trx: { value: trx, enumerable: true },
-    insert: {
-      value: async (table: string, rows: Record<string, unknown> | Array<Record<string, unknown>>) => {
-        const list = (Array.isArray(rows) ? rows : [rows]).map((row) => ({ ...row, tenant_id: tenantId }));
-        return list.length ? trx(table).insert(list).returning('*') : [];
-      },
-    },
-  });
-  return db;
-}
+export const bindTenant: (trx: Knex.Transaction, tenantId: string) => BillingDb = createTenantDb;
 
 /** bigint columns arrive as strings from pg; money fits a safe integer by the domain's checks. */
 export function int(value: unknown): number {

@@ -21,3 +21,25 @@ export interface TenantDb {
   /** The transaction underneath (tenant context and app role already set) for raw SQL. */
   readonly trx: Knex.Transaction;
 }
+
+/**
+ * Binds a `TenantDb` to one tenant and transaction. Core builds the request's `tenantDb` with it;
+ * plugin code that opens its own transactions (batch runs, gateway calls) uses it too.
+ */
+export function createTenantDb(trx: Knex.Transaction, tenantId: string): TenantDb {
+  const db = ((table: string) => {
+    const alias = /\s+as\s+(\w+)\s*$/i.exec(table)?.[1] ?? table.trim();
+    return trx(table).where(`${alias}.tenant_id`, tenantId);
+  }) as TenantDb;
+  Object.defineProperties(db, {
+    tenantId: { value: tenantId, enumerable: true },
+    trx: { value: trx, enumerable: true },
+    insert: {
+      value: async (table: string, rows: Record<string, unknown> | Array<Record<string, unknown>>) => {
+        const list = (Array.isArray(rows) ? rows : [rows]).map((row) => ({ ...row, tenant_id: tenantId }));
+        return list.length ? trx(table).insert(list).returning('*') : [];
+      },
+    },
+  });
+  return db;
+}

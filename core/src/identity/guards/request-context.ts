@@ -1,8 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import { asFunction, asValue, type AwilixContainer } from 'awilix';
 import type { Knex } from 'knex';
-import type { AuditEntry, AuditService, Principal, TenantRef } from '@mpanel/sdk';
-import { createTenantDb } from '../../tenancy/tenant-db.ts';
+import { createTenantDb, type AuditEntry, type AuditService, type Principal, type TenantRef } from '@mpanel/sdk';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 
 export function clientInfo(ctx: ParameterizedContext): { ip: string; userAgent: string | undefined; requestId: string | undefined } {

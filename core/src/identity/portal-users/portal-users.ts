@@ -1,6 +1,6 @@
+import { createTenantDb } from '@mpanel/sdk';
 import type { Knex } from 'knex';
 import { currentExecution } from '../../plugins/execution-scope.ts';
-import { createTenantDb } from '../../tenancy/tenant-db.ts';
 import { createUser } from '../users/user-accounts.ts';
 
 export interface NewClientUser {
