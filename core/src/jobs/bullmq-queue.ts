@@ -1,11 +1,10 @@
 import { Job, Queue, Worker } from 'bullmq';
 import type { Knex } from 'knex';
-import type { EnqueueOptions, JobDefinitionOptions, JobHandler, PluginLogger, ScheduleOptions } from '@mpanel/sdk';
+import type { EnqueueOptions, PluginLogger } from '@mpanel/sdk';
 import type { Logger } from '../logger.ts';
 import type { RedisHandle } from '../redis.ts';
 import { currentExecution } from '../plugins/execution-scope.ts';
-import { JobDefinitions, type JobQueue, type JobView } from './job-queue.ts';
-import { nextTick } from './cron.ts';
+import { JobQueueBase, type JobQueue, type JobView } from './job-queue.ts';
 import { runJob } from './run-job.ts';
 
 interface Payload {
@@ -23,27 +22,14 @@ const bullId = (id: string) => id.replace(/:/g, '|');
  * become BullMQ job ids (a duplicate add is a no-op); cron schedules are BullMQ job schedulers,
  * which Redis makes run once across instances.
  */
-export class BullJobQueue implements JobQueue {
+export class BullJobQueue extends JobQueueBase implements JobQueue {
   readonly kind = 'bullmq' as const;
-  private readonly defs = new JobDefinitions();
   private readonly queue: Queue;
   private worker: Worker | undefined;
 
   constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel') {
+    super();
     this.queue = new Queue(QUEUE, { connection: redis.duplicate(), prefix });
-  }
-
-  define(owner: string, name: string, handler: JobHandler<unknown>, options?: JobDefinitionOptions): void {
-    this.defs.define(owner, name, handler, options);
-  }
-
-  schedule(owner: string, name: string, cron: string, options?: ScheduleOptions): void {
-    nextTick(cron, new Date(), options?.timezone);
-    this.defs.schedule(owner, name, cron, options);
-  }
-
-  removeOwner(owner: string): void {
-    this.defs.removeOwner(owner);
   }
 
   async enqueue(owner: string, name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { EnqueueOptions, JobDefinitionOptions, JobHandler, PluginLogger, ScheduleOptions } from '@mpanel/sdk';
+import type { EnqueueOptions, PluginLogger } from '@mpanel/sdk';
 import type { Logger } from '../logger.ts';
 import { currentExecution, dbFor } from '../plugins/execution-scope.ts';
 import { WakeableLoop } from '../events/wakeable-loop.ts';
-import { JobDefinitions, type JobQueue, type JobView } from './job-queue.ts';
+import { JobQueueBase, type JobQueue, type JobView } from './job-queue.ts';
 import { nextTick } from './cron.ts';
 import { backoffDelay, runJob } from './run-job.ts';
 
@@ -39,26 +39,13 @@ export function toView(r: JobRow): JobView {
  * A cron tick is claimed by moving `next_run_at` forward conditionally, so it runs once across
  * instances.
  */
-export class DatabaseJobQueue implements JobQueue {
+export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
   readonly kind = 'database' as const;
   readonly loop: WakeableLoop;
-  private readonly defs = new JobDefinitions();
 
   constructor(private readonly knex: Knex, private readonly logger: Logger) {
+    super();
     this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'job worker failed'));
-  }
-
-  define(owner: string, name: string, handler: JobHandler<unknown>, options?: JobDefinitionOptions): void {
-    this.defs.define(owner, name, handler, options);
-  }
-
-  schedule(owner: string, name: string, cron: string, options?: ScheduleOptions): void {
-    nextTick(cron, new Date(), options?.timezone);
-    this.defs.schedule(owner, name, cron, options);
-  }
-
-  removeOwner(owner: string): void {
-    this.defs.removeOwner(owner);
   }
 
   async enqueue(owner: string, name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {

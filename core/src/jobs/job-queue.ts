@@ -1,4 +1,5 @@
 import type { EnqueueOptions, JobDefinitionOptions, JobHandler, ScheduleOptions } from '@mpanel/sdk';
+import { nextTick } from './cron.ts';
 
 export interface JobView {
   id: string;
@@ -75,5 +76,23 @@ export class JobDefinitions {
   removeOwner(owner: string): void {
     for (const [k, d] of this.jobs) if (d.owner === owner) this.jobs.delete(k);
     for (const k of this.schedules.keys()) if (k.startsWith(`${owner}.`)) this.schedules.delete(k);
+  }
+}
+
+/** What both backends share: the definitions of jobs and cron schedules, checked when declared. */
+export abstract class JobQueueBase {
+  protected readonly defs = new JobDefinitions();
+
+  define(owner: string, name: string, handler: JobHandler<unknown>, options?: JobDefinitionOptions): void {
+    this.defs.define(owner, name, handler, options);
+  }
+
+  schedule(owner: string, name: string, cron: string, options?: ScheduleOptions): void {
+    nextTick(cron, new Date(), options?.timezone); // an invalid expression fails at register time
+    this.defs.schedule(owner, name, cron, options);
+  }
+
+  removeOwner(owner: string): void {
+    this.defs.removeOwner(owner);
   }
 }
