@@ -119,6 +119,19 @@ describe('platform screens (browser): webhooks and log in as client', () => {
     assert.equal(tenant.body.data.settings.requireTwoFactorForStaff, true);
     await screenshot(page, 'admin-tenant');
 
+    // A sub-tenant's parent is picked from the resellers by name.
+    await page.goto('/admin/tenants/new');
+    await page.getByLabel('Parent tenant').selectOption({ label: 'Acme Hosting' });
+    await page.getByLabel('Name', { exact: true }).fill('Acme Customer');
+    await page.getByLabel('Slug').fill('acme-customer');
+    await page.getByLabel('First admin email').fill('owner@customer.test');
+    await page.getByLabel('First admin password').fill('Road-Runner-Anvil-1950');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('heading', { name: 'Acme Customer' }).waitFor();
+    await page.getByTestId('tenant-parent').getByRole('link', { name: 'Acme Hosting' }).waitFor();
+    const sub = await server.request('GET', `/api/v1/tenants/${new URL(page.url()).pathname.split('/').pop()!}`, { token });
+    assert.equal(sub.body.data.parentTenantId, tenantId);
+
     // The audit filters live in the URL: a shared link shows the same filtered list.
     await page.goto(`/admin/audit?action=tenant.*&targetId=${tenantId}`);
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();

@@ -40,7 +40,13 @@ export const CREATE_SCREENS: Record<string, CreateScreen> = {
     fields: [
       { name: 'name', label: 'tenants.name' },
       { name: 'slug', label: 'tenants.slug', hint: 'tenants.slugHint' },
-      { name: 'parentTenantId', label: 'tenants.parent', hint: 'tenants.parentHint' },
+      {
+        name: 'parentTenantId',
+        label: 'tenants.parent',
+        hint: 'tenants.parentHint',
+        type: 'select',
+        source: { endpoint: '/tenants', query: { isReseller: true }, label: 'name', none: 'tenants.noParent' },
+      },
       { name: 'isReseller', label: 'tenants.reseller', type: 'checkbox' },
       { name: 'adminEmail', label: 'tenants.adminEmail', type: 'email', errorKeys: ['admin.email', 'admin'] },
       { name: 'adminPassword', label: 'tenants.adminPassword', type: 'password', autocomplete: 'new-password', errorKeys: ['admin.password'] },

@@ -104,6 +104,10 @@ describe('identity routes: tenants, users, roles, API keys, audit, two-factor', 
     assert.equal(plain.status, 403);
     const all = await server.request('GET', '/api/v1/tenants?perPage=100', { token: root });
     assert.ok(all.body.data.length >= 4);
+    // The admin UI's parent picker lists resellers only (the platform tenant is one).
+    const resellers = await server.request('GET', '/api/v1/tenants?isReseller=true&perPage=100', { token: root });
+    assert.deepEqual(resellers.body.data.map((t: { slug: string }) => t.slug).sort(), ['default', 'resell']);
+    assert.equal((await server.request('GET', '/api/v1/tenants?isReseller=maybe', { token: root })).status, 400);
   });
 
   it('a super admin acts on another tenant only explicitly, and it is audited', async () => {

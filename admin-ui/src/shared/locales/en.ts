@@ -14,7 +14,7 @@ export const en = {
   },
   state: { loading: 'Loading…', empty: 'Nothing here yet.', error: 'Something went wrong.', retry: 'Try again', forbidden: 'You do not have access to this page.', notFound: 'Page not found.' },
   list: { search: 'Search', previous: 'Previous page', next: 'Next page', page: 'Page {page} of {pages}', total: '{total} results', perPage: 'Rows per page', status: 'Status', any: 'Any' },
-  form: { save: 'Save', saved: 'Saved', cancel: 'Cancel', create: 'Create', secretSet: 'A value is stored; leave empty to keep it', required: 'required' },
+  form: { save: 'Save', saved: 'Saved', cancel: 'Cancel', create: 'Create', secretSet: 'A value is stored; leave empty to keep it', required: 'required', optionsFailed: 'The choices could not be loaded: {error}' },
   nav: {
     overview: 'Overview', billing: 'Billing', platform: 'Platform', plugins: 'Plugins',
     dashboard: 'Dashboard', users: 'Users', roles: 'Roles', tenants: 'Tenants', pluginList: 'Plugins', webhooks: 'Webhooks', mail: 'Mail', jobs: 'Failed jobs', audit: 'Audit log',
@@ -30,7 +30,7 @@ export const en = {
   roles: { title: 'Roles and permissions', role: 'Role', level: 'Level', permission: 'Permission', matrix: 'Permission matrix' },
   tenants: {
     title: 'Tenants', name: 'Name', slug: 'Slug', status: 'Status', new: 'New tenant', edit: 'Edit tenant', reseller: 'Reseller', parent: 'Parent tenant',
-    parentHint: 'For a reseller\'s sub-tenant: the reseller tenant\'s id (your own tenant when empty, if you are a reseller)',
+    parentHint: 'For a reseller\'s sub-tenant: the reseller it belongs to', noParent: 'None (top level; your own tenant if you are a reseller)',
     slugHint: 'Lower-case letters, digits and dashes', adminEmail: 'First admin email', adminPassword: 'First admin password', domains: 'Domains',
     requireTwoFactorForStaff: 'Require two-factor authentication for staff',
   },

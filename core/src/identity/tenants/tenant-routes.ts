@@ -61,19 +61,20 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
   const { tenantResolver } = container.cradle;
   const trxOf = (ctx: { scope: { resolve<T>(n: string): T } }) => ctx.scope.resolve<Knex.Transaction>('trx');
   return [
-    defineRoute<Record<string, string>, { page: number; perPage: number; q?: string; parentTenantId?: string }>({
+    defineRoute<Record<string, string>, { page: number; perPage: number; q?: string; parentTenantId?: string; isReseller?: boolean }>({
       method: 'GET',
       path: '/api/v1/tenants',
       permission: 'tenants.read',
       tags: ['tenants'],
       summary: 'Every tenant (super admin) or the caller\'s sub-tenants',
-      schema: { query: { type: 'object', properties: { ...paginationQuery, q: { type: 'string', maxLength: 200 }, parentTenantId: { type: 'string', format: 'uuid' } } } },
+      schema: { query: { type: 'object', properties: { ...paginationQuery, q: { type: 'string', maxLength: 200 }, parentTenantId: { type: 'string', format: 'uuid' }, isReseller: { type: 'boolean' } } } },
       handler: async (ctx) => {
         const { principal } = requestServices(ctx);
         const query = visibleTenants(trxOf(ctx), principal).select('*').orderBy([{ column: 'created_at' }, { column: 'id' }]);
         if (!principal.permissions.has(MANAGE_ALL_TENANTS)) query.whereNot('id', principal.tenantId);
         if (ctx.input.query.q) query.whereRaw('(name ilike ? or slug ilike ?)', [`%${ctx.input.query.q}%`, `%${ctx.input.query.q}%`]);
         if (ctx.input.query.parentTenantId) query.where('parent_tenant_id', ctx.input.query.parentTenantId);
+        if (ctx.input.query.isReseller !== undefined) query.where('is_reseller', ctx.input.query.isReseller);
         return paginate(query, ctx.input.query, (row) => toApi(row));
       },
     }),
