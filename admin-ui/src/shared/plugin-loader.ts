@@ -6,6 +6,7 @@
  */
 import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
+import { onRealtime } from './realtime.ts';
 import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
 
 export interface UiPluginInfo {
@@ -75,6 +76,7 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
       options.onPage(addPage(plugin.id, route));
       if (route.label) addMenu(plugin.id, { id: `page:${route.path}`, label: route.label, to: route.path, permission: route.permission, group: 'portal' });
     },
+    onRealtime,
     notify: options.notify,
   };
 }

@@ -6,8 +6,17 @@
 import type { UiHost } from '@mpanel/sdk/ui';
 import { tokens } from './tokens.ts';
 
-type Socket = { disconnect(): void; on(event: string, cb: (payload: unknown) => void): void };
+type Socket = { disconnect(): void; on(event: string, cb: (payload: unknown) => void): void; onAny(cb: (event: string, payload: unknown) => void): void };
 let socket: Socket | undefined;
+/** Screens' and plugins' listeners by event name; kept across reconnects and sign-ins. */
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+/** Calls `handler` for each realtime `event` (`<plugin>:<event>`) until the returned function is called. */
+export function onRealtime(event: string, handler: (payload: unknown) => void): () => void {
+  const set = listeners.get(event) ?? new Set();
+  listeners.set(event, set.add(handler));
+  return () => void set.delete(handler);
+}
 
 export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
   if (socket || !tokens.access) return;
@@ -18,6 +27,7 @@ export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
       const p = (payload ?? {}) as { severity?: 'success' | 'info' | 'warn' | 'error'; summary?: string; title?: string; detail?: string; message?: string };
       notify({ severity: p.severity ?? 'info', summary: p.summary ?? p.title ?? p.message ?? 'Notification', ...(p.detail ? { detail: p.detail } : {}) });
     });
+    s.onAny((event, payload) => listeners.get(event)?.forEach((handler) => handler(payload)));
     // A server without realtime (or an expired token) is not an error worth showing.
     s.on('connect_error', () => undefined);
     socket = s;

@@ -3,6 +3,7 @@ import type { TestServer } from '../../../core/src/testing/test-server.ts'; // e
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, createUser, superAdminToken } from '../../../core/src/testing/auth.ts';
 import { startBillingServer } from './support/api-server.ts';
+import { io as connect } from 'socket.io-client';
 
 describe('billing over HTTP', function () {
   this.timeout(180_000);
@@ -170,10 +171,19 @@ describe('billing over HTTP', function () {
     assert.deepEqual([inv.subtotal, inv.tax, inv.total], [1400, 124, 1524]);
   });
 
-  it('billing runs: the same date twice creates nothing new', async () => {
+  it('billing runs: the same date twice creates nothing new; progress reaches the caller over realtime', async () => {
     const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const socket = connect(server.url, { auth: { token: admin }, transports: ['websocket'], reconnection: false });
+    const progress: Array<{ date: string; step: string; counts: { invoicesCreated: number } }> = [];
+    socket.on('billing:run-progress', (p: (typeof progress)[number]) => progress.push(p));
+    await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));
     const first = await req('POST', '/api/v1/billing/runs', admin, { date });
     assert.equal(first.status, 200, JSON.stringify(first.body));
+    for (let i = 0; i < 50 && progress.at(-1)?.step !== 'done'; i++) await new Promise((r) => setTimeout(r, 20));
+    socket.disconnect();
+    assert.deepEqual(progress.map((p) => p.step).slice(-2), ['dunning', 'done']);
+    assert.ok(progress.every((p) => p.date === date));
+    assert.equal(progress.at(-1)!.counts.invoicesCreated, first.body.data.invoicesCreated);
     assert.ok(first.body.data.invoicesCreated >= 1);
     for (const key of ['invoicesCreated', 'remindersSent', 'suspended', 'terminated']) assert.equal(typeof first.body.data[key], 'number');
     const second = await req('POST', '/api/v1/billing/runs', admin, { date });

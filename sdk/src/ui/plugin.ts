@@ -82,6 +82,8 @@ export interface UiHost {
   addPanel(panel: UiPanel): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
+  /** Listens to a realtime event the server pushes to this user or tenant (`<plugin>:<event>`); returns the unsubscribe. */
+  onRealtime(event: string, handler: (payload: unknown) => void): () => void;
   /** A toast in the host's notification area. */
   notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
 }

@@ -60,6 +60,8 @@ export const en = {
     done: { suspend: 'Service suspended', unsuspend: 'Service unsuspended', terminate: 'Service terminated', upgrade: 'Service changed' },
     run: 'Run billing', runHelp: 'Creates renewal invoices, sends reminders, adds late fees and suspends overdue services. Running it twice for the same date changes nothing.',
     runDate: 'Billing date', runDateHint: 'Empty for today.', runNow: 'Run billing now', running: 'Billing is running…', runResult: 'Result',
+    runningStep: 'Billing is running: {step}, {invoices} invoices created so far…',
+    runStep: { invoices: 'creating renewal invoices', dunning: 'reminders and late fees', done: 'finishing' },
   },
   webhooks: {
     title: 'Webhooks', url: 'URL', events: 'Events', active: 'Active', new: 'New webhook', edit: 'Edit webhook', description: 'Description',

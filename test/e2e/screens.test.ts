@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from '../../core/src/testing/test-server.ts';
+import { accessibilityViolations } from './support/axe.ts';
+import { launchBrowser, logIn, screenshot, watchedPage } from './support/browser.ts';
+import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
+
+const CLIENT = { email: 'walker@example.test', password: 'Screen-Walker-Passphrase-7' };
+
+/** Signs in and waits for the signed-in frame. */
+async function signIn(page: Page, path: string, who: { email: string; password: string }): Promise<void> {
+  await logIn(page, path, who.email, who.password);
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+/** The little of the browser's globals this file reads (it compiles without DOM types). */
+interface PageGlobals {
+  document: { querySelector(selector: string): unknown; getAnimations(): Array<{ playState: string }> };
+}
+
+/** What has the keyboard focus: its text, id and menu entry (browser code as a string: no DOM types here). */
+const focused = (page: Page, what: 'text' | 'id' | 'nav') =>
+  page.evaluate(`(document.activeElement?.${{ text: 'textContent?.trim()', id: 'id', nav: "getAttribute('data-nav')" }[what]}) ?? null`);
+
+/** Waits until the screen has a heading and no loading state left. */
+async function settled(page: Page): Promise<string> {
+  const heading = page.locator('main h1').first();
+  await heading.waitFor();
+  await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).document.querySelector('main .mp-state[role="status"] .p-progressspinner'));
+  // Plugin notices fade in: contrast is judged once they are opaque.
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations().every((a) => a.playState !== 'running'));
+  return heading.innerText();
+}
+
+/**
+ * Every screen a user can reach from the menu, and the record pages behind them: each opens with
+ * a heading, settles out of its loading state, logs no console error, and passes axe-core's
+ * WCAG 2.1 A/AA checks (labelled controls, names, contrast).
+ */
+describe('every screen (browser): headings, no console errors, accessibility, keyboard', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let token: string;
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    // The webhook's target is never called in this file; the guard only needs it to be allowed.
+    server = await startUiServer({ MPANEL_ALLOW_PRIVATE_WEBHOOKS: 'true' });
+    browser = await launchBrowser();
+    token = await adminToken(server);
+    const post = async (path: string, body: unknown) => {
+      const res = await server.request('POST', `/api/v1${path}`, { token, body });
+      assert.ok(res.status < 300, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.data;
+    };
+    const product = await post('/products', { name: 'Walk hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1200 }] });
+    const client = await post('/clients', { email: CLIENT.email, firstName: 'Wal', lastName: 'Ker', country: 'US', currency: 'USD' });
+    await post('/users', { ...CLIENT, roles: ['client'], clientId: client.id });
+    const order = await post('/orders', { clientId: client.id, items: [{ productId: product.id, cycle: 'monthly' }] });
+    // Paid, so the service is active and a later billing date renews it.
+    await post(`/invoices/${order.invoice.id}/payments`, { amount: order.invoice.total, gateway: 'manual', transactionId: 'WALK-1' });
+    const webhook = await post('/webhooks', { url: 'http://127.0.0.1:9/mpanel', events: ['invoice.paid'] });
+    Object.assign(ids, { product: product.id, client: client.id, invoice: order.invoice.id, service: order.services[0].id, webhook: webhook.id });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an admin opens every menu screen and record page', async () => {
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, '/admin/', ADMIN);
+    await settled(page);
+    const findings: string[] = [];
+    const check = async (name: string) => {
+      const heading = await settled(page);
+      assert.ok(heading.trim().length > 0, `${name} has a heading`);
+      assert.equal(await page.locator('main .mp-state-error').count(), 0, `${name} loaded without an error`);
+      for (const v of await accessibilityViolations(page)) findings.push(`${name}: ${v}`);
+    };
+    const menu = await page.getByTestId('main-nav').locator('a[data-nav]').evaluateAll((links) => links.map((a) => a.getAttribute('data-nav')!));
+    assert.ok(menu.length >= 15, `the admin sees the whole menu (${menu.join(', ')})`);
+    for (const entry of menu) {
+      await page.getByTestId('main-nav').locator(`a[data-nav="${entry}"]`).click();
+      await check(`menu ${entry}`);
+    }
+    const pages = [
+      `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
+      `/admin/webhooks/${ids.webhook}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
+    ];
+    for (const path of pages) {
+      await page.goto(path);
+      await check(path);
+    }
+    await screenshot(page, 'admin-plugin-settings');
+    assert.deepEqual(findings, []);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('a client opens every portal screen', async () => {
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, '/client/', CLIENT);
+    await settled(page);
+    const findings: string[] = [];
+    const menu = await page.getByTestId('main-nav').locator('a[data-nav]').evaluateAll((links) => links.map((a) => a.getAttribute('data-nav')!));
+    assert.ok(menu.includes('portalInvoices') && menu.includes('portalAccount'), menu.join(', '));
+    for (const entry of menu) {
+      await page.getByTestId('main-nav').locator(`a[data-nav="${entry}"]`).click();
+      await settled(page);
+      for (const v of await accessibilityViolations(page)) findings.push(`${entry}: ${v}`);
+    }
+    await page.goto(`/client/invoices/${ids.invoice}`);
+    await settled(page);
+    for (const v of await accessibilityViolations(page)) findings.push(`invoice: ${v}`);
+    await page.goto('/client/login');
+    for (const v of await accessibilityViolations(page)) findings.push(`login: ${v}`);
+    assert.deepEqual(findings, []);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('the keyboard alone reaches the content and the menu', async () => {
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, '/admin/', ADMIN);
+    await settled(page);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page, 'text'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(page, 'id'), 'main');
+    // From the top of the page, Tab walks the header into the menu; Enter follows a link.
+    await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 10 && (await focused(page, 'nav')) !== 'clients'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(page, 'nav'), 'clients');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/clients$/);
+    assert.equal(await settled(page), 'Clients');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('"Run billing now" shows the run\'s summary, and the run really happened', async () => {
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, '/admin/billing-run', ADMIN);
+    await settled(page);
+    const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Billing date').fill(date);
+    await page.getByRole('button', { name: 'Run billing now' }).click();
+    const result = page.getByTestId('run-result');
+    await result.waitFor();
+    const created = Number(await result.locator('div', { hasText: 'invoicesCreated' }).locator('dd').innerText());
+    assert.ok(created >= 1, 'the monthly service was renewed');
+    const invoices = await server.request('GET', `/api/v1/invoices?clientId=${ids.client}`, { token });
+    assert.equal(invoices.body.meta.total, 1 + created);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+});
