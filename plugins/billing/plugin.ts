@@ -16,6 +16,7 @@ import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { activeTenants, runBilling } from './src/run/billing-run.ts';
 import { registerMail } from './src/mail/notifications.ts';
 import { registerCli } from './src/cli/billing-run-command.ts';
+import { registerStaffNotifications } from './src/realtime/staff-notifications.ts';
 import { isoDateOf } from './src/domain/dates.ts';
 
 /**
@@ -42,6 +43,7 @@ export default definePlugin<Partial<BillingSettings>>({
     ctx.jobs.schedule('billing.run', '0 3 * * *', { tenantId: null });
 
     registerMail(ctx);
+    registerStaffNotifications(ctx);
     registerCli(ctx);
   },
 });

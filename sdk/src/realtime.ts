@@ -3,10 +3,16 @@ export interface RealtimeTarget {
   emit(event: string, data?: unknown): void;
 }
 
-/** Server → browser pushes over socket.io. Sockets join `tenant:<id>` and `user:<id>` when they connect. */
+/**
+ * Server → browser pushes over socket.io. Sockets join their tenant's and user's rooms and one room
+ * per permission when they connect. The admin UI and portal show a `notification` event
+ * (`{ severity?, summary, detail? }`) as a toast; other events reach `host.onRealtime` listeners.
+ */
 export interface PluginRealtime {
   toTenant(tenantId: string): RealtimeTarget;
   toUser(userId: string): RealtimeTarget;
+  /** The tenant's users holding `permission` (as of when their socket connected): staff-only pushes. */
+  toPermission(tenantId: string, permission: string): RealtimeTarget;
   /** A custom room; put users in it with `join`. */
   toRoom(room: string): RealtimeTarget;
   join(userId: string, room: string): void;

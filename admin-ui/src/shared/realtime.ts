@@ -3,11 +3,14 @@
  * part of the login page's JavaScript. The server emits `notification` with
  * `{ severity?, summary, detail? }` to the user's and tenant's rooms; the JWT goes in the handshake.
  */
+import { ref } from 'vue';
 import type { UiHost } from '@mpanel/sdk/ui';
 import { tokens } from './tokens.ts';
 
 type Socket = { disconnect(): void; on(event: string, cb: (payload: unknown) => void): void; onAny(cb: (event: string, payload: unknown) => void): void };
 let socket: Socket | undefined;
+/** Whether pushes can arrive (the layout exposes it as `data-realtime`, which the browser tests wait for). */
+export const realtimeState = ref<'off' | 'connected' | 'disconnected'>('off');
 /** Screens' and plugins' listeners by event name; kept across reconnects and sign-ins. */
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
@@ -27,6 +30,8 @@ export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
       const p = (payload ?? {}) as { severity?: 'success' | 'info' | 'warn' | 'error'; summary?: string; title?: string; detail?: string; message?: string };
       notify({ severity: p.severity ?? 'info', summary: p.summary ?? p.title ?? p.message ?? 'Notification', ...(p.detail ? { detail: p.detail } : {}) });
     });
+    s.on('connect', () => (realtimeState.value = 'connected'));
+    s.on('disconnect', () => (realtimeState.value = 'disconnected'));
     s.onAny((event, payload) => listeners.get(event)?.forEach((handler) => handler(payload)));
     // A server without realtime (or an expired token) is not an error worth showing.
     s.on('connect_error', () => undefined);
@@ -39,4 +44,5 @@ export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
 export function disconnectRealtime(): void {
   socket?.disconnect();
   socket = undefined;
+  realtimeState.value = 'off';
 }

@@ -4,7 +4,7 @@ import type { RootContainer } from '../container.ts';
 import { applyTenantContext } from '../tenancy/context.ts';
 import { currentExecution, runInExecution, systemExecution } from './execution-scope.ts';
 import type { PluginRecord } from './plugin-record.ts';
-import { customRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
+import { customRoom, permissionRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
 import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 
 export class PluginContextError extends Error {}
@@ -156,6 +156,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     realtime: {
       toTenant: (tenantId) => target(tenantRoom(tenantId)),
       toUser: (userId) => target(userRoom(userId)),
+      toPermission: (tenantId, permission) => target(permissionRoom(tenantId, permission)),
       toRoom: (room) => target(customRoom(`${id}:${room}`)),
       join: (userId, room) => c.realtime.join(userId, customRoom(`${id}:${room}`)),
       leave: (userId, room) => c.realtime.leave(userId, customRoom(`${id}:${room}`)),

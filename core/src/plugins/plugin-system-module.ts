@@ -111,7 +111,12 @@ export const pluginSystemModule: CoreModule = {
   routes: (container) => [...pluginRoutes(container), ...eventRoutes(container), ...webhookRoutes(container), ...jobRoutes(container)],
   guards: (container) => [executionStage, pluginGate(container)],
   attach(container, server) {
-    container.cradle.socketServer.attach(server);
+    const { accessTokens, principalLoader, socketServer } = container.cradle;
+    socketServer.attach(server, async (token) => {
+      const claims = accessTokens.verify(token);
+      const { principal } = await principalLoader.fromSession(claims.sub, claims.tid, claims.sid);
+      return { userId: claims.sub, tenantId: principal.tenantId, permissions: principal.permissions };
+    });
   },
   async stop(container) {
     const c = container.cradle;

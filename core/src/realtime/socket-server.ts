@@ -4,8 +4,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisHandle } from '../redis.ts';
-import { AccessTokens } from '../identity/auth/access-tokens.ts';
-import { tenantRoom, userRoom, type RealtimeHub } from './realtime-hub.ts';
+import { permissionRoom, tenantRoom, userRoom, type RealtimeHub } from './realtime-hub.ts';
+
+/** Who a handshake's access token belongs to; throws for a token the API would refuse. */
+export type SocketAuthenticator = (token: string) => Promise<{ userId: string; tenantId: string; permissions: Iterable<string> }>;
 
 /** Origins a browser may connect from: CORS_ORIGINS, PUBLIC_URL, and the server's own host. */
 export function originAllowed(origin: string | undefined, host: string | undefined, config: Pick<Config, 'corsOrigins' | 'publicUrl'>): boolean {
@@ -21,36 +23,36 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 /**
  * socket.io on the platform's HTTP server. A socket must present an access token
- * (`auth: { token }`), verified with the same secret and claims as the API; it joins its tenant
- * and user rooms. With Redis, the adapter fans emits out to every instance.
+ * (`auth: { token }`) that the API would accept (signature, claims, live session, active user and
+ * tenant); it joins its tenant and user rooms and a room per permission it holds, so a push meant
+ * for staff (`payments.record`) never reaches a client's portal. With Redis, the adapter fans
+ * emits out to every instance.
  */
 export class SocketServer implements RealtimeHub {
   private io: IoServer | undefined;
 
   constructor(private readonly config: Config, private readonly logger: Logger, private readonly redis: RedisHandle | undefined) {}
 
-  attach(server: HttpServer): void {
+  attach(server: HttpServer, authenticate: SocketAuthenticator): void {
     const io = new IoServer(server, {
       path: '/socket.io',
       serveClient: false,
       allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, this.config)),
     });
     if (this.redis) io.adapter(createAdapter(this.redis.duplicate(), this.redis.duplicate()));
-    const tokens = new AccessTokens(this.config.jwtSecret);
     io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
-      try {
-        if (typeof token !== 'string') throw new Error('missing token');
-        const claims = tokens.verify(token);
-        socket.data.userId = claims.sub;
-        socket.data.tenantId = claims.tid;
-        next();
-      } catch {
-        next(new Error('unauthorized'));
-      }
+      if (typeof token !== 'string') return next(new Error('unauthorized'));
+      authenticate(token).then(
+        (who) => {
+          socket.data.rooms = [tenantRoom(who.tenantId), userRoom(who.userId), ...[...who.permissions].map((p) => permissionRoom(who.tenantId, p))];
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
     io.on('connection', (socket) => {
-      void socket.join([tenantRoom(socket.data.tenantId as string), userRoom(socket.data.userId as string)]);
+      void socket.join(socket.data.rooms as string[]);
     });
     // Upgraded sockets keep the HTTP server's graceful close waiting forever: end this instance's
     // sockets when it starts closing (clients reconnect to another instance).

@@ -190,6 +190,31 @@ describe('billing over HTTP', function () {
     assert.deepEqual([second.body.data.invoicesCreated, second.body.data.remindersSent, second.body.data.suspended], [0, 0, 0]);
   });
 
+  it('staff get a toast when an invoice is paid; a client\'s portal does not', async () => {
+    const open = async (token: string) => {
+      const socket = connect(server.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+      const got: Array<{ summary: string; detail?: string }> = [];
+      socket.on('notification', (n: (typeof got)[number]) => got.push(n));
+      await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));
+      return { socket, got };
+    };
+    const staff = await open(admin);
+    const client = await open(tokenA);
+    try {
+      const placed = await req('POST', '/api/v1/orders', admin, { clientId: clientA.id, items: [{ productId: product.id, cycle: 'annually' }] });
+      const invoice = placed.body.data.invoice;
+      const paid = await req('POST', `/api/v1/invoices/${invoice.id}/payments`, admin, { amount: invoice.total, gateway: 'manual', transactionId: 'TOAST-1' });
+      assert.equal(paid.status, 201, JSON.stringify(paid.body));
+      for (let i = 0; i < 100 && !staff.got.length; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(staff.got, [{ severity: 'success', summary: `Invoice ${invoice.number} paid`, detail: `$${(invoice.total / 100).toFixed(2)}` }]);
+      await new Promise((r) => setTimeout(r, 200)); // the same emit would have reached the client by now
+      assert.deepEqual(client.got, []);
+    } finally {
+      staff.socket.disconnect();
+      client.socket.disconnect();
+    }
+  });
+
   it('products: staff see hidden ones, clients only what is on sale; gateways are listed', async () => {
     const hidden = await req('POST', '/api/v1/products', admin, { name: 'Secret', type: 'other', hidden: true, pricing: [{ currency: 'USD', cycle: 'onetime', amount: 100 }] });
     assert.equal((await req('GET', `/api/v1/products/${hidden.body.data.id}`, admin)).status, 200);
