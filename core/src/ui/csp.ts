@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UiExternalOrigins } from '@mpanel/sdk';
 
 /** The sha256 CSP source of every inline `<script>` in a page (the import map is the only one). */
 export function inlineScriptHashes(html: string): string[] {
@@ -10,10 +11,12 @@ export function inlineScriptHashes(html: string): string[] {
 }
 
 /** Other origins a page may load scripts from, frame and call (Stripe.js and its frames). */
-export interface ExternalOrigins {
-  scripts?: string[];
-  frames?: string[];
-  connect?: string[];
+export type ExternalOrigins = UiExternalOrigins;
+
+/** The union of several declarations, each origin once, in a stable order (the CSP is cached by it). */
+export function mergeOrigins(...all: Array<ExternalOrigins | undefined>): ExternalOrigins {
+  const union = (key: keyof ExternalOrigins) => [...new Set(all.flatMap((o) => o?.[key] ?? []))].sort();
+  return { scripts: union('scripts'), frames: union('frames'), connect: union('connect') };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
-import { pageCsp, stripeOrigins } from './csp.ts';
+import { mergeOrigins, pageCsp, stripeOrigins, type ExternalOrigins } from './csp.ts';
 import { safeJoin, sendFile } from './static-files.ts';
 import type { UiPluginCatalog } from './catalog.ts';
 
@@ -9,7 +9,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 interface Page {
   html: string;
-  csp: string;
+  /** The page's CSP with these origins added (cached: the declared origins rarely change). */
+  csp(origins: ExternalOrigins): string;
   mtimeMs: number;
 }
 
@@ -27,7 +28,14 @@ function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | und
       const { mtimeMs } = await stat(file);
       if (cached?.mtimeMs !== mtimeMs) {
         const html = withStripeJs(await readFile(file, 'utf8'), stripeJsUrl);
-        cached = { html, csp: pageCsp(html, stripeOrigins(stripeJsUrl)), mtimeMs };
+        const csps = new Map<string, string>();
+        const csp = (origins: ExternalOrigins) => {
+          const all = mergeOrigins(stripeOrigins(stripeJsUrl), origins);
+          const key = JSON.stringify(all);
+          if (!csps.has(key)) csps.set(key, pageCsp(html, all));
+          return csps.get(key)!;
+        };
+        cached = { html, csp, mtimeMs };
       }
       return cached;
     } catch {
@@ -49,7 +57,7 @@ export const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
  * Serves the built UI after the API routes: `/admin/assets/*` (hashed, cached for a year),
  * plugin UI files at `/admin/plugin-ui/<id>/*` (from the plugin's own folder), and the single-page
  * apps — any other path under `/admin` or `/client` gets its `index.html` so the client-side
- * router can take it, with a per-page CSP that allows its import map.
+ * router can take it, with a per-page CSP that allows its import map and the origins plugins declare.
  */
 export function serveUi(options: ServeUiOptions): Middleware {
   const stripeJs = options.stripeJsUrl ?? STRIPE_JS_URL;
@@ -81,7 +89,8 @@ export function serveUi(options: ServeUiOptions): Middleware {
     ctx.status = 200;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
-    ctx.set('Content-Security-Policy', page.csp);
+    // Plus what active plugins declared (their UI modules load provider scripts such as Stripe.js).
+    ctx.set('Content-Security-Policy', page.csp(await options.catalog().externalOrigins()));
     ctx.body = page.html;
   };
 }

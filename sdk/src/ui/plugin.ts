@@ -82,6 +82,12 @@ export interface UiHost {
   addPanel(panel: UiPanel): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
+  /**
+   * Loads a classic script (a provider's browser SDK such as Stripe.js) once per URL; resolves
+   * when it has run. Its origin must be among the manifest's `ui.externalOrigins.scripts` (the
+   * page's Content-Security-Policy allows only declared origins): otherwise it rejects.
+   */
+  loadScript(url: string): Promise<void>;
   /** A toast in the host's notification area. */
   notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
 }
@@ -101,4 +107,4 @@ export function defineUiPlugin(definition: UiPluginDefinition): UiPluginDefiniti
 }
 
 /** The declarative UI entries of a manifest (`manifest.ui`): menus and settings pages render without plugin JS. */
-export type { PluginUi, UiEntry } from '../manifest.ts';
+export type { PluginUi, UiEntry, UiExternalOrigins } from '../manifest.ts';
