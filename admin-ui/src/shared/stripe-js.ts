@@ -1,7 +1,8 @@
 /**
- * Loads Stripe.js once, from the URL the server names in `<meta name="mpanel-stripe-js">` (the
- * real https://js.stripe.com/v3/ by default; a stand-in in the browser tests). Typed to the few
- * calls the portal makes. (gateway-stripe's own UI module loads Stripe.js through `host.loadScript`.)
+ * Loads Stripe.js once, from the URL gateway-stripe's pay session names (the real
+ * https://js.stripe.com/v3/ by default; a stand-in in the browser tests): the page's CSP allows it
+ * because the plugin's manifest declares its origin. Typed to the few calls the portal makes.
+ * (gateway-stripe's own UI module loads Stripe.js through `host.loadScript`.)
  */
 import { loadScript } from './load-script.ts';
 
@@ -21,12 +22,8 @@ export interface StripeJs {
 }
 type StripeFactory = (publishableKey: string) => StripeJs;
 
-export function stripeJsUrl(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="mpanel-stripe-js"]')?.content || 'https://js.stripe.com/v3/';
-}
-
-export async function loadStripe(publishableKey: string): Promise<StripeJs> {
-  await loadScript(stripeJsUrl());
+export async function loadStripe(publishableKey: string, url = 'https://js.stripe.com/v3/'): Promise<StripeJs> {
+  await loadScript(url);
   const factory = (window as unknown as { Stripe?: StripeFactory }).Stripe;
   if (!factory) throw new Error('Stripe.js did not define Stripe()');
   return factory(publishableKey);

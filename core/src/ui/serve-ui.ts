@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
-import { mergeOrigins, pageCsp, stripeOrigins, type ExternalOrigins } from './csp.ts';
+import { pageCsp, type ExternalOrigins } from './csp.ts';
 import { safeJoin, sendFile } from './static-files.ts';
 import type { UiPluginCatalog } from './catalog.ts';
 
@@ -14,25 +14,18 @@ interface Page {
   mtimeMs: number;
 }
 
-/** The Stripe.js URL the portal loads, named in a meta tag so the page needs no extra API call. */
-function withStripeJs(html: string, url: string): string {
-  const meta = `<meta name="mpanel-stripe-js" content="${url.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">`;
-  return html.replace(/<head>/i, `<head>${meta}`);
-}
-
 /** Reads a built HTML page once (again when the file changes: a rebuild while running). */
-function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | undefined> {
+function pageLoader(file: string): () => Promise<Page | undefined> {
   let cached: Page | undefined;
   return async () => {
     try {
       const { mtimeMs } = await stat(file);
       if (cached?.mtimeMs !== mtimeMs) {
-        const html = withStripeJs(await readFile(file, 'utf8'), stripeJsUrl);
+        const html = await readFile(file, 'utf8');
         const csps = new Map<string, string>();
         const csp = (origins: ExternalOrigins) => {
-          const all = mergeOrigins(stripeOrigins(stripeJsUrl), origins);
-          const key = JSON.stringify(all);
-          if (!csps.has(key)) csps.set(key, pageCsp(html, all));
+          const key = JSON.stringify(origins);
+          if (!csps.has(key)) csps.set(key, pageCsp(html, origins));
           return csps.get(key)!;
         };
         cached = { html, csp, mtimeMs };
@@ -47,11 +40,7 @@ function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | und
 export interface ServeUiOptions {
   dist: string;
   catalog: () => UiPluginCatalog;
-  /** Where the portal loads Stripe.js from (`https://js.stripe.com/v3/`; tests serve a stand-in). */
-  stripeJsUrl?: string;
 }
-
-export const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
 
 /**
  * Serves the built UI after the API routes: `/admin/assets/*` (hashed, cached for a year),
@@ -60,9 +49,8 @@ export const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
  * router can take it, with a per-page CSP that allows its import map and the origins plugins declare.
  */
 export function serveUi(options: ServeUiOptions): Middleware {
-  const stripeJs = options.stripeJsUrl ?? STRIPE_JS_URL;
-  const admin = pageLoader(join(options.dist, 'index.html'), stripeJs);
-  const portal = pageLoader(join(options.dist, 'client', 'index.html'), stripeJs);
+  const admin = pageLoader(join(options.dist, 'index.html'));
+  const portal = pageLoader(join(options.dist, 'client', 'index.html'));
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();

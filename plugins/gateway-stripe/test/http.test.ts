@@ -47,7 +47,7 @@ describe('gateway-stripe + billing over HTTP', function () {
   async function pay(t: Tenant, token: string, invoiceId: string) {
     const res = await req('POST', `/api/v1/invoices/${invoiceId}/pay`, token, { gateway: 'stripe' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.data as { clientSecret: string; paymentIntentId: string; publishableKey: string; amount: number; currency: string };
+    return res.body.data as { clientSecret: string; paymentIntentId: string; publishableKey: string; amount: number; currency: string; client: { stripeJsUrl: string } };
   }
 
   it('is active, and never returns the secrets it stores', async () => {
@@ -68,6 +68,7 @@ describe('gateway-stripe + billing over HTTP', function () {
     assert.match(session.paymentIntentId, /^pi_/);
     assert.ok(session.clientSecret.startsWith(session.paymentIntentId));
     assert.deepEqual([session.publishableKey, session.amount, session.currency], [a.account.publishableKey, invoice.total, 'EUR']);
+    assert.equal(session.client.stripeJsUrl, 'https://js.stripe.com/v3/', "the portal loads Stripe's own Stripe.js (MPANEL_STRIPE_JS_URL unset)");
     assert.equal((await pay(a, token, invoice.id)).paymentIntentId, session.paymentIntentId, 'paying twice reuses the intent');
 
     a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
@@ -222,7 +223,7 @@ describe('gateway-stripe + billing over HTTP', function () {
       const portal = await createUser(h.server, c.token, ['client'], { clientId: client.id, tenant: c.slug });
       const other = await createUser(h.server, c.token, ['client'], { clientId: (await h.client(c)).id, tenant: c.slug });
       const config = await req('GET', '/api/v1/gateway-stripe/config', portal.token);
-      assert.deepEqual(config.body.data, { publishableKey: c.account.publishableKey, stripeJsUrl: process.env.MPANEL_STRIPE_JS_URL || 'https://js.stripe.com/v3/' });
+      assert.deepEqual(config.body.data, { publishableKey: c.account.publishableKey, stripeJsUrl: 'https://js.stripe.com/v3/' });
 
       const setup = await req('POST', '/api/v1/gateway-stripe/cards/setup', portal.token, {});
       assert.equal(setup.status, 201, JSON.stringify(setup.body));

@@ -13,9 +13,9 @@ const CONFIRMS: Record<string, IntentKind> = { '/confirm': 'payment_intents', '/
 
 /**
  * Stripe for the browser tests: the fake Stripe API (what the gateway plugin's server side calls,
- * through STRIPE_API_URL) and, on another origin, a stand-in Stripe.js (MPANEL_STRIPE_JS_URL)
- * whose "confirm" asks this server to confirm the intent at the fake API with a test card.
- * Set up before the platform starts: both URLs are read from the environment.
+ * through STRIPE_API_URL) and, on another origin, a stand-in Stripe.js (MPANEL_STRIPE_JS_URL, which
+ * gateway-stripe hands the browser) whose "confirm" asks this server to confirm the intent at the
+ * fake API with a test card. Start the platform with `originsModule()` so the pages allow its origin.
  */
 export class StripeStandIn {
   readonly api = new FakeStripeServer();
