@@ -22,6 +22,16 @@ export default definePlugin<StripeSettings>({
     engines: { mpanel: '>=0.1.0' },
     dependencies: { billing: '>=0.1.0' },
     requires: { services: ['billing.payments'] },
+    // ui/index.js: the portal's "Payment methods" page, loaded by the portal at run time.
+    entry: { server: 'plugin.ts', ui: 'ui/index.js' },
+    ui: {
+      // What the Payment Element needs (Stripe's CSP guide): Stripe.js, its frames, its API.
+      externalOrigins: {
+        scripts: ['https://js.stripe.com'],
+        frames: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+        connect: ['https://api.stripe.com'],
+      },
+    },
     permissions: [
       { name: PERMISSIONS.cards, description: 'Save, list and remove Stripe cards', defaultRoles: ['admin', 'manager', 'billing', 'client'] },
       { name: PERMISSIONS.sync, description: 'Confirm a Stripe payment after the payment page', defaultRoles: ['admin', 'manager', 'billing', 'client'] },

@@ -15,11 +15,23 @@ export interface UiEntry {
   order?: number;
 }
 
+/**
+ * Other origins a plugin's browser code needs (`https://host[:port]`, no path), declared so the
+ * pages' Content-Security-Policy allows them and staff can review them at install: `scripts` it
+ * loads with `host.loadScript`, `frames` those scripts open, `connect` hosts they call.
+ */
+export interface UiExternalOrigins {
+  scripts?: string[];
+  frames?: string[];
+  connect?: string[];
+}
+
 export interface PluginUi {
   menu?: UiEntry[];
   settingsPages?: UiEntry[];
   dashboardWidgets?: UiEntry[];
   portalPages?: UiEntry[];
+  externalOrigins?: UiExternalOrigins;
 }
 
 /**

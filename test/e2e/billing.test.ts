@@ -25,7 +25,7 @@ describe('billing screens and the client portal (browser)', () => {
 
   before(async () => {
     stripe = await new StripeStandIn().start();
-    server = await startUiServer();
+    server = await startUiServer(undefined, [stripe.originsModule()]);
     browser = await launchBrowser();
     token = await adminToken(server);
     const account = stripe.addAccount();

@@ -7,6 +7,7 @@
 import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
 import { onRealtime } from './realtime.ts';
+import { fromOrigins, loadScript } from './load-script.ts';
 import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
 
 export interface UiPluginInfo {
@@ -77,6 +78,8 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
       if (route.label) addMenu(plugin.id, { id: `page:${route.path}`, label: route.label, to: route.path, permission: route.permission, group: 'portal' });
     },
     onRealtime,
+    // Only from origins the plugin declared: the page's CSP allows every active plugin's, this keeps each to its own.
+    loadScript: (url) => (fromOrigins(url, plugin.ui.externalOrigins?.scripts) ? loadScript(url) : Promise.reject(new Error(`${plugin.id} did not declare the origin of ${url}`))),
     notify: options.notify,
   };
 }

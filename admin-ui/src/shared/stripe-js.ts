@@ -1,8 +1,11 @@
 /**
- * Loads Stripe.js once, from the URL the server names in `<meta name="mpanel-stripe-js">` (the
- * real https://js.stripe.com/v3/ by default; a stand-in in the browser tests). Typed to the few
- * calls the portal makes.
+ * Loads Stripe.js once, from the URL gateway-stripe's pay session names (the real
+ * https://js.stripe.com/v3/ by default; a stand-in in the browser tests): the page's CSP allows it
+ * because the plugin's manifest declares its origin. Typed to the few calls the portal makes.
+ * (gateway-stripe's own UI module loads Stripe.js through `host.loadScript`.)
  */
+import { loadScript } from './load-script.ts';
+
 export interface StripeElement {
   mount(target: string | HTMLElement): void;
   destroy?(): void;
@@ -19,25 +22,9 @@ export interface StripeJs {
 }
 type StripeFactory = (publishableKey: string) => StripeJs;
 
-let loading: Promise<StripeFactory> | undefined;
-
-export function stripeJsUrl(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="mpanel-stripe-js"]')?.content || 'https://js.stripe.com/v3/';
-}
-
-export function loadStripe(publishableKey: string): Promise<StripeJs> {
-  loading ??= new Promise<StripeFactory>((resolve, reject) => {
-    const script = Object.assign(document.createElement('script'), { src: stripeJsUrl(), async: true });
-    script.addEventListener('load', () => {
-      const factory = (window as unknown as { Stripe?: StripeFactory }).Stripe;
-      if (factory) resolve(factory);
-      else reject(new Error('Stripe.js did not define Stripe()'));
-    });
-    script.addEventListener('error', () => reject(new Error(`could not load ${script.src}`)));
-    document.head.append(script);
-  }).catch((err: unknown) => {
-    loading = undefined; // a later attempt may succeed
-    throw err;
-  });
-  return loading.then((Stripe) => Stripe(publishableKey));
+export async function loadStripe(publishableKey: string, url = 'https://js.stripe.com/v3/'): Promise<StripeJs> {
+  await loadScript(url);
+  const factory = (window as unknown as { Stripe?: StripeFactory }).Stripe;
+  if (!factory) throw new Error('Stripe.js did not define Stripe()');
+  return factory(publishableKey);
 }

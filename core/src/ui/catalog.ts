@@ -1,4 +1,5 @@
 import type { PluginUi } from '@mpanel/sdk';
+import { mergeOrigins, type ExternalOrigins } from './csp.ts';
 
 /** One plugin as the UI needs it: manifest UI entries, whether it has settings, its UI module. */
 export interface UiPluginEntry {
@@ -21,11 +22,18 @@ export interface UiPluginCatalog {
   list(tenantId: string): Promise<UiPluginEntry[]>;
   /** The folder a plugin's UI files are served from, or undefined. */
   uiRoot(pluginId: string): Promise<string | undefined>;
+  /**
+   * What the active plugins' manifests declare in `ui.externalOrigins`, together: the pages' CSP
+   * allows it. Not per tenant: the page is served before any tenant is resolved, and a declaration
+   * is reviewed at install like a permission.
+   */
+  externalOrigins(): Promise<ExternalOrigins>;
 }
 
 export const emptyCatalog: UiPluginCatalog = {
   list: async () => [],
   uiRoot: async () => undefined,
+  externalOrigins: async () => ({}),
 };
 
 /** A catalog over a fixed list (tests, embedding); every plugin counts as enabled. */
@@ -38,5 +46,6 @@ export function staticCatalog(entries: UiPluginEntry[]): UiPluginCatalog {
       const { uiRootOf } = await import('./serve-ui.ts');
       return uiRootOf(entry.directory, entry.uiEntry);
     },
+    externalOrigins: async () => mergeOrigins(...entries.map((e) => e.ui.externalOrigins)),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UiExternalOrigins } from '@mpanel/sdk';
 
 /** The sha256 CSP source of every inline `<script>` in a page (the import map is the only one). */
 export function inlineScriptHashes(html: string): string[] {
@@ -9,25 +10,13 @@ export function inlineScriptHashes(html: string): string[] {
   return hashes;
 }
 
-/** Other origins a page may load scripts from, frame and call (Stripe.js and its frames). */
-export interface ExternalOrigins {
-  scripts?: string[];
-  frames?: string[];
-  connect?: string[];
-}
+/** Other origins a page may load scripts from, frame and call: what active plugins declare (`ui.externalOrigins`). */
+export type ExternalOrigins = UiExternalOrigins;
 
-/**
- * Origins the Payment Element needs: its script's origin for the script, its frames and its
- * calls; for the real Stripe.js also Stripe's API and 3-D Secure hosts.
- */
-export function stripeOrigins(scriptUrl: string): ExternalOrigins {
-  const origin = new URL(scriptUrl).origin;
-  const stripe = origin === 'https://js.stripe.com';
-  return {
-    scripts: [origin],
-    frames: stripe ? [origin, 'https://hooks.stripe.com'] : [origin],
-    connect: stripe ? ['https://api.stripe.com'] : [origin],
-  };
+/** The union of several declarations, each origin once, in a stable order (the CSP is cached by it). */
+export function mergeOrigins(...all: Array<ExternalOrigins | undefined>): ExternalOrigins {
+  const union = (key: keyof ExternalOrigins) => [...new Set(all.flatMap((o) => o?.[key] ?? []))].sort();
+  return { scripts: union('scripts'), frames: union('frames'), connect: union('connect') };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PluginManifest } from '@mpanel/sdk';
 import type { UiPluginCatalog, UiPluginEntry } from './catalog.ts';
+import { mergeOrigins } from './csp.ts';
 import { uiRootOf } from './serve-ui.ts';
 
 /** The parts of the plugin manager (core/src/plugins) the UI reads; kept structural on purpose. */
@@ -40,6 +41,10 @@ export function managerCatalog(manager: PluginManagerView, states: TenantStatesV
       const status = manager.list().find((p) => p.id === pluginId);
       const entry = status?.status === 'active' ? entryOf(pluginId, status.version) : undefined;
       return entry?.directory && entry.uiEntry ? uiRootOf(entry.directory, entry.uiEntry) : undefined;
+    },
+    async externalOrigins() {
+      const active = manager.list().filter((p) => p.status === 'active');
+      return mergeOrigins(...active.map((p) => manager.get(p.id)?.manifest?.ui?.externalOrigins));
     },
   };
 }

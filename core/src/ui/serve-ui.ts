@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
-import { pageCsp, stripeOrigins } from './csp.ts';
+import { pageCsp, type ExternalOrigins } from './csp.ts';
 import { safeJoin, sendFile } from './static-files.ts';
 import type { UiPluginCatalog } from './catalog.ts';
 
@@ -9,25 +9,26 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 interface Page {
   html: string;
-  csp: string;
+  /** The page's CSP with these origins added (cached: the declared origins rarely change). */
+  csp(origins: ExternalOrigins): string;
   mtimeMs: number;
 }
 
-/** The Stripe.js URL the portal loads, named in a meta tag so the page needs no extra API call. */
-function withStripeJs(html: string, url: string): string {
-  const meta = `<meta name="mpanel-stripe-js" content="${url.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">`;
-  return html.replace(/<head>/i, `<head>${meta}`);
-}
-
 /** Reads a built HTML page once (again when the file changes: a rebuild while running). */
-function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | undefined> {
+function pageLoader(file: string): () => Promise<Page | undefined> {
   let cached: Page | undefined;
   return async () => {
     try {
       const { mtimeMs } = await stat(file);
       if (cached?.mtimeMs !== mtimeMs) {
-        const html = withStripeJs(await readFile(file, 'utf8'), stripeJsUrl);
-        cached = { html, csp: pageCsp(html, stripeOrigins(stripeJsUrl)), mtimeMs };
+        const html = await readFile(file, 'utf8');
+        const csps = new Map<string, string>();
+        const csp = (origins: ExternalOrigins) => {
+          const key = JSON.stringify(origins);
+          if (!csps.has(key)) csps.set(key, pageCsp(html, origins));
+          return csps.get(key)!;
+        };
+        cached = { html, csp, mtimeMs };
       }
       return cached;
     } catch {
@@ -39,22 +40,17 @@ function pageLoader(file: string, stripeJsUrl: string): () => Promise<Page | und
 export interface ServeUiOptions {
   dist: string;
   catalog: () => UiPluginCatalog;
-  /** Where the portal loads Stripe.js from (`https://js.stripe.com/v3/`; tests serve a stand-in). */
-  stripeJsUrl?: string;
 }
-
-export const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
 
 /**
  * Serves the built UI after the API routes: `/admin/assets/*` (hashed, cached for a year),
  * plugin UI files at `/admin/plugin-ui/<id>/*` (from the plugin's own folder), and the single-page
  * apps — any other path under `/admin` or `/client` gets its `index.html` so the client-side
- * router can take it, with a per-page CSP that allows its import map.
+ * router can take it, with a per-page CSP that allows its import map and the origins plugins declare.
  */
 export function serveUi(options: ServeUiOptions): Middleware {
-  const stripeJs = options.stripeJsUrl ?? STRIPE_JS_URL;
-  const admin = pageLoader(join(options.dist, 'index.html'), stripeJs);
-  const portal = pageLoader(join(options.dist, 'client', 'index.html'), stripeJs);
+  const admin = pageLoader(join(options.dist, 'index.html'));
+  const portal = pageLoader(join(options.dist, 'client', 'index.html'));
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
@@ -81,7 +77,8 @@ export function serveUi(options: ServeUiOptions): Middleware {
     ctx.status = 200;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
-    ctx.set('Content-Security-Policy', page.csp);
+    // Plus what active plugins declared (their UI modules load provider scripts such as Stripe.js).
+    ctx.set('Content-Security-Policy', page.csp(await options.catalog().externalOrigins()));
     ctx.body = page.html;
   };
 }

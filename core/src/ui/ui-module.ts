@@ -29,8 +29,7 @@ export const uiModule: CoreModule = {
     if (config.nodeEnv !== 'test') await ensureUiBuilt(logger);
   },
   routes: (container) => uiRoutes(container),
-  // MPANEL_STRIPE_JS_URL: where browsers load Stripe.js (a mirror, or the E2E tests' stand-in).
-  fallback: (container) => [serveUi({ dist: UI_DIST, catalog: () => container.cradle.uiPluginCatalog, stripeJsUrl: process.env.MPANEL_STRIPE_JS_URL || undefined })],
+  fallback: (container) => [serveUi({ dist: UI_DIST, catalog: () => container.cradle.uiPluginCatalog })],
 };
 
 declare module '../container.ts' {

@@ -20,13 +20,17 @@ export const defaultBranding: BrandingSource = {
 
 const visible = (entries: UiEntry[] | undefined, principal: Principal): UiEntry[] => (entries ?? []).filter((e) => can(principal, e.permission));
 
-/** Keeps only the entries the user may see, so the browser never learns about the rest. */
+/**
+ * Keeps only the entries the user may see, so the browser never learns about the rest. The
+ * declared origins go along: the host's `loadScript` checks a plugin loads only its own.
+ */
 export function filterUi(ui: PluginUi, principal: Principal): PluginUi {
   return {
     menu: visible(ui.menu, principal),
     settingsPages: visible(ui.settingsPages, principal),
     dashboardWidgets: visible(ui.dashboardWidgets, principal),
     portalPages: visible(ui.portalPages, principal),
+    externalOrigins: ui.externalOrigins ?? {},
   };
 }
 

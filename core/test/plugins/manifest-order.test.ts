@@ -39,6 +39,14 @@ describe('plugin manifests and ordering', () => {
     assert.equal(ok.id, 'shop');
   });
 
+  it('accepts https origins in ui.externalOrigins and refuses anything else (a path, http, a wildcard)', () => {
+    const withOrigins = (scripts: string[]) => ({ id: 'pay', name: 'Pay', version: '1.0.0', engines: { mpanel: '*' }, ui: { externalOrigins: { scripts } } });
+    assert.deepEqual(validateManifest(withOrigins(['https://js.example.com', 'https://pay.example.com:8443']), 'dir').ui?.externalOrigins?.scripts, ['https://js.example.com', 'https://pay.example.com:8443']);
+    for (const bad of ['https://js.example.com/v3/', 'http://js.example.com', 'https://*.example.com', "'unsafe-inline'", 'https://a.com https://b.com']) {
+      assert.throws(() => validateManifest(withOrigins([bad]), 'dir'), /Plugin "pay": invalid manifest: ui\.externalOrigins\.scripts\.0 must match pattern/, bad);
+    }
+  });
+
   it('checks engines.mpanel against the running version', () => {
     assert.doesNotThrow(() => checkEngines({ ...m('a'), engines: { mpanel: '^0.1.0' } }, '0.1.0'));
     assert.throws(() => checkEngines({ ...m('a'), engines: { mpanel: '>=1.0.0' } }, '0.1.0'), /Plugin "a" requires mPanel >=1\.0\.0 \(engines\.mpanel\), this is 0\.1\.0/);

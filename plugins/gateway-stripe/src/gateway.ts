@@ -5,7 +5,7 @@ import { stripeClient } from './client.ts';
 import { currentCall, withCall, type StripePlugin } from './context.ts';
 import { chargeOffSession } from './off-session.ts';
 import { refundPayment } from './refunds.ts';
-import type { StripeSettings } from './settings.ts';
+import { stripeJsUrl, type StripeSettings } from './settings.ts';
 
 /**
  * Stripe behind billing's `PaymentGateway` extension point. Billing calls it inside its own
@@ -30,7 +30,7 @@ export function stripeGateway(plugin: StripePlugin): PaymentGateway<StripeSettin
         id: session.paymentIntentId,
         status: session.status === 'succeeded' ? 'succeeded' : 'requires_action',
         clientSecret: session.clientSecret,
-        client: { gateway: GATEWAY, publishableKey: settings.publishableKey ?? null, paymentIntentId: session.paymentIntentId, amount: session.amount, currency: session.currency },
+        client: { gateway: GATEWAY, publishableKey: settings.publishableKey ?? null, stripeJsUrl: stripeJsUrl(), paymentIntentId: session.paymentIntentId, amount: session.amount, currency: session.currency },
       };
     },
 

@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { NotFoundError } from '@mpanel/sdk';
 import type { ClientForPayment } from './billing-port.ts';
 import { EVENTS, idOf, type StripeCall } from './call.ts';
@@ -16,22 +17,54 @@ export async function startCardSetup(call: StripeCall, client: ClientForPayment)
   return { setupIntentId: seti.id, clientSecret: seti.client_secret ?? '' };
 }
 
+export type SaveOutcome = 'saved' | 'already-saved' | 'pending' | 'unknown-client';
+
+/** The `setup_intent.succeeded` webhook: the SetupIntent is fetched from the API, not taken from the event. */
+export async function saveFromSetupIntent(call: StripeCall, setupIntentId: string): Promise<SaveOutcome> {
+  return (await saveSetupIntent(call, await call.stripe.setupIntents.retrieve(setupIntentId))).outcome;
+}
+
 /**
- * Stores the card of a succeeded SetupIntent for the client whose Stripe Customer it is (fetched
- * from the API, not taken from the event). The first card becomes the default here and in Stripe.
+ * The portal right after `stripe.confirmSetup`: asks Stripe for the SetupIntent and saves its card
+ * now, so the client sees it without waiting for the webhook (which then finds it saved). The
+ * SetupIntent must belong to a Stripe Customer of `ownerOf`'s choosing: `ownerOf` gets the client
+ * the Customer maps to and throws when the caller may not act for it.
  */
-export async function saveFromSetupIntent(call: StripeCall, setupIntentId: string): Promise<'saved' | 'pending' | 'unknown-client'> {
-  const seti = await call.stripe.setupIntents.retrieve(setupIntentId);
-  if (seti.status !== 'succeeded') return 'pending';
+export async function completeCardSetup(
+  call: StripeCall,
+  setupIntentId: string,
+  ownerOf: (clientId: string) => void,
+): Promise<{ outcome: SaveOutcome; card?: PaymentMethodRow }> {
+  let seti: Stripe.SetupIntent;
+  try {
+    seti = await call.stripe.setupIntents.retrieve(setupIntentId);
+  } catch (err) {
+    // Not in this tenant's Stripe account (another tenant's, or made up).
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') throw new NotFoundError();
+    throw err;
+  }
+  const customerId = idOf(seti.customer);
+  const clientId = customerId ? await call.store.clientIdOfCustomer(customerId) : undefined;
+  if (!clientId) throw new NotFoundError();
+  ownerOf(clientId);
+  return saveSetupIntent(call, seti);
+}
+
+/**
+ * Stores the card of a succeeded SetupIntent for the client whose Stripe Customer it is. The first
+ * card becomes the default here and in Stripe; a card already saved changes nothing and emits nothing.
+ */
+async function saveSetupIntent(call: StripeCall, seti: Stripe.SetupIntent): Promise<{ outcome: SaveOutcome; card?: PaymentMethodRow }> {
+  if (seti.status !== 'succeeded') return { outcome: 'pending' };
   const customerId = idOf(seti.customer);
   const clientId = customerId ? await call.store.clientIdOfCustomer(customerId) : undefined;
   const pmId = idOf(seti.payment_method);
   if (!clientId || !pmId) {
     call.logger.warn({ setupIntent: seti.id }, 'SetupIntent names no client of this tenant; acknowledged without action');
-    return 'unknown-client';
+    return { outcome: 'unknown-client' };
   }
   const pm = await call.stripe.paymentMethods.retrieve(pmId);
-  const row = await call.store.savePaymentMethod({
+  const { row, created } = await call.store.savePaymentMethod({
     client_id: clientId,
     stripe_payment_method_id: pm.id,
     brand: pm.card?.brand ?? pm.type,
@@ -39,9 +72,10 @@ export async function saveFromSetupIntent(call: StripeCall, setupIntentId: strin
     exp_month: pm.card?.exp_month ?? null,
     exp_year: pm.card?.exp_year ?? null,
   });
+  if (!created) return { outcome: 'already-saved', card: row };
   if (row.is_default) await call.stripe.customers.update(customerId!, { invoice_settings: { default_payment_method: pm.id } });
   await call.emit(EVENTS.paymentMethodSaved, { clientId, gateway: 'stripe', paymentMethodId: row.id, brand: row.brand, last4: row.last4 });
-  return 'saved';
+  return { outcome: 'saved', card: row };
 }
 
 export async function setDefaultCard(call: StripeCall, clientId: string, id: string): Promise<void> {

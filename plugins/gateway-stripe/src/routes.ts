@@ -1,12 +1,13 @@
 import { HttpError, NotFoundError, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
 import { currentBilling, currentCall, currentStore, stripeCall, type StripePlugin } from './context.ts';
 import { testKey } from './gateway.ts';
-import { cardView, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
+import { cardView, completeCardSetup, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
 import { reconcileIntent } from './reconcile.ts';
 import { isUuid } from './sync-intent.ts';
 import { verifyStripeEvent } from './verify.ts';
 import { prefetchPaymentIntent, processStripeEvent } from './webhooks.ts';
 import { stripeClient } from './client.ts';
+import { stripeJsUrl } from './settings.ts';
 import type { SettingsCache } from './settings-cache.ts';
 
 export const PERMISSIONS = {
@@ -99,8 +100,8 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       path: '/api/v1/gateway-stripe/config',
       permission: PERMISSIONS.sync,
       tags: ['payments'],
-      summary: 'What the Payment Element needs: the publishable key',
-      handler: async () => ok({ publishableKey: (await plugin.settings.get()).publishableKey ?? null }),
+      summary: 'What the Payment Element needs: the publishable key and where to load Stripe.js from',
+      handler: async () => ok({ publishableKey: (await plugin.settings.get()).publishableKey ?? null, stripeJsUrl: stripeJsUrl() }),
     },
     {
       method: 'GET',
@@ -128,6 +129,29 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
         if (!client) throw new NotFoundError();
         const setup = await startCardSetup(call, client);
         return ok({ ...setup, publishableKey: (await plugin.settings.get(call.tenantId)).publishableKey ?? null });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/gateway-stripe/cards/setup/complete',
+      permission: PERMISSIONS.cards,
+      tags: ['payments'],
+      summary: 'After stripe.confirmSetup: asks Stripe for the SetupIntent and saves its card if the webhook has not',
+      schema: {
+        body: {
+          type: 'object',
+          required: ['setupIntentId'],
+          additionalProperties: false,
+          properties: { setupIntentId: { type: 'string', pattern: '^seti_[A-Za-z0-9]+$', maxLength: 255 }, clientId: { type: 'string', format: 'uuid' } },
+        },
+      },
+      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { setupIntentId: string; clientId?: string }>) => {
+        const { setupIntentId, clientId } = ctx.input.body;
+        // A SetupIntent of another client (or one staff did not name) is a 404, like a card's.
+        const { outcome, card } = await completeCardSetup(await currentCall(plugin), setupIntentId, (owner) => {
+          if (clientOf(ctx, clientId ?? owner) !== owner) throw new NotFoundError();
+        });
+        return ok({ setupIntentId, outcome, card: card ? cardView(card) : null });
       },
     },
     {

@@ -17,3 +17,11 @@ export const settingsSchema = {
     retryScheduleDays: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 60 }, maxItems: 10, default: [1, 3, 7] },
   },
 } as const;
+
+/**
+ * Where browsers load Stripe.js: Stripe's own (PCI requires it in production). `MPANEL_STRIPE_JS_URL`
+ * points it elsewhere for the browser tests' stand-in; read per request, like `STRIPE_API_URL`.
+ */
+export function stripeJsUrl(): string {
+  return process.env.MPANEL_STRIPE_JS_URL || 'https://js.stripe.com/v3/';
+}

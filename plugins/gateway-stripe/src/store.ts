@@ -151,14 +151,20 @@ export class StripeStore {
     return this.table('stripe_payment_methods').where({ id }).first();
   }
 
-  /** Saves a card; the client's first card becomes its default. Saving the same card twice is a no-op. */
-  async savePaymentMethod(row: Omit<PaymentMethodRow, 'id' | 'is_default'>): Promise<PaymentMethodRow> {
+  /**
+   * Saves a card; the client's first card becomes its default. Saving the same card twice is a
+   * no-op whose `created` is false (the webhook and the portal's completion both save the card; a
+   * concurrent second insert waits on the unique index, then ignores).
+   */
+  async savePaymentMethod(row: Omit<PaymentMethodRow, 'id' | 'is_default'>): Promise<{ row: PaymentMethodRow; created: boolean }> {
     const hasDefault = Boolean(await this.defaultPaymentMethod(row.client_id));
-    await this.db('stripe_payment_methods')
+    const inserted = await this.db('stripe_payment_methods')
       .insert({ tenant_id: this.tenantId, ...row, is_default: !hasDefault })
       .onConflict(['tenant_id', 'stripe_payment_method_id'])
-      .ignore();
-    return this.table('stripe_payment_methods').where({ stripe_payment_method_id: row.stripe_payment_method_id }).first();
+      .ignore()
+      .returning('id');
+    const saved = await this.table('stripe_payment_methods').where({ stripe_payment_method_id: row.stripe_payment_method_id }).first();
+    return { row: saved, created: inserted.length === 1 };
   }
 
   async setDefaultPaymentMethod(clientId: string, id: string): Promise<void> {

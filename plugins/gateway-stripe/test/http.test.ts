@@ -47,7 +47,7 @@ describe('gateway-stripe + billing over HTTP', function () {
   async function pay(t: Tenant, token: string, invoiceId: string) {
     const res = await req('POST', `/api/v1/invoices/${invoiceId}/pay`, token, { gateway: 'stripe' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.data as { clientSecret: string; paymentIntentId: string; publishableKey: string; amount: number; currency: string };
+    return res.body.data as { clientSecret: string; paymentIntentId: string; publishableKey: string; amount: number; currency: string; client: { stripeJsUrl: string } };
   }
 
   it('is active, and never returns the secrets it stores', async () => {
@@ -68,6 +68,7 @@ describe('gateway-stripe + billing over HTTP', function () {
     assert.match(session.paymentIntentId, /^pi_/);
     assert.ok(session.clientSecret.startsWith(session.paymentIntentId));
     assert.deepEqual([session.publishableKey, session.amount, session.currency], [a.account.publishableKey, invoice.total, 'EUR']);
+    assert.equal(session.client.stripeJsUrl, 'https://js.stripe.com/v3/', "the portal loads Stripe's own Stripe.js (MPANEL_STRIPE_JS_URL unset)");
     assert.equal((await pay(a, token, invoice.id)).paymentIntentId, session.paymentIntentId, 'paying twice reuses the intent');
 
     a.account.confirmPaymentIntent(session.paymentIntentId, { payment_method: 'pm_card_visa' });
@@ -215,6 +216,41 @@ describe('gateway-stripe + billing over HTTP', function () {
         assert.equal(c.account.list('payment_intent', (o) => (o.metadata as Record<string, string>).invoiceId === i.id).length, 1, 'one charge at Stripe');
       }
       assert.deepEqual((await h.knex('invoice_charges').whereIn('invoice_id', [charged.id, notCharged.id])).map((r) => r.status), ['succeeded', 'succeeded']);
+    });
+
+    it('a portal client saves a card: setup, confirmed at Stripe, completed at once as the default; the webhook after it changes nothing', async () => {
+      const client = await h.client(c);
+      const portal = await createUser(h.server, c.token, ['client'], { clientId: client.id, tenant: c.slug });
+      const other = await createUser(h.server, c.token, ['client'], { clientId: (await h.client(c)).id, tenant: c.slug });
+      const config = await req('GET', '/api/v1/gateway-stripe/config', portal.token);
+      assert.deepEqual(config.body.data, { publishableKey: c.account.publishableKey, stripeJsUrl: 'https://js.stripe.com/v3/' });
+
+      const setup = await req('POST', '/api/v1/gateway-stripe/cards/setup', portal.token, {});
+      assert.equal(setup.status, 201, JSON.stringify(setup.body));
+      const { setupIntentId } = setup.body.data;
+      const complete = (token: string, body: Record<string, unknown> = { setupIntentId }) => req('POST', '/api/v1/gateway-stripe/cards/setup/complete', token, body);
+      assert.deepEqual((await complete(portal.token)).body.data, { setupIntentId, outcome: 'pending', card: null }, 'nothing to save before Stripe.js confirms');
+
+      c.account.completeSetup(setupIntentId, 'pm_card_mastercard');
+      assert.equal((await complete(other.token)).status, 404, "another client's SetupIntent");
+      assert.equal((await complete(b.token)).status, 404, "another tenant's Stripe account has no such SetupIntent");
+      assert.equal((await complete(portal.token, { setupIntentId: 'not-a-seti' })).status, 400);
+      const saved = await complete(portal.token);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.deepEqual([saved.body.data.outcome, saved.body.data.card.brand, saved.body.data.card.last4, saved.body.data.card.isDefault], ['saved', 'mastercard', '4444', true]);
+      const rows = await h.knex('stripe_payment_methods').where({ tenant_id: c.id, client_id: client.id });
+      assert.deepEqual(rows.map((r) => [r.id, r.is_default]), [[saved.body.data.card.id, true]]);
+      const customer = (await h.knex('stripe_customers').where({ tenant_id: c.id, client_id: client.id }).first()).stripe_customer_id;
+      assert.equal((c.account.get(customer).invoice_settings as { default_payment_method: string }).default_payment_method, rows[0].stripe_payment_method_id);
+
+      assert.equal((await complete(portal.token)).body.data.outcome, 'already-saved', 'completing twice saves once');
+      const webhook = await post(`/api/webhooks/stripe/${c.id}`, c.account.lastEvent('setup_intent.succeeded', setupIntentId), c.webhookSecret);
+      assert.equal(webhook.status, 200);
+      assert.equal(webhook.body.outcome ?? webhook.body.data?.outcome, 'already-saved');
+      assert.equal((await h.knex('stripe_payment_methods').where({ tenant_id: c.id, client_id: client.id })).length, 1);
+      const listed = await req('GET', '/api/v1/gateway-stripe/cards', portal.token);
+      assert.deepEqual(listed.body.data.map((card: { last4: string; isDefault: boolean }) => [card.last4, card.isDefault]), [['4444', true]]);
+      assert.equal((await req('GET', '/api/v1/gateway-stripe/cards', other.token)).body.data.length, 0);
     });
 
     it("a saved card of another client or tenant is a 404, also where Stripe is not configured", async () => {

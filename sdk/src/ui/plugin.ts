@@ -84,6 +84,12 @@ export interface UiHost {
   addPortalPage(route: UiRoute & { label?: string }): void;
   /** Listens to a realtime event the server pushes to this user or tenant (`<plugin>:<event>`); returns the unsubscribe. */
   onRealtime(event: string, handler: (payload: unknown) => void): () => void;
+  /**
+   * Loads a classic script (a provider's browser SDK such as Stripe.js) once per URL; resolves
+   * when it has run. Its origin must be among the manifest's `ui.externalOrigins.scripts` (the
+   * page's Content-Security-Policy allows only declared origins): otherwise it rejects.
+   */
+  loadScript(url: string): Promise<void>;
   /** A toast in the host's notification area. */
   notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
 }
@@ -103,4 +109,4 @@ export function defineUiPlugin(definition: UiPluginDefinition): UiPluginDefiniti
 }
 
 /** The declarative UI entries of a manifest (`manifest.ui`): menus and settings pages render without plugin JS. */
-export type { PluginUi, UiEntry } from '../manifest.ts';
+export type { PluginUi, UiEntry, UiExternalOrigins } from '../manifest.ts';

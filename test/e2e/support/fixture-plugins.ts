@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { asValue } from 'awilix';
 import type { CoreModule } from '../../../core/src/module.ts';
+import type { UiExternalOrigins } from '@mpanel/sdk';
 import { staticCatalog, type UiPluginCatalog, type UiPluginEntry } from '../../../core/src/ui/catalog.ts';
+import { mergeOrigins } from '../../../core/src/ui/csp.ts';
 
 const dir = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/`, import.meta.url));
 
@@ -30,6 +32,25 @@ function withFixtures(real: UiPluginCatalog): UiPluginCatalog {
   return {
     list: async (tenantId) => [...(await real.list(tenantId)), ...(await fixtures.list(tenantId))],
     uiRoot: async (id) => (await fixtures.uiRoot(id)) ?? real.uiRoot(id),
+    externalOrigins: async () => mergeOrigins(await real.externalOrigins(), await fixtures.externalOrigins()),
+  };
+}
+
+/**
+ * Declares more origins for a real plugin, as if its manifest named them: the stand-in Stripe.js
+ * is served from a local port where the manifest names https://js.stripe.com.
+ */
+export function extraOriginsModule(pluginId: string, extra: UiExternalOrigins): CoreModule {
+  const widen = (real: UiPluginCatalog): UiPluginCatalog => ({
+    list: async (tenantId) => (await real.list(tenantId)).map((p) => (p.id === pluginId ? { ...p, ui: { ...p.ui, externalOrigins: mergeOrigins(p.ui.externalOrigins, extra) } } : p)),
+    uiRoot: (id) => real.uiRoot(id),
+    externalOrigins: async () => mergeOrigins(await real.externalOrigins(), extra),
+  });
+  return {
+    name: `e2e-origins-${pluginId}`,
+    start: async (container) => {
+      container.register({ uiPluginCatalog: asValue(widen(container.cradle.uiPluginCatalog)) } as never);
+    },
   };
 }
 

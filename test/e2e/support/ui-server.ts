@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { startTestServer, type TestServer } from '../../../core/src/testing/test-server.ts';
+import type { CoreModule } from '../../../core/src/module.ts';
 import { fixturePluginsModule } from './fixture-plugins.ts';
 
 export const ADMIN = { email: 'admin@example.test', password: 'correct-horse-battery-staple' };
@@ -13,10 +14,10 @@ export function buildUi(): void {
   built = true;
 }
 
-/** The real server on an ephemeral port with a fresh database, serving the built UI and two fixture plugin UIs. */
-export async function startUiServer(env?: Record<string, string>): Promise<TestServer> {
+/** The real server on an ephemeral port with a fresh database, serving the built UI and two fixture plugin UIs (and `modules`). */
+export async function startUiServer(env?: Record<string, string>, modules: CoreModule[] = []): Promise<TestServer> {
   buildUi();
-  return startTestServer({ modules: [fixturePluginsModule], env });
+  return startTestServer({ modules: [fixturePluginsModule, ...modules], env });
 }
 
 export async function adminToken(server: TestServer): Promise<string> {

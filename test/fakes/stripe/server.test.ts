@@ -67,6 +67,17 @@ describe('fake Stripe API (driven by the official stripe SDK)', () => {
     await assert.rejects(other.paymentIntents.retrieve(pi.id), (err: unknown) => err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing');
   });
 
+  it('confirms a SetupIntent over the API (what Stripe.js does), once', async () => {
+    const customer = await stripe.customers.create({});
+    const seti = await stripe.setupIntents.create({ customer: customer.id, usage: 'off_session' });
+    const confirmed = await stripe.setupIntents.confirm(seti.id, { payment_method: 'pm_card_mastercard' });
+    assert.equal(confirmed.status, 'succeeded');
+    const pm = await stripe.paymentMethods.retrieve(confirmed.payment_method as string);
+    assert.deepEqual([pm.customer, pm.card?.brand], [customer.id, 'mastercard']);
+    assert.equal(account.lastEvent('setup_intent.succeeded', seti.id).type, 'setup_intent.succeeded');
+    await assert.rejects(stripe.setupIntents.confirm(seti.id, { payment_method: 'pm_card_visa' }), (err: unknown) => err instanceof Stripe.errors.StripeInvalidRequestError);
+  });
+
   it('charges a saved card off session: success, decline, authentication required', async () => {
     const customer = await stripe.customers.create({});
     const seti = await stripe.setupIntents.create({ customer: customer.id, usage: 'off_session' });

@@ -226,6 +226,8 @@ const ROUTES: Record<string, Handler> = {
 
   'POST setup_intents': (a, p) => a.createSetupIntent({ customer: str(p.customer), metadata: formMap(p.metadata), usage: str(p.usage) }),
   'GET setup_intents/:id': (a, _p, id) => a.get(id, 'setup_intent'),
+  // What Stripe.js's confirmSetup does with the card the customer typed (a test card id here).
+  'POST setup_intents/:id/confirm': (a, p, id) => a.completeSetup(id, str(p.payment_method)),
 
   'GET charges/:id': (a, _p, id) => a.get(id, 'charge'),
   'GET disputes/:id': (a, _p, id) => a.get(id, 'dispute'),
