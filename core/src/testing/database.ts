@@ -17,6 +17,14 @@ function blankDump(): Promise<Blob> {
   return blankPglite;
 }
 
+/**
+ * Makes the blank PGlite ahead of the first test server (a root hook does, with its own timeout):
+ * on a loaded machine the first start otherwise pays for it inside a file's 30 s `before`.
+ */
+export async function warmTestDatabase(url = process.env.TEST_DATABASE_URL): Promise<void> {
+  if (!url) await blankDump();
+}
+
 export interface TestDatabase {
   db: Database;
   /** Closes the connection and, on PostgreSQL, drops the database. */
