@@ -4,7 +4,7 @@
  * or write the URL query work and tests can inspect it.
  */
 import './dom.ts'; // first: the DOM globals must exist before Vue is imported
-import { enableAutoUnmount, mount, type ComponentMountingOptions } from '@vue/test-utils';
+import { mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
 import PrimeVue from 'primevue/config';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { Component } from 'vue';
@@ -13,10 +13,14 @@ import { useDomGlobals } from './dom.ts';
 
 export { flushPromises } from '@vue/test-utils';
 
-/** Call inside a component suite's `describe`: a DOM during its tests, every mounted component unmounted after each. */
+const mounted: VueWrapper[] = [];
+
+/** Call inside a component suite's `describe`: a DOM during its tests, and what a test mounted is unmounted after it. */
 export function useDom(): void {
   useDomGlobals();
-  enableAutoUnmount(afterEach);
+  afterEach(() => {
+    for (const wrapper of mounted.splice(0)) wrapper.unmount();
+  });
 }
 
 /** A router whose every path renders nothing: enough for RouterLink and query state. */
@@ -29,9 +33,11 @@ export async function memoryRouter(at = '/'): Promise<Router> {
 
 export async function mountWithApp<C extends Component>(component: C, options: ComponentMountingOptions<C> & { router?: Router } = {}) {
   const { router = await memoryRouter(), global, ...rest } = options;
-  return mount(component, {
+  const wrapper = mount(component, {
     ...rest,
     attachTo: document.body,
     global: { ...global, plugins: [i18n, [PrimeVue, { theme: 'none' }], router, ...(global?.plugins ?? [])] },
   } as ComponentMountingOptions<C>);
+  mounted.push(wrapper);
+  return wrapper;
 }
