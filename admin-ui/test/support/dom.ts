@@ -18,22 +18,25 @@ interface TestDom { window: Window; names: string[] }
 const KEY = Symbol.for('mpanel.admin-ui.test-dom');
 const globals = globalThis as unknown as Record<string | symbol, unknown>;
 
-let dom = globals[KEY] as TestDom | undefined;
-if (!dom) {
+function createDom(): TestDom {
   const window = new Window({ url: 'http://localhost/admin/' });
-  dom = { window, names: Object.getOwnPropertyNames(window).filter((name) => !(name in globalThis)) };
-  globals[KEY] = dom;
-  installDom();
-  before(removeDom);
+  return { window, names: Object.getOwnPropertyNames(window).filter((name) => !(name in globalThis)) };
 }
+const firstRun = !globals[KEY];
+const dom = (globals[KEY] ??= createDom()) as TestDom;
 const { window, names } = dom;
 
 function installDom(): void {
-  const source = dom!.window as unknown as Record<string, unknown>;
-  for (const name of dom!.names) Object.defineProperty(globalThis, name, { value: source[name], configurable: true, writable: true });
+  const source = window as unknown as Record<string, unknown>;
+  for (const name of names) Object.defineProperty(globalThis, name, { value: source[name], configurable: true, writable: true });
 }
 function removeDom(): void {
   for (const name of names) delete globals[name];
+}
+
+if (firstRun) {
+  installDom();
+  before(removeDom); // root level: runs before the first test of the whole run
 }
 
 /** Call inside a component suite's `describe`: the DOM globals exist during its tests, and each test starts with an empty body. */

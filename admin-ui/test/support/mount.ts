@@ -4,7 +4,7 @@
  * or write the URL query work and tests can inspect it.
  */
 import './dom.ts'; // first: the DOM globals must exist before Vue is imported
-import { mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
+import { mount, type ComponentMountingOptions } from '@vue/test-utils';
 import PrimeVue from 'primevue/config';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { Component } from 'vue';
@@ -13,14 +13,14 @@ import { useDomGlobals } from './dom.ts';
 
 export { flushPromises } from '@vue/test-utils';
 
-const mounted: VueWrapper[] = [];
+const mounted: Array<{ unmount(): void }> = [];
 
 /** Call inside a component suite's `describe`: a DOM during its tests, and what a test mounted is unmounted after it. */
 export function useDom(): void {
-  useDomGlobals();
   afterEach(() => {
     for (const wrapper of mounted.splice(0)) wrapper.unmount();
   });
+  useDomGlobals();
 }
 
 /** A router whose every path renders nothing: enough for RouterLink and query state. */
