@@ -1,0 +1,74 @@
+// Logic only, no DOM; the import still comes first because it must precede Vue's (see support/dom.ts).
+import './support/dom.ts';
+import assert from 'node:assert/strict';
+import { setPermissions } from '@mpanel/sdk/ui';
+import { menuSections } from '../src/shared/menu.ts';
+import { addMenu, extensions, resetExtensions } from '../src/shared/extensions.ts';
+import { ADMIN_GROUPS, ADMIN_NAV, permissionOf } from '../src/admin/nav.ts';
+import { PORTAL_GROUPS, PORTAL_NAV } from '../src/portal/nav.ts';
+
+const shown = (core = ADMIN_NAV, groups = ADMIN_GROUPS) =>
+  menuSections(core, extensions.menu, groups).map((s) => [s.group, s.entries.map((e) => e.id)]);
+const allAdminPermissions = ADMIN_NAV.flatMap((e) => (e.permission ? [e.permission] : []));
+
+describe('admin-ui menu: entries by permission', () => {
+  afterEach(() => {
+    setPermissions([]);
+    resetExtensions();
+  });
+
+  it('shows only the screens the user may open, groups without any left out', () => {
+    setPermissions(['clients.read', 'invoices.read']);
+    assert.deepEqual(shown(), [
+      ['overview', ['dashboard']],
+      ['billing', ['clients', 'invoices']],
+    ]);
+  });
+
+  it('a user without permissions sees the dashboard only', () => {
+    assert.deepEqual(shown(), [['overview', ['dashboard']]]);
+  });
+
+  it('an administrator sees every core screen, groups in menu order and entries by their order', () => {
+    setPermissions(allAdminPermissions);
+    const sections = shown();
+    assert.deepEqual(sections.map(([group]) => group), ['overview', 'billing', 'platform']);
+    assert.deepEqual(sections.flatMap(([, ids]) => ids).sort(), ADMIN_NAV.map((e) => e.id).sort());
+    assert.deepEqual(sections[2], ['platform', ['users', 'roles', 'tenants', 'pluginList', 'webhooks', 'mail', 'jobs', 'audit']]);
+  });
+
+  it('every core screen but the dashboard names the permission its API route needs', () => {
+    assert.deepEqual(ADMIN_NAV.filter((e) => !e.permission).map((e) => e.id), ['dashboard']);
+    assert.equal(permissionOf('clients'), 'clients.read');
+    assert.equal(permissionOf('audit'), 'audit-logs.read');
+    assert.equal(permissionOf('nope'), undefined);
+  });
+
+  it('plugin entries join by permission and order, under the plugin\'s path, once each', () => {
+    setPermissions(['clients.read', 'dns.read']);
+    addMenu('dns', { id: 'zones', label: 'DNS zones', to: 'zones', permission: 'dns.read', order: 20 });
+    addMenu('dns', { id: 'zones', label: 'DNS zones again', to: 'zones' });
+    addMenu('dns', { id: 'admin', label: 'DNS admin', to: 'admin', permission: 'dns.manage' });
+    addMenu('mail', { id: 'queue', label: 'Mail queue', to: '/mail-queue', order: 10 });
+    addMenu('stats', { id: 'invoicing', label: 'Invoicing', to: '/invoicing', group: 'billing', order: 15 });
+    assert.deepEqual(shown(), [
+      ['overview', ['dashboard']],
+      ['billing', ['clients', 'stats:invoicing']],
+      ['plugins', ['mail:queue', 'dns:zones']],
+    ]);
+    assert.equal(extensions.menu.find((e) => e.id === 'dns:zones')?.to, '/p/dns/zones');
+    assert.equal(extensions.menu.find((e) => e.id === 'mail:queue')?.to, '/mail-queue');
+  });
+
+  it('a plugin entry for a screen the core menu has is shown once, as the core entry, and only with its permission', () => {
+    addMenu('billing', { id: 'clients', label: 'Billing clients', to: '/clients' });
+    assert.deepEqual(shown(), [['overview', ['dashboard']]]);
+    setPermissions(['clients.read']);
+    assert.deepEqual(shown(), [['overview', ['dashboard']], ['billing', ['clients']]]);
+  });
+
+  it('the portal menu follows the same rule', () => {
+    setPermissions(['invoices.read']);
+    assert.deepEqual(shown(PORTAL_NAV, PORTAL_GROUPS), [['portal', ['portalHome', 'portalInvoices', 'portalAccount']]]);
+  });
+});
