@@ -7,6 +7,8 @@ import { SHARED_MODULES } from './shared-modules.ts';
 /** `import 'virtual:primevue-theme.css'`: the Aura theme of every PrimeVue component the UI can show. */
 export const THEME_MODULE = 'virtual:primevue-theme.css';
 const RESOLVED = '\0primevue-theme.css';
+/** What the browser gets for `@primeuix/styles/<component>`: the stylesheet already has those rules. */
+const NO_STYLE = '\0primeuix-styles-built';
 
 /** The theme options the kit used to pass to PrimeVue at run time; now applied here, at build time. */
 export const THEME_OPTIONS = { darkModeSelector: '.mp-dark', cssLayer: false };
@@ -81,14 +83,23 @@ export async function themeCss(components: string[]): Promise<string> {
     .join('\n');
 }
 
-/** Serves the prebuilt theme as a CSS module, so Vite bundles it with the chunk that imports it. */
+/**
+ * Serves the prebuilt theme as a CSS module, so Vite bundles it with the chunk that imports it, and
+ * drops the rule templates PrimeVue's components would otherwise carry to the browser (about half
+ * of the shared primevue chunk) — with `theme: 'none'` they are never read there.
+ */
 export function primeVueThemePlugin(srcDir: string): Plugin {
   return {
     name: 'mpanel-primevue-theme',
-    resolveId: (source) => (source === THEME_MODULE ? RESOLVED : undefined),
-    async load(id) {
-      if (id !== RESOLVED) return undefined;
-      return themeCss(themedComponents(srcDir));
+    // Before Vite's resolver, which would find the real @primeuix/styles files first.
+    enforce: 'pre',
+    resolveId: {
+      filter: { id: /^(virtual:primevue-theme\.css|@primeuix\/styles\/[a-z]+)$/ },
+      handler: (source) => (source === THEME_MODULE ? RESOLVED : NO_STYLE),
+    },
+    load: {
+      filter: { id: /^\0(primevue-theme\.css|primeuix-styles-built)$/ },
+      handler: async (id) => (id === RESOLVED ? themeCss(themedComponents(srcDir)) : `export const style = '';`),
     },
   };
 }
