@@ -8,9 +8,22 @@ import { tokens } from './tokens.ts';
 
 type Socket = { disconnect(): void; on(event: string, cb: (payload: unknown) => void): void };
 let socket: Socket | undefined;
+/** True while a connection waits for the browser to be idle (a second call must not open another). */
+let waiting = false;
 
+/** Longest wait for an idle moment before connecting anyway. */
+const IDLE_TIMEOUT_MS = 3000;
+
+/**
+ * Connects once the browser is idle after the page's first render: loading and starting the
+ * socket.io client is main-thread work the first paint does not need (a notification can wait).
+ */
 export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
-  if (socket || !tokens.access) return;
+  if (socket || waiting || !tokens.access) return;
+  waiting = true;
+  await new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: IDLE_TIMEOUT_MS }) : setTimeout(resolve, 0)));
+  waiting = false;
+  if (socket || !tokens.access) return; // signed out meanwhile
   try {
     const { io } = await import('socket.io-client');
     const s = io({ path: '/socket.io', auth: (cb: (data: object) => void) => cb({ token: tokens.access }), transports: ['websocket'], reconnectionAttempts: 5 });
