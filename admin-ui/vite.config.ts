@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { importMapPlugin, sharedInputs } from './build/import-map.ts';
+import { primeVueThemePlugin } from './build/primevue-theme.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -17,7 +18,7 @@ const HOST_CHUNKS: Array<{ name: string; test: RegExp }> = [
 export default defineConfig({
   // Admin pages live under /admin, the portal under /client; both load assets from /admin/assets.
   base: '/admin/',
-  plugins: [vue(), importMapPlugin()],
+  plugins: [vue(), importMapPlugin(), primeVueThemePlugin(here('src'))],
   build: {
     outDir: 'dist',
     // dist/.vite/manifest.json: chunk graph for `npm run bench:ui` (not served).

@@ -4,3 +4,5 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+/** The prebuilt PrimeVue theme (build/primevue-theme.ts). */
+declare module 'virtual:primevue-theme.css';

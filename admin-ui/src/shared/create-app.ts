@@ -9,6 +9,7 @@ import { i18n } from './i18n.ts';
 import { loadBranding } from './branding.ts';
 import { tokens } from './tokens.ts';
 import { useSession } from './session.ts';
+import { warmRoute } from './warm-up.ts';
 import './tokens.css';
 
 export async function startApp(root: Component, router: Router, area: 'admin' | 'portal'): Promise<void> {
@@ -16,10 +17,17 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
   const app = createApp(root);
   const pinia = createPinia();
   app.use(pinia).use(i18n).use(router);
+  const loadKit = () => import('./kit.ts');
   let kit: Promise<void> | undefined;
   router.beforeEach(async (to) => {
-    if (!to.meta.public) await (kit ??= import('./kit.ts').then((m) => m.installKit(app)));
+    if (!to.meta.public) await (kit ??= loadKit().then((m) => m.installKit(app)));
   });
+  // Tokens in storage: the first page is most likely a signed-in one, so its kit, layout and view
+  // download alongside /auth/me (warm-up.ts). A stale token costs only the unused downloads.
+  if (tokens.access) {
+    void loadKit().catch(() => undefined);
+    warmRoute(router);
+  }
   app.config.errorHandler = (err, _instance, info) => {
     console.error(`[mpanel] ${info}:`, err); // eslint-disable-line no-console
   };

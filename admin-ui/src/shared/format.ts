@@ -1,11 +1,29 @@
 /** Display helpers: money in minor units with its currency, ISO dates in the user's locale. */
+
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * One formatter per currency for the page's life: making an Intl.NumberFormat (locale data) costs
+ * far more than using one, and a list or the dashboard formats many amounts. Throws RangeError for
+ * a code that is not a currency (nothing is kept then).
+ */
+function currencyFormat(code: string): Intl.NumberFormat {
+  let format = currencyFormats.get(code);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+    currencyFormats.set(code, format);
+  }
+  return format;
+}
+
 export function money(amount: unknown, currency: unknown): string {
   const minor = Number(amount ?? 0);
   const code = typeof currency === 'string' && currency ? currency : 'USD';
   let digits = 2;
   try {
-    digits = new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).format(minor / 10 ** digits);
+    const format = currencyFormat(code);
+    digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(minor / 10 ** digits);
   } catch {
     return `${(minor / 10 ** digits).toFixed(digits)} ${code}`;
   }
@@ -26,7 +44,7 @@ export function dateTime(value: unknown): string {
 /** The number of minor units of a currency (2 for EUR, 0 for JPY). */
 export function minorDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return currencyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return 2;
   }

@@ -1,14 +1,18 @@
 /**
  * The UI kit (PrimeVue, its Aura theme and the toast service), installed on the app the first time
  * a signed-in page opens. The login pages are plain HTML styled by our tokens, so they load none of
- * it (the kit and its theme are about half of the signed-in JavaScript).
+ * it (the kit is about half of the signed-in JavaScript).
+ *
+ * The theme is a stylesheet made at build time (build/primevue-theme.ts), not PrimeVue's styled
+ * mode building it in JavaScript on every page load: `theme: 'none'` keeps the components' classes
+ * and tells PrimeVue not to inject styles of its own.
  */
 import type { App } from 'vue';
 import PrimeVue from 'primevue/config';
 import ToastService from 'primevue/toastservice';
-import Aura from '@primeuix/themes/aura';
+import 'virtual:primevue-theme.css';
 
 export function installKit(app: App): void {
-  app.use(PrimeVue, { theme: { preset: Aura, options: { darkModeSelector: '.mp-dark', cssLayer: false } } });
+  app.use(PrimeVue, { theme: 'none' });
   app.use(ToastService);
 }

@@ -1,7 +1,8 @@
 /**
  * Realtime notifications as toasts. socket.io-client is imported only after sign-in, so it is not
  * part of the login page's JavaScript. The server emits `notification` with
- * `{ severity?, summary, detail? }` to the user's and tenant's rooms; the JWT goes in the handshake.
+ * `{ severity?, summary, detail? }` to a user's, tenant's or permission's room (shown as a toast);
+ * other events go to `onRealtime` listeners (screens and plugin UIs). The JWT goes in the handshake.
  */
 import { ref } from 'vue';
 import type { UiHost } from '@mpanel/sdk/ui';
@@ -20,9 +21,22 @@ export function onRealtime(event: string, handler: (payload: unknown) => void): 
   listeners.set(event, set.add(handler));
   return () => void set.delete(handler);
 }
+/** True while a connection waits for the browser to be idle (a second call must not open another). */
+let waiting = false;
 
+/** Longest wait for an idle moment before connecting anyway. */
+const IDLE_TIMEOUT_MS = 3000;
+
+/**
+ * Connects once the browser is idle after the page's first render: loading and starting the
+ * socket.io client is main-thread work the first paint does not need (a notification can wait).
+ */
 export async function connectRealtime(notify: UiHost['notify']): Promise<void> {
-  if (socket || !tokens.access) return;
+  if (socket || waiting || !tokens.access) return;
+  waiting = true;
+  await new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: IDLE_TIMEOUT_MS }) : setTimeout(resolve, 0)));
+  waiting = false;
+  if (socket || !tokens.access) return; // signed out meanwhile
   try {
     const { io } = await import('socket.io-client');
     const s = io({ path: '/socket.io', auth: (cb: (data: object) => void) => cb({ token: tokens.access }), transports: ['websocket'], reconnectionAttempts: 5 });
