@@ -262,6 +262,8 @@ describe('gateway-stripe + billing over HTTP', function () {
       assert.equal((await req('DELETE', `/api/v1/gateway-stripe/cards/${card.id}`, otherPortal.token)).status, 404);
       assert.equal((await req('DELETE', `/api/v1/gateway-stripe/cards/${card.id}`, b.token)).status, 404);
       assert.equal((await req('POST', `/api/v1/gateway-stripe/cards/${card.id}/default`, c.token, {})).status, 200, 'staff may name the card alone');
+      const listed = await req('GET', `/api/v1/gateway-stripe/cards?clientId=${client.id}`, c.token);
+      assert.deepEqual([listed.status, listed.body.data.map((x: { id: string }) => x.id)], [200, [card.id]], 'stored cards list without a Stripe key');
     });
   });
 

@@ -23,8 +23,12 @@ export function paymentMethodsPage(host) {
       /** The card whose removal waits for a second click. */
       const removing = ref(null);
 
+      /** Whether the tenant has set Stripe up (no key: the saved cards still list, adding one is not offered). */
+      const configured = ref(true);
       const load = async () => {
-        cards.value = await host.api.get('/gateway-stripe/cards');
+        const [list, config] = await Promise.all([host.api.get('/gateway-stripe/cards'), host.api.get('/gateway-stripe/config')]);
+        cards.value = list;
+        configured.value = Boolean(config.publishableKey);
       };
       /** Runs one action: one at a time, its failure shown on the page. */
       const run = async (action) => {
@@ -136,7 +140,9 @@ export function paymentMethodsPage(host) {
           error.value ? h('div', { class: 'mp-alert', role: 'alert' }, error.value) : null,
           pending.value ? h('p', { role: 'status' }, 'Stripe is still confirming your card; it will show here shortly.') : null,
           cardList(),
-          adding.value
+          !configured.value
+            ? h('p', { class: 'mp-muted', 'data-testid': 'cards-unavailable' }, 'Card payments are not set up yet.')
+            : adding.value
             ? cardForm()
             : h('div', { class: 'mp-toolbar', style: 'margin-top: 12px' }, [h(Button, { label: 'Add card', loading: busy.value, 'data-testid': 'add-card', onClick: startAdding })]),
         ]);
