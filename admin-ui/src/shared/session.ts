@@ -103,6 +103,7 @@ export const useSession = defineStore('session', () => {
   }
 
   async function logout(): Promise<void> {
+    if (tokens.impersonating) return endImpersonation();
     const refreshToken = tokens.refreshToken;
     try {
       if (refreshToken) await api.post('/auth/logout', { refreshToken });
@@ -119,5 +120,14 @@ export const useSession = defineStore('session', () => {
     setPermissions([]);
   }
 
-  return { me, pending, signedIn, loadMe, ensureLoaded, login, verifyTotp, logout, expire };
+  /**
+   * Staff closing a "log in as client" tab's session. The API has no logout for an access token
+   * alone, so the token is dropped here (it could no longer be renewed anyway).
+   */
+  function endImpersonation(): void {
+    tokens.end();
+    expire();
+  }
+
+  return { me, pending, signedIn, loadMe, ensureLoaded, login, verifyTotp, logout, expire, endImpersonation };
 });
