@@ -54,6 +54,8 @@ export const en = {
     credit: 'Credit balance', notes: 'Notes', description: 'Description', quantity: 'Qty', unitPrice: 'Unit price', tax: 'Tax', subtotal: 'Subtotal',
     lines: 'Invoice lines', payments: 'Payments', noPayments: 'No payments yet.', paidAt: 'Paid', gateway: 'Gateway', reference: 'Reference',
     refunded: 'Refunded', refunds: 'Refunds', issued: 'Issued', invoice: 'Invoice', recordPayment: 'Record payment', refund: 'Refund',
+    creditNote: 'Issue credit note', creditNoteIssued: 'Credit note {number} issued: {applied} off the amount due, {credit} to the client\'s credit.',
+    openCreditNote: 'Open the credit note',
     reason: 'Reason', gatewayHint: 'How it was paid: bank-transfer, cheque, cash, …', taxable: 'Taxable', hidden: 'Hidden from the catalogue',
     prices: 'Prices', setupFee: 'Setup fee', addPrice: 'Add a price', removePrice: 'Remove price', badAmount: 'Enter an amount such as 12.50',
     domain: 'Domain (optional)', coupon: 'Coupon code (optional)', placeOrder: 'Place order', noProducts: 'No products on sale yet.',
