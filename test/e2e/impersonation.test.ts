@@ -82,9 +82,10 @@ describe('log in as client (browser): the impersonation tab keeps its own sessio
     await own.getByRole('heading', { name: `Welcome, ${OWN.email}` }).waitFor();
     assert.match(await own.getByTestId('signed-in-as').innerText(), /margaret@example\.test/);
 
-    // "End session": the tab's session is dropped and it does not fall back to the shared one.
+    // "End session": the API ends the session at once, the tab drops it and does not fall back to the shared one.
     await portal.getByRole('button', { name: 'End session' }).click();
     await assertEnded(portal);
+    assert.equal((await server.request('GET', '/api/v1/auth/me', { token: tabSession.accessToken })).status, 401);
     await screenshot(portal, 'portal-impersonation-ended');
     await portal.reload();
     await assertEnded(portal);

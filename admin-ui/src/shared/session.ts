@@ -121,10 +121,15 @@ export const useSession = defineStore('session', () => {
   }
 
   /**
-   * Staff closing a "log in as client" tab's session. The API has no logout for an access token
-   * alone, so the token is dropped here (it could no longer be renewed anyway).
+   * Staff closing a "log in as client" tab's session: the API ends it at once (it has no refresh
+   * token to log out with), and the tab drops it either way.
    */
-  function endImpersonation(): void {
+  async function endImpersonation(): Promise<void> {
+    try {
+      await api.delete('/auth/session');
+    } catch {
+      // already expired or revoked: nothing is left to end
+    }
     tokens.end();
     expire();
   }
