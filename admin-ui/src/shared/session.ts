@@ -126,7 +126,7 @@ export const useSession = defineStore('session', () => {
    */
   async function endImpersonation(): Promise<void> {
     try {
-      await api.delete('/auth/session');
+      await api.delete('/auth/impersonation');
     } catch {
       // already expired or revoked: nothing is left to end
     }

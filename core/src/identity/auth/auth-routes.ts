@@ -15,7 +15,7 @@ const refreshBody = {
   properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
-/** Login, refresh, logout, ending this session, me. Two-factor and password routes live in their own files. */
+/** Login, refresh, logout, ending a "log in as client" session, me. Two-factor and password routes live in their own files. */
 export function authRoutes(container: RootContainer): RouteDefinition[] {
   const { loginService, sessions, tenantResolver } = container.cradle;
   return [
@@ -78,16 +78,17 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
     }),
     {
       method: 'DELETE',
-      path: '/api/v1/auth/session',
+      path: '/api/v1/auth/impersonation',
       permission: ACCOUNT_PERMISSION,
       tags: ['auth'],
-      summary: 'End the session of this access token at once (a "log in as client" session has no refresh token to log out with)',
+      summary: 'End this "log in as client" session at once (it has no refresh token to log out with); any other session: 403',
       handler: async (ctx) => {
         const sessionId = ctx.state.sessionId as string | undefined;
-        if (!sessionId) throw new ForbiddenError('Only a signed-in session can be ended');
+        // Other logins end with POST /auth/logout, which also ends their refresh tokens.
+        if (!sessionId || !ctx.state.impersonatedBy) throw new ForbiddenError('This is not a "log in as client" session; log out with its refresh token');
         const { db, audit } = requestServices(ctx);
-        await sessions.revokeSession(db.trx, sessionId, 'ended');
-        await audit.record({ action: 'auth.session_ended', targetType: 'session', targetId: sessionId });
+        await sessions.revokeSession(db.trx, sessionId, 'impersonation ended');
+        await audit.record({ action: 'auth.impersonation_ended', targetType: 'session', targetId: sessionId });
         return ok(null, 'Session ended');
       },
     },
