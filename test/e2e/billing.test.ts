@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
-import { launchBrowser, logIn, screenshot, watchedPage } from './support/browser.ts';
+import { launchBrowser, logIn, pathOf, screenshot, unexpected, watchedPage } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 import { StripeStandIn } from './support/stripe-stand-in.ts';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const CLIENT = { email: 'ada@example.test', password: 'Analytical-Engine-1843' };
 const OTHER = { email: 'grace@example.test', password: 'Compiler-Pioneer-1952' };
-
-/** The local path of the page (no origin, no query). */
-const pathOf = (page: Page) => new URL(page.url()).pathname;
-/** Resource errors the browser logs for API answers a test provokes on purpose. */
-const unexpected = (errors: string[], ...statuses: number[]) => errors.filter((e) => !statuses.some((s) => e.includes(`status of ${s}`)));
 
 describe('billing screens and the client portal (browser)', () => {
   let stripe: StripeStandIn;

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
-import { launchBrowser, logIn, screenshot, watchedPage } from './support/browser.ts';
+import { launchBrowser, logIn, screenshot, watch, watchedPage } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 import { WebhookReceiver } from './support/webhook-receiver.ts';
 
 const CLIENT = { email: 'linus@example.test', password: 'Penguin-Kernel-1991', firstName: 'Linus', lastName: 'Torvalds', country: 'FI', currency: 'EUR' };
-
-/** Console errors and uncaught exceptions of a page opened by the app (a new tab). */
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  return errors;
-}
 
 describe('platform screens (browser): webhooks and log in as client', () => {
   let receiver: WebhookReceiver;

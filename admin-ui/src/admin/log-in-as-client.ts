@@ -18,16 +18,16 @@ export async function portalUserOf(client: { id: string; email: string }): Promi
 }
 
 /**
- * "Log in as client": an impersonation token (15 minutes, audited by the API) stored as the
- * portal's session, and the portal opened in `tab` (opened by the click itself, so no popup
- * blocker stops it). Returns false when the client has no portal login.
+ * "Log in as client": an impersonation token (15 minutes, audited by the API) handed to `tab` as
+ * that tab's own portal session, and the portal opened there. The tab is opened by the click itself
+ * (no popup blocker stops it) and the token lives in its sessionStorage, so a portal session the
+ * staff member has in this browser is left alone. Returns false when the client has no portal login.
  */
-export async function logInAsClient(client: { id: string; email: string }, tab: Window | null): Promise<boolean> {
+export async function logInAsClient(client: { id: string; email: string }, tab: Window): Promise<boolean> {
   const user = await portalUserOf(client);
   if (!user) return false;
   const session = await api.post<{ accessToken: string }>(`/users/${user.id}/impersonate`);
-  tokens.setFor('portal', { accessToken: session.accessToken });
-  if (tab) tab.location.href = '/client/';
-  else window.open('/client/', '_blank');
+  tokens.handToTab(tab, session.accessToken);
+  tab.location.href = '/client/';
   return true;
 }

@@ -24,6 +24,8 @@ export interface Payment {
 export interface Invoice {
   id: string;
   number: string | null;
+  /** `credit_note`: a correction of another invoice (it is never credited itself). */
+  kind?: 'invoice' | 'credit_note';
   clientId: string;
   status: string;
   currency: string;

@@ -10,6 +10,7 @@ import { loadBranding } from './branding.ts';
 import { tokens } from './tokens.ts';
 import { useSession } from './session.ts';
 import { warmRoute } from './warm-up.ts';
+import { disconnectRealtime } from './realtime.ts';
 import './tokens.css';
 
 export async function startApp(root: Component, router: Router, area: 'admin' | 'portal'): Promise<void> {
@@ -31,9 +32,11 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
   app.config.errorHandler = (err, _instance, info) => {
     console.error(`[mpanel] ${info}:`, err); // eslint-disable-line no-console
   };
-  tokens.onExpired(() => {
+  tokens.onExpired((reason) => {
     useSession(pinia).expire();
-    void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+    disconnectRealtime();
+    // An ended impersonation has nowhere to return to: its login page says the session ended.
+    void router.push({ name: 'login', query: reason === 'ended' ? {} : { next: router.currentRoute.value.fullPath } });
   });
   await Promise.all([loadBranding(), useSession(pinia).ensureLoaded()]);
   app.mount('#app');

@@ -103,6 +103,7 @@ export const useSession = defineStore('session', () => {
   }
 
   async function logout(): Promise<void> {
+    if (tokens.impersonating) return endImpersonation();
     const refreshToken = tokens.refreshToken;
     try {
       if (refreshToken) await api.post('/auth/logout', { refreshToken });
@@ -119,5 +120,19 @@ export const useSession = defineStore('session', () => {
     setPermissions([]);
   }
 
-  return { me, pending, signedIn, loadMe, ensureLoaded, login, verifyTotp, logout, expire };
+  /**
+   * Staff closing a "log in as client" tab's session: the API ends it at once (it has no refresh
+   * token to log out with), and the tab drops it either way.
+   */
+  async function endImpersonation(): Promise<void> {
+    try {
+      await api.delete('/auth/impersonation');
+    } catch {
+      // already expired or revoked: nothing is left to end
+    }
+    tokens.end();
+    expire();
+  }
+
+  return { me, pending, signedIn, loadMe, ensureLoaded, login, verifyTotp, logout, expire, endImpersonation };
 });

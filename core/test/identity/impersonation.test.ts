@@ -67,6 +67,28 @@ describe('identity: log in as client (POST /api/v1/users/:id/impersonate)', () =
     assert.equal(opened.length, 0);
   });
 
+  it('ends at once with DELETE /api/v1/auth/impersonation ("End session"), leaving the other sessions alone, audited', async () => {
+    const res = await impersonate(acme.token, client.id);
+    const token = res.body.data.accessToken as string;
+    // Only a "log in as client" session ends this way: the others log out with their refresh token.
+    assert.equal((await server.request('DELETE', '/api/v1/auth/impersonation', { token: client.token })).status, 403);
+    assert.equal((await server.request('DELETE', '/api/v1/auth/impersonation', { token: acme.token })).status, 403);
+    const ended = await server.request('DELETE', '/api/v1/auth/impersonation', { token });
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assert.equal((await server.request('GET', '/api/v1/auth/me', { token })).status, 401);
+    assert.equal((await server.request('DELETE', '/api/v1/auth/impersonation', { token })).status, 401);
+    const sid = (jwt.decode(token) as jwt.JwtPayload).sid as string;
+    const session = await server.knex('sessions').where({ id: sid }).first();
+    assert.ok(session.revoked_at);
+    assert.equal(session.revoked_reason, 'impersonation ended');
+    const audit = await server.knex('audit_logs').where({ action: 'auth.impersonation_ended', target_id: sid }).first();
+    assert.equal(audit.actor_id, client.id);
+    assert.equal(audit.metadata.impersonatedBy, acme.admin.id);
+    // The staff member's and the client's own sessions carry on.
+    assert.equal((await server.request('GET', '/api/v1/auth/me', { token: acme.token })).status, 200);
+    assert.equal((await server.request('GET', '/api/v1/auth/me', { token: client.token })).status, 200);
+  });
+
   it('ends when the staff user who opened it is disabled', async () => {
     const second = await createUser(server, acme.token, ['admin'], { tenant: 'acme-imp' });
     const res = await impersonate(second.token, client.id);

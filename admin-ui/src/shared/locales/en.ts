@@ -11,6 +11,7 @@ export const en = {
     totp: 'Authentication code',
     verify: 'Verify',
     back: 'Back',
+    clientSessionEnded: 'The client session has ended. Close this tab, or sign in as a client.',
   },
   state: { loading: 'Loading…', empty: 'Nothing here yet.', error: 'Something went wrong.', retry: 'Try again', forbidden: 'You do not have access to this page.', notFound: 'Page not found.' },
   list: { search: 'Search', previous: 'Previous page', next: 'Next page', page: 'Page {page} of {pages}', total: '{total} results', perPage: 'Rows per page', status: 'Status', any: 'Any' },
@@ -40,6 +41,7 @@ export const en = {
   },
   billing: {
     logInAsClient: 'Log in as client', noPortalLogin: 'This client has no portal login.',
+    popupBlocked: 'The browser blocked the new tab: allow pop-ups for this site and try again.',
     clients: 'Clients', products: 'Products', orders: 'Orders', invoices: 'Invoices', services: 'Services',
     name: 'Name', email: 'Email', company: 'Company', country: 'Country', number: 'Number', status: 'Status', total: 'Total', due: 'Due', amountDue: 'Amount due',
     type: 'Type', cycle: 'Cycle', amount: 'Amount', nextDue: 'Next due', created: 'Created', client: 'Client', product: 'Product',
@@ -52,6 +54,8 @@ export const en = {
     credit: 'Credit balance', notes: 'Notes', description: 'Description', quantity: 'Qty', unitPrice: 'Unit price', tax: 'Tax', subtotal: 'Subtotal',
     lines: 'Invoice lines', payments: 'Payments', noPayments: 'No payments yet.', paidAt: 'Paid', gateway: 'Gateway', reference: 'Reference',
     refunded: 'Refunded', refunds: 'Refunds', issued: 'Issued', invoice: 'Invoice', recordPayment: 'Record payment', refund: 'Refund',
+    creditNote: 'Issue credit note', creditNoteIssued: 'Credit note {number} issued: {applied} off the amount due, {credit} to the client\'s credit.',
+    openCreditNote: 'Open the credit note',
     reason: 'Reason', gatewayHint: 'How it was paid: bank-transfer, cheque, cash, …', taxable: 'Taxable', hidden: 'Hidden from the catalogue',
     prices: 'Prices', setupFee: 'Setup fee', addPrice: 'Add a price', removePrice: 'Remove price', badAmount: 'Enter an amount such as 12.50',
     domain: 'Domain (optional)', coupon: 'Coupon code (optional)', placeOrder: 'Place order', noProducts: 'No products on sale yet.',
@@ -80,7 +84,7 @@ export const en = {
   jobs: { title: 'Failed jobs', name: 'Job', error: 'Error', attempts: 'Attempts', retry: 'Retry', retried: 'Job queued again' },
   audit: { title: 'Audit log', action: 'Action', actor: 'Actor', target: 'Target', when: 'When', ip: 'IP', targetType: 'Target type', targetId: 'Target id', from: 'From', to: 'To' },
   portal: {
-    viewingAs: 'Viewing as {client} (staff: {staff})',
+    viewingAs: 'Viewing as {client} (staff: {staff})', endSession: 'End session',
     welcome: 'Welcome, {name}', openInvoices: 'Open invoices', balance: 'Amount due', invoices: 'Your invoices', services: 'Your services', download: 'Download PDF',
     credit: 'Credit balance', activeServices: 'Active services', order: 'Order a service', ordered: 'Order placed: here is its invoice.',
     pay: 'Pay', payWith: 'Pay with {name}', payNow: 'Pay now', paid: 'Thank you: the payment was received.', payPending: 'The payment is being processed.',

@@ -1,9 +1,10 @@
-import { defineRoute, ok, type Principal, type TenantDb, type TenantRef } from '@mpanel/sdk';
+import { ForbiddenError, defineRoute, ok, type Principal, type TenantDb, type TenantRef } from '@mpanel/sdk';
 import type { RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from '../../container.ts';
 import type { TenantRow } from '../../tenancy/tenant-resolver.ts';
 import { clientInfo } from '../guards/request-context.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
+import { requestServices } from '../route-context.ts';
 import { toApi } from '../serialize.ts';
 import { USER_COLUMNS } from '../users/user-accounts.ts';
 
@@ -14,7 +15,7 @@ const refreshBody = {
   properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
-/** Login, refresh, logout, me. Two-factor and password routes live in their own files. */
+/** Login, refresh, logout, ending a "log in as client" session, me. Two-factor and password routes live in their own files. */
 export function authRoutes(container: RootContainer): RouteDefinition[] {
   const { loginService, sessions, tenantResolver } = container.cradle;
   return [
@@ -75,6 +76,22 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
         return ok(null, 'Logged out');
       },
     }),
+    {
+      method: 'DELETE',
+      path: '/api/v1/auth/impersonation',
+      permission: ACCOUNT_PERMISSION,
+      tags: ['auth'],
+      summary: 'End this "log in as client" session at once (it has no refresh token to log out with); any other session: 403',
+      handler: async (ctx) => {
+        const sessionId = ctx.state.sessionId as string | undefined;
+        // Other logins end with POST /auth/logout, which also ends their refresh tokens.
+        if (!sessionId || !ctx.state.impersonatedBy) throw new ForbiddenError('This is not a "log in as client" session; log out with its refresh token');
+        const { db, audit } = requestServices(ctx);
+        await sessions.revokeSession(db.trx, sessionId, 'impersonation ended');
+        await audit.record({ action: 'auth.impersonation_ended', targetType: 'session', targetId: sessionId });
+        return ok(null, 'Session ended');
+      },
+    },
     {
       method: 'GET',
       path: '/api/v1/auth/me',
