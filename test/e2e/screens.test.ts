@@ -67,61 +67,52 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     await server?.close();
   });
 
-  it('an admin opens every menu screen and record page', async () => {
+  /**
+   * Signed out: the area's login page; signed in: each menu entry in turn, then `pages` by URL.
+   * Every screen must settle with a heading and no error state; axe's findings are collected.
+   */
+  async function walk(area: 'admin' | 'client', who: { email: string; password: string }, pages: string[]): Promise<{ menu: string[]; findings: string[] }> {
     const { page, errors } = await watchedPage(browser, server.url);
     const findings: string[] = [];
-    await page.goto('/admin/login');
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    for (const v of await accessibilityViolations(page)) findings.push(`login: ${v}`);
-    await signIn(page, '/admin/', ADMIN);
-    await settled(page);
     const check = async (name: string) => {
       const heading = await settled(page);
       assert.ok(heading.trim().length > 0, `${name} has a heading`);
       assert.equal(await page.locator('main .mp-state-error').count(), 0, `${name} loaded without an error`);
       for (const v of await accessibilityViolations(page)) findings.push(`${name}: ${v}`);
     };
+    await page.goto(`/${area}/login`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    for (const v of await accessibilityViolations(page)) findings.push(`login: ${v}`);
+    await signIn(page, `/${area}/`, who);
+    await settled(page);
     const menu = await page.getByTestId('main-nav').locator('a[data-nav]').evaluateAll((links) => links.map((a) => a.getAttribute('data-nav')!));
-    assert.ok(menu.length >= 15, `the admin sees the whole menu (${menu.join(', ')})`);
     for (const entry of menu) {
       await page.getByTestId('main-nav').locator(`a[data-nav="${entry}"]`).click();
       await check(`menu ${entry}`);
     }
-    const pages = [
-      `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
-      `/admin/webhooks/${ids.webhook}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
-    ];
     for (const path of pages) {
       await page.goto(path);
       await check(path);
     }
-    await screenshot(page, 'admin-plugin-settings');
-    assert.deepEqual(findings, []);
+    await screenshot(page, `${area}-walk-last`);
     assert.deepEqual(errors, []);
     await page.context().close();
+    return { menu, findings };
+  }
+
+  it('an admin opens every menu screen and record page', async () => {
+    const { menu, findings } = await walk('admin', ADMIN, [
+      `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
+      `/admin/webhooks/${ids.webhook}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
+    ]);
+    assert.ok(menu.length >= 15, `the admin sees the whole menu (${menu.join(', ')})`);
+    assert.deepEqual(findings, []);
   });
 
   it('a client opens every portal screen', async () => {
-    const { page, errors } = await watchedPage(browser, server.url);
-    const findings: string[] = [];
-    await page.goto('/client/login');
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    for (const v of await accessibilityViolations(page)) findings.push(`login: ${v}`);
-    await signIn(page, '/client/', CLIENT);
-    await settled(page);
-    const menu = await page.getByTestId('main-nav').locator('a[data-nav]').evaluateAll((links) => links.map((a) => a.getAttribute('data-nav')!));
+    const { menu, findings } = await walk('client', CLIENT, [`/client/invoices/${ids.invoice}`]);
     assert.ok(menu.includes('portalInvoices') && menu.includes('portalAccount'), menu.join(', '));
-    for (const entry of menu) {
-      await page.getByTestId('main-nav').locator(`a[data-nav="${entry}"]`).click();
-      await settled(page);
-      for (const v of await accessibilityViolations(page)) findings.push(`${entry}: ${v}`);
-    }
-    await page.goto(`/client/invoices/${ids.invoice}`);
-    await settled(page);
-    for (const v of await accessibilityViolations(page)) findings.push(`invoice: ${v}`);
     assert.deepEqual(findings, []);
-    assert.deepEqual(errors, []);
-    await page.context().close();
   });
 
   it('the keyboard alone reaches the content and the menu', async () => {
