@@ -9,7 +9,7 @@ import { i18n } from './i18n.ts';
 import { loadBranding } from './branding.ts';
 import { tokens } from './tokens.ts';
 import { useSession } from './session.ts';
-import { warmRoute } from './warm-up.ts';
+import { warmFormats, warmRoute } from './warm-up.ts';
 import { disconnectRealtime } from './realtime.ts';
 import './tokens.css';
 
@@ -28,6 +28,7 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
   if (tokens.access) {
     void loadKit().catch(() => undefined);
     warmRoute(router);
+    warmFormats();
   }
   app.config.errorHandler = (err, _instance, info) => {
     console.error(`[mpanel] ${info}:`, err); // eslint-disable-line no-console
