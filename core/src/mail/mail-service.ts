@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { extensionPoints, type JobContext, type MailSendResult, type OutgoingMail, type MailSendOptions, type ProvidedExtension, type MailTransport } from '@mpanel/sdk';
+import { extensionPoints, type JobContext, type MailSendResult, type OutgoingMail, type MailSendOptions } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { currentExecution } from '../plugins/execution-scope.ts';
+import { enabledExtension } from '../plugins/enabled-extension.ts';
 import { readMailSettings, writeMailSettings, type MailSettings, type MailSettingsChanges } from './settings.ts';
 import { toMessage, toQueued, type QueuedMail } from './message.ts';
 import { sendSmtp } from './smtp-transport.ts';
@@ -59,29 +60,20 @@ export class MailService {
   }
 
   /** The transport extension that replaces SMTP for this tenant, if a usable plugin provides one. */
-  async transportFor(tenantId: string, trx?: Knex.Transaction): Promise<ProvidedExtension<MailTransport> | undefined> {
-    const { pluginServices, pluginManager, pluginTenantStates } = this.c;
-    for (const e of pluginServices.listExtensions(extensionPoints.mail)) {
-      // The exact state, not the cache: a tenant that just disabled its relay must fall back at once.
-      if (pluginManager.isUsable(e.owner) && (await pluginTenantStates.isEnabled(e.owner, tenantId, trx))) return e;
-    }
-    return undefined;
+  transportFor(tenantId: string, trx?: Knex.Transaction) {
+    return enabledExtension(this.c, extensionPoints.mail, tenantId, trx);
   }
 
   /** Delivers a queued mail now (the job handler). */
   async deliver(tenantId: string, queued: QueuedMail): Promise<MailSendResult & { via: DeliveredVia }> {
-    const { knex, config, pluginSettings, pluginManager } = this.c;
+    const { knex, config } = this.c;
     const settings = await this.settings(tenantId);
     const tenant = (await knex('tenants').where({ id: tenantId }).first('slug')) as { slug: string } | undefined;
     const slug = tenant?.slug ?? tenantId;
     const host = config.publicUrl ? new URL(config.publicUrl).hostname : 'localhost';
     const message = toMessage(queued, settings, `no-reply@${slug}.${host}`);
-    const extension = await this.transportFor(tenantId);
-    if (extension) {
-      const schema = pluginManager.get(extension.owner)?.manifest?.settings;
-      const extSettings = await pluginSettings.read(extension.owner, schema, tenantId);
-      return { ...(await extension.impl.send({ tenantId, settings: extSettings }, message)), via: 'extension' };
-    }
+    const transport = await this.transportFor(tenantId);
+    if (transport) return { ...(await transport.extension.impl.send({ tenantId, settings: await transport.settings() }, message)), via: 'extension' };
     if (settings.host) return { ...(await sendSmtp({ ...settings, host: settings.host }, message)), via: 'smtp' };
     return { ...(await writeToOutbox(outboxDir(config.dataDir, slug), queued.mailId, queued.queuedAt, message)), via: 'outbox' };
   }

@@ -6,6 +6,7 @@ import { managerCatalog, type PluginManagerView, type TenantStatesView } from '.
 import { UI_DIST } from './paths.ts';
 import { serveUi } from './serve-ui.ts';
 import { defaultBranding, uiRoutes, type BrandingSource } from './ui-routes.ts';
+import { extensionBranding } from './branding-source.ts';
 
 /**
  * The admin UI (`/admin`) and the client portal (`/client`): serves the Vite build with an SPA
@@ -15,7 +16,7 @@ import { defaultBranding, uiRoutes, type BrandingSource } from './ui-routes.ts';
 export const uiModule: CoreModule = {
   name: 'ui',
   register(container) {
-    // Defaults the plugin manager and the white-label plugin replace by registering the same names.
+    // Defaults for a platform without the plugin system (tests of the UI alone); start() swaps them.
     if (!container.hasRegistration('uiPluginCatalog')) container.register({ uiPluginCatalog: asValue<UiPluginCatalog>(emptyCatalog) });
     if (!container.hasRegistration('uiBranding')) container.register({ uiBranding: asValue<BrandingSource>(defaultBranding) });
   },
@@ -25,6 +26,10 @@ export const uiModule: CoreModule = {
     if (container.cradle.uiPluginCatalog === emptyCatalog && container.hasRegistration('pluginManager') && container.hasRegistration('pluginTenantStates')) {
       const resolve = <T>(name: string) => container.resolve<T>(name as never);
       container.register({ uiPluginCatalog: asValue(managerCatalog(resolve<PluginManagerView>('pluginManager'), resolve<TenantStatesView>('pluginTenantStates'))) });
+    }
+    // With the plugin system, a tenant's branding comes from a branding extension enabled for it.
+    if (container.cradle.uiBranding === defaultBranding && container.hasRegistration('pluginServices')) {
+      container.register({ uiBranding: asValue(extensionBranding(container.cradle)) });
     }
     if (config.nodeEnv !== 'test') await ensureUiBuilt(logger);
   },

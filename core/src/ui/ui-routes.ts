@@ -1,15 +1,8 @@
-import { can, ok, type PluginUi, type Principal, type RouteDefinition, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { can, ok, type Branding, type PluginUi, type Principal, type RouteDefinition, type TenantRef, type UiEntry } from '@mpanel/sdk';
 import { basename } from 'node:path';
 import type { RootContainer } from '../container.ts';
 
-/** What a tenant's portal looks like: colours become `--mp-<name>` CSS tokens in the browser. */
-export interface Branding {
-  name: string;
-  logoUrl: string | null;
-  colors: Record<string, string>;
-}
-
-/** Supplies a tenant's branding (the white-label plugin registers `uiBranding` to replace the default). */
+/** Supplies a tenant's branding: plugins provide it through `extensionPoints.branding` (branding-source.ts). */
 export interface BrandingSource {
   forTenant(tenant: TenantRef | undefined): Promise<Partial<Branding>>;
 }

@@ -5,6 +5,7 @@ import type { RegistrarModule } from './registrar.ts';
 import type { DnsProvider } from './dns.ts';
 import type { CdnProvider } from './cdn.ts';
 import type { MailTransport } from './mail.ts';
+import type { BrandingProvider } from './branding.ts';
 
 export type * from './common.ts';
 export type * from './payment-gateway.ts';
@@ -13,6 +14,7 @@ export type * from './registrar.ts';
 export type * from './dns.ts';
 export type * from './cdn.ts';
 export type * from './mail.ts';
+export type * from './branding.ts';
 
 /**
  * The published extension points. A gateway plugin does
@@ -32,4 +34,6 @@ export const extensionPoints = {
   cdn: extensionPoint<CdnProvider<any>>('cdn'),
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   mail: extensionPoint<MailTransport<any>>('mail'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  branding: extensionPoint<BrandingProvider<any>>('branding'),
 } as const;

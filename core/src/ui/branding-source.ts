@@ -1,0 +1,42 @@
+import { extensionPoints, type Branding } from '@mpanel/sdk';
+import type { RootContainer } from '../container.ts';
+import { enabledExtension } from '../plugins/enabled-extension.ts';
+import type { BrandingSource } from './ui-routes.ts';
+
+// The same rule the browser applies before it sets a token: colour values only, so a provider's
+// setting cannot smuggle other CSS (url(), expressions) into the page.
+const TOKEN = /^[a-z][a-z0-9-]{0,40}$/;
+const COLOR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]{3,30})$/i;
+const LOGO = /^(https:\/\/|\/)[^\s"'<>]{1,2000}$/;
+
+/** What of a provider's answer may reach the page. */
+export function cleanBranding(raw: Partial<Branding>): Partial<Branding> {
+  const out: Partial<Branding> = {};
+  if (typeof raw.name === 'string' && raw.name.trim()) out.name = raw.name.trim().slice(0, 100);
+  if (raw.logoUrl === null || (typeof raw.logoUrl === 'string' && LOGO.test(raw.logoUrl))) out.logoUrl = raw.logoUrl;
+  if (raw.colors && typeof raw.colors === 'object') {
+    out.colors = Object.fromEntries(Object.entries(raw.colors).filter(([token, value]) => TOKEN.test(token) && typeof value === 'string' && COLOR.test(value)));
+  }
+  return out;
+}
+
+/**
+ * A tenant's branding from the first `extensionPoints.branding` provider enabled for it (the
+ * white-label plugin), else nothing (the defaults stay). A provider that fails leaves the default
+ * look: branding must never keep a login page from rendering.
+ */
+export function extensionBranding(cradle: RootContainer['cradle']): BrandingSource {
+  return {
+    async forTenant(tenant) {
+      if (!tenant) return {};
+      const provider = await enabledExtension(cradle, extensionPoints.branding, tenant.id);
+      if (!provider) return {};
+      try {
+        return cleanBranding(await provider.extension.impl.branding({ tenantId: tenant.id, settings: await provider.settings() }));
+      } catch (err) {
+        cradle.logger.warn({ err, plugin: provider.extension.owner }, 'branding provider failed');
+        return {};
+      }
+    },
+  };
+}
