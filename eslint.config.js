@@ -1,8 +1,8 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // admin-ui's sources are checked by vue-tsc (no .vue parser here); its mocha tests are plain TypeScript, linted like the rest.
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', 'test-results/**'] },
+  // admin-ui's .vue files are checked by vue-tsc (no .vue parser here); its .ts sources, build code and tests are linted like the rest.
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

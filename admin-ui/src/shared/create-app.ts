@@ -31,7 +31,7 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
     warmFormats();
   }
   app.config.errorHandler = (err, _instance, info) => {
-    console.error(`[mpanel] ${info}:`, err); // eslint-disable-line no-console
+    console.error(`[mpanel] ${info}:`, err);
   };
   tokens.onExpired((reason) => {
     useSession(pinia).expire();

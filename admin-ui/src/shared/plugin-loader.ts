@@ -94,7 +94,7 @@ async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise
     await withTimeout(Promise.resolve(definition.setup(hostFor(plugin, options))), timeout, `Setting up ${plugin.id}`);
   } catch (err) {
     extensions.failures[plugin.id] = err instanceof Error ? err.message : String(err);
-    console.warn(`[mpanel] plugin UI "${plugin.id}" failed to load:`, err); // eslint-disable-line no-console
+    console.warn(`[mpanel] plugin UI "${plugin.id}" failed to load:`, err);
   }
 }
 
