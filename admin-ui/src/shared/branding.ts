@@ -4,23 +4,15 @@
  * custom properties on <html>; the name and logo are read by the layout.
  */
 import { reactive } from 'vue';
-
-export interface Branding {
-  name: string;
-  logoUrl: string | null;
-  colors: Record<string, string>;
-}
+import { isBrandColor, type Branding } from '@mpanel/sdk/ui';
 
 export const branding = reactive<Branding>({ name: 'mPanel', logoUrl: null, colors: {} });
-
-const SAFE_COLOR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]+)$/i;
 
 export function applyBranding(next: Partial<Branding>): void {
   if (next.name) branding.name = next.name;
   if (next.logoUrl !== undefined) branding.logoUrl = next.logoUrl;
   for (const [token, value] of Object.entries(next.colors ?? {})) {
-    // Only colour values: a token must not smuggle other CSS (url(), expressions) into the page.
-    if (/^[a-z][a-z0-9-]*$/.test(token) && SAFE_COLOR.test(value)) {
+    if (isBrandColor(token, value)) {
       branding.colors[token] = value;
       document.documentElement.style.setProperty(`--mp-${token}`, value);
     }

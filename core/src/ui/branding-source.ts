@@ -1,12 +1,8 @@
-import { extensionPoints, type Branding } from '@mpanel/sdk';
+import { extensionPoints, isBrandColor, type Branding } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { enabledExtension } from '../plugins/enabled-extension.ts';
 import type { BrandingSource } from './ui-routes.ts';
 
-// The same rule the browser applies before it sets a token: colour values only, so a provider's
-// setting cannot smuggle other CSS (url(), expressions) into the page.
-const TOKEN = /^[a-z][a-z0-9-]{0,40}$/;
-const COLOR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]{3,30})$/i;
 const LOGO = /^(https:\/\/|\/)[^\s"'<>]{1,2000}$/;
 
 /** What of a provider's answer may reach the page. */
@@ -15,7 +11,7 @@ export function cleanBranding(raw: Partial<Branding>): Partial<Branding> {
   if (typeof raw.name === 'string' && raw.name.trim()) out.name = raw.name.trim().slice(0, 100);
   if (raw.logoUrl === null || (typeof raw.logoUrl === 'string' && LOGO.test(raw.logoUrl))) out.logoUrl = raw.logoUrl;
   if (raw.colors && typeof raw.colors === 'object') {
-    out.colors = Object.fromEntries(Object.entries(raw.colors).filter(([token, value]) => TOKEN.test(token) && typeof value === 'string' && COLOR.test(value)));
+    out.colors = Object.fromEntries(Object.entries(raw.colors).filter(([token, value]) => isBrandColor(token, value)));
   }
   return out;
 }

@@ -17,3 +17,15 @@ export interface BrandingProvider<TSettings = Record<string, unknown>> {
   displayName: string;
   branding(ctx: ExtensionCallContext<TSettings>): Promise<Partial<Branding>>;
 }
+
+const TOKEN_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+const COLOR_VALUE = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]{3,30})$/i;
+
+/**
+ * Whether a brand token may reach a page as `--mp-<token>`: a plain token name and a colour value
+ * only, so a setting cannot smuggle other CSS (`url()`, expressions) in. The server filters a
+ * provider's answer with it and the browser checks again before it sets a property.
+ */
+export function isBrandColor(token: string, value: unknown): value is string {
+  return TOKEN_NAME.test(token) && typeof value === 'string' && COLOR_VALUE.test(value);
+}

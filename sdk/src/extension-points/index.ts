@@ -15,6 +15,7 @@ export type * from './dns.ts';
 export type * from './cdn.ts';
 export type * from './mail.ts';
 export type * from './branding.ts';
+export { isBrandColor } from './branding.ts';
 
 /**
  * The published extension points. A gateway plugin does

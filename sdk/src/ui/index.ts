@@ -2,3 +2,4 @@
 export * from './api.ts';
 export * from './permissions.ts';
 export * from './plugin.ts';
+export { isBrandColor, type Branding } from '../extension-points/branding.ts';
