@@ -24,12 +24,12 @@ describe('billing: credit notes over HTTP', function () {
   });
   after(async () => { await close?.(); });
 
-  async function unpaidInvoice() {
-    const placed = await req('POST', '/api/v1/orders', admin, { clientId: client.id, items: [{ productId: product.id, cycle: 'monthly' }] });
+  async function unpaidInvoice(clientId = client.id) {
+    const placed = await req('POST', '/api/v1/orders', admin, { clientId, items: [{ productId: product.id, cycle: 'monthly' }] });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     return (await req('GET', `/api/v1/invoices/${placed.body.data.invoice.id}`, admin)).body.data;
   }
-  const balance = async () => (await req('GET', `/api/v1/clients/${client.id}`, admin)).body.data.creditBalance as number;
+  const balance = async (clientId = client.id) => (await req('GET', `/api/v1/clients/${clientId}`, admin)).body.data.creditBalance as number;
 
   it('on an unpaid invoice: reduces what is due, leaves its lines and total alone, and a full credit pays it', async () => {
     const invoice = await unpaidInvoice();
@@ -67,6 +67,47 @@ describe('billing: credit notes over HTTP', function () {
     assert.equal(await balance(), before + 700);
     // The credit note is a document of its own, correcting nothing further.
     assert.equal((await req('POST', `/api/v1/invoices/${res.body.data.creditNoteId}/credit-notes`, admin, { amount: 1, reason: 'x' })).status, 409);
+  });
+
+  /** On a client of its own: no credit of earlier tests pays it. */
+  async function paidInvoice() {
+    const owner = (await req('POST', '/api/v1/clients', admin, { email: `paid-${Math.random().toString(36).slice(2)}@client.test`, firstName: 'P', lastName: 'I', country: 'NL', currency: 'EUR' })).body.data;
+    const invoice = await unpaidInvoice(owner.id);
+    assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/payments`, admin, { amount: invoice.total, gateway: 'manual', transactionId: `paid-${invoice.id}` })).status, 201);
+    return invoice as { id: string; total: number; clientId: string };
+  }
+  const refundRows = async (invoiceId: string) => (await req('GET', `/api/v1/invoices/${invoiceId}`, admin)).body.data.refunds as Array<{ amount: number }>;
+
+  it('a paid invoice is never given back twice: a full credit note leaves nothing to refund, a refund leaves less to credit', async () => {
+    const credited = await paidInvoice();
+    assert.equal((await req('POST', `/api/v1/invoices/${credited.id}/credit-notes`, admin, { amount: credited.total, reason: 'goodwill' })).status, 201);
+    const refund = await req('POST', `/api/v1/invoices/${credited.id}/refunds`, admin, { amount: credited.total });
+    assert.equal(refund.status, 400, JSON.stringify(refund.body));
+    assert.ok(refund.body.details.amount);
+    assert.equal((await req('POST', `/api/v1/invoices/${credited.id}/refunds`, admin, { amount: 1 })).status, 400);
+    assert.deepEqual(await refundRows(credited.id), []);
+    assert.equal(await balance(credited.clientId), credited.total, 'the credit note alone was given back');
+
+    const refunded = await paidInvoice();
+    assert.equal((await req('POST', `/api/v1/invoices/${refunded.id}/refunds`, admin, { amount: 1000 })).status, 201);
+    const tooMuch = await req('POST', `/api/v1/invoices/${refunded.id}/credit-notes`, admin, { amount: refunded.total, reason: 'x' });
+    assert.equal(tooMuch.status, 400, JSON.stringify(tooMuch.body));
+    assert.equal((await req('POST', `/api/v1/invoices/${refunded.id}/credit-notes`, admin, { amount: refunded.total - 1000, reason: 'rest' })).status, 201);
+    assert.equal((await req('POST', `/api/v1/invoices/${refunded.id}/refunds`, admin, { amount: 1 })).status, 400);
+    assert.equal(await balance(refunded.clientId), refunded.total - 1000);
+  });
+
+  it('a credit note and a refund sent at once: only one gives the money back', async () => {
+    const invoice = await paidInvoice();
+    const answers = await Promise.all([
+      req('POST', `/api/v1/invoices/${invoice.id}/credit-notes`, admin, { amount: invoice.total, reason: 'race' }),
+      req('POST', `/api/v1/invoices/${invoice.id}/refunds`, admin, { amount: invoice.total }),
+      req('POST', `/api/v1/invoices/${invoice.id}/refunds`, admin, { amount: invoice.total }),
+    ]);
+    assert.equal(answers.filter((a) => a.status === 201).length, 1, JSON.stringify(answers.map((a) => [a.status, a.body])));
+    for (const a of answers.filter((x) => x.status !== 201)) assert.ok([400, 409].includes(a.status), JSON.stringify(a.body));
+    const refunded = (await refundRows(invoice.id)).reduce((s, r) => s + r.amount, 0);
+    assert.equal(refunded + (await balance(invoice.clientId)), invoice.total, 'exactly what was paid went back');
   });
 
   it('staff only, and another tenant gets a 404', async () => {

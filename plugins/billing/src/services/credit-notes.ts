@@ -4,6 +4,7 @@ import { int } from '../db.ts';
 import { getClientRow } from './clients.ts';
 import { amountDue, createInvoices, getInvoiceRow, type DraftItem } from './invoices.ts';
 import { applyToInvoice } from './payments.ts';
+import { assertReturnable } from './money-back.ts';
 
 export interface CreditNoteInput {
   /** The credit note's total (tax included), minor units. */
@@ -18,7 +19,8 @@ export interface CreditNoteInput {
  * document of its own (kind `credit_note`, its own number, `corrects_invoice_id`). What it credits
  * first reduces the invoice's amount due — recorded as a `credit_note` payment on the invoice, which
  * may complete it — and whatever exceeds the amount due (an invoice already paid) becomes client
- * credit in the ledger. The credits of an invoice never exceed its total.
+ * credit in the ledger. The credits of an invoice never exceed its total, and what becomes credit
+ * counts against the money received like a refund does (money-back.ts).
  */
 export async function issueCreditNote(b: Billing, invoiceId: string, input: CreditNoteInput): Promise<{ creditNoteId: string; appliedToInvoice: number; toCredit: number }> {
   const invoice = await getInvoiceRow(b, invoiceId, true);
@@ -27,6 +29,9 @@ export async function issueCreditNote(b: Billing, invoiceId: string, input: Cred
   const [credited] = (await b.db('invoices').where({ corrects_invoice_id: invoice.id, kind: 'credit_note' }).sum({ total: 'total' })) as Array<{ total: string | number | null }>;
   const left = int(invoice.total) - int(credited?.total);
   if (input.amount > left) throw new ValidationError({ amount: `at most ${left} of this invoice is left to credit` });
+  const applied = Math.min(input.amount, amountDue(invoice));
+  const toCredit = input.amount - applied;
+  await assertReturnable(b, invoice, toCredit);
 
   const items: DraftItem[] = input.lines?.length
     ? input.lines.map((l) => ({ kind: 'credit_note', description: l.description, unitAmount: l.amount, quantity: 1, discount: 0, taxable: l.taxable ?? true }))
@@ -40,7 +45,6 @@ export async function issueCreditNote(b: Billing, invoiceId: string, input: Cred
   // A credit note is settled as it is issued: it is never due, dunned or charged.
   await b.db('invoices').where('id', note!.id).update({ status: 'paid', paid_at: b.db.trx.fn.now() });
 
-  const applied = Math.min(input.amount, amountDue(invoice));
   if (applied > 0) {
     await b.db.insert('payments', {
       invoice_id: invoice.id, client_id: invoice.client_id, gateway: 'credit_note', transaction_id: note!.id, amount: applied,
@@ -48,7 +52,6 @@ export async function issueCreditNote(b: Billing, invoiceId: string, input: Cred
     });
     await applyToInvoice(b, invoice, applied);
   }
-  const toCredit = input.amount - applied;
   if (toCredit > 0) {
     await b.db.insert('credit_ledger', { client_id: invoice.client_id, amount: toCredit, currency: invoice.currency, reason: `credit note ${note!.number}`, invoice_id: note!.id });
   }

@@ -2,6 +2,7 @@ import { ConflictError, ValidationError, extensionPoints } from '@mpanel/sdk';
 import type { Billing } from '../context.ts';
 import { int } from '../db.ts';
 import { getInvoiceRow, type InvoiceRow } from './invoices.ts';
+import { assertReturnable } from './money-back.ts';
 
 type PaymentRow = Record<string, unknown> & { id: string; gateway: string; transaction_id: string; applied: number; refunded: number };
 
@@ -13,6 +14,7 @@ export async function refundInvoice(b: Billing, invoiceId: string, input: { amou
   const invoice = await getInvoiceRow(b, invoiceId, true);
   if (input.amount > int(invoice.amount_paid)) throw new ValidationError({ amount: `at most ${int(invoice.amount_paid)} was paid on this invoice` });
   if (invoice.status === 'refunded' || invoice.status === 'draft') throw new ConflictError(`The invoice is ${invoice.status}`);
+  await assertReturnable(b, invoice, input.amount);
   // A credit note's share is not money received: it is never refunded.
   const payments = (await b.db('payments').where('invoice_id', invoice.id).whereNot('gateway', 'credit_note').whereRaw('applied > refunded').orderBy('paid_at', 'desc').forUpdate()) as PaymentRow[];
   let left = input.amount;
