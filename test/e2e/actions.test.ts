@@ -190,7 +190,15 @@ describe('account, invoice and service actions (browser)', () => {
     await page.getByRole('button', { name: 'Upgrade / downgrade' }).click();
     await page.locator('#upgrade-productId').selectOption({ label: 'Business' });
     await page.locator('#upgrade-cycle').selectOption('monthly');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/upgrade') && r.request().method() === 'POST');
     await page.locator('form').getByRole('button', { name: 'Upgrade / downgrade' }).click();
+    // A plan change that costs money takes effect once its invoice is paid.
+    const { data: change } = (await (await answer).json()) as { data: { invoiceId: string; pending: boolean } };
+    await page.getByText('Plan change invoiced: it takes effect when the invoice is paid').waitFor();
+    assert.deepEqual([change.pending, (await apiService()).productId], [true, productIds.Starter]);
+    const upgradeInvoice = (await server.request('GET', `/api/v1/invoices/${change.invoiceId}`, { token })).body.data as { amountDue: number };
+    assert.equal((await server.request('POST', `/api/v1/invoices/${change.invoiceId}/payments`, { token, body: { amount: upgradeInvoice.amountDue, gateway: 'bank-transfer', transactionId: 'BANK-UPGRADE-1' } })).status, 201);
+    await page.reload();
     await page.getByTestId('service-product').getByText('Business').waitFor();
     await page.getByText('€19.99').waitFor();
     await screenshot(page, 'admin-service-upgraded');

@@ -146,10 +146,12 @@ describe('billing over HTTP', function () {
     assert.equal((await req('POST', `/api/v1/services/${id}/unsuspend`, admin)).body.data.status, 'active');
     const up = await req('POST', `/api/v1/services/${id}/upgrade`, admin, { productId: big.body.data.id, cycle: 'monthly' });
     assert.equal(up.status, 200, JSON.stringify(up.body));
-    assert.equal(up.body.data.service.amount, 4000);
+    assert.deepEqual([up.body.data.pending, up.body.data.service.amount], [true, 1000], 'the new plan waits for its invoice');
     assert.equal(up.body.data.proration.amountDue, 3000, 'upgrade on the first day: the whole difference');
     const upInvoice = await req('GET', `/api/v1/invoices/${up.body.data.invoiceId}`, admin);
     assert.deepEqual([upInvoice.body.data.total, upInvoice.body.data.items[0].kind], [3000, 'upgrade']);
+    await req('POST', `/api/v1/invoices/${upInvoice.body.data.id}/payments`, admin, { amount: 3000, gateway: 'manual', transactionId: `up-${id}` });
+    assert.equal((await req('GET', `/api/v1/services/${id}`, admin)).body.data.amount, 4000);
     assert.equal((await req('POST', `/api/v1/services/${id}/terminate`, admin)).body.data.status, 'terminated');
     assert.equal((await req('POST', `/api/v1/services/${id}/terminate`, admin)).status, 409);
   });

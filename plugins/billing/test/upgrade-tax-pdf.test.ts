@@ -4,7 +4,8 @@ import { client, order, product } from './support/fixtures.ts';
 import { recordPayment } from '../src/services/payments.ts';
 import { creditBalance } from '../src/services/clients.ts';
 import { getInvoice } from '../src/services/invoices.ts';
-import { upgradeService } from '../src/services/services.ts';
+import { getServiceRow, upgradeService } from '../src/services/services.ts';
+import { isoDate } from '../src/db.ts';
 import { renderInvoicePdf } from '../src/pdf/invoice-pdf.ts';
 import { withDefaults } from '../src/settings.ts';
 
@@ -30,8 +31,11 @@ describe('billing: upgrades, taxes and PDF', function () {
     assert.deepEqual([up.proration.credit, up.proration.charge, up.proration.amountDue], [500, 1500, 1000]);
     const inv = await h.as(t, h.staff(t), (b) => getInvoice(b, up.invoiceId!));
     assert.deepEqual([inv.total, inv.items[0]!.kind], [1000, 'upgrade']);
-    assert.equal(up.service.amount, 3000);
-    assert.equal(up.service.nextDueDate, '2026-05-01', 'the due date does not move');
+    assert.deepEqual([up.pending, up.service.amount, up.service.productId], [true, 1000, small.id], 'the new plan waits for its invoice');
+    await h.as(t, null, (b) => recordPayment(b, { invoiceId: up.invoiceId!, amount: 1000, gateway: 'manual', transactionId: `up-${id}` }), '2026-04-16');
+    const upgraded = await h.as(t, h.staff(t), (b) => getServiceRow(b, id));
+    assert.deepEqual([Number(upgraded.amount), upgraded.product_id], [3000, big.id]);
+    assert.equal(isoDate(upgraded.next_due_date), '2026-05-01', 'the due date does not move');
 
     const down = await h.as(t, h.staff(t), (b) => upgradeService(b, id, { productId: small.id, cycle: 'monthly' }), '2026-04-16');
     assert.deepEqual([down.proration.amountDue, down.proration.creditToBalance, down.invoiceId], [0, 1000, null]);

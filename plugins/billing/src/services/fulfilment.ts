@@ -1,14 +1,16 @@
 import type { Billing } from '../context.ts';
+import { applyPaidPlanChange } from './plan-changes.ts';
 
 /**
  * What paying an invoice sets in motion: the order it belongs to is accepted and its services
  * become active (provisioning plugins listen to `service.activated`); services suspended for
- * non-payment come back once nothing overdue is left.
+ * non-payment come back once nothing overdue is left; a plan change waiting for this invoice
+ * takes effect.
  */
 export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void> {
   // One round trip for both questions (every payment asks them; most invoices have neither): the
-  // order accepted by this payment, and the services suspended for non-payment with nothing
-  // overdue left. The two parts touch different rows (pending orders, suspended services).
+  // order accepted by this payment, the services suspended for non-payment with nothing overdue
+  // left, and the plan change this invoice pays for. The parts touch different rows.
   const { rows } = (await b.db.trx.raw(
     `WITH accepted AS (
        UPDATE orders SET status = 'accepted', accepted_at = now(), updated_at = now()
@@ -19,11 +21,16 @@ export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void
         WHERE s.tenant_id = ? AND ii.invoice_id = ? AND s.status = 'suspended' AND s.suspend_reason = 'overdue'
           AND NOT EXISTS (SELECT 1 FROM invoice_items o JOIN invoices oi ON oi.id = o.invoice_id
                            WHERE o.service_id = s.id AND oi.status = 'unpaid' AND oi.due_date < ?)
+     ), changed AS (
+       UPDATE service_plan_changes SET status = 'applied', updated_at = now()
+        WHERE tenant_id = ? AND invoice_id = ? AND status = 'pending'
+       RETURNING id
      )
      SELECT 'accepted' AS kind, id, client_id FROM accepted
-     UNION ALL SELECT 'suspended' AS kind, id, client_id FROM suspended`,
-    [b.tenantId, invoiceId, b.tenantId, invoiceId, b.today],
-  )) as { rows: Array<{ kind: 'accepted' | 'suspended'; id: string; client_id: string }> };
+     UNION ALL SELECT 'suspended' AS kind, id, client_id FROM suspended
+     UNION ALL SELECT 'planChange' AS kind, id, NULL AS client_id FROM changed`,
+    [b.tenantId, invoiceId, b.tenantId, invoiceId, b.today, b.tenantId, invoiceId],
+  )) as { rows: Array<{ kind: 'accepted' | 'suspended' | 'planChange'; id: string; client_id: string }> };
   for (const order of rows.filter((r) => r.kind === 'accepted')) {
     await b.emit('order.accepted', { orderId: order.id, clientId: order.client_id, invoiceId });
     const services = (await b.db('services').where({ order_id: order.id, status: 'pending' })
@@ -31,6 +38,7 @@ export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void
     for (const s of services) await b.emit('service.activated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, orderId: order.id });
   }
   for (const s of rows.filter((r) => r.kind === 'suspended')) await unsuspend(b, s.id, s.client_id);
+  for (const c of rows.filter((r) => r.kind === 'planChange')) await applyPaidPlanChange(b, c.id, invoiceId);
 }
 
 export async function unsuspend(b: Billing, serviceId: string, clientId: string): Promise<void> {

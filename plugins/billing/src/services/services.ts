@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, assertClientOwns, scopeToClient } from '@mpanel/sdk';
+import { ConflictError, NotFoundError, ValidationError, assertClientOwns, isClientScoped, scopeToClient } from '@mpanel/sdk';
 import type { Billing } from '../context.ts';
 import { int, isoDate, isoTime, paginate, type Page } from '../db.ts';
 import { addMonthsAnchored, type IsoDate } from '../domain/dates.ts';
@@ -10,6 +10,7 @@ import { getProduct, unitPrice } from './catalogue.ts';
 import { createInvoices } from './invoices.ts';
 import { settleNewInvoices } from './payments.ts';
 import { unsuspend } from './fulfilment.ts';
+import { grantDowngradeCredit, replacePendingChange, setPlan, withdrawPendingChange, type NewPlan } from './plan-changes.ts';
 
 export type ServiceRow = Record<string, unknown> & { id: string; client_id: string; status: string; cycle: BillingCycle };
 
@@ -85,6 +86,8 @@ export function terminateService(b: Billing, id: string) {
 export async function cancelService(b: Billing, id: string, type: 'immediate' | 'end_of_period') {
   const row = await getServiceRow(b, id, true);
   if (!['pending', 'active', 'suspended'].includes(row.status)) throw new ConflictError(`The service is ${row.status}`);
+  // A plan change waiting for payment is not for a service that is going away.
+  await withdrawPendingChange(b, id);
   if (type === 'immediate' || !row.next_due_date) {
     return transition(b, id, [row.status], { status: 'cancelled', cancellation_type: type, cancel_at: b.today, next_due_date: null }, 'service.cancelled', { type });
   }
@@ -96,15 +99,23 @@ export async function cancelService(b: Billing, id: string, type: 'immediate' | 
 /**
  * Upgrade or downgrade mid-cycle. The current paid period is [next due − one cycle, next due):
  * the unused part of the old price is credited, the rest of the period is charged at the new
- * price (for another cycle, the new cycle's price scaled to this period). The difference is
- * invoiced at once, or becomes credit on a downgrade. Renewals then bill the new price.
+ * price (for another cycle, the new cycle's price scaled to this period). A change that costs
+ * money is invoiced and takes effect when that invoice is paid (plan-changes.ts; at once when
+ * credit covers it); until then the service keeps the plan it paid for, so a downgrade never
+ * credits the unused part of an unpaid price. A downgrade takes effect at once and its credit first
+ * settles the service's unpaid invoices. A newer change withdraws one still waiting for payment.
+ * Client users may only pick products on sale, as when ordering.
  */
 export async function upgradeService(b: Billing, id: string, input: { productId: string; cycle: BillingCycle; config?: Record<string, string> }) {
   const row = await getServiceRow(b, id, true);
   if (row.status !== 'active') throw new ConflictError(`The service is ${row.status}`);
   if (!isRecurring(row.cycle) || !isRecurring(input.cycle) || !row.next_due_date) throw new ValidationError({ cycle: 'only recurring services can change plan' });
-  const product = await getProduct(b, input.productId);
+  const product = await getProduct(b, input.productId, isClientScoped(b.principal ?? undefined)).catch((err: unknown) => {
+    if (err instanceof NotFoundError) throw new ValidationError({ productId: `unknown product ${input.productId}` });
+    throw err;
+  });
   if (product.retired) throw new ValidationError({ productId: `${product.name} is no longer sold` });
+  await replacePendingChange(b, id);
   const currency = row.currency as string;
   const quantity = Number(row.quantity);
   const newCyclePrice = unitPrice(product, currency, input.cycle, input.config).amount * quantity;
@@ -115,22 +126,21 @@ export async function upgradeService(b: Billing, id: string, input: { productId:
   const newAmountForPeriod = input.cycle === row.cycle ? newCyclePrice : mulDivHalfUp(newCyclePrice, periodDays(period), periodDays(startOfNew));
   const changeDate: IsoDate = b.today < period.start ? period.start : b.today > end ? end : b.today;
   const p = prorate({ oldAmount: int(row.amount), newAmount: newAmountForPeriod, period, changeDate });
-  const client = await getClientRow(b, row.client_id);
+  const plan: NewPlan = { productId: product.id, cycle: input.cycle, amount: newCyclePrice, config: input.config ?? (row.config as Record<string, string>) ?? {} };
   let invoiceId: string | null = null;
   if (p.amountDue > 0) {
+    const client = await getClientRow(b, row.client_id);
     const [invoice] = await createInvoices(b, [{
       client: client as never, currency, issueDate: b.today, dueDate: b.today,
       items: [{ kind: 'upgrade', serviceId: id, description: `Change to ${product.name} (${input.cycle}) ${changeDate} – ${end}: ${p.charge} less ${p.credit} unused`, unitAmount: p.amountDue, quantity: 1, discount: 0, taxable: product.taxable }],
     }]);
     invoiceId = invoice!.id;
+    await b.db.insert('service_plan_changes', { service_id: id, invoice_id: invoiceId, product_id: plan.productId, cycle: plan.cycle, amount: plan.amount, config: JSON.stringify(plan.config) });
     await settleNewInvoices(b, [invoice!]);
+  } else {
+    if (p.creditToBalance > 0) await grantDowngradeCredit(b, row, p.creditToBalance, currency);
+    await setPlan(b, row, plan, { invoiceId: null, credit: p.creditToBalance });
   }
-  if (p.creditToBalance > 0) {
-    await b.db.insert('credit_ledger', { client_id: row.client_id, amount: p.creditToBalance, currency, reason: `downgrade of service ${id}` });
-  }
-  await b.db('services').where('id', id).update({
-    product_id: product.id, cycle: input.cycle, amount: newCyclePrice, config: JSON.stringify(input.config ?? row.config ?? {}), updated_at: b.db.trx.fn.now(),
-  });
-  await b.emit('service.upgraded', { serviceId: id, clientId: row.client_id, fromProductId: row.product_id, toProductId: product.id, cycle: input.cycle, invoiceId, credit: p.creditToBalance });
-  return { service: toService((await b.db('services').where('id', id).first()) as Record<string, unknown>), proration: p, invoiceId };
+  const pending = invoiceId !== null && Boolean(await b.db('service_plan_changes').where({ invoice_id: invoiceId, status: 'pending' }).first('id'));
+  return { service: toService((await b.db('services').where('id', id).first()) as Record<string, unknown>), proration: p, invoiceId, pending };
 }

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { PGlite } from '@electric-sql/pglite';
 import type { HookHandler, PluginContext, PluginLogger, Principal, ProvidedExtension } from '@mpanel/sdk';
-import { up } from '../../migrations/20261126005000_billing.ts';
 import { billingFor, type Billing } from '../../src/context.ts';
 import { withDefaults, type BillingSettings } from '../../src/settings.ts';
 import { isoDateOf, type IsoDate } from '../../src/domain/dates.ts';
@@ -68,7 +68,12 @@ export class BillingHarness {
       t.text('status').notNullable().defaultTo('active');
     });
     await this.knex.raw('GRANT SELECT ON tenants TO mpanel_app');
-    await up(this.knex);
+    // Every billing migration in order, as core's migrator runs them.
+    const folder = new URL('../../migrations/', import.meta.url);
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts')).sort()) {
+      const migration = (await import(new URL(file, folder).href)) as { up(knex: Knex): Promise<void> };
+      await migration.up(this.knex);
+    }
     this.plugin = this.makePlugin();
     return this;
   }
