@@ -37,7 +37,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
 export const EVENTS = [
   'client.created', 'client.updated', 'client.deleted', 'product.created', 'product.updated',
   'order.created', 'order.accepted', 'order.cancelled',
-  'invoice.created', 'invoice.paid', 'invoice.reminder', 'invoice.overdue',
+  'invoice.created', 'invoice.paid', 'invoice.reminder', 'invoice.overdue', 'creditNote.issued',
   'payment.received', 'payment.refunded',
   'service.activated', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.cancelled',
   'service.cancellationRequested', 'service.upgraded', 'billing.runCompleted',
@@ -54,7 +54,7 @@ export const manifest: PluginManifest = {
   provides: { services: ['billing.payments'] },
   requires: { services: ['identity.portal-users'] },
   permissions: PERMISSIONS,
-  events: { emits: EVENTS, subscribes: ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
+  events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
     menu: [

@@ -1,5 +1,5 @@
 import type { DunningSettings } from './domain/dunning.ts';
-import { DEFAULT_INVOICE_NUMBER_FORMAT } from './domain/numbering.ts';
+import { DEFAULT_CREDIT_NOTE_NUMBER_FORMAT, DEFAULT_INVOICE_NUMBER_FORMAT } from './domain/numbering.ts';
 
 /** A tenant's billing settings (`PUT /api/v1/plugins/billing/settings`). */
 export interface BillingSettings {
@@ -13,6 +13,8 @@ export interface BillingSettings {
   defaultCurrency: string;
   pricesIncludeTax: boolean;
   invoiceNumberFormat: string;
+  /** Credit notes' own number series. */
+  creditNoteNumberFormat: string;
   /** Renewal invoices are created this many days before the due date. */
   invoiceLeadDays: number;
   autoApplyCredit: boolean;
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: BillingSettings = {
   defaultCurrency: 'USD',
   pricesIncludeTax: false,
   invoiceNumberFormat: DEFAULT_INVOICE_NUMBER_FORMAT,
+  creditNoteNumberFormat: DEFAULT_CREDIT_NOTE_NUMBER_FORMAT,
   invoiceLeadDays: 7,
   autoApplyCredit: true,
   reminderDaysBefore: [3],
@@ -56,6 +59,7 @@ export const DEFAULT_SETTINGS: BillingSettings = {
 };
 
 const days = { type: 'integer', minimum: 0, maximum: 3650 };
+const numberFormat = { type: 'string', minLength: 5, maxLength: 60, pattern: '\\{SEQ(:\\d{1,2})?\\}' };
 
 /** `manifest.settings`: validated by core on PUT; defaults mirror DEFAULT_SETTINGS. */
 export const settingsSchema = {
@@ -69,7 +73,8 @@ export const settingsSchema = {
     sellerTaxId: { type: ['string', 'null'], maxLength: 50 },
     defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
     pricesIncludeTax: { type: 'boolean' },
-    invoiceNumberFormat: { type: 'string', minLength: 5, maxLength: 60, pattern: '\\{SEQ(:\\d{1,2})?\\}' },
+    invoiceNumberFormat: numberFormat,
+    creditNoteNumberFormat: numberFormat,
     invoiceLeadDays: days,
     autoApplyCredit: { type: 'boolean' },
     reminderDaysBefore: { type: 'array', items: { ...days, minimum: 1 }, maxItems: 10 },

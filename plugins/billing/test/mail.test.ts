@@ -29,6 +29,15 @@ describe('billing mails (received over SMTP)', function () {
     assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.data;
   };
+  /** Every event delivered and no mail job left (either queue backend): what will arrive has arrived. */
+  const allDelivered = () => waitFor(async () => {
+    const { jobQueue } = server.running.platform.container.cradle;
+    const [pending] = (await server.knex('event_deliveries').where({ status: 'pending' }).count({ n: '*' })) as Array<{ n: number }>;
+    const [undispatched] = (await server.knex('outbox_events').whereNull('dispatched_at').count({ n: '*' })) as Array<{ n: number }>;
+    if (Number(pending!.n) + Number(undispatched!.n) > 0) return false;
+    for (const status of ['waiting', 'delayed', 'active']) if ((await jobQueue.list(status, tenantId, 1, 10)).total > 0) return false;
+    return true;
+  });
   const mailWithSubject = (subject: string | RegExp) =>
     waitFor<ReceivedMail>(async () => smtp.received.find((m) => (typeof subject === 'string' ? header(m.raw, 'Subject') === subject : subject.test(header(m.raw, 'Subject') ?? ''))), 20_000);
 
@@ -93,17 +102,22 @@ describe('billing mails (received over SMTP)', function () {
     const suspended = await mailWithSubject(/^Your service Web Hosting \(ada\.test\) is suspended$/);
     assert.match(body(suspended.raw), /was suspended \(overdue\)/);
     // Give any duplicate a chance to arrive: every event delivered and no mail job left (either queue backend), then count.
-    const { jobQueue } = server.running.platform.container.cradle;
-    await waitFor(async () => {
-      const [pending] = (await server.knex('event_deliveries').where({ status: 'pending' }).count({ n: '*' })) as Array<{ n: number }>;
-      const [undispatched] = (await server.knex('outbox_events').whereNull('dispatched_at').count({ n: '*' })) as Array<{ n: number }>;
-      if (Number(pending!.n) + Number(undispatched!.n) > 0) return false;
-      for (const status of ['waiting', 'delayed', 'active']) if ((await jobQueue.list(status, tenantId, 1, 10)).total > 0) return false;
-      return true;
-    });
+    await allDelivered();
     const subjects = smtp.received.map((m) => header(m.raw, 'Subject'));
     for (const s of [`Invoice ${renewal.number} from Acme Hosting`, `Invoice ${renewal.number} is overdue`]) {
       assert.equal(subjects.filter((x) => x === s).length, 1, `${s} once in ${subjects.join(' | ')}`);
     }
+  });
+
+  it('a credit note has its own number series and its own mail, not an "invoice is due" one', async () => {
+    const issued = await req('POST', `/api/v1/invoices/${invoice.id}/credit-notes`, { amount: 300, reason: 'outage' });
+    const number = issued.creditNote.number as string;
+    assert.match(number, /^CN-\d{4}-00001$/, 'the first credit note of the tenant, in its own series');
+    const mail = await mailWithSubject(`Credit note ${number} for invoice ${invoice.number}`);
+    assert.deepEqual(mail.to, ['ada@client.test']);
+    assert.match(body(mail.raw), new RegExp(`credit note ${number} for \\$3\\.00`));
+    await allDelivered();
+    const subjects = smtp.received.map((m) => header(m.raw, 'Subject') ?? '');
+    assert.deepEqual(subjects.filter((x) => x.includes(number)), [`Credit note ${number} for invoice ${invoice.number}`], subjects.join(' | '));
   });
 });

@@ -1,6 +1,7 @@
 import { parseIsoDate, type IsoDate } from './dates.ts';
 
 export const DEFAULT_INVOICE_NUMBER_FORMAT = 'INV-{YYYY}-{SEQ:5}';
+export const DEFAULT_CREDIT_NOTE_NUMBER_FORMAT = 'CN-{YYYY}-{SEQ:5}';
 
 const TOKEN = /\{(YYYY|YY|MM|DD|SEQ)(?::(\d{1,2}))?\}/g;
 

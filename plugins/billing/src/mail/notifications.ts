@@ -25,6 +25,10 @@ async function variables(plugin: Plugin, b: Billing, kind: MailKind, p: Payload)
       number: String(inv.number ?? ''), total: formatMoney(Number(inv.total), cur), amountDue: formatMoney(amountDue(inv), cur),
       dueDate: String(p.dueDate ?? isoDay(inv.due_date)), amount: typeof p.amount === 'number' ? formatMoney(p.amount, cur) : '', invoiceUrl: portal,
     });
+    if (inv.corrects_invoice_id) {
+      const corrected = (await b.db('invoices').where('id', inv.corrects_invoice_id as string).first('number')) as { number: string | null } | undefined;
+      vars.correctedNumber = String(corrected?.number ?? '');
+    }
   }
   if (p.serviceId) {
     const s = (await b.db('services as s').join('products as p', 'p.id', 's.product_id').where('s.id', p.serviceId).first('p.name', 's.domain')) as Record<string, string> | undefined;

@@ -1,10 +1,10 @@
 /** The mails billing sends, with defaults a tenant may override (`mailTemplates` in the settings). */
 export type MailKind =
-  | 'invoice.created' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended'
+  | 'invoice.created' | 'creditNote.issued' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended'
   // Emitted by payment gateways (Stripe): the client must retry or confirm the payment.
   | 'payment.failed' | 'payment.actionRequired';
 
-export const MAIL_KINDS: MailKind[] = ['invoice.created', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'];
+export const MAIL_KINDS: MailKind[] = ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'];
 
 export interface MailTemplate {
   subject: string;
@@ -15,6 +15,10 @@ export const DEFAULT_TEMPLATES: Record<MailKind, MailTemplate> = {
   'invoice.created': {
     subject: 'Invoice {{number}} from {{company}}',
     text: 'Hello {{name}},\n\nInvoice {{number}} for {{total}} is due on {{dueDate}}.\n\n{{company}}',
+  },
+  'creditNote.issued': {
+    subject: 'Credit note {{number}} for invoice {{correctedNumber}}',
+    text: 'Hello {{name}},\n\nWe issued credit note {{number}} for {{total}} on invoice {{correctedNumber}}. Nothing is due for it: it reduces what the invoice asks, and what exceeds that is credit on your account.\n\n{{company}}',
   },
   'invoice.reminder': {
     subject: 'Reminder: invoice {{number}} is due on {{dueDate}}',

@@ -40,13 +40,13 @@ export interface CreatedInvoice {
 
 /**
  * Issues invoices in one go: totals from the domain (tax per line), numbers drawn as one block,
- * rows and items inserted in bulk, one `invoice.created` event each. Callers pass `rules` when
+ * rows and items inserted in bulk, one `invoice.created` event each (`creditNote.issued` for a credit note). Callers pass `rules` when
  * they issue many invoices (the billing run) so tax rules are read once.
  */
 export async function createInvoices(b: Billing, drafts: InvoiceDraft[], rules?: TaxRule[]): Promise<CreatedInvoice[]> {
   if (drafts.length === 0) return [];
   const taxRules = rules ?? (await loadTaxRules(b));
-  const numbers = await drawInvoiceNumbers(b, drafts.length, drafts[0]!.issueDate);
+  const numbers = await drawNumbers(b, drafts);
   const computed = drafts.map((d) => computeInvoice(d.items, taxSetupFor(b, taxRules, d.client, d.issueDate)));
   const rows = await b.db.insert<{ id: string }>('invoices', drafts.map((d, i) => {
     const c = computed[i]!;
@@ -93,10 +93,25 @@ export async function createInvoices(b: Billing, drafts: InvoiceDraft[], rules?:
   const created = drafts.map((d, i): CreatedInvoice => ({
     id: rows[i]!.id, number: numbers[i]!, clientId: d.client.id, currency: d.currency, total: computed[i]!.total, dueDate: d.dueDate,
   }));
-  for (const inv of created) {
-    await b.emit('invoice.created', { invoiceId: inv.id, number: inv.number, clientId: inv.clientId, total: inv.total, currency: inv.currency, dueDate: inv.dueDate });
+  for (const [i, inv] of created.entries()) {
+    const event = { invoiceId: inv.id, number: inv.number, clientId: inv.clientId, total: inv.total, currency: inv.currency };
+    // A credit note is never due: it has an event (and a mail) of its own.
+    if (drafts[i]!.kind === 'credit_note') await b.emit('creditNote.issued', { ...event, correctsInvoiceId: drafts[i]!.correctsInvoiceId ?? null });
+    else await b.emit('invoice.created', { ...event, dueDate: inv.dueDate });
   }
   return created;
+}
+
+/** Each draft's number from its kind's series (invoices and credit notes are numbered apart). */
+async function drawNumbers(b: Billing, drafts: InvoiceDraft[]): Promise<string[]> {
+  const numbers: string[] = [];
+  for (const series of ['invoice', 'credit_note'] as const) {
+    const of = drafts.flatMap((d, i) => ((d.kind ?? 'invoice') === series ? [i] : []));
+    if (!of.length) continue;
+    const drawn = await drawInvoiceNumbers(b, of.length, drafts[of[0]!]!.issueDate, series);
+    of.forEach((index, n) => { numbers[index] = drawn[n]!; });
+  }
+  return numbers;
 }
 
 export type InvoiceRow = Record<string, unknown> & { id: string; client_id: string; status: string; currency: string; total: number; amount_paid: number };
