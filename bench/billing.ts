@@ -68,7 +68,7 @@ try {
   const start = performance.now();
   let created = 0;
   for (const t of tenants) {
-    const res = await server.request('POST', '/api/v1/billing/runs', { token: t.token, body: { date: DATE } });
+    const res = await server.request('POST', '/api/v1/billing/runs', { token: t.token, body: { date: DATE, force: true } });
     if (res.status !== 200) throw new Error(`run failed: ${res.status} ${JSON.stringify(res.body)}`);
     created += res.body.data.invoicesCreated as number;
     log(`  ${t.tenant.slug}: ${res.body.data.invoicesCreated} invoices (${((performance.now() - start) / 1000).toFixed(1)} s)`);
@@ -79,7 +79,7 @@ try {
   // 3. The same date again.
   let again = 0;
   for (const t of tenants) {
-    const res = await server.request('POST', '/api/v1/billing/runs', { token: t.token, body: { date: DATE } });
+    const res = await server.request('POST', '/api/v1/billing/runs', { token: t.token, body: { date: DATE, force: true } });
     again += res.body.data.invoicesCreated as number;
   }
   const [{ n: invoiceRows }] = (await server.knex('invoices').count({ n: '*' })) as [{ n: number }];

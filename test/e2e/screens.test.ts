@@ -158,8 +158,14 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     const invoiceCount = async () => (await server.request('GET', `/api/v1/invoices?clientId=${ids.client}`, { token })).body.meta.total as number;
     const before = await invoiceCount();
     await page.getByLabel('Billing date').fill(date);
+    // 40 days ahead is outside the tenant's window: a preview first (nothing written), then a forced run.
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+    await page.getByTestId('run-effect-invoice.created').waitFor();
+    assert.equal(await invoiceCount(), before, 'a preview writes nothing');
+    await page.getByLabel('Force this date').check();
     await page.getByRole('button', { name: 'Run billing now' }).click();
     const result = page.getByTestId('run-result');
+    await result.getByText('Result', { exact: true }).waitFor();
     await result.waitFor();
     const created = Number(await result.locator('div', { hasText: 'invoicesCreated' }).locator('dd').innerText());
     assert.ok(created >= 1, 'the monthly services were renewed');

@@ -1,5 +1,6 @@
 import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
 import { settingsSchema } from './settings.ts';
+import { FORCE_RUN_PERMISSION } from './run/run-date.ts';
 
 const STAFF = ['super_admin', 'admin', 'manager', 'billing'];
 const SUPPORT = [...STAFF, 'support'];
@@ -31,6 +32,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('tax-rules.read', 'See tax rules', STAFF),
   perm('tax-rules.write', 'Edit tax rules', ['super_admin', 'admin']),
   perm('billing.run', 'Start the billing run', ['super_admin', 'admin', 'billing']),
+  perm(FORCE_RUN_PERMISSION, 'Run billing for a date outside the tenant\'s window (catching up, or testing ahead)', ['super_admin', 'admin']),
   perm('billing.reports.read', 'See billing figures (revenue, MRR, unpaid and overdue totals)', STAFF),
 ];
 

@@ -28,6 +28,8 @@ export interface BillingSettings {
   suspendAfterDays: number;
   terminateAfterDays: number;
   cancelUnpaidOrdersAfterDays: number;
+  /** How many days from today a billing run may be dated without `force` (0 = today only). */
+  billingRunDateWindowDays: number;
   /** Sender of billing mails. */
   mailFrom: string | null;
   /** Per-tenant overrides of the default mail templates, by kind (`invoice.created`...). */
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: BillingSettings = {
   suspendAfterDays: 7,
   terminateAfterDays: 30,
   cancelUnpaidOrdersAfterDays: 14,
+  billingRunDateWindowDays: 1,
   mailFrom: null,
   mailTemplates: {},
 };
@@ -85,6 +88,7 @@ export const settingsSchema = {
     suspendAfterDays: days,
     terminateAfterDays: days,
     cancelUnpaidOrdersAfterDays: days,
+    billingRunDateWindowDays: { type: 'integer', minimum: 0, maximum: 31 },
     mailFrom: { type: ['string', 'null'], format: 'email' },
     mailTemplates: {
       type: 'object',

@@ -179,7 +179,7 @@ describe('billing over HTTP', function () {
     const progress: Array<{ date: string; step: string; counts: { invoicesCreated: number } }> = [];
     socket.on('billing:run-progress', (p: (typeof progress)[number]) => progress.push(p));
     await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));
-    const first = await req('POST', '/api/v1/billing/runs', admin, { date });
+    const first = await req('POST', '/api/v1/billing/runs', admin, { date, force: true });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     for (let i = 0; i < 50 && progress.at(-1)?.step !== 'done'; i++) await new Promise((r) => setTimeout(r, 20));
     socket.disconnect();
@@ -188,7 +188,7 @@ describe('billing over HTTP', function () {
     assert.equal(progress.at(-1)!.counts.invoicesCreated, first.body.data.invoicesCreated);
     assert.ok(first.body.data.invoicesCreated >= 1);
     for (const key of ['invoicesCreated', 'remindersSent', 'suspended', 'terminated']) assert.equal(typeof first.body.data[key], 'number');
-    const second = await req('POST', '/api/v1/billing/runs', admin, { date });
+    const second = await req('POST', '/api/v1/billing/runs', admin, { date, force: true });
     assert.deepEqual([second.body.data.invoicesCreated, second.body.data.remindersSent, second.body.data.suspended], [0, 0, 0]);
   });
 

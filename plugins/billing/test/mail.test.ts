@@ -92,7 +92,7 @@ describe('billing mails (received over SMTP)', function () {
 
   it('the billing run mails the renewal invoice, a reminder, the overdue notice and the suspension, each once', async () => {
     const due = ((await server.knex.raw(`select to_char(next_due_date, 'YYYY-MM-DD') as d from services where id = ?`, [serviceId])).rows[0] as { d: string }).d;
-    for (const date of [addDays(due, -3), addDays(due, -3), addDays(due, 1), addDays(due, 7)]) await req('POST', '/api/v1/billing/runs', { date });
+    for (const date of [addDays(due, -3), addDays(due, -3), addDays(due, 1), addDays(due, 7)]) await req('POST', '/api/v1/billing/runs', { date, force: true });
     const renewal = (await server.knex('invoices').where({ client_id: client.id }).whereNot({ id: invoice.id }).first('number')) as { number: string };
     assert.ok(renewal, 'renewal invoice');
     await mailWithSubject(`Invoice ${renewal.number} from Acme Hosting`);

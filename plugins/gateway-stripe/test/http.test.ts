@@ -143,7 +143,7 @@ describe('gateway-stripe + billing over HTTP', function () {
     const offSessionCreates = (invoiceId: string) =>
       h.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && r.params.off_session === 'true' && (r.params.metadata as Record<string, string> | undefined)?.invoiceId === invoiceId).length;
     const run = async () => {
-      const res = await req('POST', '/api/v1/billing/runs', c.token, { date: RUN_DATE });
+      const res = await req('POST', '/api/v1/billing/runs', c.token, { date: RUN_DATE, force: true });
       assert.equal(res.status, 200, JSON.stringify(res.body));
     };
 

@@ -67,6 +67,16 @@ export const en = {
     runDate: 'Billing date', runDateHint: 'Empty for today.', runNow: 'Run billing now', running: 'Billing is running…', runResult: 'Result',
     runningStep: 'Billing is running: {step}, {invoices} invoices created so far…',
     runStep: { invoices: 'creating renewal invoices', dunning: 'reminders and late fees', done: 'finishing' },
+    runForce: 'Force this date', runForceHint: 'Needed for a date outside the window your billing settings allow (billingRunDateWindowDays).',
+    runPreview: 'Preview (dry run)', runPreviewResult: 'Preview: what the run would do',
+    runPreviewHelp: 'Nothing was written, mailed or charged. Saved cards are not charged in a preview.',
+    preview: {
+      invoice: 'Invoice {number}: {total}, due {dueDate}', reminder: 'Reminder for invoice {number}, due {dueDate}', overdue: 'Overdue notice for invoice {number} ({total})',
+      kind: {
+        invoice_created: 'Invoices', invoice_reminder: 'Reminders', invoice_overdue: 'Overdue notices', service_suspended: 'Suspensions',
+        service_terminated: 'Terminations', service_cancelled: 'Cancellations', order_cancelled: 'Orders cancelled',
+      },
+    },
   },
   webhooks: {
     title: 'Webhooks', url: 'URL', events: 'Events', active: 'Active', new: 'New webhook', edit: 'Edit webhook', description: 'Description',

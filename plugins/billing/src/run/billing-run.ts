@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '@mpanel/sdk';
 import { billingFor, type Billing } from '../context.ts';
 import { withDefaults, type BillingSettings } from '../settings.ts';
@@ -23,6 +24,7 @@ export interface RunOptions {
 }
 
 type Plugin = PluginContext<Partial<BillingSettings>>;
+type InTx = <R>(fn: (b: Billing) => Promise<R>) => Promise<R>;
 
 /**
  * The billing run of one tenant for one date. Every step commits in small transactions and every
@@ -31,12 +33,61 @@ type Plugin = PluginContext<Partial<BillingSettings>>;
  * flat: services and invoices are streamed in batches, never loaded whole.
  */
 export async function runBilling(plugin: Plugin, tenantId: string, date: IsoDate, options: RunOptions = {}): Promise<RunCounts> {
+  // Read once, outside any transaction: on PGlite (one connection) a read beside an open transaction would wait forever.
+  const settings = withDefaults(await plugin.settings.get(tenantId));
+  const inTx: InTx = (fn) => plugin.db.transaction(tenantId, async (trx) => fn(await billingFor(plugin, trx, tenantId, null, date, settings)));
+  return runSteps(plugin, tenantId, date, inTx, options, true);
+}
+
+/** What a dry run saw: the counts, and the events the run would have written (mails, provisioning). */
+export interface RunPreview {
+  counts: RunCounts;
+  events: Array<{ name: string; payload: Record<string, unknown> }>;
+}
+
+class RollBack extends Error {
+  constructor(readonly preview: RunPreview) {
+    super('dry run');
+  }
+}
+
+/**
+ * The same run in one transaction that is rolled back: nothing is written, no event reaches the
+ * outbox (they are collected instead, so nothing is mailed), and no gateway is asked to charge a
+ * saved card (the charge step has effects outside the database, so a dry run leaves it out).
+ */
+export async function previewBilling(plugin: Plugin, tenantId: string, date: IsoDate, options: Pick<RunOptions, 'batchSize'> = {}): Promise<RunPreview> {
+  const settings = withDefaults(await plugin.settings.get(tenantId));
+  const events: RunPreview['events'] = [];
+  const record = (batch: Array<{ name: string; payload: Record<string, unknown> }>) => {
+    events.push(...batch.map(({ name, payload }) => ({ name, payload })));
+    return batch.map(() => randomUUID());
+  };
+  const recorder: Plugin = {
+    ...plugin,
+    events: {
+      ...plugin.events,
+      emit: async (name: string, payload: Record<string, unknown>) => record([{ name, payload }])[0]!,
+      emitMany: async (batch: Array<{ name: string; payload: Record<string, unknown> }>) => record(batch),
+    } as Plugin['events'],
+  };
+  try {
+    await plugin.db.transaction(tenantId, async (trx) => {
+      const b = await billingFor(recorder, trx, tenantId, null, date, settings);
+      const counts = await runSteps(recorder, tenantId, date, (fn) => fn(b), options, false);
+      throw new RollBack({ counts, events });
+    });
+  } catch (err) {
+    if (err instanceof RollBack) return err.preview;
+    throw err;
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}
+
+async function runSteps(plugin: Plugin, tenantId: string, date: IsoDate, inTx: InTx, options: RunOptions, charge: boolean): Promise<RunCounts> {
   const batchSize = options.batchSize ?? 500;
   const counts: RunCounts = { invoicesCreated: 0, remindersSent: 0, overdue: 0, lateFees: 0, suspended: 0, terminated: 0, servicesCancelled: 0, ordersCancelled: 0 };
   const progress = (step: string) => options.onProgress?.(step, counts);
-  // Read once, outside any transaction: on PGlite (one connection) a read beside an open transaction would wait forever.
-  const settings = withDefaults(await plugin.settings.get(tenantId));
-  const inTx = <R>(fn: (b: Billing) => Promise<R>) => plugin.db.transaction(tenantId, async (trx) => fn(await billingFor(plugin, trx, tenantId, null, date, settings)));
 
   const [runId, rules] = await inTx(async (b) => {
     const [run] = await b.db.insert<{ id: string }>('billing_runs', { run_date: date });
@@ -50,7 +101,7 @@ export async function runBilling(plugin: Plugin, tenantId: string, date: IsoDate
     counts.invoicesCreated += created;
     progress('invoices');
   }
-  await chargeDueInvoices(plugin, tenantId, date); // saved cards, attempt 1 (run/charge.ts); before dunning so a paid invoice gets no reminder
+  if (charge) await chargeDueInvoices(plugin, tenantId, date); // saved cards, attempt 1 (run/charge.ts); before dunning so a paid invoice gets no reminder
   let after: string | null = null;
   do {
     after = await inTx((b) => dunningBatch(b, after, batchSize, counts));
