@@ -113,6 +113,17 @@ describe('billing: the billing run', function () {
     assert.equal((await service(unpaid.services[0]!.id)).status, 'cancelled');
   });
 
+  it('an unpaid plan change is an offer: the run neither dunns it nor suspends the service for it', async () => {
+    const { t, serviceId } = await activeService();
+    const { upgradeService } = await import('../src/services/services.ts');
+    const big = await product(h, t, { name: 'Big', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 5000 }] });
+    const up = await h.as(t, h.staff(t), (b) => upgradeService(b, serviceId, { productId: big.id, cycle: 'monthly' }), '2026-02-01');
+    assert.equal(up.pending, true);
+    const counts = await run(t, '2026-02-20');
+    assert.deepEqual([counts.remindersSent, counts.overdue, counts.lateFees, counts.suspended], [0, 0, 0, 0]);
+    assert.equal((await service(serviceId)).status, 'active');
+  });
+
   it('an end-of-period cancellation stops renewals on the paid-through date', async () => {
     const { t, serviceId } = await activeService();
     const { cancelService } = await import('../src/services/services.ts');

@@ -30,6 +30,8 @@ export async function dunningBatch(b: Billing, afterId: string | null, batchSize
   const s = dunningOf(b.settings);
   const maxBefore = Math.max(0, ...s.reminderDaysBefore);
   const q = b.db('invoices').where({ status: 'unpaid', kind: 'invoice' }).where('due_date', '<=', addDays(b.today, maxBefore))
+    // The invoice of a plan change waiting for payment is an offer: no reminders, overdue notice or late fee.
+    .whereNotExists((pc) => pc.select(1).from('service_plan_changes').whereRaw(`service_plan_changes.invoice_id = invoices.id AND service_plan_changes.status = 'pending'`))
     .orderBy('id').limit(batchSize).select('id', 'number', 'client_id', 'due_date', 'total', 'currency', 'late_fee_for_invoice_id')
     // Concurrent runs take disjoint invoices: no two transactions wait on each other's markers
     // while one holds the invoice-number lock (which would be a deadlock).

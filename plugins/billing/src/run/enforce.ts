@@ -3,8 +3,10 @@ import { addDays } from '../domain/dates.ts';
 import { dunningOf } from '../settings.ts';
 import { emitAll } from './emit-all.ts';
 
+// A plan change waiting for its invoice is an offer, not a debt: not paying it leaves the service as it is.
 const UNPAID_SINCE = `EXISTS (SELECT 1 FROM invoice_items ii JOIN invoices i ON i.id = ii.invoice_id
-  WHERE ii.service_id = services.id AND i.status = 'unpaid' AND i.kind = 'invoice' AND i.due_date <= ?)`;
+  WHERE ii.service_id = services.id AND i.status = 'unpaid' AND i.kind = 'invoice' AND i.due_date <= ?
+    AND NOT EXISTS (SELECT 1 FROM service_plan_changes pc WHERE pc.invoice_id = i.id AND pc.status = 'pending'))`;
 
 /** Suspends active services with an invoice unpaid for N days; events only (provisioning acts). */
 export async function suspendOverdue(b: Billing): Promise<number> {
