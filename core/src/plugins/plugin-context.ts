@@ -122,7 +122,13 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     jobs: {
       define(name, handler, options) {
         declaring('ctx.jobs.define');
-        c.jobQueue.define(id, name, handler as never, options);
+        // The tenant's plugin states are loaded before the handler runs: `extensions.list` reads
+        // them synchronously and fails closed on a tenant it has not seen (after a restart).
+        const loaded: typeof handler = async (job) => {
+          if (job.tenantId) await c.pluginTenantStates.disabledFor(job.tenantId);
+          return handler(job);
+        };
+        c.jobQueue.define(id, name, loaded as never, options);
       },
       enqueue: (name, data, options) => c.jobQueue.enqueue(id, name, data, options),
       schedule(name, cron, options) {
@@ -147,6 +153,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         const afterCommit: Array<() => void | Promise<void>> = [];
         const result = await c.knex.transaction(async (trx) => {
           await applyTenantContext(trx, tenantId ?? undefined);
+          if (tenantId) await c.pluginTenantStates.disabledFor(tenantId, trx); // for extensions.list (fail closed)
           return runInExecution(systemExecution(tenantId, trx, afterCommit), () => fn(trx));
         });
         for (const cb of afterCommit) await Promise.resolve(cb()).catch((err: unknown) => logger.error({ err }, 'after-commit callback failed'));
