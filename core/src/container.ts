@@ -22,7 +22,10 @@ export interface CoreCradle {
   config: Config;
   logger: Logger;
   db: Database;
+  /** The owner: migrations and platform loops that cross tenants. */
   knex: Database['knex'];
+  /** The app role (requests, jobs, plugin transactions): row-level security binds it. */
+  appKnex: Database['appKnex'];
   routes: RouteRegistry;
   permissionRegistry: PermissionRegistry;
   pluginStatus: PluginStatusSource;
@@ -40,6 +43,7 @@ export function createRootContainer(values: Pick<CoreCradle, 'config' | 'logger'
     logger: asValue(values.logger),
     db: asValue(values.db),
     knex: asValue(values.db.knex),
+    appKnex: asValue(values.db.appKnex),
     routes: asValue(values.routes),
     permissionRegistry: asValue(new PermissionRegistry()),
     version: asValue(values.version),

@@ -3,7 +3,7 @@ import { asValue } from 'awilix';
 import type Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.ts';
-import { openDatabase, pgliteDir, type Database } from './db/connect.ts';
+import { configuredDatabase, openDatabase, setAppRolePassword, type Database } from './db/connect.ts';
 import { migrateUp, type MigrationSet } from './db/migrator.ts';
 import { createRootContainer, type RootContainer } from './container.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -48,7 +48,7 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
-  const db = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) }));
+  const db = options.database ?? (await openDatabase(configuredDatabase(config)));
   const redis: RedisHandle | undefined = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
   const routes = new RouteRegistry();
   const container = createRootContainer({ config, logger, db, routes, version: VERSION });
@@ -74,6 +74,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     for (const mod of modules) await mod.register?.(container);
     const applied = await migrateUp(db.knex, migrationSets);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    // The first start with a privileged URL sets up the app role's login (it got LOGIN in a migration).
+    if (db.kind === 'postgres' && config.appDatabasePassword && !config.appDatabaseUrl) await setAppRolePassword(db.knex, config.appDatabasePassword);
     for (const mod of modules) {
       await mod.start?.(container);
       started.push(mod);

@@ -13,7 +13,7 @@ import { ruleDetailRoutes } from './src/routes/rule-details.ts';
 import { creditRoutes } from './src/routes/credit.ts';
 import { reportRoutes } from './src/routes/reports.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
-import { activeTenants, runBilling } from './src/run/billing-run.ts';
+import { runBilling } from './src/run/billing-run.ts';
 import { registerMail } from './src/mail/notifications.ts';
 import { registerCli } from './src/cli/billing-run-command.ts';
 import { registerStaffNotifications } from './src/realtime/staff-notifications.ts';
@@ -35,9 +35,10 @@ export default definePlugin<Partial<BillingSettings>>({
     ctx.jobs.define<{ date?: string }>('billing.run', async (job) => {
       const date = job.data.date ?? isoDateOf(new Date());
       if (job.tenantId) return runBilling(ctx, job.tenantId, date);
-      for (const tenant of await activeTenants(ctx)) {
+      // The daily tick fans out: one job per tenant where billing is enabled, each run as that tenant.
+      await ctx.forEachTenant(async (tenant) => {
         await ctx.jobs.enqueue('billing.run', { date }, { tenantId: tenant.id, jobId: `billing.run:${tenant.id}:${date}` });
-      }
+      });
       return null;
     }, { attempts: 3 });
     ctx.jobs.schedule('billing.run', '0 3 * * *', { tenantId: null });

@@ -54,16 +54,26 @@ export interface ExecutionScope {
   trx: Knex.Transaction | null;
 }
 
+/**
+ * Plugins get no connection outside a tenant's row-level security: work across tenants (a billing
+ * run, a provider's reconciliation) visits them one by one with `ctx.forEachTenant`.
+ */
 export interface PluginDb {
-  /**
-   * The root connection: no tenant context, no row-level security. Use it in `boot` and for
-   * platform-wide reads; never for tenant data in a request (use `current()`).
-   */
-  readonly knex: Knex;
   /** The transaction of the current request, job or event handler; throws outside one. */
   current(): Knex.Transaction;
   /** A new transaction with the tenant context applied (jobs that do provider I/O between writes). */
   transaction<R>(tenantId: string | null, fn: (trx: Knex.Transaction) => Promise<R>): Promise<R>;
+}
+
+/** One tenant of `ctx.forEachTenant`, with its place in the visit (for progress). */
+export interface TenantVisit {
+  readonly id: string;
+  readonly slug: string;
+  /** 0-based position and the number of tenants the visit covers. */
+  readonly index: number;
+  readonly total: number;
+  /** A new transaction as this tenant (row-level security applied): `db.transaction(id, fn)`. */
+  transaction<R>(fn: (trx: Knex.Transaction) => Promise<R>): Promise<R>;
 }
 
 /** What every phase of a plugin receives. Registration methods throw once the register phase is over. */
@@ -85,6 +95,13 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   httpClient(options: HttpClientOptions): HttpClient;
   /** The current request / job / handler scope, or null outside one. */
   scope(): ExecutionScope | null;
+  /**
+   * Runs `fn` once per active tenant where this plugin is enabled (by slug; `options.slug`: that
+   * tenant only), one after the other, each as an execution of that tenant: `tenant.transaction`,
+   * `db.transaction(tenant.id)`, `scope()`, `settings.get()`, `extensions.list()` and enqueued jobs
+   * are that tenant's. Resolves to the number of tenants visited; an error stops the visit.
+   */
+  forEachTenant(fn: (tenant: TenantVisit) => Promise<void>, options?: { slug?: string }): Promise<number>;
   /** Non-secret platform facts. */
   readonly platform: { readonly version: string; readonly publicUrl: string | null; readonly nodeEnv: string };
   /** Outgoing mail of the current tenant (queued, retried; see sdk/src/mail.ts). */

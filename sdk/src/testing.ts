@@ -101,3 +101,26 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     close: () => server.close(),
   };
 }
+
+/** What a plugin's resource fixtures get: one tenant, its admin's API, and ids made so far. */
+export interface ResourceFixtureContext {
+  tenantId: string;
+  /** An API call as the tenant's admin; resolves to the answer's `data`, throws on a non-2xx answer. */
+  request<T = any>(method: string, path: string, body?: unknown): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A transaction as the tenant (row-level security) for records no route makes (provider data). */
+  transaction<R>(fn: (trx: Knex.Transaction) => Promise<R>): Promise<R>;
+  /** Ids the fixtures of core and of the plugins loaded earlier made, by resource. */
+  ids: Readonly<Record<string, string>>;
+}
+
+/**
+ * Real records of one tenant for the isolation walker, by resource: the path segment before a
+ * route's `:id` (`invoices` for `/api/v1/invoices/:id` and `/api/v1/gateway-manual/invoices/:id`).
+ * A plugin with `:id` routes default-exports one from `test/resource-fixtures.ts`, so the walker
+ * asks another tenant for a record that exists, and its 404 proves isolation.
+ */
+export type ResourceFixtures = (ctx: ResourceFixtureContext) => Promise<Record<string, string>>;
+
+export function defineResourceFixtures(fixtures: ResourceFixtures): ResourceFixtures {
+  return fixtures;
+}

@@ -1,5 +1,5 @@
 import { loadConfig, loadDotEnv, type Config } from '../config/config.ts';
-import { openDatabase, pgliteDir, type Database } from '../db/connect.ts';
+import { configuredDatabase, openDatabase, type Database } from '../db/connect.ts';
 
 /** Reads `.env` and the environment; a bad value ends the command with one line (see main.ts). */
 export function cliConfig(): Config {
@@ -9,7 +9,7 @@ export function cliConfig(): Config {
 
 /** Opens the configured database for a command and always closes it. */
 export async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) });
+  const db = await openDatabase(configuredDatabase(config));
   try {
     return await fn(db);
   } finally {

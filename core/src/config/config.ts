@@ -8,7 +8,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   port: number;
   host: string;
+  /** PostgreSQL as the owner (migrations, platform loops); unset: embedded PGlite in DATA_DIR. */
   databaseUrl: string | undefined;
+  /** The app role's login (requests, jobs); unset: DATABASE_URL as user mpanel_app. */
+  appDatabaseUrl: string | undefined;
+  /** The app role's password when its login is derived; set on the role at start. */
+  appDatabasePassword: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
@@ -114,6 +119,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     port: port(env, 'PORT', 2271),
     host: env.HOST || '0.0.0.0',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    appDatabaseUrl: url(env, 'DATABASE_APP_URL', ['postgres:', 'postgresql:']),
+    appDatabasePassword: env.DATABASE_APP_PASSWORD || undefined,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     dataDir,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

@@ -4,17 +4,30 @@ import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Model } from 'objection';
+import { APP_ROLE } from '@mpanel/sdk';
+import type { Config } from '../config/config.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
 export interface Database {
+  /** The owner: migrations and the few platform loops that cross tenants. */
   knex: Knex;
+  /**
+   * Requests, jobs, event handlers and plugin transactions. On PostgreSQL a separate pool that
+   * logs in as the app role (not an owner, not a superuser), so `RESET ROLE` inside a request
+   * cannot leave row-level security. PGlite has one superuser session: the same knex as `knex`,
+   * and the tenant context's `SET LOCAL ROLE` is the only boundary (see README, embedded mode).
+   */
+  appKnex: Knex;
   kind: DatabaseKind;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
+  /** The owner's (migrations') login. */
   databaseUrl?: string | undefined;
+  /** The app role's login; default: `databaseUrl` as user `mpanel_app` (see appRoleUrl). */
+  appDatabaseUrl?: string | undefined;
   /** Where PGlite keeps its files; `memory://` for a throw-away database. */
   dataDir?: string;
   /** A PGlite data-directory dump to start from (tests start from a migrated template). */
@@ -38,16 +51,21 @@ class PgLiteClient extends (ClientPgLite as unknown as new (config: Knex.Config)
   }
 }
 
+/** What the configuration says to open: PostgreSQL (owner and app logins) or PGlite in the data directory. */
+export function configuredDatabase(config: Pick<Config, 'databaseUrl' | 'appDatabaseUrl' | 'appDatabasePassword' | 'dataDir'>): DatabaseOptions {
+  if (!config.databaseUrl) return { dataDir: pgliteDir(config.dataDir) };
+  return { databaseUrl: config.databaseUrl, appDatabaseUrl: config.appDatabaseUrl ?? appRoleUrl(config.databaseUrl, config.appDatabasePassword) };
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const knex = knexFactory({
-      client: 'pg',
-      connection: options.databaseUrl,
-      pool: { min: 0, max: options.poolMax ?? 10 },
-    });
+    const pool = (connection: string) => knexFactory({ client: 'pg', connection, pool: { min: 0, max: options.poolMax ?? 10 } });
+    const knex = pool(options.databaseUrl);
     await knex.raw('select 1');
+    // Its first connection waits for the migrations, which give the role its LOGIN.
+    const appKnex = pool(options.appDatabaseUrl ?? appRoleUrl(options.databaseUrl));
     Model.knex(knex);
-    return { knex, kind: 'postgres', close: () => knex.destroy() };
+    return { knex, appKnex, kind: 'postgres', close: async () => void (await Promise.all([knex.destroy(), appKnex.destroy()])) };
   }
 
   const dir = options.dataDir ?? 'memory://';
@@ -62,12 +80,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   Model.knex(knex);
   return {
     knex,
+    appKnex: knex,
     kind: 'pglite',
     async close() {
       await knex.destroy();
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/**
+ * The app role's login derived from the owner's URL: same server and database, user
+ * `mpanel_app`, the password of `DATABASE_APP_PASSWORD` (else none: trust, peer or .pgpass).
+ */
+export function appRoleUrl(ownerUrl: string, password?: string): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = password ? encodeURIComponent(password) : '';
+  return url.toString();
+}
+
+/**
+ * Gives the app role the password of `DATABASE_APP_PASSWORD` (the migrations gave it LOGIN), so
+ * the first start with a privileged URL is all a fresh database needs.
+ */
+export async function setAppRolePassword(knex: Knex, password: string): Promise<void> {
+  await knex.raw(`ALTER ROLE ${APP_ROLE} PASSWORD ${pg.escapeLiteral(password)}`);
 }
 
 export function pgliteDir(dataDir: string): string {

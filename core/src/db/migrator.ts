@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { lockPlatformTables } from './platform-tables.ts';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ export async function migrateUp(knex: Knex, sets: MigrationSet[]): Promise<strin
     const [, names] = (await knex.migrate.latest(configFor(set))) as [number, string[]];
     applied.push(...names.map((n) => `${set.owner}:${n}`));
   }
+  await lockPlatformTables(knex);
   return applied;
 }
 

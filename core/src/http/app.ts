@@ -20,7 +20,7 @@ export interface AppOptions {
  * its own stages (scope → guards → validation → transaction → handler).
  */
 export function createApp(container: RootContainer, options: AppOptions = {}): Koa {
-  const { config, logger, routes, knex } = container.cradle;
+  const { config, logger, routes, appKnex } = container.cradle;
   const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
   app.silent = true; // errors are logged by the error middleware, once, with the request id
 
@@ -29,7 +29,7 @@ export function createApp(container: RootContainer, options: AppOptions = {}): K
     ...(options.guardStages ?? []),
     () => bodyParser(),
     validateInput,
-    transaction(knex),
+    transaction(appKnex),
     invokeHandler,
   ];
   const router = buildRouter(routes.list(), stages);

@@ -12,7 +12,7 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@mpanel.local';
  * Answers the `default` tenant's id, which identifies the installation.
  */
 export async function seedFirstStart(container: RootContainer): Promise<string> {
-  const { knex, config, startupNotes, logger } = container.cradle;
+  const { knex, appKnex, config, startupNotes, logger } = container.cradle;
   await knex('tenants').insert({ name: 'Default', slug: DEFAULT_TENANT_SLUG, is_reseller: true }).onConflict('slug').ignore();
   const tenant = (await knex('tenants').where({ slug: DEFAULT_TENANT_SLUG }).first()) as { id: string };
 
@@ -22,7 +22,7 @@ export async function seedFirstStart(container: RootContainer): Promise<string> 
   const email = config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
   const generated = config.adminPassword === undefined;
   const password = config.adminPassword ?? randomToken(18);
-  await withTenant(knex, tenant.id, (db) => createUser(db, { email, password, name: 'Administrator', roles: ['super_admin'] }));
+  await withTenant(appKnex, tenant.id, (db) => createUser(db, { email, password, name: 'Administrator', roles: ['super_admin'] }));
   // The port is known only once the server listens: `start` fills in {url}.
   const url = '{url}';
   logger.info({ email }, 'created the first super admin');

@@ -27,7 +27,8 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   private readonly queue: Queue;
   private worker: Worker | undefined;
 
-  constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel') {
+  /** `appKnex`: what handlers' transactions run on (the app role). */
+  constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel', private readonly appKnex: Knex = knex) {
     super();
     this.queue = new Queue(QUEUE, { connection: redis.duplicate(), prefix });
   }
@@ -58,7 +59,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
       async (job) => {
         const def = this.defs.jobs.get(job.name);
         if (!def) throw new Error(`Job "${job.name}" is not defined (plugin not active)`);
-        return runJob(this.knex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger);
+        return runJob(this.appKnex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger);
       },
       { connection: this.redis.duplicate(), prefix: this.prefix, concurrency: 4 },
     );

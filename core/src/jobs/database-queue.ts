@@ -43,7 +43,8 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
   readonly kind = 'database' as const;
   readonly loop: WakeableLoop;
 
-  constructor(private readonly knex: Knex, private readonly logger: Logger) {
+  /** `appKnex`: what handlers' transactions run on (the app role); the queue's own rows are the owner's. */
+  constructor(private readonly knex: Knex, private readonly logger: Logger, private readonly appKnex: Knex = knex) {
     super();
     this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'job worker failed'));
   }
@@ -122,7 +123,7 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
       return;
     }
     try {
-      await runJob(this.knex, def, { id: row.id, data: row.data, tenantId: row.tenant_id, attempt: row.attempts }, this.logger as unknown as PluginLogger);
+      await runJob(this.appKnex, def, { id: row.id, data: row.data, tenantId: row.tenant_id, attempt: row.attempts }, this.logger as unknown as PluginLogger);
       await this.knex('jobs').where({ id: row.id }).update({ status: 'completed', finished_at: new Date(), locked_until: null, updated_at: new Date() });
     } catch (err) {
       const failed = row.attempts >= row.max_attempts;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { createHttpClient, tokenId, type PluginContext, type PluginLogger, type RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { applyTenantContext } from '../tenancy/context.ts';
+import { forEachTenant } from '../tenancy/for-each-tenant.ts';
 import { currentExecution, runInExecution, systemExecution } from './execution-scope.ts';
 import type { PluginRecord } from './plugin-record.ts';
 import { customRoom, permissionRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
@@ -122,7 +123,13 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     jobs: {
       define(name, handler, options) {
         declaring('ctx.jobs.define');
-        c.jobQueue.define(id, name, handler as never, options);
+        // The tenant's plugin states are loaded before the handler runs: `extensions.list` reads
+        // them synchronously and fails closed on a tenant it has not seen (after a restart).
+        const loaded: typeof handler = async (job) => {
+          if (job.tenantId) await c.pluginTenantStates.disabledFor(job.tenantId);
+          return handler(job);
+        };
+        c.jobQueue.define(id, name, loaded as never, options);
       },
       enqueue: (name, data, options) => c.jobQueue.enqueue(id, name, data, options),
       schedule(name, cron, options) {
@@ -135,7 +142,6 @@ export function createPluginContext(record: PluginRecord, container: RootContain
       set: (values, tenantId) => c.pluginSettings.write(id, manifest.settings, tenantOf(tenantId), values as Record<string, unknown>),
     },
     db: {
-      knex: c.knex,
       current() {
         const trx = currentExecution()?.trx();
         if (!trx) throw new PluginContextError(`Plugin "${id}": ctx.db.current() outside a request, job or event handler`);
@@ -145,8 +151,9 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         // fn runs as a system execution of this transaction: db.current(), scope(), emit and
         // settings.get inside it use it (on PGlite, one connection, anything else would wait forever).
         const afterCommit: Array<() => void | Promise<void>> = [];
-        const result = await c.knex.transaction(async (trx) => {
+        const result = await c.appKnex.transaction(async (trx) => {
           await applyTenantContext(trx, tenantId ?? undefined);
+          if (tenantId) await c.pluginTenantStates.disabledFor(tenantId, trx); // for extensions.list (fail closed)
           return runInExecution(systemExecution(tenantId, trx, afterCommit), () => fn(trx));
         });
         for (const cb of afterCommit) await Promise.resolve(cb()).catch((err: unknown) => logger.error({ err }, 'after-commit callback failed'));
@@ -163,6 +170,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     },
     http: createHttpClient(),
     httpClient: (options) => createHttpClient(options),
+    forEachTenant: (fn, options) => forEachTenant(c, id, ctx.db.transaction, fn, options),
     scope() {
       const exec = currentExecution();
       return exec ? { tenantId: exec.tenantId, principal: exec.principal, trx: exec.trx() } : null;

@@ -56,7 +56,7 @@ const listeners = new WeakMap<RootContainer, PgListener>();
 export const pluginSystemModule: CoreModule = {
   name: 'plugins',
   async register(container: RootContainer) {
-    const { config, knex, logger, redis } = container.cradle;
+    const { config, knex, appKnex, logger, redis } = container.cradle;
     const options = ((container.cradle as { pluginOptions?: PluginSystemOptions }).pluginOptions ?? {}) as PluginSystemOptions;
     const states = new TenantPluginStates(knex);
     const eventBus = new EventBus(knex);
@@ -67,7 +67,7 @@ export const pluginSystemModule: CoreModule = {
       isActive: (owner) => manager.isUsable(owner),
     });
     eventBus.onCommitted = () => dispatcher.loop.wake();
-    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel') : new DatabaseJobQueue(knex, logger);
+    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel', appKnex) : new DatabaseJobQueue(knex, logger, appKnex);
     const realtime = new SocketServer(config, logger, redis);
     const box = new SecretBox(config.jwtSecret);
     const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {

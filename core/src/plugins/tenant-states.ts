@@ -11,11 +11,11 @@ const TTL_MS = 2000;
 export class TenantPluginStates {
   private cache = new Map<string, { at: number; disabled: Set<string> }>();
 
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex, private readonly ttlMs = TTL_MS) {}
 
   async disabledFor(tenantId: string, trx?: Knex.Transaction): Promise<Set<string>> {
-    const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.disabled;
+    const hit = this.fresh(tenantId);
+    if (hit) return hit;
     const rows = (await dbFor(this.knex, trx)('plugin_tenant_states').where({ tenant_id: tenantId, enabled: false }).select('plugin_id')) as Array<{ plugin_id: string }>;
     const disabled = new Set(rows.map((r) => r.plugin_id));
     this.cache.set(tenantId, { at: Date.now(), disabled });
@@ -28,9 +28,20 @@ export class TenantPluginStates {
     return !(await this.disabledFor(tenantId, trx)).has(pluginId);
   }
 
-  /** From the cache only (enabled when unknown): for synchronous callers such as extension lookups. */
+  /**
+   * From the cache only, for synchronous callers such as extension lookups. Fail closed: a tenant
+   * whose entry is missing (a restart) or expired counts as having the plugin disabled, so a job
+   * never uses a gateway the tenant turned off. Executions load the entry first (`disabledFor`).
+   */
   isEnabledCached(pluginId: string, tenantId: string | null): boolean {
-    return !tenantId || !this.cache.get(tenantId)?.disabled.has(pluginId);
+    if (!tenantId) return true;
+    const disabled = this.fresh(tenantId);
+    return disabled !== undefined && !disabled.has(pluginId);
+  }
+
+  private fresh(tenantId: string): Set<string> | undefined {
+    const hit = this.cache.get(tenantId);
+    return hit && Date.now() - hit.at < this.ttlMs ? hit.disabled : undefined;
   }
 
   forget(tenantId: string): void {

@@ -15,12 +15,19 @@ export async function withTenant<T>(knex: Knex, tenantId: string, fn: (db: Tenan
 
 /**
  * Inside an app-role transaction, acts on another tenant explicitly (a super admin or reseller
- * creating a sub-tenant's admin) and switches back afterwards. On error it does not switch back:
- * the transaction is then failed and rolled back anyway, and the original error must surface.
+ * creating a sub-tenant's admin) and switches back afterwards, also when `fn` throws: a caller
+ * that catches the error and goes on must not keep running as the other tenant. When the switch
+ * back itself fails (the transaction is aborted by fn's SQL error) fn's error is the one that surfaces.
  */
 export async function asTenant<T>(trx: Knex.Transaction, from: string, to: string, fn: (db: TenantDb) => Promise<T>): Promise<T> {
   await setTenant(trx, to);
-  const result = await fn(createTenantDb(trx, to));
+  let result: T;
+  try {
+    result = await fn(createTenantDb(trx, to));
+  } catch (err) {
+    await setTenant(trx, from).catch(() => undefined);
+    throw err;
+  }
   await setTenant(trx, from);
   return result;
 }

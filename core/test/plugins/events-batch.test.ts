@@ -60,7 +60,9 @@ describe('durable events in batches', function () {
     const onQuery = (q: { sql: string }) => {
       if (/insert into "outbox_events"/i.test(q.sql)) inserts.push(q.sql);
     };
-    server.knex.on('query', onQuery);
+    // Plugin transactions run on the app role's pool (the same knex as server.knex on PGlite).
+    const appKnex = server.running.platform.container.cradle.appKnex;
+    appKnex.on('query', onQuery);
     let seenInside = -1;
     const ids = await plugin.db.transaction(a.tenant.id, async (trx) => {
       const one = await plugin.events.emit('probe.echo', { n: 1 });
@@ -68,7 +70,7 @@ describe('durable events in batches', function () {
       seenInside = ((await trx('outbox_events').whereIn('id', [one, ...many])) as unknown[]).length;
       return [one, ...many];
     });
-    server.knex.off('query', onQuery);
+    appKnex.off('query', onQuery);
     assert.equal(seenInside, 0, 'buffered until commit');
     assert.equal(inserts.length, 1, 'one multi-row INSERT');
     const rows = (await server.knex('outbox_events').whereIn('id', ids)) as Array<{ tenant_id: string; payload: { n: number } }>;

@@ -6,14 +6,19 @@ import { reconcileOpenIntents } from './reconcile.ts';
 export const JOBS = { reconcile: 'reconcile', reconcileTenant: 'reconcile-tenant', chargeRetry: 'charge-retry' } as const;
 
 /**
- * Every 15 minutes: one job per tenant that has intents not yet seen paid (read across tenants on
- * the root connection, the only cross-tenant read the plugin makes), each then working as its tenant.
+ * Every 15 minutes: one job per tenant that has intents not yet seen paid, each then working as
+ * its tenant. Tenants are visited one by one under their own row-level security (ctx.forEachTenant).
  */
 export async function fanOutReconcile(plugin: StripePlugin): Promise<number> {
-  const rows = (await plugin.db.knex('stripe_payment_intents').whereNull('payment_recorded_at').whereNot('status', 'canceled').distinct('tenant_id')) as Array<{ tenant_id: string }>;
   const bucket = Math.floor(Date.now() / 900_000);
-  for (const { tenant_id } of rows) await plugin.jobs.enqueue(JOBS.reconcileTenant, {}, { tenantId: tenant_id, jobId: `stripe-reconcile:${tenant_id}:${bucket}` });
-  return rows.length;
+  let queued = 0;
+  await plugin.forEachTenant(async (tenant) => {
+    const open = await tenant.transaction((trx) => trx('stripe_payment_intents').whereNull('payment_recorded_at').whereNot('status', 'canceled').first('id'));
+    if (!open) return;
+    await plugin.jobs.enqueue(JOBS.reconcileTenant, {}, { tenantId: tenant.id, jobId: `stripe-reconcile:${tenant.id}:${bucket}` });
+    queued++;
+  });
+  return queued;
 }
 
 export async function reconcileTenant(plugin: StripePlugin, job: JobContext): Promise<Record<string, number>> {

@@ -23,7 +23,7 @@ export function adminCreateCommand(program: Command): void {
         const tenant = (await db.knex('tenants').where({ slug: opts.tenant }).first()) as { id: string } | undefined;
         if (!tenant) program.error(`admin:create: no tenant with slug "${opts.tenant}""`);
         try {
-          const user = await withTenant(db.knex, tenant!.id, (tdb) => createUser(tdb, { email: opts.email, password: opts.password, roles: [opts.role] }));
+          const user = await withTenant(db.appKnex, tenant!.id, (tdb) => createUser(tdb, { email: opts.email, password: opts.password, roles: [opts.role] }));
           process.stdout.write(`Created ${opts.role} ${user.email} in tenant ${opts.tenant}\n`);
         } catch (err) {
           const details = (err as { details?: Record<string, string> }).details;

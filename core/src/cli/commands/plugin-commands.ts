@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import cliProgress from 'cli-progress';
 import { CliUsageError, type CliArgs, type CliCommand, type CliIo, type CliProgress } from '@mpanel/sdk';
 import type { Config } from '../../config/config.ts';
-import { openDatabase, pgliteDir } from '../../db/connect.ts';
+import { configuredDatabase, openDatabase } from '../../db/connect.ts';
 import { migrateUp } from '../../db/migrator.ts';
 import { createRootContainer, type RootContainer } from '../../container.ts';
 import { RouteRegistry } from '../../http/route-registry.ts';
@@ -24,7 +24,7 @@ import { cliConfig } from '../context.ts';
  */
 export async function openPluginRuntime(config: Config): Promise<{ container: RootContainer; close(): Promise<void> }> {
   const logger = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: { service: 'mpanel' } }, pino.destination(2));
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) });
+  const db = await openDatabase(configuredDatabase(config));
   const redis = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
   const container = createRootContainer({ config, logger, db, routes: new RouteRegistry(), version: VERSION });
   container.register({ migrationSets: asValue([CORE_MIGRATIONS]), redis: asValue(redis), startupNotes: asValue([] as string[]), pluginOptions: asValue({}) } as never);

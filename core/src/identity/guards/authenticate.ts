@@ -20,7 +20,7 @@ export const ACT_AS_HEADER = 'x-tenant-id';
  * entry get a generic one.
  */
 export function authenticate(container: RootContainer): RouteStage {
-  const { tenantResolver, principalLoader, accessTokens, auditLog, knex } = container.cradle;
+  const { tenantResolver, principalLoader, accessTokens, auditLog, appKnex } = container.cradle;
 
   const publicTenant = async (ctx: ParameterizedContext, route: RegisteredRoute) => {
     const param = route.path.includes(':tenantId') ? (ctx.params as Record<string, string>).tenantId : undefined;
@@ -38,12 +38,13 @@ export function authenticate(container: RootContainer): RouteStage {
     ctx.state.sessionId = claims.sid;
     const statement = mayBeginEarly(ctx, route) ? principalLoader.sessionStatement(claims.sub, claims.tid, claims.sid) : undefined;
     if (!statement) return principalLoader.fromSession(claims.sub, claims.tid, claims.sid);
-    // One round trip for BEGIN, the session check (as the platform role, like fromSession) and the
-    // token tenant's context: the request transaction starts here and the transaction stage
-    // takes it over. A 401 or any later failure rolls it back (request scope).
-    const tx = requestTransaction(ctx, knex, claims.tid, () => `BEGIN; ${statement}; ${tenantContextStatement(claims.tid)}`);
+    // One round trip for BEGIN, the token tenant's context and the session check (as the app role
+    // in that tenant: the session, its user and roles are that tenant's rows): the request
+    // transaction starts here and the transaction stage takes it over. A 401 or any later
+    // failure rolls it back (request scope).
+    const tx = requestTransaction(ctx, appKnex, claims.tid, () => `BEGIN; ${tenantContextStatement(claims.tid)}; ${statement}`);
     const results = await tx.start();
-    return principalLoader.fromSessionRow(results[1]?.rows[0], tx.transaction);
+    return principalLoader.fromSessionRow(results[2]?.rows[0], tx.transaction);
   };
 
   /** A super admin may name another tenant; anybody else naming one gets 403. */

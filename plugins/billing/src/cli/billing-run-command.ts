@@ -1,6 +1,6 @@
 import { CliUsageError, type CliArgs, type CliIo } from '@mpanel/sdk';
 import type { Plugin } from '../routes/common.ts';
-import { activeTenants, runBilling, type RunCounts } from '../run/billing-run.ts';
+import { runBilling, type RunCounts } from '../run/billing-run.ts';
 import { isIsoDate, isoDateOf } from '../domain/dates.ts';
 
 const COUNT_LABELS: Array<[keyof RunCounts, string]> = [
@@ -21,22 +21,20 @@ export async function billingRunCommand(plugin: Plugin, args: CliArgs, io: CliIo
   const date = typeof args.date === 'string' ? args.date : isoDateOf(new Date());
   if (!isIsoDate(date)) throw new CliUsageError(`--date must be a calendar date as YYYY-MM-DD, got "${date}"`);
   const slug = typeof args.tenant === 'string' ? args.tenant : undefined;
-  const tenants = await activeTenants(plugin, slug);
-  if (slug && !tenants.length) throw new CliUsageError(`no active tenant with slug "${slug}"`);
-
   const total: RunCounts = { invoicesCreated: 0, remindersSent: 0, overdue: 0, lateFees: 0, suspended: 0, terminated: 0, servicesCancelled: 0, ordersCancelled: 0 };
   const bar = io.progress();
-  if (tenants.length) bar.start(tenants.length, 'starting');
-  let done = 0;
-  for (const tenant of tenants) {
+  // Each active tenant where billing is enabled, as that tenant (row-level security).
+  const tenants = await plugin.forEachTenant(async (tenant) => {
+    if (tenant.index === 0) bar.start(tenant.total, 'starting');
     const counts = await runBilling(plugin, tenant.id, date, {
-      onProgress: (step, c) => bar.update(done, undefined, `${tenant.slug}: ${step}, ${c.invoicesCreated} invoices`),
+      onProgress: (step, c) => bar.update(tenant.index, undefined, `${tenant.slug}: ${step}, ${c.invoicesCreated} invoices`),
     });
     add(total, counts);
-    bar.update(++done, undefined, `${tenant.slug}: done`);
-  }
+    bar.update(tenant.index + 1, undefined, `${tenant.slug}: done`);
+  }, slug === undefined ? {} : { slug });
+  if (slug && !tenants) throw new CliUsageError(`no active tenant with slug "${slug}"`);
   bar.stop();
-  io.print(`Billing run for ${date}: ${tenants.length} tenant${tenants.length === 1 ? '' : 's'}`);
+  io.print(`Billing run for ${date}: ${tenants} tenant${tenants === 1 ? '' : 's'}`);
   io.print(COUNT_LABELS.map(([key, label]) => `${label} ${total[key]}`).join(', '));
   return 0;
 }

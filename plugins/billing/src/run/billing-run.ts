@@ -118,10 +118,3 @@ async function runSteps(plugin: Plugin, tenantId: string, date: IsoDate, inTx: I
   });
   return counts;
 }
-
-/** Tenants to bill: every active tenant (platform-wide read on the root connection). */
-export async function activeTenants(plugin: Plugin, slug?: string): Promise<Array<{ id: string; slug: string }>> {
-  const q = plugin.db.knex('tenants').where('status', 'active').orderBy('slug').select('id', 'slug');
-  if (slug) q.where('slug', slug);
-  return (await q) as Array<{ id: string; slug: string }>;
-}

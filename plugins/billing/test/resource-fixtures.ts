@@ -1,0 +1,21 @@
+import { defineResourceFixtures } from '@mpanel/sdk/testing';
+
+/** One real record of every billing resource a route takes by id, made through billing's own API. */
+export default defineResourceFixtures(async ({ request }) => {
+  const group = await request<{ id: string }>('POST', '/api/v1/product-groups', { name: 'Walked group' });
+  const product = await request<{ id: string }>('POST', '/api/v1/products', { name: 'Walked hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1000 }] });
+  const client = await request<{ id: string }>('POST', '/api/v1/clients', { email: 'walked@client.test', firstName: 'Walked', lastName: 'Client', country: 'US', currency: 'USD' });
+  const placed = await request<{ order: { id: string }; invoice: { id: string }; services: Array<{ id: string }> }>('POST', '/api/v1/orders', { clientId: client.id, items: [{ productId: product.id, cycle: 'monthly' }] });
+  const coupon = await request<{ id: string }>('POST', '/api/v1/coupons', { code: 'WALKED', type: 'percent', value: 1000, recurring: false });
+  const rule = await request<{ id: string }>('POST', '/api/v1/tax-rules', { name: 'Walked tax', country: 'US', state: 'NY', rate: '8.875' });
+  return {
+    'product-groups': group.id,
+    products: product.id,
+    clients: client.id,
+    orders: placed.order.id,
+    invoices: placed.invoice.id,
+    services: placed.services[0]!.id,
+    coupons: coupon.id,
+    'tax-rules': rule.id,
+  };
+});
