@@ -92,6 +92,8 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
           recovery_codes: JSON.stringify(hashes),
           updated_at: new Date(),
         });
+        // Sessions opened with the password alone end: from now on only this one and two-factor logins.
+        await sessions.revokeAllForUser(db.trx, user.id, 'two-factor enabled', ctx.state.sessionId as string | undefined);
         await audit.record({ action: 'auth.2fa_enabled', targetType: 'user', targetId: user.id });
         return ok({ recoveryCodes: codes }, 'Two-factor authentication is on; keep the recovery codes somewhere safe');
       },
