@@ -2,6 +2,7 @@ import { ForbiddenError, HttpError, ValidationError, defineRoute, ok, type Princ
 import type { RootContainer } from '../../container.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { hashPassword, verifyPassword } from '../passwords/hasher.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
 import { newRecoveryCodes, newTotpSecret, totpStep } from '../two-factor/totp.ts';
@@ -48,6 +49,7 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         assertPasswordAcceptable(ctx.input.body.newPassword, user.email, 'newPassword');
         await db('users').where({ id: user.id }).update({ password_hash: await hashPassword(ctx.input.body.newPassword), password_changed_at: new Date(), updated_at: new Date() });
         await sessions.revokeAllForUser(db.trx, user.id, 'password changed');
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'auth.password_changed', targetType: 'user', targetId: user.id });
         return ok(null, 'Password changed; log in again');
       },
@@ -94,6 +96,7 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         });
         // Sessions opened with the password alone end: from now on only this one and two-factor logins.
         await sessions.revokeAllForUser(db.trx, user.id, 'two-factor enabled', ctx.state.sessionId as string | undefined);
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'auth.2fa_enabled', targetType: 'user', targetId: user.id });
         return ok({ recoveryCodes: codes }, 'Two-factor authentication is on; keep the recovery codes somewhere safe');
       },

@@ -12,6 +12,7 @@ import { hashPassword } from '../passwords/hasher.ts';
 import { impersonationRoute } from './impersonation-route.ts';
 import { assertClientBinding } from './client-binding.ts';
 import { revokeApiKeysOf } from '../api-keys/api-key-revocation.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 
 const email = { type: 'string', format: 'email', maxLength: 320 } as const;
 const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
@@ -158,6 +159,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         }
         if (changes.status === 'disabled' || changes.password_hash) await sessions.revokeAllForUser(db.trx, before.id, changes.password_hash ? 'password changed' : 'user disabled');
         if (changes.status === 'disabled') await revokeApiKeysOf(db, before.id);
+        if (changes.status !== undefined || changes.password_hash || patch.roles) resyncSocketsAfterCommit(container, ctx, { userId: before.id });
         const after = await findUser(db, before.id);
         await audit.record({ action: 'user.updated', targetType: 'user', targetId: before.id, before: userToApi(before, before.roles), after: userToApi(after, roles) });
         return ok(userToApi(after, after.roles));
@@ -175,6 +177,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         assertMayManage(principal, before.level);
         if (before.id === principal.userId) throw new ForbiddenError('You cannot delete yourself');
         await db('users').where({ id: before.id }).delete();
+        resyncSocketsAfterCommit(container, ctx, { userId: before.id });
         await audit.record({ action: 'user.deleted', targetType: 'user', targetId: before.id, before: userToApi(before, before.roles) });
         return ok(null, 'User deleted');
       },
@@ -193,6 +196,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         await db('users').where({ id: user.id }).update({ totp_enabled: false, totp_secret: null, totp_pending_secret: null, recovery_codes: '[]', updated_at: new Date() });
         await sessions.revokeAllForUser(db.trx, user.id, 'two-factor reset');
         await revokeApiKeysOf(db, user.id);
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'user.2fa_reset', targetType: 'user', targetId: user.id });
         return ok(null, 'Two-factor authentication reset');
       },
