@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { JsonSchema } from '@mpanel/sdk';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
-import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import type { RegisteredRoute } from '../../src/http/route-registry.ts';
 
 /** A minimal body that passes a route's schema, so the handler (not validation) answers. */
@@ -76,7 +76,7 @@ describe('isolation walker: every route, with another tenant\'s and another clie
     const key = await server.request('POST', '/api/v1/api-keys', { token: a.token, body: { name: 'walker', permissions: ['users.read'] } });
     ids.set('users', user.id).set('roles', role.body.data.id).set('api-keys', key.body.data.id).set('tenants', a.tenant.id);
     // Another client of tenant A: a portal user bound to a client account that owns nothing here.
-    clientToken = (await createUser(server, a.token, ['client'], { tenant: 'walk-a', clientId: randomUUID() })).token;
+    clientToken = (await createUser(server, a.token, ['client'], { tenant: 'walk-a', clientId: await createClientAccount(server, a.token) })).token;
   });
   after(() => server?.close());
 
