@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
-import { createClientAccount, createTenantWithAdmin, createUser, loginAs, type TenantWithAdmin } from '../../src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser, loginAs, superAdminToken, type TenantWithAdmin } from '../../src/testing/auth.ts';
 
 /** Sockets follow the session: logout, a disabled user, changed roles and an ended "log in as" act at once. */
 describe('realtime: rooms follow the session', () => {
@@ -51,6 +51,14 @@ describe('realtime: rooms follow the session', () => {
     const user = await createUser(server, t.token, ['support'], { tenant: 'rt-sessions' });
     const socket = await open(user.token);
     assert.equal((await server.request('PATCH', `/api/v1/users/${user.id}`, { token: t.token, body: { status: 'disabled' } })).status, 200);
+    await settle();
+    assert.equal(socket.connected, false);
+  });
+
+  it('suspending a tenant disconnects the sockets of its users', async () => {
+    const other = await createTenantWithAdmin(server, { slug: 'rt-suspended' });
+    const socket = await open(other.token);
+    assert.equal((await server.request('PATCH', `/api/v1/tenants/${other.tenant.id}`, { token: await superAdminToken(server), body: { status: 'suspended' } })).status, 200);
     await settle();
     assert.equal(socket.connected, false);
   });

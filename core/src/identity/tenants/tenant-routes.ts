@@ -8,6 +8,7 @@ import { requestServices } from '../route-context.ts';
 import { paginate } from '../pagination.ts';
 import { toApi, uuidParam } from '../serialize.ts';
 import { syncDomainNames } from './tenant-domains.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { MANAGE_ALL_TENANTS } from '../permissions.ts';
 
 const slug = { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' } as const;
@@ -176,6 +177,8 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
         const [after] = (await trx('tenants').where({ id: before.id }).update(changes).returning('*')) as [TenantRow];
         if (patch.domains) await replaceDomains(trx, current, before.id, patch.domains, config);
         await audit.record({ action: 'tenant.updated', targetType: 'tenant', targetId: before.id, before, after });
+        // A suspended tenant's sockets go at once; a reactivated one's were never kept.
+        if (patch.status !== undefined) resyncSocketsAfterCommit(container, ctx, { tenantId: before.id });
         (ctx.state.afterCommit as Array<() => void>).push(() => tenantResolver.invalidate());
         return ok(await tenantToApi(trx, current, after));
       },
