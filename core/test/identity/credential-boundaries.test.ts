@@ -47,6 +47,10 @@ describe('identity: two-factor, API keys and credential resets', () => {
     assert.equal((await get('/api/v1/users', key)).status, 403, 'the key of a creator without two-factor is refused');
     await enableTwoFactor(t.token);
     assert.equal((await get('/api/v1/users', key)).status, 200, 'once the creator enrolled, the key works again');
+    // Turning two-factor off where staff must use it is losing access: the key is revoked, not just idle.
+    assert.equal((await post('/api/v1/auth/2fa/disable', t.token, { password: t.admin.password })).status, 200);
+    await enableTwoFactor(t.token);
+    assert.equal((await get('/api/v1/users', key)).status, 401);
   });
 
   it('a key is revoked when its owner loses access: two-factor reset, user disabled', async () => {

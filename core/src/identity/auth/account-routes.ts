@@ -1,8 +1,9 @@
-import { ForbiddenError, HttpError, ValidationError, defineRoute, ok, type Principal, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ForbiddenError, HttpError, SYSTEM_ROLES, ValidationError, defineRoute, ok, type Principal, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import type { RootContainer } from '../../container.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';
 import { resyncSocketsAfterCommit } from '../socket-sync.ts';
+import { revokeApiKeysOf } from '../api-keys/api-key-revocation.ts';
 import { hashPassword, verifyPassword } from '../passwords/hasher.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
 import { newRecoveryCodes, newTotpSecret, totpStep } from '../two-factor/totp.ts';
@@ -113,6 +114,9 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         const user = await ownUser(db, principal);
         if (!(await verifyPassword(user.password_hash, ctx.input.body.password))) throw new ValidationError({ password: 'is wrong' });
         await db('users').where({ id: user.id }).update({ totp_enabled: false, totp_secret: null, totp_pending_secret: null, recovery_codes: '[]', updated_at: new Date() });
+        // Where staff must use two-factor, turning it off is losing access: the user's keys go too.
+        const tenant = (await db.trx('tenants').where({ id: principal.tenantId }).first('settings')) as { settings: { requireTwoFactorForStaff?: boolean } } | undefined;
+        if (tenant?.settings.requireTwoFactorForStaff === true && principal.level < SYSTEM_ROLES.client) await revokeApiKeysOf(db, user.id);
         await audit.record({ action: 'auth.2fa_disabled', targetType: 'user', targetId: user.id });
         return ok(null, 'Two-factor authentication is off');
       },
