@@ -22,5 +22,7 @@ export const userRoom = (userId: string): string => `user:${userId}`;
 export const impersonatorRoom = (staffUserId: string): string => `imp:${staffUserId}`;
 /** Every socket of the tenant's users who held the permission when they connected. */
 export const permissionRoom = (tenantId: string, permission: string): string => `perm:${tenantId}:${permission}`;
+/** The rooms a session puts a socket in (not custom rooms, which plugins manage). */
+export const isSessionRoom = (room: string): boolean => /^(tenant|user|perm|imp):/.test(room);
 /** Custom rooms are namespaced so they cannot collide with tenant and user rooms. */
 export const customRoom = (name: string): string => `room:${name}`;

@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisHandle } from '../redis.ts';
-import { impersonatorRoom, permissionRoom, tenantRoom, userRoom, type RealtimeHub } from './realtime-hub.ts';
+import { impersonatorRoom, isSessionRoom, permissionRoom, tenantRoom, userRoom, type RealtimeHub } from './realtime-hub.ts';
 
 /** The session a socket was opened with. */
 export interface SocketIdentity {
@@ -121,7 +121,8 @@ export class SocketServer implements RealtimeHub {
         socket.disconnect(true);
         return;
       }
-      for (const room of socket.rooms) if (room !== socket.id && !now.rooms.includes(room)) socket.leave(room);
+      // Rooms a plugin joined the user to (custom rooms) are the plugin's to keep.
+      for (const room of socket.rooms) if (isSessionRoom(room) && !now.rooms.includes(room)) socket.leave(room);
       socket.join(now.rooms);
     }));
   }

@@ -68,12 +68,15 @@ describe('realtime: rooms follow the session', () => {
     const socket = await open(user.token);
     const staffRoom = `perm:${t.tenant.id}:users.create`;
     assert.equal(await reaches(socket, staffRoom), false);
+    hub().join(user.id, 'room:chat');
+    await settle();
     assert.equal((await server.request('PATCH', `/api/v1/users/${user.id}`, { token: t.token, body: { roles: ['admin'] } })).status, 200);
     assert.equal(await reaches(socket, staffRoom), true, 'promoted: joined');
     assert.equal((await server.request('PATCH', `/api/v1/users/${user.id}`, { token: t.token, body: { roles: ['support'] } })).status, 200);
     assert.equal(await reaches(socket, staffRoom), false, 'demoted: left');
     assert.equal(socket.connected, true);
     assert.equal(await reaches(socket, `user:${user.id}`), true, 'its own rooms stay');
+    assert.equal(await reaches(socket, 'room:chat'), true, 'and so does a custom room a plugin joined it to');
   });
 
   it('ending a "log in as" session disconnects its sockets; disabling the staff user ends the others', async () => {
