@@ -21,6 +21,8 @@ export interface SocketAuthenticator {
   load(who: SocketIdentity): Promise<{ tenantId: string; permissions: Iterable<string>; impersonatedBy: string | null }>;
 }
 
+const RESYNC_BATCH = 20;
+
 /** Origins a browser may connect from: CORS_ORIGINS, PUBLIC_URL, and the server's own host. */
 export function originAllowed(origin: string | undefined, host: string | undefined, config: Pick<Config, 'corsOrigins' | 'publicUrl'>): boolean {
   if (!origin) return true; // not a browser: the JWT decides
@@ -89,8 +91,8 @@ export class SocketServer implements RealtimeHub {
   }
 
   /** The rooms of a session: its tenant, its user, its permissions and, for "log in as", its staff user. */
-  private async roomsOf(authenticate: SocketAuthenticator, token: string | SocketIdentity): Promise<{ who: SocketIdentity; rooms: string[] }> {
-    const who = typeof token === 'string' ? authenticate.identify(token) : token;
+  private async roomsOf(authenticate: SocketAuthenticator, from: string | SocketIdentity): Promise<{ who: SocketIdentity; rooms: string[] }> {
+    const who = typeof from === 'string' ? authenticate.identify(from) : from;
     const now = await authenticate.load(who);
     const rooms = [tenantRoom(now.tenantId), userRoom(who.userId), ...[...now.permissions].map((p) => permissionRoom(now.tenantId, p))];
     if (now.impersonatedBy) rooms.push(impersonatorRoom(now.impersonatedBy));
@@ -105,7 +107,8 @@ export class SocketServer implements RealtimeHub {
     const { io, authenticate } = this;
     if (!io || !authenticate) return;
     const sockets = await io.in(rooms).fetchSockets();
-    await Promise.all(sockets.map(async (socket) => {
+    // A tenant may have many sockets: a few session checks at a time, not one burst on the pool.
+    for (let i = 0; i < sockets.length; i += RESYNC_BATCH) await Promise.all(sockets.slice(i, i + RESYNC_BATCH).map(async (socket) => {
       const who = socket.data.who as SocketIdentity | undefined;
       let now: { rooms: string[] } | undefined;
       try {
