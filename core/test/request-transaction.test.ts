@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../src/testing/test-server.ts'
 import type { CoreModule } from '../src/module.ts';
 import { RequestTransaction } from '../src/db/request-transaction.ts';
 import { beginWithTenant } from '../src/tenancy/context.ts';
-import { createTenantWithAdmin, createUser } from '../src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser } from '../src/testing/auth.ts';
 
 /** Routes that report what their (lazily opened) request transaction looks like from inside. */
 const probeModule: CoreModule = {
@@ -76,7 +76,7 @@ describe('request transaction', () => {
 
   it('an authenticated read begins with the session check; 401, 403 and 404 on the way release the transaction', async () => {
     const { token, tenant } = await createTenantWithAdmin(server);
-    const client = await createUser(server, token, ['client'], { tenant: tenant.slug });
+    const client = await createUser(server, token, ['client'], { tenant: tenant.slug, clientId: await createClientAccount(server, token) });
     for (let i = 0; i < 3; i++) {
       assert.equal((await server.request('GET', '/api/v1/users', { token: client.token })).status, 403);
       assert.equal((await server.request('GET', `/api/v1/users/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token })).status, 404);

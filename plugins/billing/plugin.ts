@@ -1,4 +1,4 @@
-import { definePlugin } from '@mpanel/sdk';
+import { definePlugin, extensionPoints } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import type { BillingSettings } from './src/settings.ts';
 import { clientRoutes } from './src/routes/clients.ts';
@@ -30,6 +30,12 @@ export default definePlugin<Partial<BillingSettings>>({
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));
+    // Core binds a portal user only to a client account that exists in the user's tenant.
+    ctx.extensions.provide(extensionPoints.clientAccounts, 'billing', {
+      async exists({ db }, clientId) {
+        return (await db('clients').where({ id: clientId }).first('id')) !== undefined;
+      },
+    });
 
     // Daily at 03:00 UTC: one job per tenant with an idempotent id, so a tick seen twice bills once.
     ctx.jobs.define<{ date?: string }>('billing.run', async (job) => {

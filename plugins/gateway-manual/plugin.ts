@@ -1,4 +1,4 @@
-import { HttpError, NotFoundError, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
+import { HttpError, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
 import { manualBillingRef, type ManualBilling } from './src/billing-port.ts';
 import { GATEWAY, confirmManualPayment, renderInstructions, type ConfirmInput } from './src/confirm.ts';
 
@@ -82,8 +82,7 @@ export default definePlugin<ManualSettings>({
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } },
       handler: async (req: ApiContext<{ id: string }>) => {
         const { invoice, displayName, instructions } = await instructionsFor(ctx.scope()!.tenantId!, req.input.params.id);
-        const principal = ctx.scope()?.principal;
-        if (principal?.clientId && principal.clientId !== invoice.clientId) throw new NotFoundError();
+        assertClientOwns(ctx.scope()?.principal ?? undefined, invoice.clientId);
         return ok({ invoiceId: invoice.id, displayName, instructions });
       },
     });

@@ -26,6 +26,8 @@ export interface Config {
   adminPassword: string | undefined;
   /** Allow outgoing webhooks to private and loopback addresses (tests, on-premise). */
   allowPrivateWebhookTargets: boolean;
+  /** MPANEL_PLATFORM_DOMAINS: the platform's own host names (with PUBLIC_URL's), never a tenant's. */
+  platformDomains: string[];
 }
 
 /** A bad configuration value: the message is one line naming the variable and what is wrong. */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,
     adminPassword: env.MPANEL_ADMIN_PASSWORD || undefined,
     allowPrivateWebhookTargets: bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false),
+    platformDomains: (env.MPANEL_PLATFORM_DOMAINS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
   };
   // Last: it may write the generated secret, and a bad configuration must write nothing.
   return { ...config, jwtSecret: jwtSecret(env, nodeEnv, dataDir, options.persistSecrets ?? false) };

@@ -2,6 +2,7 @@ import { asValue } from 'awilix';
 import type { CoreModule } from '../module.ts';
 import type { RootContainer } from '../container.ts';
 import { TenantResolver } from '../tenancy/tenant-resolver.ts';
+import { DomainVerifier, networkProofSources } from '../tenancy/domain-verifier.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { Sessions } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
@@ -32,6 +33,8 @@ export interface IdentityCradle {
   userAccounts: UserAccounts;
   /** Encrypts TOTP secrets at rest. */
   totpBox: SecretBox;
+  /** Checks a tenant's proof of a domain (DNS TXT record or HTTP token). */
+  domainVerifier: DomainVerifier;
 }
 
 // Set at start, once the installation (its default tenant) is known.
@@ -57,6 +60,7 @@ function registerServices(container: RootContainer): void {
     principalLoader: new PrincipalLoader(knex, rolePermissions),
     userAccounts: { createUser: (db, input) => createUser(db, input) },
     totpBox,
+    domainVerifier: new DomainVerifier(networkProofSources(config.allowPrivateWebhookTargets)),
   };
   container.register(Object.fromEntries(Object.entries(services).map(([k, v]) => [k, asValue(v)])) as never);
   for (const p of CORE_PERMISSIONS) permissionRegistry.register('core', p);

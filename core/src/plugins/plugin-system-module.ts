@@ -112,10 +112,15 @@ export const pluginSystemModule: CoreModule = {
   guards: (container) => [executionStage, pluginGate(container)],
   attach(container, server) {
     const { accessTokens, principalLoader, socketServer } = container.cradle;
-    socketServer.attach(server, async (token) => {
-      const claims = accessTokens.verify(token);
-      const { principal } = await principalLoader.fromSession(claims.sub, claims.tid, claims.sid);
-      return { userId: claims.sub, tenantId: principal.tenantId, permissions: principal.permissions };
+    socketServer.attach(server, {
+      identify(token) {
+        const claims = accessTokens.verify(token);
+        return { userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid };
+      },
+      async load(who) {
+        const { principal, impersonatedBy } = await principalLoader.fromSession(who.userId, who.tenantId, who.sessionId);
+        return { tenantId: principal.tenantId, permissions: principal.permissions, impersonatedBy };
+      },
     });
   },
   async stop(container) {

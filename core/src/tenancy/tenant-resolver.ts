@@ -39,7 +39,7 @@ export class TenantResolver {
     return this.cached(`slug:${slug}`, () => this.knex('tenants').select(TENANT_COLUMNS).where({ slug }).first());
   }
 
-  /** The tenant whose mapped domain is the request's host (port ignored). */
+  /** The tenant whose verified domain is the request's host (port ignored); a pending claim maps nothing. */
   byHost(host: string): Promise<TenantRow | undefined> {
     const domain = host.replace(/:\d+$/, '').toLowerCase();
     if (!domain) return Promise.resolve(undefined);
@@ -48,6 +48,7 @@ export class TenantResolver {
         .join('tenants as t', 't.id', 'd.tenant_id')
         .select(TENANT_COLUMNS.map((c) => `t.${c}`))
         .whereRaw('lower(d.domain) = ?', [domain])
+        .where('d.status', 'verified')
         .first(),
     );
   }

@@ -64,3 +64,13 @@ export async function createUser(
   const session = await loginAs(server, email, password, options.tenant);
   return { id: res.body.data.id, email, password, token: session.accessToken };
 }
+
+/**
+ * A client account of the token's tenant (the billing plugin's, which the default test server
+ * loads): what a user of the client role must belong to.
+ */
+export async function createClientAccount(server: TestServer, token: string): Promise<string> {
+  const res = await server.request('POST', '/api/v1/clients', { token, body: { email: `client-${process.pid}-${++counter}@example.test`, firstName: 'Test', lastName: 'Client', country: 'DE' } });
+  assert.equal(res.status, 201, `creating a client account failed: ${JSON.stringify(res.body)}`);
+  return res.body.data.id as string;
+}

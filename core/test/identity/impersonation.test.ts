@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
-import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
 
 describe('identity: log in as client (POST /api/v1/users/:id/impersonate)', () => {
   let server: TestServer;
@@ -13,7 +13,7 @@ describe('identity: log in as client (POST /api/v1/users/:id/impersonate)', () =
     server = await startTestServer();
     acme = await createTenantWithAdmin(server, { slug: 'acme-imp' });
     other = await createTenantWithAdmin(server, { slug: 'other-imp' });
-    client = await createUser(server, acme.token, ['client'], { tenant: 'acme-imp' });
+    client = await createUser(server, acme.token, ['client'], { tenant: 'acme-imp', clientId: await createClientAccount(server, acme.token) });
   });
   after(() => server?.close());
 
@@ -58,7 +58,7 @@ describe('identity: log in as client (POST /api/v1/users/:id/impersonate)', () =
     const support = await createUser(server, acme.token, ['support'], { tenant: 'acme-imp' });
     assert.equal((await impersonate(acme.token, support.id)).status, 403);
     assert.equal((await impersonate(acme.token, acme.admin.id)).status, 403);
-    const foreign = await createUser(server, other.token, ['client'], { tenant: 'other-imp' });
+    const foreign = await createUser(server, other.token, ['client'], { tenant: 'other-imp', clientId: await createClientAccount(server, other.token) });
     assert.equal((await impersonate(acme.token, foreign.id)).status, 404);
     assert.equal((await impersonate(acme.token, '00000000-0000-4000-8000-000000000000')).status, 404);
     assert.equal((await impersonate(support.token, client.id)).status, 403);

@@ -7,7 +7,7 @@ import type { JsonSchema } from '@mpanel/sdk';
 import type { ResourceFixtures } from '@mpanel/sdk/testing';
 import { withTenant } from '../../src/tenancy/with-tenant.ts';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
-import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import type { RegisteredRoute } from '../../src/http/route-registry.ts';
 
 /** A minimal body that passes a route's schema, so the handler (not validation) answers. */
@@ -134,7 +134,7 @@ describe('isolation walker: every route, with another tenant\'s and another clie
       for (const [resource, recordId] of Object.entries(made)) ids.set(resource, recordId);
     }
     // Another client of tenant A: a portal user bound to a client account that owns nothing here.
-    clientToken = (await createUser(server, a.token, ['client'], { tenant: 'walk-a', clientId: randomUUID() })).token;
+    clientToken = (await createUser(server, a.token, ['client'], { tenant: 'walk-a', clientId: await createClientAccount(server, a.token) })).token;
   });
   after(() => server?.close());
 

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { TEST_PASSWORD, createTenantWithAdmin, createUser, loginAs, superAdminToken, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import { currentTotp } from '../../src/identity/two-factor/totp.ts';
+import { fakeDomainProofs } from '../../src/testing/domain-proofs.ts';
 
 describe('identity routes: tenants, users, roles, API keys, audit, two-factor', () => {
   let server: TestServer;
@@ -187,12 +188,12 @@ describe('identity routes: tenants, users, roles, API keys, audit, two-factor', 
     assert.equal((await server.request('GET', '/api/v1/users', { token: strict.token })).status, 200);
   });
 
-  it('resolves the login tenant from the Host header\'s mapped domain', async () => {
+  it('resolves the login tenant from the Host header\'s mapped domain, once verified', async () => {
     const mapped = await server.request('PATCH', `/api/v1/tenants/${acme.tenant.id}`, { token: root, body: { domains: ['panel.acme.test'] } });
     assert.equal(mapped.status, 200);
     assert.deepEqual(mapped.body.data.domains, ['panel.acme.test']);
     // fetch() will not send another Host header; node:http will.
-    const status = await new Promise<number>((resolve, reject) => {
+    const loginStatus = () => new Promise<number>((resolve, reject) => {
       const body = JSON.stringify({ email: acme.admin.email, password: acme.admin.password });
       const req = httpRequest(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { host: 'panel.acme.test', 'content-type': 'application/json' } }, (res) => {
         res.resume();
@@ -201,7 +202,11 @@ describe('identity routes: tenants, users, roles, API keys, audit, two-factor', 
       req.on('error', reject);
       req.end(body);
     });
-    assert.equal(status, 200);
+    assert.equal(await loginStatus(), 401, 'a pending claim maps nothing');
+    const [claim] = (await server.request('GET', `/api/v1/tenants/${acme.tenant.id}/domains`, { token: root })).body.data;
+    fakeDomainProofs(server).txt.set(claim.verification.dns.name, [claim.verification.dns.value]);
+    assert.equal((await server.request('POST', `/api/v1/tenants/${acme.tenant.id}/domains/${claim.id}/verify`, { token: root, body: {} })).status, 200);
+    assert.equal(await loginStatus(), 200);
     const noHost = await server.request('POST', '/api/v1/auth/login', { body: { email: acme.admin.email, password: acme.admin.password } });
     assert.equal(noHost.status, 401); // default tenant has no such user
   });

@@ -1,4 +1,4 @@
-import { HttpError, NotFoundError, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { HttpError, NotFoundError, actingClientId, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
 import { currentBilling, currentCall, currentStore, stripeCall, type StripePlugin } from './context.ts';
 import { testKey } from './gateway.ts';
 import { cardView, completeCardSetup, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
@@ -19,15 +19,7 @@ export const PERMISSIONS = {
 const principalOf = (ctx: ApiContext) => ctx.state.principal as Principal | undefined;
 
 /** Portal users act on their own client account; staff name the client. Another client's record is a 404. */
-function clientOf(ctx: ApiContext, requested: string | undefined): string {
-  const principal = principalOf(ctx);
-  if (principal?.clientId) {
-    if (requested && requested !== principal.clientId) throw new NotFoundError();
-    return principal.clientId;
-  }
-  if (!requested) throw new HttpError(400, 'Validation failed', { clientId: 'is required' });
-  return requested;
-}
+const clientOf = (ctx: ApiContext, requested: string | undefined): string => actingClientId(principalOf(ctx), requested);
 
 export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache): RouteDefinition[] {
   /** The client owning card `:id`: a card of another tenant or client is a 404 before any Stripe setup check. */

@@ -253,6 +253,28 @@ describe('gateway-stripe + billing over HTTP', function () {
       assert.equal((await req('GET', '/api/v1/gateway-stripe/cards', other.token)).body.data.length, 0);
     });
 
+    it('a client-role user must belong to a client account of its own tenant; one without is refused, not taken for staff', async () => {
+      const { client } = await clientWithCard('pm_card_visa');
+      const user = (body: Record<string, unknown>) => req('POST', '/api/v1/users', c.token, { email: `nobody-${Math.random()}@example.test`, password: 'plenty-long-test-passphrase', roles: ['client'], ...body });
+      const missing = await user({});
+      assert.equal(missing.status, 400, JSON.stringify(missing.body));
+      assert.ok(missing.body.details.clientId);
+      const foreign = await user({ clientId: (await h.client(a)).id });
+      assert.equal(foreign.status, 400, 'a client account of another tenant');
+      assert.ok(foreign.body.details.clientId);
+      const unknown = await user({ clientId: '00000000-0000-4000-8000-000000000000' });
+      assert.equal(unknown.status, 400);
+
+      const portal = await createUser(h.server, c.token, ['client'], { clientId: client.id, tenant: c.slug });
+      const unbind = await req('PATCH', `/api/v1/users/${portal.id}`, c.token, { clientId: null });
+      assert.equal(unbind.status, 400, 'unbinding a client user');
+      assert.equal((await req('GET', '/api/v1/gateway-stripe/cards', portal.token)).body.data.length, 1);
+      // A row left without a client account (written before the rule): no access at all, not staff's.
+      await h.knex('users').where({ id: portal.id }).update({ client_id: null });
+      const listed = await req('GET', `/api/v1/gateway-stripe/cards?clientId=${client.id}`, portal.token);
+      assert.equal(listed.status, 401, JSON.stringify(listed.body));
+    });
+
     it("a saved card of another client or tenant is a 404, also where Stripe is not configured", async () => {
       const { client } = await clientWithCard('pm_card_visa');
       const card = await h.knex('stripe_payment_methods').where({ tenant_id: c.id, client_id: client.id }).first();

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { SYSTEM_ROLES, type Principal } from '../principal.ts';
 
 /**
@@ -26,4 +26,18 @@ export function scopeToClient<Q extends { where(...args: unknown[]): Q; whereRaw
 /** Throws 404 when a client-scoped caller asks for a record of another client account. */
 export function assertClientOwns(principal: Principal | undefined, clientId: string | null | undefined): void {
   if (isClientScoped(principal) && (!principal!.clientId || principal!.clientId !== clientId)) throw new NotFoundError();
+}
+
+/**
+ * The client account a route acts on, the one ownership rule for plugin routes: a client-scoped
+ * caller acts on its own account (naming another one, or having none, is a 404); staff must name
+ * the client (`requested`), a 400 otherwise.
+ */
+export function actingClientId(principal: Principal | undefined, requested: string | null | undefined): string {
+  if (isClientScoped(principal)) {
+    assertClientOwns(principal, requested ?? principal!.clientId);
+    return principal!.clientId!;
+  }
+  if (!requested) throw new ValidationError({ clientId: 'is required' });
+  return requested;
 }

@@ -6,6 +6,7 @@ import type { DnsProvider } from './dns.ts';
 import type { CdnProvider } from './cdn.ts';
 import type { MailTransport } from './mail.ts';
 import type { BrandingProvider } from './branding.ts';
+import type { ClientAccountDirectory } from './client-accounts.ts';
 
 export type * from './common.ts';
 export type * from './payment-gateway.ts';
@@ -15,6 +16,7 @@ export type * from './dns.ts';
 export type * from './cdn.ts';
 export type * from './mail.ts';
 export type * from './branding.ts';
+export type * from './client-accounts.ts';
 export { isBrandColor } from './branding.ts';
 
 /**
@@ -37,4 +39,6 @@ export const extensionPoints = {
   mail: extensionPoint<MailTransport<any>>('mail'),
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   branding: extensionPoint<BrandingProvider<any>>('branding'),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  clientAccounts: extensionPoint<ClientAccountDirectory<any>>('client-accounts'),
 } as const;

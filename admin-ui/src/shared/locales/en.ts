@@ -34,6 +34,9 @@ export const en = {
     parentHint: 'For a reseller\'s sub-tenant: the reseller it belongs to', noParent: 'None (top level; your own tenant if you are a reseller)',
     slugHint: 'Lower-case letters, digits and dashes', adminEmail: 'First admin email', adminPassword: 'First admin password', domains: 'Domains',
     requireTwoFactorForStaff: 'Require two-factor authentication for staff',
+    domainStatus: { pending: 'pending: not serving until verified', verified: 'verified' }, verify: 'Verify', removeDomain: 'Remove',
+    newDomain: 'panel.example.com', claimDomain: 'Add domain',
+    domainProof: 'Publish a TXT record {name} with the value "{value}", or serve the token at {url}; then verify.',
   },
   plugins: {
     title: 'Plugins', name: 'Plugin', version: 'Version', status: 'Status', error: 'Error', enable: 'Enable', disable: 'Disable', settings: 'Settings',

@@ -53,6 +53,8 @@ export function apiKeyRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { db, audit, principal } = requestServices(ctx);
         if (principal.kind !== 'user' || !principal.userId) throw new ForbiddenError('Only users create API keys');
+        // A key outlives the session: never minted from somebody else's "log in as" session.
+        if (ctx.state.impersonatedBy) throw new ForbiddenError('API keys cannot be created while logged in as somebody else');
         const body = ctx.input.body;
         const unknown = body.permissions.filter((p) => !permissionRegistry.has(p));
         if (unknown.length) throw new ValidationError({ permissions: `unknown permission ${unknown.join(', ')}` });

@@ -1,7 +1,9 @@
-import { ForbiddenError, HttpError, ValidationError, defineRoute, ok, type Principal, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ForbiddenError, HttpError, SYSTEM_ROLES, ValidationError, defineRoute, ok, type Principal, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import type { RootContainer } from '../../container.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
+import { revokeApiKeysOf } from '../api-keys/api-key-revocation.ts';
 import { hashPassword, verifyPassword } from '../passwords/hasher.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
 import { newRecoveryCodes, newTotpSecret, totpStep } from '../two-factor/totp.ts';
@@ -48,6 +50,7 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         assertPasswordAcceptable(ctx.input.body.newPassword, user.email, 'newPassword');
         await db('users').where({ id: user.id }).update({ password_hash: await hashPassword(ctx.input.body.newPassword), password_changed_at: new Date(), updated_at: new Date() });
         await sessions.revokeAllForUser(db.trx, user.id, 'password changed');
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'auth.password_changed', targetType: 'user', targetId: user.id });
         return ok(null, 'Password changed; log in again');
       },
@@ -92,6 +95,9 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
           recovery_codes: JSON.stringify(hashes),
           updated_at: new Date(),
         });
+        // Sessions opened with the password alone end: from now on only this one and two-factor logins.
+        await sessions.revokeAllForUser(db.trx, user.id, 'two-factor enabled', ctx.state.sessionId as string | undefined);
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'auth.2fa_enabled', targetType: 'user', targetId: user.id });
         return ok({ recoveryCodes: codes }, 'Two-factor authentication is on; keep the recovery codes somewhere safe');
       },
@@ -108,6 +114,9 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         const user = await ownUser(db, principal);
         if (!(await verifyPassword(user.password_hash, ctx.input.body.password))) throw new ValidationError({ password: 'is wrong' });
         await db('users').where({ id: user.id }).update({ totp_enabled: false, totp_secret: null, totp_pending_secret: null, recovery_codes: '[]', updated_at: new Date() });
+        // Where staff must use two-factor, turning it off is losing access: the user's keys go too.
+        const tenant = (await db.trx('tenants').where({ id: principal.tenantId }).first('settings')) as { settings: { requireTwoFactorForStaff?: boolean } } | undefined;
+        if (tenant?.settings.requireTwoFactorForStaff === true && principal.level < SYSTEM_ROLES.client) await revokeApiKeysOf(db, user.id);
         await audit.record({ action: 'auth.2fa_disabled', targetType: 'user', targetId: user.id });
         return ok(null, 'Two-factor authentication is off');
       },

@@ -5,6 +5,7 @@ import type { TenantRow } from '../../tenancy/tenant-resolver.ts';
 import { clientInfo } from '../guards/request-context.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { toApi } from '../serialize.ts';
 import { USER_COLUMNS } from '../users/user-accounts.ts';
 
@@ -68,6 +69,8 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const ended = await sessions.logout(ctx.input.body.refreshToken);
         if (ended) {
+          // No request transaction here: the session has ended already, its sockets go now.
+          await container.cradle.realtime.resyncUser(ended.userId).catch((err: unknown) => (ctx.state.log as { warn: (o: object, m: string) => void }).warn({ err }, 'realtime resync failed'));
           await container.cradle.auditLog.write(
             { tenantId: ended.tenantId, ...clientInfo(ctx) },
             { action: 'auth.logout', targetType: 'session', targetId: ended.sessionId, metadata: { userId: ended.userId } },
@@ -88,6 +91,7 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
         if (!sessionId || !ctx.state.impersonatedBy) throw new ForbiddenError('This is not a "log in as client" session; log out with its refresh token');
         const { db, audit } = requestServices(ctx);
         await sessions.revokeSession(db.trx, sessionId, 'impersonation ended');
+        resyncSocketsAfterCommit(container, ctx, { userId: (ctx.state.principal as Principal).userId! });
         await audit.record({ action: 'auth.impersonation_ended', targetType: 'session', targetId: sessionId });
         return ok(null, 'Session ended');
       },

@@ -91,9 +91,14 @@ export class Sessions {
     await this.revokeFamily(db, sessionId, reason);
   }
 
-  /** Disabling a user or changing a password ends every session of the user, and those it opened as somebody else. */
-  async revokeAllForUser(db: Knex | Knex.Transaction, userId: string, reason: string): Promise<void> {
-    await db('sessions').where((q) => q.where({ user_id: userId }).orWhere({ impersonated_by: userId })).whereNull('revoked_at').update({ revoked_at: new Date(), revoked_reason: reason });
+  /**
+   * Disabling a user or changing a password ends every session of the user, and those it opened as
+   * somebody else; `keep` spares the session making the change (turning two-factor on).
+   */
+  async revokeAllForUser(db: Knex | Knex.Transaction, userId: string, reason: string, keep?: string): Promise<void> {
+    const query = db('sessions').where((q) => q.where({ user_id: userId }).orWhere({ impersonated_by: userId })).whereNull('revoked_at');
+    if (keep) query.whereNot({ id: keep });
+    await query.update({ revoked_at: new Date(), revoked_reason: reason });
   }
 
   private async revokeFamily(db: Knex | Knex.Transaction, familyId: string, reason: string): Promise<void> {

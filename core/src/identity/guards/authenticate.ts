@@ -97,7 +97,10 @@ function mayBeginEarly(ctx: ParameterizedContext, route: RegisteredRoute): boole
   return route.transaction !== false && (ctx.method === 'GET' || ctx.method === 'HEAD') && !ctx.get(ACT_AS_HEADER);
 }
 
-/** A tenant can require two-factor for its staff: until they enrol, only account routes work. */
+/**
+ * A tenant can require two-factor for its staff: until they enrol, only account routes work. An API
+ * key answers to its creator's two-factor, so a key cannot outlive the rule being switched on.
+ */
 function mustSetUpTwoFactor(loaded: LoadedPrincipal): boolean {
-  return loaded.tenantSettings.requireTwoFactorForStaff === true && loaded.principal.kind === 'user' && loaded.principal.level < SYSTEM_ROLES.client && !loaded.totpEnabled;
+  return loaded.tenantSettings.requireTwoFactorForStaff === true && loaded.principal.kind !== 'system' && loaded.principal.level < SYSTEM_ROLES.client && !loaded.totpEnabled;
 }

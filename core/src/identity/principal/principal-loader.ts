@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Principal, TenantRef } from '@mpanel/sdk';
-import { UnauthorizedError } from '@mpanel/sdk';
+import { SYSTEM_ROLES, UnauthorizedError } from '@mpanel/sdk';
 import type { RolePermissions, RoleStamp } from '../roles/role-permissions.ts';
 import { sameHash, sha256 } from '../auth/secrets.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
@@ -101,6 +101,9 @@ export class PrincipalLoader {
   private async build(row: Row, kind: 'user' | 'apiKey', id: string, subset: Set<string> | undefined, db?: Knex): Promise<LoadedPrincipal> {
     if (row.status !== 'active' || row.tenant_status !== 'active') throw new UnauthorizedError('Invalid or expired token');
     const roles = (typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles) as RoleStamp[];
+    const level = roles.reduce((min, r) => Math.min(min, r.level), Number.MAX_SAFE_INTEGER);
+    // A client-level user bound to no client account would pass for staff in ownership checks: no access.
+    if (roles.length && level >= SYSTEM_ROLES.client && !row.client_id) throw new UnauthorizedError('Invalid or expired token');
     let permissions = await this.roles.union(roles, db);
     // Every user may manage their own account (me, password, two-factor), whatever its roles.
     permissions.add(ACCOUNT_PERMISSION);
@@ -115,7 +118,7 @@ export class PrincipalLoader {
       userId: row.user_id,
       email: row.email,
       roles: roles.map((r) => r.name),
-      level: roles.reduce((min, r) => Math.min(min, r.level), Number.MAX_SAFE_INTEGER),
+      level,
       permissions,
       clientId: row.client_id,
     };

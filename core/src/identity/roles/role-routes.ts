@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, SYSTEM_ROLES, ValidationError, defineRoute, ok, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import type { RootContainer } from '../../container.ts';
 import { requestServices } from '../route-context.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { isUniqueViolation } from '../users/user-accounts.ts';
 import { toApi, uuidParam } from '../serialize.ts';
 import { assertHoldsAll } from './grant-rules.ts';
@@ -125,6 +126,7 @@ export function roleRoutes(container: RootContainer): RouteDefinition[] {
           .returning('*')) as [RoleRow];
         const out = await withPermissions(db, after);
         await audit.record({ action: 'role.updated', targetType: 'role', targetId: role.id, before, after: out });
+        if (patch.permissions) resyncSocketsAfterCommit(container, ctx, { tenantId: db.tenantId });
         return ok(out);
       },
     }),
@@ -139,6 +141,7 @@ export function roleRoutes(container: RootContainer): RouteDefinition[] {
         const role = await findCustom(db, ctx.input.params.id);
         if (role.level < principal.level) throw new ForbiddenError('You cannot delete a role above your own level');
         await db('roles').where({ id: role.id }).delete();
+        resyncSocketsAfterCommit(container, ctx, { tenantId: db.tenantId });
         await audit.record({ action: 'role.deleted', targetType: 'role', targetId: role.id, before: toApi(role) });
         return ok(null, 'Role deleted');
       },

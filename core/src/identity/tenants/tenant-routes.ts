@@ -7,6 +7,8 @@ import { createUser, isUniqueViolation } from '../users/user-accounts.ts';
 import { requestServices } from '../route-context.ts';
 import { paginate } from '../pagination.ts';
 import { toApi, uuidParam } from '../serialize.ts';
+import { syncDomainNames } from './tenant-domains.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { MANAGE_ALL_TENANTS } from '../permissions.ts';
 
 const slug = { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' } as const;
@@ -23,22 +25,15 @@ function visibleTenants(trx: Knex.Transaction, principal: Principal) {
   return query.where((q) => q.where('id', principal.tenantId).orWhere('parent_tenant_id', principal.tenantId));
 }
 
-async function findTenant(trx: Knex.Transaction, principal: Principal, id: string): Promise<TenantRow> {
+export async function findTenant(trx: Knex.Transaction, principal: Principal, id: string): Promise<TenantRow> {
   const row = (await visibleTenants(trx, principal).where({ id }).first()) as TenantRow | undefined;
   if (!row) throw new NotFoundError('Tenant not found');
   return row;
 }
 
-async function replaceDomains(trx: Knex.Transaction, from: string, tenantId: string, list: string[]): Promise<void> {
-  await asTenant(trx, from, tenantId, async (db) => {
-    await db('tenant_domains').delete();
-    try {
-      if (list.length) await db.insert('tenant_domains', list.map((domain) => ({ domain: domain.toLowerCase() })));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError('A domain is already mapped to another tenant', { domains: 'is already taken' });
-      throw err;
-    }
-  });
+/** The old `domains` list, through the claim rule: new names are pending until proved (see tenant-domain-routes). */
+function replaceDomains(trx: Knex.Transaction, from: string, tenantId: string, list: string[], config: RootContainer['cradle']['config']): Promise<void> {
+  return asTenant(trx, from, tenantId, (db) => syncDomainNames(db, list, config));
 }
 
 async function tenantToApi(trx: Knex.Transaction, from: string, row: TenantRow): Promise<Record<string, unknown>> {
@@ -58,7 +53,7 @@ interface TenantBody {
 
 /** `/api/v1/tenants`: the platform's tenants for a super admin, a reseller's sub-tenants for its admins. */
 export function tenantRoutes(container: RootContainer): RouteDefinition[] {
-  const { tenantResolver } = container.cradle;
+  const { tenantResolver, config } = container.cradle;
   const trxOf = (ctx: { scope: { resolve<T>(n: string): T } }) => ctx.scope.resolve<Knex.Transaction>('trx');
   return [
     defineRoute<Record<string, string>, { page: number; perPage: number; q?: string; parentTenantId?: string; isReseller?: boolean }>({
@@ -132,7 +127,7 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
         }
         // The first admin lives in the new tenant: an explicit, audited switch of tenant context.
         const admin = await asTenant(trx, current, row.id, (db) => createUser(db, { ...body.admin, roles: ['admin'] }));
-        if (body.domains) await replaceDomains(trx, current, row.id, body.domains);
+        if (body.domains) await replaceDomains(trx, current, row.id, body.domains, config);
         await audit.record({ action: 'tenant.created', targetType: 'tenant', targetId: row.id, after: { ...row, adminId: admin.id, adminEmail: admin.email } });
         (ctx.state.afterCommit as Array<() => void>).push(() => tenantResolver.invalidate());
         return ok({ ...(await tenantToApi(trx, current, row)), admin: { id: admin.id, email: admin.email } });
@@ -180,8 +175,10 @@ export function tenantRoutes(container: RootContainer): RouteDefinition[] {
         if (patch.isReseller !== undefined) changes.is_reseller = patch.isReseller;
         if (patch.settings !== undefined) changes.settings = JSON.stringify({ ...before.settings, ...patch.settings });
         const [after] = (await trx('tenants').where({ id: before.id }).update(changes).returning('*')) as [TenantRow];
-        if (patch.domains) await replaceDomains(trx, current, before.id, patch.domains);
+        if (patch.domains) await replaceDomains(trx, current, before.id, patch.domains, config);
         await audit.record({ action: 'tenant.updated', targetType: 'tenant', targetId: before.id, before, after });
+        // A suspended tenant's sockets go at once; a reactivated one's were never kept.
+        if (patch.status !== undefined) resyncSocketsAfterCommit(container, ctx, { tenantId: before.id });
         (ctx.state.afterCommit as Array<() => void>).push(() => tenantResolver.invalidate());
         return ok(await tenantToApi(trx, current, after));
       },

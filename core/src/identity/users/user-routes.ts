@@ -10,6 +10,9 @@ import { uuidParam } from '../serialize.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
 import { hashPassword } from '../passwords/hasher.ts';
 import { impersonationRoute } from './impersonation-route.ts';
+import { assertClientBinding } from './client-binding.ts';
+import { revokeApiKeysOf } from '../api-keys/api-key-revocation.ts';
+import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 
 const email = { type: 'string', format: 'email', maxLength: 320 } as const;
 const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
@@ -21,6 +24,7 @@ interface UserPatch {
   status?: 'active' | 'disabled';
   roles?: string[];
   password?: string;
+  clientId?: string | null;
 }
 
 const LIST_COLUMNS = USER_COLUMNS.map((c) => `users.${c}`);
@@ -28,6 +32,14 @@ const LIST_COLUMNS = USER_COLUMNS.map((c) => `users.${c}`);
 /** Staff may act only on users whose most powerful role is not above their own. */
 function assertMayManage(principal: Principal, targetLevel: number): void {
   if (targetLevel < principal.level) throw new ForbiddenError('You cannot manage a user with a more powerful role');
+}
+
+/**
+ * Resetting somebody's password or two-factor takes their account over, so it needs a stronger
+ * role than theirs: a manager cannot reset another manager, an admin another admin.
+ */
+function assertMayResetCredentials(principal: Principal, target: { id: string; level: number }): void {
+  if (target.id !== principal.userId && target.level <= principal.level) throw new ForbiddenError('Only a more powerful role can reset this user\'s credentials');
 }
 
 /** `/api/v1/users`: list, create, show, change, delete, reset two-factor, log in as. */
@@ -77,6 +89,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         const body = ctx.input.body;
         const roles = await rolesByName(db, body.roles);
         await assertCanGrantRoles(principal, roles, rolePermissions, db.trx);
+        await assertClientBinding(container.cradle, db, levelOf(roles), body.clientId);
         const user = await createUser(db, body, roles);
         await audit.record({ action: 'user.created', targetType: 'user', targetId: user.id, after: user });
         return ok(userToApi(user, roles));
@@ -105,7 +118,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { email, name: { type: ['string', 'null'], maxLength: 200 }, status: { enum: ['active', 'disabled'] }, roles: roleNames, password },
+          properties: { email, name: { type: ['string', 'null'], maxLength: 200 }, status: { enum: ['active', 'disabled'] }, roles: roleNames, password, clientId: { type: ['string', 'null'], format: 'uuid' } },
         },
       },
       handler: async (ctx) => {
@@ -116,11 +129,13 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         const changes: Record<string, unknown> = { updated_at: new Date() };
         if (patch.email !== undefined) changes.email = patch.email;
         if (patch.name !== undefined) changes.name = patch.name;
+        if (patch.clientId !== undefined) changes.client_id = patch.clientId;
         if (patch.status !== undefined) {
           if (before.id === principal.userId && patch.status === 'disabled') throw new ForbiddenError('You cannot disable yourself');
           changes.status = patch.status;
         }
         if (patch.password !== undefined) {
+          assertMayResetCredentials(principal, before);
           assertPasswordAcceptable(patch.password, patch.email ?? before.email);
           changes.password_hash = await hashPassword(patch.password);
           changes.password_changed_at = new Date();
@@ -133,6 +148,9 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
           await db('user_roles').where({ user_id: before.id }).delete();
           await db.insert('user_roles', roles.map((r) => ({ user_id: before.id, role_id: r.id })));
         }
+        if (patch.roles || patch.clientId !== undefined) {
+          await assertClientBinding(container.cradle, db, levelOf(roles), patch.clientId === undefined ? before.client_id : patch.clientId);
+        }
         try {
           await db('users').where({ id: before.id }).update(changes);
         } catch (err) {
@@ -140,6 +158,8 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
           throw err;
         }
         if (changes.status === 'disabled' || changes.password_hash) await sessions.revokeAllForUser(db.trx, before.id, changes.password_hash ? 'password changed' : 'user disabled');
+        if (changes.status === 'disabled') await revokeApiKeysOf(db, before.id);
+        if (changes.status !== undefined || changes.password_hash || patch.roles) resyncSocketsAfterCommit(container, ctx, { userId: before.id });
         const after = await findUser(db, before.id);
         await audit.record({ action: 'user.updated', targetType: 'user', targetId: before.id, before: userToApi(before, before.roles), after: userToApi(after, roles) });
         return ok(userToApi(after, after.roles));
@@ -157,6 +177,7 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
         assertMayManage(principal, before.level);
         if (before.id === principal.userId) throw new ForbiddenError('You cannot delete yourself');
         await db('users').where({ id: before.id }).delete();
+        resyncSocketsAfterCommit(container, ctx, { userId: before.id });
         await audit.record({ action: 'user.deleted', targetType: 'user', targetId: before.id, before: userToApi(before, before.roles) });
         return ok(null, 'User deleted');
       },
@@ -171,9 +192,11 @@ export function userRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { db, audit, principal } = requestServices(ctx);
         const user = await findUser(db, ctx.input.params.id);
-        assertMayManage(principal, user.level);
+        assertMayResetCredentials(principal, user);
         await db('users').where({ id: user.id }).update({ totp_enabled: false, totp_secret: null, totp_pending_secret: null, recovery_codes: '[]', updated_at: new Date() });
         await sessions.revokeAllForUser(db.trx, user.id, 'two-factor reset');
+        await revokeApiKeysOf(db, user.id);
+        resyncSocketsAfterCommit(container, ctx, { userId: user.id });
         await audit.record({ action: 'user.2fa_reset', targetType: 'user', targetId: user.id });
         return ok(null, 'Two-factor authentication reset');
       },
