@@ -20,5 +20,14 @@ describe('admin-ui SchemaForm with billing settings', () => {
     for (const key of ['autoApplyCredit', 'invoiceLeadDays', 'lateFeeType', 'lateFeeValue', 'suspendAfterDays', 'defaultCurrency', 'reminderDaysAfter'] as const) {
       assert.deepEqual(sent[key], DEFAULT_SETTINGS[key], key);
     }
+    assert.equal('mailTemplates' in sent, false, 'an object has no field and is not sent: the stored templates stay');
+    assert.equal(w.find('#billing-mailTemplates').exists(), false);
+  });
+
+  it('edits a list of days as comma-separated numbers', async () => {
+    const w = await mountWithApp(SchemaForm, { props: { schema: settingsSchema as unknown as SettingsSchema, values: { reminderDaysBefore: [3, 1] }, errors: {}, idPrefix: 'billing' } });
+    assert.equal((w.get('#billing-reminderDaysBefore').element as HTMLInputElement).value, '3, 1');
+    await w.get('#billing-reminderDaysBefore').setValue('7, 2');
+    assert.deepEqual(w.vm.collect().reminderDaysBefore, [7, 2]);
   });
 });
