@@ -1,4 +1,4 @@
-import { MAX_AMOUNT } from '@mpanel/sdk';
+import { CURRENCY_CODES, MAX_AMOUNT } from '@mpanel/sdk';
 import type { DunningSettings } from './domain/dunning.ts';
 import { DEFAULT_INVOICE_NUMBER_FORMAT } from './domain/numbering.ts';
 
@@ -67,7 +67,7 @@ const fields = {
   logo: { type: ['string', 'null'], maxLength: 500_000, pattern: '^data:image/(png|jpeg);base64,' },
   sellerCountry: { type: ['string', 'null'], pattern: '^[A-Z]{2}$' },
   sellerTaxId: { type: ['string', 'null'], maxLength: 50 },
-  defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  defaultCurrency: { type: 'string', enum: CURRENCY_CODES },
   pricesIncludeTax: { type: 'boolean' },
   invoiceNumberFormat: { type: 'string', minLength: 5, maxLength: 60, pattern: '\\{SEQ(:\\d{1,2})?\\}' },
   invoiceLeadDays: days,

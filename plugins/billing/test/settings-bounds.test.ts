@@ -57,6 +57,8 @@ describe('billing settings: effective values, one field at a time, sane bounds',
     assert.deepEqual(await settings(), { ...before, lateFeeType: 'percent', lateFeeValue: 1000 }, 'a refused change stores nothing');
 
     await refused('POST', '/api/v1/products', { name: 'X', type: 'hosting', pricing: [{ currency: 'EUR', cycle: 'monthly', amount: 1e15 }] }, 'amount');
+    await refused('POST', '/api/v1/products', { name: 'X', type: 'hosting', pricing: [{ currency: 'XYZ', cycle: 'monthly', amount: 100 }] }, 'currency');
+    await refused('PUT', '/api/v1/plugins/billing/settings', { defaultCurrency: 'ABC' }, 'defaultCurrency');
     await refused('POST', '/api/v1/products', { name: 'X', type: 'hosting', stock: 1e300, pricing: [{ currency: 'EUR', cycle: 'monthly', amount: 100 }] }, 'stock');
     await refused('POST', '/api/v1/coupons', { code: 'HUGE', type: 'fixed', value: 1e300, currency: 'EUR' }, 'value');
     await refused('POST', '/api/v1/coupons', { code: 'MANY', type: 'percent', value: 1000, maxUses: 1e300 }, 'maxUses');
