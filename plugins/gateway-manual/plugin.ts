@@ -1,4 +1,4 @@
-import { HttpError, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
+import { HttpError, MAX_AMOUNT, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
 import { manualBillingRef, type ManualBilling } from './src/billing-port.ts';
 import { GATEWAY, confirmManualPayment, renderInstructions, type ConfirmInput } from './src/confirm.ts';
 
@@ -100,7 +100,7 @@ export default definePlugin<ManualSettings>({
           required: ['amount', 'reference'],
           additionalProperties: false,
           properties: {
-            amount: { type: 'integer', minimum: 1 },
+            amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT },
             reference: { type: 'string', minLength: 1, maxLength: 200 },
             paidAt: { type: 'string', format: 'date-time' },
           },

@@ -63,7 +63,8 @@ export function createHttpClient(defaults: HttpClientOptions = {}): HttpClient {
     const timeoutMs = options.timeoutMs ?? defaults.timeoutMs ?? 10_000;
     let res: Response;
     try {
-      res = await fetch(target, { method: options.method ?? 'GET', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      // The DOM typings (the admin UI's type check reaches this file) take only ArrayBuffer-backed bytes; any Uint8Array is sent the same.
+      res = await fetch(target, { method: options.method ?? 'GET', headers, body: body as RequestInit['body'], signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       if ((err as Error).name === 'TimeoutError') throw new HttpTimeoutError(target.toString(), timeoutMs);
       throw err;

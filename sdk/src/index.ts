@@ -16,5 +16,6 @@ export * from './cli.ts';
 export * from './extension-points/index.ts';
 export * from './db/tenant-table.ts';
 export * from './audit.ts';
+export * from './money.ts';
 export * from './db/tenant-db.ts';
 export * from './db/ownership.ts';

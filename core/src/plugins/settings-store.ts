@@ -43,26 +43,36 @@ export class SettingsStore {
     const row = await this.row(pluginId, tenantId, trx);
     const all: Record<string, unknown> = { ...row.values };
     for (const [k, sealed] of Object.entries(row.secrets)) all[k] = this.box.open(sealed);
-    const props = (schema?.properties ?? {}) as Record<string, { default?: unknown }>;
-    for (const [k, p] of Object.entries(props)) if (all[k] === undefined && p.default !== undefined) all[k] = p.default;
-    return all;
+    return withSchemaDefaults(all, schema);
   }
 
-  /** What the API shows: plain values and, per secret field, whether it is set. */
+  /**
+   * What the API shows: the effective plain values (schema defaults for what was never set, so a
+   * form shows what the plugin uses and saving it changes nothing else) and, per secret field,
+   * whether it is set.
+   */
   async describe(pluginId: string, schema: JsonSchema | undefined, tenantId: string, trx?: Knex.Transaction): Promise<{ values: Record<string, unknown>; secrets: Record<string, boolean> }> {
     const row = await this.row(pluginId, tenantId, trx);
-    return { values: row.values, secrets: Object.fromEntries(secretFields(schema).map((k) => [k, row.secrets[k] !== undefined])) };
+    const secretKeys = secretFields(schema);
+    const defaults = Object.fromEntries(Object.entries(withSchemaDefaults({}, schema)).filter(([k]) => !secretKeys.includes(k)));
+    return { values: { ...defaults, ...row.values }, secrets: Object.fromEntries(secretKeys.map((k) => [k, row.secrets[k] !== undefined])) };
   }
 
-  /** Merges, validates the whole result against the schema, seals secrets, stores. Omitted secrets keep their value. */
+  /**
+   * Merges the changes into the stored values and validates the result with the defaults filled in
+   * (the values the plugin will use), seals secrets, stores. Only fields ever set are stored — a
+   * default stays a default — so a change of one field never changes another. Omitted secrets keep
+   * their value; null clears a field (back to its default).
+   */
   async write(pluginId: string, schema: JsonSchema | undefined, tenantId: string, changes: Record<string, unknown>, trx?: Knex.Transaction): Promise<void> {
     const merged = { ...(await this.read(pluginId, undefined, tenantId, trx)), ...changes };
     for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
-    const valid = (schema ? this.validator(pluginId, schema)(merged) : merged) as Record<string, unknown>;
+    // The validator fills defaults in place: it checks a copy, so defaults are not stored.
+    if (schema) this.validator(pluginId, schema)(structuredClone(merged));
     const secretKeys = new Set(secretFields(schema));
     const values: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
-    for (const [k, v] of Object.entries(valid)) {
+    for (const [k, v] of Object.entries(merged)) {
       if (secretKeys.has(k)) secrets[k] = this.box.seal(String(v));
       else values[k] = v;
     }
@@ -71,4 +81,12 @@ export class SettingsStore {
       .onConflict(['tenant_id', 'plugin_id'])
       .merge(['values', 'secrets', 'updated_at']);
   }
+}
+
+/** `values` with each schema property's `default` where the value is missing. */
+function withSchemaDefaults(values: Record<string, unknown>, schema: JsonSchema | undefined): Record<string, unknown> {
+  const out = { ...values };
+  const props = (schema?.properties ?? {}) as Record<string, { default?: unknown }>;
+  for (const [k, p] of Object.entries(props)) if (out[k] === undefined && p.default !== undefined) out[k] = structuredClone(p.default);
+  return out;
 }

@@ -41,4 +41,18 @@ describe('billing + gateway-manual over HTTP', function () {
     assert.equal(service.status, 'active');
     assert.equal((await req('POST', `/api/v1/invoices/${invoice.id}/pay`, portal.token, { gateway: 'manual' })).status, 409, 'nothing left to pay');
   });
+
+  it('after a partial payment the instructions and the payment session ask for the amount still due', async () => {
+    const admin = await superAdminToken(server);
+    const req = (method: string, path: string, token: string, body?: unknown) => server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+    const product = (await req('POST', '/api/v1/products', admin, { name: 'Dedicated', type: 'hosting', pricing: [{ currency: 'HUF', cycle: 'monthly', amount: 2_500_000 }] })).body.data;
+    const client = (await req('POST', '/api/v1/clients', admin, { email: 'partial@client.test', firstName: 'P', lastName: 'P', country: 'HU', currency: 'HUF' })).body.data;
+    const portal = await createUser(server, admin, ['client'], { clientId: client.id });
+    const invoice = (await req('POST', '/api/v1/orders', portal.token, { items: [{ productId: product.id, cycle: 'monthly' }] })).body.data.invoice;
+    assert.equal((await req('POST', `/api/v1/gateway-manual/invoices/${invoice.id}/confirm`, admin, { amount: 1_000_000, reference: 'HU-PART-1' })).status, 201);
+    const shown = await req('GET', `/api/v1/gateway-manual/invoices/${invoice.id}/instructions`, portal.token);
+    assert.equal(shown.body.data.instructions, `Please transfer 15000.00 HUF quoting invoice ${invoice.number}.`, 'HUF has 2 decimals; 25000.00 - 10000.00 is due');
+    const pay = await req('POST', `/api/v1/invoices/${invoice.id}/pay`, portal.token, { gateway: 'manual' });
+    assert.deepEqual([pay.body.data.amount, pay.body.data.client.instructions], [1_500_000, shown.body.data.instructions]);
+  });
 });

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '@mpanel/sdk';
+import { ConflictError, NotFoundError, ValidationError, toMajorString } from '@mpanel/sdk';
 import type { ManualBilling } from './billing-port.ts';
 
 export const GATEWAY = 'manual';
@@ -38,14 +38,9 @@ export async function confirmManualPayment(billing: ManualBilling, input: Confir
 export function renderInstructions(template: string, invoice: { number: string | null; amountDue: number; currency: string }): string {
   const values: Record<string, string> = {
     invoiceNumber: invoice.number ?? '',
-    amount: majorUnits(invoice.amountDue, invoice.currency),
+    // The amount still due (a partial payment lowers it), in ISO 4217 decimals as a bank form takes it.
+    amount: toMajorString(invoice.amountDue, invoice.currency),
     currency: invoice.currency,
   };
   return template.replace(/\{(invoiceNumber|amount|currency)\}/g, (_m, key: string) => values[key] ?? '');
-}
-
-/** Minor units as the amount a person types into a bank form (2 decimals for EUR, none for JPY). */
-function majorUnits(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return (minor / 10 ** digits).toFixed(digits);
 }

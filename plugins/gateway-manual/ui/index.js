@@ -21,7 +21,9 @@ function instructionsPanel(host) {
           state.value = { loading: false, error: err instanceof Error ? err.message : String(err), data: null };
         }
       };
-      watch(() => props.id, load, { immediate: true });
+      // Again when a payment changes what is due (staff record a partial payment on the same page):
+      // the instructions ask for the amount still due, never a stale one.
+      watch(() => [props.id, props.invoice?.amountDue], load, { immediate: true });
       return () => {
         const { loading, error, data } = state.value;
         if (props.invoice && props.invoice.amountDue <= 0) return null; // nothing left to transfer

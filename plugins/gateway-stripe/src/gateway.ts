@@ -22,6 +22,12 @@ export function stripeGateway(plugin: StripePlugin): PaymentGateway<StripeSettin
     displayName: 'Card (Stripe)',
     capabilities: { refunds: true, savedMethods: true, partialPayments: false },
 
+    // Both keys: the secret one for the API, the publishable one for the Payment Element in the browser.
+    async isUsable(ctx) {
+      const settings = await plugin.settings.get(ctx.tenantId);
+      return Boolean(settings.secretKey && settings.publishableKey);
+    },
+
     async createPayment(ctx, input) {
       const call = await currentCall(plugin, ctx.tenantId);
       const session = await startCheckout(call, await invoiceOf(call, input.invoiceId));

@@ -74,6 +74,12 @@ export interface PaymentGateway<TSettings = Record<string, unknown>> {
     partialPayments: boolean;
     currencies?: string[];
   };
+  /**
+   * Whether the tenant has set this gateway up well enough to take money (its keys are stored).
+   * Billing offers clients only usable gateways and charges only through them; absent = always
+   * usable (a gateway with nothing to configure). Cheap: asked per request and per billing run.
+   */
+  isUsable?(ctx: ExtensionCallContext<TSettings>): Promise<boolean>;
   /** Starts paying an invoice. */
   createPayment(ctx: ExtensionCallContext<TSettings>, input: CreatePaymentInput): Promise<PaymentSession>;
   /** Charges a saved method off-session (renewals); absent when `savedMethods` is false. */

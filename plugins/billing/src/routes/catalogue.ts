@@ -1,6 +1,6 @@
 import type { RouteDefinition } from '@mpanel/sdk';
 import { can } from '@mpanel/sdk';
-import { currency, cycle, idParams, listQuery, listRoute, minor, objectBody, route, uuid, type Plugin } from './common.ts';
+import { count, currency, cycle, idParams, listQuery, listRoute, minor, objectBody, route, uuid, type Plugin } from './common.ts';
 import { createProduct, getProduct, listProducts, updateProduct, type ProductInput } from '../services/catalogue.ts';
 
 const priceList = {
@@ -17,7 +17,7 @@ const fields = {
   taxable: { type: 'boolean' },
   hidden: { type: 'boolean' },
   retired: { type: 'boolean' },
-  stock: { type: ['integer', 'null'], minimum: 0 },
+  stock: { ...count, type: ['integer', 'null'] },
   provisioning: {
     anyOf: [{ type: 'null' }, objectBody({ module: { type: 'string', minLength: 1, maxLength: 100 }, config: { type: 'object' } }, ['module'])],
   },

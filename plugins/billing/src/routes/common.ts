@@ -1,5 +1,5 @@
 import type { ApiContext, PluginContext, RouteDefinition } from '@mpanel/sdk';
-import { list, ok, paginationQuery } from '@mpanel/sdk';
+import { CURRENCY_CODES, MAX_AMOUNT, list, ok, paginationQuery } from '@mpanel/sdk';
 import { billingOfRequest, type Billing } from '../context.ts';
 import type { BillingSettings } from '../settings.ts';
 import { BILLING_CYCLES } from '../domain/cycles.ts';
@@ -8,10 +8,14 @@ export type Plugin = PluginContext<Partial<BillingSettings>>;
 
 export const uuid = { type: 'string', format: 'uuid' } as const;
 export const isoDateSchema = { type: 'string', format: 'date' } as const;
-export const currency = { type: 'string', pattern: '^[A-Z]{3}$' } as const;
+/** An ISO 4217 code the SDK knows the exponent of (a made-up code would silently get 2 decimals). */
+export const currency = { type: 'string', enum: CURRENCY_CODES } as const;
 export const country = { type: 'string', pattern: '^[A-Z]{2}$' } as const;
 export const cycle = { enum: [...BILLING_CYCLES] } as const;
-export const minor = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+/** An amount of money in minor units, below the SDK's business bound (a line times its quantity stays exact). */
+export const minor = { type: 'integer', minimum: 0, maximum: MAX_AMOUNT } as const;
+/** A count (stock, uses): a billion is beyond any real one and far from float trouble. */
+export const count = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
 export const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
 
 /** `?page=&perPage=` plus the given filters. */

@@ -1,6 +1,7 @@
 import type { RouteDefinition, TenantRef } from '@mpanel/sdk';
-import { ConflictError, NotFoundError, ValidationError, extensionPoints } from '@mpanel/sdk';
+import { ConflictError, NotFoundError, ValidationError } from '@mpanel/sdk';
 import { billingOfRequest } from '../context.ts';
+import { usableGateways } from '../usable-gateways.ts';
 import { idParams, listQuery, listRoute, minor, objectBody, route, uuid, type Plugin } from './common.ts';
 import { getInvoice, getInvoiceRow, listInvoices } from '../services/invoices.ts';
 import { recordPayment } from '../services/payments.ts';
@@ -72,7 +73,7 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
       const body = ctx.input.body as { gateway: string; returnUrl?: string };
       const invoice = await getInvoice(b, ctx.input.params.id);
       if (invoice.amountDue <= 0) throw new ConflictError(`The invoice is ${invoice.status}`);
-      const gateway = plugin.extensions.get(extensionPoints.paymentGateway, body.gateway);
+      const gateway = (await usableGateways(plugin, b.tenantId)).find((g) => g.key === body.gateway)?.impl;
       if (!gateway) throw new NotFoundError(`Payment gateway ${body.gateway} is not available`);
       const client = await getClient(b, invoice.clientId);
       const session = await gateway.createPayment({ tenantId: b.tenantId, settings: {} }, {
@@ -110,8 +111,8 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
         ctx.set('Content-Disposition', `inline; filename="${invoice.number ?? invoice.id}.pdf"`);
       },
     },
-    route(plugin, { method: 'GET', path: '/api/v1/billing/gateways', permission: 'invoices.read', summary: 'Payment gateways available to this tenant' },
-      async () => plugin.extensions.list(extensionPoints.paymentGateway).map((g) => ({
+    route(plugin, { method: 'GET', path: '/api/v1/billing/gateways', permission: 'invoices.read', summary: 'Payment gateways this tenant has enabled and set up' },
+      async (b) => (await usableGateways(plugin, b.tenantId)).map((g) => ({
         key: g.key, displayName: g.impl.displayName, plugin: g.owner, capabilities: g.impl.capabilities,
       }))),
   ];

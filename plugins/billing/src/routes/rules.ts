@@ -1,6 +1,6 @@
 import type { RouteDefinition } from '@mpanel/sdk';
 import { ValidationError } from '@mpanel/sdk';
-import { country, currency, cycle, isoDateSchema, listQuery, listRoute, minor, objectBody, route, uuid, type Plugin } from './common.ts';
+import { count, country, currency, cycle, isoDateSchema, listQuery, listRoute, minor, objectBody, route, uuid, type Plugin } from './common.ts';
 import { createCoupon, listCoupons, type CouponInput } from '../services/coupons.ts';
 import { taxRuleView, type TaxRuleInput } from '../services/taxes.ts';
 import { paginate } from '../db.ts';
@@ -21,7 +21,7 @@ export function couponAndTaxRoutes(plugin: Plugin): RouteDefinition[] {
           recurring: { type: 'boolean' },
           productIds: { type: 'array', items: uuid, maxItems: 100 },
           cycles: { type: 'array', items: cycle, maxItems: 7 },
-          maxUses: { type: ['integer', 'null'], minimum: 1 },
+          maxUses: { ...count, type: ['integer', 'null'], minimum: 1 },
           validFrom: { anyOf: [isoDateSchema, { type: 'null' }] },
           expiresAt: { anyOf: [isoDateSchema, { type: 'null' }] },
         }, ['code', 'type', 'value']),

@@ -1,8 +1,9 @@
-import { extensionPoints, type PaymentGateway, type PaymentSession, type PluginContext } from '@mpanel/sdk';
+import type { PaymentGateway, PaymentSession, PluginContext } from '@mpanel/sdk';
 import type { Knex } from 'knex';
 import type { BillingSettings } from '../settings.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { int } from '../db.ts';
+import { usableGateways } from '../usable-gateways.ts';
 
 type Plugin = PluginContext<Partial<BillingSettings>>;
 
@@ -35,7 +36,8 @@ interface DueInvoice {
  * Retries of a failed or `requires_action` charge are the gateway's; billing never makes attempt 2.
  */
 export async function chargeDueInvoices(plugin: Plugin, tenantId: string, date: IsoDate, batchSize = 200): Promise<Record<string, number>> {
-  const gateways = plugin.extensions.list(extensionPoints.paymentGateway).filter((g) => g.impl.capabilities.savedMethods && g.impl.chargeSaved);
+  // Only gateways the tenant has set up: an enabled Stripe without keys would fail (and log) once per invoice.
+  const gateways = await usableGateways(plugin, tenantId, (g) => g.capabilities.savedMethods && Boolean(g.chargeSaved));
   const counts: Record<string, number> = {};
   if (gateways.length === 0) return counts;
   let after = '00000000-0000-0000-0000-000000000000';

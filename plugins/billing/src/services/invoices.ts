@@ -1,4 +1,4 @@
-import { NotFoundError, assertClientOwns, scopeToClient } from '@mpanel/sdk';
+import { MAX_AMOUNT, NotFoundError, ValidationError, assertClientOwns, scopeToClient } from '@mpanel/sdk';
 import type { Billing } from '../context.ts';
 import { int, isoDate, isoTime, paginate, type Page } from '../db.ts';
 import type { IsoDate } from '../domain/dates.ts';
@@ -6,6 +6,9 @@ import { computeInvoice, type DraftLine } from '../domain/invoice.ts';
 import { drawInvoiceNumbers } from './numbering.ts';
 import { loadTaxRules, taxSetupFor, type TaxedClient } from './taxes.ts';
 import type { TaxRule } from '../domain/tax.ts';
+
+/** An invoice adds at most a thousand maximal prices: sums over invoices (balances, reports) stay exact. */
+const MAX_INVOICE_TOTAL = 1000 * MAX_AMOUNT;
 
 export type ItemKind = 'recurring' | 'order' | 'setup' | 'upgrade' | 'late_fee' | 'credit_note' | 'manual';
 
@@ -46,8 +49,12 @@ export interface CreatedInvoice {
 export async function createInvoices(b: Billing, drafts: InvoiceDraft[], rules?: TaxRule[]): Promise<CreatedInvoice[]> {
   if (drafts.length === 0) return [];
   const taxRules = rules ?? (await loadTaxRules(b));
-  const numbers = await drawNumbers(b, drafts);
   const computed = drafts.map((d) => computeInvoice(d.items, taxSetupFor(b, taxRules, d.client, d.issueDate)));
+  // Each price is bounded, but 50 lines of 1000 units could still leave exact integers behind.
+  if (computed.some((c) => c.lines.some((l) => Math.abs(l.total) > MAX_INVOICE_TOTAL) || Math.abs(c.total) > MAX_INVOICE_TOTAL)) {
+    throw new ValidationError({ items: 'the invoice total is too large' });
+  }
+  const numbers = await drawNumbers(b, drafts);
   const rows = await b.db.insert<{ id: string }>('invoices', drafts.map((d, i) => {
     const c = computed[i]!;
     return {
