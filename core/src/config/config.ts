@@ -19,7 +19,9 @@ export interface Config {
   publicUrl: string | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
-  /** Allow outgoing webhooks to private and loopback addresses (tests, on-premise). */
+  /** Allow connections to private and loopback addresses where a tenant chooses the target: webhooks, SMTP, plugins' `ctx.net` (tests, on-premise). */
+  allowPrivateTargets: boolean;
+  /** @deprecated the same as allowPrivateTargets (kept for code written before it covered more than webhooks) */
   allowPrivateWebhookTargets: boolean;
 }
 
@@ -110,6 +112,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://panel.example.com (got "${origin}")`);
     }
   }
+  // MPANEL_ALLOW_PRIVATE_WEBHOOKS is the older name, from when only webhooks were guarded.
+  const allowPrivateTargets = bool(env, 'MPANEL_ALLOW_PRIVATE_TARGETS', false) || bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false);
   const config: Omit<Config, 'jwtSecret'> = {
     port: port(env, 'PORT', 2271),
     host: env.HOST || '0.0.0.0',
@@ -122,7 +126,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,
     adminPassword: env.MPANEL_ADMIN_PASSWORD || undefined,
-    allowPrivateWebhookTargets: bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false),
+    allowPrivateTargets,
+    allowPrivateWebhookTargets: allowPrivateTargets,
   };
   // Last: it may write the generated secret, and a bad configuration must write nothing.
   return { ...config, jwtSecret: jwtSecret(env, nodeEnv, dataDir, options.persistSecrets ?? false) };

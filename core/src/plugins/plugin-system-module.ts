@@ -71,7 +71,7 @@ export const pluginSystemModule: CoreModule = {
     const realtime = new SocketServer(config, logger, redis);
     const box = new SecretBox(config.jwtSecret);
     const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {
-      allowPrivateTargets: config.allowPrivateWebhookTargets,
+      allowPrivateTargets: config.allowPrivateTargets,
       retryBaseMs: options.webhookRetryBaseMs,
     });
     dispatcher.addFanout((trx, events) => webhooks.fanOut(trx, events), () => webhooks.loop.wake());
