@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -12,6 +13,8 @@ export interface Config {
   redisUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
+  /** Seal stored secrets (MPANEL_ENCRYPTION_KEYS, or generated into DATA_DIR/encryption-keys). */
+  encryptionKeys: Keyring;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   corsOrigins: string[];
@@ -98,6 +101,31 @@ function jwtSecret(env: Env, nodeEnv: NodeEnv, dataDir: string, persist: boolean
   return secret;
 }
 
+/**
+ * The keyring sealing stored secrets, apart from JWT_SECRET. Production on PostgreSQL has no
+ * DATA_DIR worth trusting with it, so it must be given; embedded mode generates one into DATA_DIR.
+ * Tests keep it in memory, derived from the JWT secret so that two platforms of one test share it.
+ */
+function encryptionKeys(env: Env, nodeEnv: NodeEnv, dataDir: string, databaseUrl: string | undefined, jwt: string, persist: boolean): Keyring {
+  const parse = (value: string, where: string) => {
+    try {
+      return parseKeys(value);
+    } catch (err) {
+      throw new ConfigError(where, (err as Error).message);
+    }
+  };
+  const value = env.MPANEL_ENCRYPTION_KEYS;
+  if (value !== undefined && value !== '') return { keys: parse(value, 'MPANEL_ENCRYPTION_KEYS') };
+  if (nodeEnv === 'production' && databaseUrl) throw new ConfigError('MPANEL_ENCRYPTION_KEYS', 'is required when NODE_ENV=production with DATABASE_URL (keyid:base64key, e.g. k1:$(openssl rand -base64 32))');
+  if (!persist) return { keys: [{ id: 'memory', key: Buffer.from(hkdfSync('sha256', jwt, 'mpanel', 'mpanel:encryption-keys', 32)) }] };
+  const file = join(dataDir, 'encryption-keys');
+  if (existsSync(file)) return { keys: parse(readFileSync(file, 'utf8').trim(), file), file };
+  mkdirSync(dataDir, { recursive: true });
+  const keys = [newKey([])];
+  writeFileSync(file, `${formatKeys(keys)}\n`, { mode: 0o600 });
+  return { keys, file };
+}
+
 export interface LoadConfigOptions {
   /** Write the generated JWT secret to DATA_DIR (true for the server; tests keep it in memory). */
   persistSecrets?: boolean;
@@ -114,7 +142,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
   // MPANEL_ALLOW_PRIVATE_WEBHOOKS is the older name, from when only webhooks were guarded.
   const allowPrivateTargets = bool(env, 'MPANEL_ALLOW_PRIVATE_TARGETS', false) || bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false);
-  const config: Omit<Config, 'jwtSecret'> = {
+  const config: Omit<Config, 'jwtSecret' | 'encryptionKeys'> = {
     port: port(env, 'PORT', 2271),
     host: env.HOST || '0.0.0.0',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -129,8 +157,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     allowPrivateTargets,
     allowPrivateWebhookTargets: allowPrivateTargets,
   };
-  // Last: it may write the generated secret, and a bad configuration must write nothing.
-  return { ...config, jwtSecret: jwtSecret(env, nodeEnv, dataDir, options.persistSecrets ?? false) };
+  // Last: they may write generated secrets, and a bad configuration must write nothing.
+  if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);
+  const persist = options.persistSecrets ?? false;
+  const jwt = jwtSecret(env, nodeEnv, dataDir, persist);
+  return { ...config, jwtSecret: jwt, encryptionKeys: encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, jwt, persist) };
 }
 
 /** Reads `.env` in the working directory into process.env, without overriding what is set. */

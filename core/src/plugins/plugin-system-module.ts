@@ -18,7 +18,7 @@ import { DEFAULT_TIMEOUTS, PluginManager, type StepTimeouts } from './plugin-man
 import { ServiceRegistry } from './service-registry.ts';
 import { TenantPluginStates } from './tenant-states.ts';
 import { SettingsStore } from './settings-store.ts';
-import { SecretBox } from './secret-box.ts';
+import { secretBoxes } from '../crypto/secret-box.ts';
 import { executionStage, pluginGate } from './guards.ts';
 import { pluginRoutes } from './routes.ts';
 import type { PluginSources } from './discovery.ts';
@@ -69,8 +69,9 @@ export const pluginSystemModule: CoreModule = {
     eventBus.onCommitted = () => dispatcher.loop.wake();
     const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel') : new DatabaseJobQueue(knex, logger);
     const realtime = new SocketServer(config, logger, redis);
-    const box = new SecretBox(config.jwtSecret);
-    const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {
+    const boxes = secretBoxes(config);
+    const box = boxes.pluginSecrets;
+    const webhooks = new WebhookService(knex, logger, boxes.webhookSecrets, {
       allowPrivateTargets: config.allowPrivateTargets,
       retryBaseMs: options.webhookRetryBaseMs,
     });

@@ -37,7 +37,7 @@ export function webhookRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const body = ctx.input.body as { url: string; events: string[]; description?: string };
         await assertWebhookUrl(body.url, config.allowPrivateTargets);
-        const secret = webhooks.newSecret();
+        const secret = webhooks.newSecret(requestTenant(ctx));
         const [row] = await requestTrx(ctx)('webhooks')
           .insert({ tenant_id: requestTenant(ctx), url: body.url, events: JSON.stringify(body.events), description: body.description ?? null, secret: secret.sealed })
           .returning('*');
