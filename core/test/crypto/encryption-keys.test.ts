@@ -25,7 +25,8 @@ function legacySeal(platformSecret: string, purpose: string, plain: string): str
 }
 
 describe('encryption keys apart from JWT_SECRET (MPANEL_ENCRYPTION_KEYS, keys:rotate)', function () {
-  this.timeout(180_000);
+  // Each rotation test starts child processes on a fresh embedded database: slow on a busy machine.
+  this.timeout(300_000);
 
   describe('configuration', () => {
     it('validates MPANEL_ENCRYPTION_KEYS with one line, and requires it in production on PostgreSQL', () => {
@@ -138,6 +139,42 @@ describe('encryption keys apart from JWT_SECRET (MPANEL_ENCRYPTION_KEYS, keys:ro
       // A second run has nothing left to do.
       const again = await run(process.execPath, [CLI, 'keys:rotate'], env(K2));
       assert.equal(again.stdout, 'Re-sealed under key k2: 0 plugin secrets, 0 webhook secrets, 0 TOTP secrets\n');
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('mpanel keys:rotate with the keyring generated into DATA_DIR makes the new key itself and drops the old one', async () => {
+    const data = tempDataDir();
+    const env = cliEnv({ DATA_DIR: data.dir, NODE_ENV: 'development', MPANEL_ENCRYPTION_KEYS: '' });
+    const file = join(data.dir, 'encryption-keys');
+    try {
+      const migrated = await run(process.execPath, [CLI, 'migrate'], env);
+      assert.equal(migrated.code, 0, migrated.stderr);
+      const [old] = parseKeys(readFileSync(file, 'utf8').trim());
+      const box = new SecretBox({ keys: [old!] }, 'mpanel:plugin-secrets');
+      const db = await openDatabase({ dataDir: pgliteDir(data.dir) });
+      let tenantId: string;
+      try {
+        tenantId = ((await db.knex('tenants').insert({ name: 'Acme', slug: 'acme' }).returning('id')) as Array<{ id: string }>)[0]!.id;
+        await db.knex('plugin_settings').insert({ tenant_id: tenantId, plugin_id: 'core.mail', values: '{}', updated_at: new Date(), secrets: JSON.stringify({ password: box.seal('smtp-pass', { tenantId, field: 'core.mail.password' }) }) });
+      } finally {
+        await db.close();
+      }
+      const rotated = await run(process.execPath, [CLI, 'keys:rotate'], env);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const keys = parseKeys(readFileSync(file, 'utf8').trim());
+      assert.equal(keys.length, 1);
+      assert.notEqual(keys[0]!.id, old!.id);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(rotated.stdout, `Re-sealed under key ${keys[0]!.id}: 1 plugin secrets, 0 webhook secrets, 0 TOTP secrets\nOld keys removed from ${file}\n`);
+      const check = await openDatabase({ dataDir: pgliteDir(data.dir) });
+      try {
+        const row = (await check.knex('plugin_settings').where({ tenant_id: tenantId!, plugin_id: 'core.mail' }).first()) as { secrets: { password: string } };
+        assert.equal(new SecretBox({ keys }, 'mpanel:plugin-secrets').open(row.secrets.password, { tenantId: tenantId!, field: 'core.mail.password' }), 'smtp-pass');
+      } finally {
+        await check.close();
+      }
     } finally {
       data.remove();
     }
