@@ -77,6 +77,15 @@ describe('outgoing connections a tenant configures: one private-address guard', 
       assert.equal(smtp.received.length, 0, 'the SMTP server on loopback saw no mail');
     });
 
+    it('webhooks use the same guard: the IPv6 forms that carry a private IPv4 are refused too', async () => {
+      for (const url of ['http://[2002:7f00:1::1]/hook', 'http://[64:ff9b:1::a00:1]/hook', 'http://[::ffff:7f00:1]/hook', 'http://[2001::1]/hook', 'http://100.64.0.1/hook']) {
+        const res = await server.request('POST', '/api/v1/webhooks', { token: tenant.token, body: { url, events: ['*'] } });
+        assert.equal(res.status, 400, `${url}: ${JSON.stringify(res.body)}`);
+        assert.deepEqual(res.body.details, { url: 'must not point to a private or loopback address' });
+      }
+      assert.equal((await server.knex('webhooks').where({ tenant_id: tenant.tenant.id }).count({ n: '*' }))[0]!.n, 0);
+    });
+
     it('plugins get the same guard as ctx.net.resolvePublic', async () => {
       const refused = await server.request('POST', '/api/v1/net-probe', { token: tenant.token, body: { host: 'localhost' } });
       assert.equal(refused.status, 200);
