@@ -17,8 +17,9 @@ export function isPrivateAddress(address: string): boolean {
 
 export { PrivateTargetError };
 
+/** IPv4 first, as nodemailer and most clients try them: a server on 127.0.0.1 only is reached as `localhost`. */
 function resolveAll(host: string): Promise<Array<{ address: string; family: number }>> {
-  return new Promise((resolve, reject) => lookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  return new Promise((resolve, reject) => lookup(host, { all: true, verbatim: false }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
 }
 
 /**
