@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDatabase } from '../../src/db/connect.ts';
+import { DataDirLockedError } from '../../src/db/data-dir-lock.ts';
 import { CLI, RUNNING_AT, ServerProcess, cliEnv, run, tempDataDir } from '../support/cli-process.ts';
 
 /**
@@ -63,5 +65,18 @@ describe('one process per DATA_DIR (embedded database lock)', function () {
     const held = await mpanel('migrate', 'status');
     assert.equal(held.code, 1);
     assert.match(held.stderr, new RegExp(`in use by another mPanel process \\(pid ${process.pid}\\)`));
+  });
+
+  it('in one process too: a second open of the same directory is refused until the first is closed', async () => {
+    const dir = join(data.dir, 'in-process');
+    const first = await openDatabase({ dataDir: dir });
+    try {
+      await assert.rejects(openDatabase({ dataDir: dir }), (err: Error) => err instanceof DataDirLockedError && err.holderPid === process.pid);
+    } finally {
+      await first.close();
+    }
+    const second = await openDatabase({ dataDir: dir });
+    await second.close();
+    assert.ok(!existsSync(`${dir}.lock`));
   });
 });
