@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { definePlugin, ok, PrivateTargetError } from '@mpanel/sdk';
+import { loadConfig } from '../../src/config/config.ts';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { createTenantWithAdmin, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import { toQueued } from '../../src/mail/message.ts';
@@ -38,6 +39,7 @@ describe('outgoing connections a tenant configures: one private-address guard', 
       '2002:7f00:1::1', '2002::1', '64:ff9b::a00:1', '64:ff9b:1::1', '2001::1', '2001:db8::1', '100::1', 'fec0::1', 'fe80::1%eth0', 'not-an-ip',
     ]) assert.equal(isPrivateAddress(address), true, address);
     for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2a00:1450:4001::1']) assert.equal(isPrivateAddress(address), false, address);
+    assert.throws(() => loadConfig({ MPANEL_ALLOW_PRIVATE_TARGETS: 'sometimes' }), /Invalid configuration: MPANEL_ALLOW_PRIVATE_TARGETS must be true or false \(got "sometimes"\)/);
   });
 
   describe('on a server that does not allow private targets (the default)', () => {
