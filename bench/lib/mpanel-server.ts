@@ -19,6 +19,8 @@ export async function startMpanelServer(databaseUrl: string, cases: BenchCase[],
     DATABASE_URL: databaseUrl,
     DATA_DIR: '/tmp/mpanel-bench-data',
     JWT_SECRET: 'bench-only-secret-bench-only-secret-0123',
+    // Production on PostgreSQL requires an encryption keyring; the bench seals nothing worth keeping.
+    MPANEL_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}`,
     LOG_LEVEL: logLevel,
     MPANEL_ADMIN_EMAIL: BENCH_ADMIN.email,
     MPANEL_ADMIN_PASSWORD: BENCH_ADMIN.password,

@@ -10,6 +10,7 @@ export type * from './realtime.ts';
 export * from './hooks.ts';
 export * from './services.ts';
 export * from './http-client.ts';
+export * from './net.ts';
 export * from './plugin.ts';
 export type * from './mail.ts';
 export * from './cli.ts';

@@ -9,6 +9,7 @@ import type { PluginJobs } from './jobs.ts';
 import type { PluginSettings } from './settings.ts';
 import type { PluginRealtime } from './realtime.ts';
 import type { HttpClient, HttpClientOptions } from './http-client.ts';
+import type { PluginNet } from './net.ts';
 import type { ExtensionPoint, ProvidedExtension, ServiceToken } from './services.ts';
 import type { Principal } from './principal.ts';
 import type { PluginMail } from './mail.ts';
@@ -93,6 +94,8 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   /** A JSON HTTP client with a timeout (10 s default); `httpClient()` makes one with a base URL. */
   readonly http: HttpClient;
   httpClient(options: HttpClientOptions): HttpClient;
+  /** The private-address guard for hosts a tenant configures (see sdk/src/net.ts). */
+  readonly net: PluginNet;
   /** The current request / job / handler scope, or null outside one. */
   scope(): ExecutionScope | null;
   /**

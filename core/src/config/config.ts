@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -17,6 +18,8 @@ export interface Config {
   redisUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
+  /** Seal stored secrets (MPANEL_ENCRYPTION_KEYS, or generated into DATA_DIR/encryption-keys). */
+  encryptionKeys: Keyring;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
   corsOrigins: string[];
@@ -24,7 +27,9 @@ export interface Config {
   publicUrl: string | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
-  /** Allow outgoing webhooks to private and loopback addresses (tests, on-premise). */
+  /** Allow connections to private and loopback addresses where a tenant chooses the target: webhooks, SMTP, plugins' `ctx.net` (tests, on-premise). */
+  allowPrivateTargets: boolean;
+  /** @deprecated the same as allowPrivateTargets (kept for code written before it covered more than webhooks) */
   allowPrivateWebhookTargets: boolean;
   /** MPANEL_PLATFORM_DOMAINS: the platform's own host names (with PUBLIC_URL's), never a tenant's. */
   platformDomains: string[];
@@ -103,6 +108,31 @@ function jwtSecret(env: Env, nodeEnv: NodeEnv, dataDir: string, persist: boolean
   return secret;
 }
 
+/**
+ * The keyring sealing stored secrets, apart from JWT_SECRET. Production on PostgreSQL has no
+ * DATA_DIR worth trusting with it, so it must be given; embedded mode generates one into DATA_DIR.
+ * Tests keep it in memory, derived from the JWT secret so that two platforms of one test share it.
+ */
+function encryptionKeys(env: Env, nodeEnv: NodeEnv, dataDir: string, databaseUrl: string | undefined, jwt: string, persist: boolean): Keyring {
+  const parse = (value: string, where: string) => {
+    try {
+      return parseKeys(value);
+    } catch (err) {
+      throw new ConfigError(where, (err as Error).message);
+    }
+  };
+  const value = env.MPANEL_ENCRYPTION_KEYS;
+  if (value !== undefined && value !== '') return { keys: parse(value, 'MPANEL_ENCRYPTION_KEYS') };
+  if (nodeEnv === 'production' && databaseUrl) throw new ConfigError('MPANEL_ENCRYPTION_KEYS', 'is required when NODE_ENV=production with DATABASE_URL (keyid:base64key, e.g. k1:$(openssl rand -base64 32))');
+  if (!persist) return { keys: [{ id: 'memory', key: Buffer.from(hkdfSync('sha256', jwt, 'mpanel', 'mpanel:encryption-keys', 32)) }] };
+  const file = join(dataDir, 'encryption-keys');
+  if (existsSync(file)) return { keys: parse(readFileSync(file, 'utf8').trim(), file), file };
+  mkdirSync(dataDir, { recursive: true });
+  const keys = [newKey([])];
+  writeFileSync(file, `${formatKeys(keys)}\n`, { mode: 0o600 });
+  return { keys, file };
+}
+
 export interface LoadConfigOptions {
   /** Write the generated JWT secret to DATA_DIR (true for the server; tests keep it in memory). */
   persistSecrets?: boolean;
@@ -117,7 +147,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://panel.example.com (got "${origin}")`);
     }
   }
-  const config: Omit<Config, 'jwtSecret'> = {
+  // MPANEL_ALLOW_PRIVATE_WEBHOOKS is the older name, from when only webhooks were guarded.
+  const allowPrivateTargets = bool(env, 'MPANEL_ALLOW_PRIVATE_TARGETS', false) || bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false);
+  const config: Omit<Config, 'jwtSecret' | 'encryptionKeys'> = {
     port: port(env, 'PORT', 2271),
     host: env.HOST || '0.0.0.0',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -131,11 +163,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,
     adminPassword: env.MPANEL_ADMIN_PASSWORD || undefined,
-    allowPrivateWebhookTargets: bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false),
+    allowPrivateTargets,
+    allowPrivateWebhookTargets: allowPrivateTargets,
     platformDomains: (env.MPANEL_PLATFORM_DOMAINS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
   };
-  // Last: it may write the generated secret, and a bad configuration must write nothing.
-  return { ...config, jwtSecret: jwtSecret(env, nodeEnv, dataDir, options.persistSecrets ?? false) };
+  // Last: they may write generated secrets, and a bad configuration must write nothing.
+  if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);
+  const persist = options.persistSecrets ?? false;
+  const jwt = jwtSecret(env, nodeEnv, dataDir, persist);
+  return { ...config, jwtSecret: jwt, encryptionKeys: encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, jwt, persist) };
 }
 
 /** Reads `.env` in the working directory into process.env, without overriding what is set. */

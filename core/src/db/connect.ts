@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Model } from 'objection';
 import { APP_ROLE } from '@mpanel/sdk';
 import type { Config } from '../config/config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -69,9 +70,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 
   const dir = options.dataDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir.startsWith('memory://') ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  await pglite.waitReady;
+  const inMemory = dir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const unlock = inMemory ? () => undefined : lockDataDir(dir);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(inMemory ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    await pglite.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const knex = knexFactory({
     client: PgLiteClient as unknown as typeof Knex.Client,
     dialect: 'postgres',
@@ -83,8 +92,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     appKnex: knex,
     kind: 'pglite',
     async close() {
-      await knex.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await knex.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { Sessions } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import { createLoginThrottle } from './auth/throttle-setup.ts';
-import { SecretBox } from './auth/secrets.ts';
+import { secretBoxes, type SecretBox } from '../crypto/secret-box.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { RolePermissions } from './roles/role-permissions.ts';
 import { PrincipalLoader } from './principal/principal-loader.ts';
@@ -47,7 +47,7 @@ function registerServices(container: RootContainer): void {
   const sessions = new Sessions(knex, accessTokens, auditLog);
   const { throttle: loginThrottle, namespace } = createLoginThrottle(container);
   throttleNamespaces.set(container, namespace);
-  const totpBox = new SecretBox(config.jwtSecret, 'totp-secrets');
+  const totpBox = secretBoxes(config).totpSecrets;
   const rolePermissions = new RolePermissions(knex, permissionRegistry);
   const services: IdentityCradle = {
     tenantResolver: new TenantResolver(knex),

@@ -74,7 +74,7 @@ export class MailService {
     const message = toMessage(queued, settings, `no-reply@${slug}.${host}`);
     const transport = await this.transportFor(tenantId);
     if (transport) return { ...(await transport.extension.impl.send({ tenantId, settings: await transport.settings() }, message)), via: 'extension' };
-    if (settings.host) return { ...(await sendSmtp({ ...settings, host: settings.host }, message)), via: 'smtp' };
+    if (settings.host) return { ...(await sendSmtp({ ...settings, host: settings.host }, message, config.allowPrivateTargets)), via: 'smtp' };
     return { ...(await writeToOutbox(outboxDir(config.dataDir, slug), queued.mailId, queued.queuedAt, message)), via: 'outbox' };
   }
 

@@ -2,6 +2,7 @@ import { defineRoute, ok, type RouteDefinition } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { requestServices } from '../identity/route-context.ts';
 import { mailSettingsSchema, type MailSettings } from './settings.ts';
+import { assertNotPrivateHost } from '../net/address-guard.ts';
 
 export const MAIL_PERMISSIONS = [
   { name: 'mail.read', description: 'See the outgoing mail settings (never the SMTP password)', defaultRoles: ['admin'] },
@@ -21,7 +22,7 @@ function view(settings: MailSettings, via: 'extension' | 'smtp' | 'outbox') {
 
 /** `/api/v1/mail/settings` (read, change) and `/api/v1/mail/test` for the caller's tenant. */
 export function mailRoutes(container: RootContainer): RouteDefinition[] {
-  const { mail } = container.cradle;
+  const { mail, config } = container.cradle;
   const current = async (tenantId: string, trx: Parameters<typeof mail.settings>[1]) => {
     const settings = await mail.settings(tenantId, trx);
     return view(settings, (await mail.transportFor(tenantId, trx)) ? 'extension' : settings.host ? 'smtp' : 'outbox');
@@ -41,6 +42,8 @@ export function mailRoutes(container: RootContainer): RouteDefinition[] {
       schema: { body: { type: 'object', additionalProperties: false, properties: nullable } },
       handler: async (ctx) => {
         const { db, audit } = requestServices(ctx);
+        const { host } = ctx.input.body;
+        if (typeof host === 'string') await assertNotPrivateHost(host, config.allowPrivateTargets, 'host');
         await mail.saveSettings(db.tenantId, ctx.input.body, db.trx);
         const after = await current(db.tenantId, db.trx);
         await audit.record({ action: 'mail.settings_updated', targetType: 'mail_settings', targetId: db.tenantId, after });

@@ -7,6 +7,7 @@ import { currentExecution, runInExecution, systemExecution } from './execution-s
 import type { PluginRecord } from './plugin-record.ts';
 import { customRoom, permissionRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
 import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
+import { resolvePublicAddress } from '../net/address-guard.ts';
 
 export class PluginContextError extends Error {}
 
@@ -171,6 +172,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     http: createHttpClient(),
     httpClient: (options) => createHttpClient(options),
     forEachTenant: (fn, options) => forEachTenant(c, id, ctx.db.transaction, fn, options),
+    net: { resolvePublic: (host) => resolvePublicAddress(host, c.config.allowPrivateTargets) },
     scope() {
       const exec = currentExecution();
       return exec ? { tenantId: exec.tenantId, principal: exec.principal, trx: exec.trx() } : null;

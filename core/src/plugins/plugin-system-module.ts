@@ -18,7 +18,7 @@ import { DEFAULT_TIMEOUTS, PluginManager, type StepTimeouts } from './plugin-man
 import { ServiceRegistry } from './service-registry.ts';
 import { TenantPluginStates } from './tenant-states.ts';
 import { SettingsStore } from './settings-store.ts';
-import { SecretBox } from './secret-box.ts';
+import { secretBoxes } from '../crypto/secret-box.ts';
 import { executionStage, pluginGate } from './guards.ts';
 import { pluginRoutes } from './routes.ts';
 import type { PluginSources } from './discovery.ts';
@@ -69,9 +69,10 @@ export const pluginSystemModule: CoreModule = {
     eventBus.onCommitted = () => dispatcher.loop.wake();
     const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel', appKnex) : new DatabaseJobQueue(knex, logger, appKnex);
     const realtime = new SocketServer(config, logger, redis);
-    const box = new SecretBox(config.jwtSecret);
-    const webhooks = new WebhookService(knex, logger, new SecretBox(config.jwtSecret, 'mpanel:webhook-secrets'), {
-      allowPrivateTargets: config.allowPrivateWebhookTargets,
+    const boxes = secretBoxes(config);
+    const box = boxes.pluginSecrets;
+    const webhooks = new WebhookService(knex, logger, boxes.webhookSecrets, {
+      allowPrivateTargets: config.allowPrivateTargets,
       retryBaseMs: options.webhookRetryBaseMs,
     });
     dispatcher.addFanout((trx, events) => webhooks.fanOut(trx, events), () => webhooks.loop.wake());

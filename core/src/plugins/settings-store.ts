@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { JsonSchema } from '@mpanel/sdk';
 import { compileValidator, type Validator } from '../http/validation.ts';
 import { dbFor } from './execution-scope.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 
 interface Row {
   values: Record<string, unknown>;
@@ -13,6 +13,11 @@ interface Row {
 export function secretFields(schema: JsonSchema | undefined): string[] {
   const props = (schema?.properties ?? {}) as Record<string, { secret?: boolean }>;
   return Object.keys(props).filter((k) => props[k]?.secret === true);
+}
+
+/** The field a plugin secret is sealed for: `<plugin id>.<setting>`. */
+export function secretField(pluginId: string, key: string): string {
+  return `${pluginId}.${key}`;
 }
 
 /**
@@ -42,7 +47,7 @@ export class SettingsStore {
   async read(pluginId: string, schema: JsonSchema | undefined, tenantId: string, trx?: Knex.Transaction): Promise<Record<string, unknown>> {
     const row = await this.row(pluginId, tenantId, trx);
     const all: Record<string, unknown> = { ...row.values };
-    for (const [k, sealed] of Object.entries(row.secrets)) all[k] = this.box.open(sealed);
+    for (const [k, sealed] of Object.entries(row.secrets)) all[k] = this.box.open(sealed, { tenantId, field: secretField(pluginId, k) });
     return withSchemaDefaults(all, schema);
   }
 
@@ -73,7 +78,7 @@ export class SettingsStore {
     const values: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
     for (const [k, v] of Object.entries(merged)) {
-      if (secretKeys.has(k)) secrets[k] = this.box.seal(String(v));
+      if (secretKeys.has(k)) secrets[k] = this.box.seal(String(v), { tenantId, field: secretField(pluginId, k) });
       else values[k] = v;
     }
     await dbFor(this.knex, trx)('plugin_settings')

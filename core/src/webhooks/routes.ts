@@ -36,8 +36,8 @@ export function webhookRoutes(container: RootContainer): RouteDefinition[] {
       schema: { body: { type: 'object', required: ['url', 'events'], additionalProperties: false, properties: { url: { type: 'string', maxLength: 2000 }, events: eventList, description: { type: 'string', maxLength: 500 } } } },
       handler: async (ctx) => {
         const body = ctx.input.body as { url: string; events: string[]; description?: string };
-        await assertWebhookUrl(body.url, config.allowPrivateWebhookTargets);
-        const secret = webhooks.newSecret();
+        await assertWebhookUrl(body.url, config.allowPrivateTargets);
+        const secret = webhooks.newSecret(requestTenant(ctx));
         const [row] = await requestTrx(ctx)('webhooks')
           .insert({ tenant_id: requestTenant(ctx), url: body.url, events: JSON.stringify(body.events), description: body.description ?? null, secret: secret.sealed })
           .returning('*');
@@ -56,7 +56,7 @@ export function webhookRoutes(container: RootContainer): RouteDefinition[] {
         const { id } = ctx.input.params as { id: string };
         await find(trx, id);
         const body = ctx.input.body as { url?: string; events?: string[]; description?: string; active?: boolean };
-        if (body.url !== undefined) await assertWebhookUrl(body.url, config.allowPrivateWebhookTargets);
+        if (body.url !== undefined) await assertWebhookUrl(body.url, config.allowPrivateTargets);
         const changes: Record<string, unknown> = { updated_at: new Date() };
         if (body.url !== undefined) changes.url = body.url;
         if (body.events !== undefined) changes.events = JSON.stringify(body.events);

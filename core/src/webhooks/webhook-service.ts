@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../logger.ts';
 import { WakeableLoop } from '../events/wakeable-loop.ts';
 import type { OutboxRow } from '../events/dispatcher.ts';
-import type { SecretBox } from '../plugins/secret-box.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import { postJson } from './http-post.ts';
 import { signPayload, SIGNATURE_HEADER } from './signature.ts';
 
@@ -12,6 +12,9 @@ export interface WebhookOptions {
   /** First retry delay; doubles each attempt (default 30 s). Deliveries give up after 3 days. */
   retryBaseMs?: number;
 }
+
+/** The field webhook signing secrets are sealed for (see crypto/secret-box.ts). */
+export const WEBHOOK_SECRET_FIELD = 'webhooks.secret';
 
 const GIVE_UP_MS = 3 * 24 * 3600_000;
 const LEASE_MS = 60_000;
@@ -29,9 +32,10 @@ export class WebhookService {
     this.loop = new WakeableLoop(() => this.work(), (err) => this.logger.error({ err }, 'webhook worker failed'));
   }
 
-  newSecret(): { plain: string; sealed: string } {
+  /** A signing secret for a new webhook of `tenantId`: shown once in clear, stored sealed. */
+  newSecret(tenantId: string): { plain: string; sealed: string } {
     const plain = `whsec_${randomBytes(24).toString('base64url')}`;
-    return { plain, sealed: this.box.seal(plain) };
+    return { plain, sealed: this.box.seal(plain, { tenantId, field: WEBHOOK_SECRET_FIELD }) };
   }
 
   /** One query for the batch's tenants' active hooks, one INSERT for every matching delivery. */
@@ -68,9 +72,9 @@ export class WebhookService {
         | undefined;
       if (!d) return undefined;
       await trx('webhook_deliveries').where({ id: d.id }).update({ next_attempt_at: new Date(Date.now() + LEASE_MS) });
-      const hook = (await trx('webhooks').where({ id: d.webhook_id }).first('url', 'secret')) as { url: string; secret: string };
+      const hook = (await trx('webhooks').where({ id: d.webhook_id }).first('url', 'secret', 'tenant_id')) as { url: string; secret: string; tenant_id: string };
       const event = (await trx('outbox_events').where({ id: d.event_id }).first()) as OutboxRow;
-      return { id: d.id, attempts: d.attempts, created_at: d.created_at, url: hook.url, secret: this.box.open(hook.secret), event };
+      return { id: d.id, attempts: d.attempts, created_at: d.created_at, url: hook.url, secret: this.box.open(hook.secret, { tenantId: hook.tenant_id, field: WEBHOOK_SECRET_FIELD }), event };
     });
   }
 

@@ -72,7 +72,8 @@ describe('core mail service (ctx.mail)', function () {
     smtp = new SmtpCapture();
     const port = await smtp.listen();
     dataDir = mkdtempSync(join(tmpdir(), 'mpanel-mail-'));
-    server = await startTestServer({ env: { DATA_DIR: dataDir }, plugins: { definitions: [probe, relay] } });
+    // The capture server listens on loopback: an operator's choice (tenants cannot reach it otherwise).
+    server = await startTestServer({ env: { DATA_DIR: dataDir, MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, plugins: { definitions: [probe, relay] } });
     smtpTenant = await createTenantWithAdmin(server, { slug: `smtp-${process.pid}` });
     outboxTenant = await createTenantWithAdmin(server, { slug: `outbox-${process.pid}` });
     relayTenant = await createTenantWithAdmin(server, { slug: `relay-${process.pid}` });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { PluginManifest } from '@mpanel/sdk';
 import { orderPlugins } from '../../src/plugins/order.ts';
 import { checkEngines, validateManifest } from '../../src/plugins/manifest-validator.ts';
-import { SecretBox } from '../../src/plugins/secret-box.ts';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { signPayload, verifySignature } from '../../src/webhooks/signature.ts';
 import { isPrivateAddress } from '../../src/webhooks/ssrf-guard.ts';
 
@@ -55,14 +56,15 @@ describe('plugin manifests and ordering', () => {
 
 describe('secrets, signatures, SSRF', () => {
   it('seals secrets with AES-256-GCM; tampering is detected', () => {
-    const box = new SecretBox('x'.repeat(32));
-    const sealed = box.seal('sk_live_123');
+    const at = { tenantId: 't1', field: 'stripe.secretKey' };
+    const box = new SecretBox({ keys: [{ id: 'k1', key: randomBytes(32) }] }, 'test');
+    const sealed = box.seal('sk_live_123', at);
     assert.ok(!sealed.includes('sk_live_123'));
-    assert.equal(box.open(sealed), 'sk_live_123');
+    assert.equal(box.open(sealed, at), 'sk_live_123');
     const parts = sealed.split('.');
-    parts[3] = Buffer.from('sk_live_999').toString('base64url');
-    assert.throws(() => box.open(parts.join('.')));
-    assert.throws(() => new SecretBox('y'.repeat(32)).open(sealed));
+    parts[4] = Buffer.from('sk_live_999').toString('base64url');
+    assert.throws(() => box.open(parts.join('.'), at));
+    assert.throws(() => new SecretBox({ keys: [{ id: 'k1', key: randomBytes(32) }] }, 'test').open(sealed, at));
   });
 
   it('signs t=<ts>,v1=<hmac> over "t.body" and verifies within tolerance', () => {

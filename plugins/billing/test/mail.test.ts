@@ -44,7 +44,8 @@ describe('billing mails (received over SMTP)', function () {
   before(async () => {
     smtp = new SmtpCapture();
     const port = await smtp.listen();
-    ({ server, close } = await startBillingServer());
+    // The capture server listens on loopback, which the operator has to allow.
+    ({ server, close } = await startBillingServer([], { MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }));
     admin = await superAdminToken(server);
     tenantId = ((await server.knex('tenants').where({ slug: 'default' }).first('id')) as { id: string }).id;
     await server.running.platform.container.cradle.mail.saveSettings(tenantId, { host: '127.0.0.1', port, secure: false, fromEmail: 'noreply@acme.test' });

@@ -5,6 +5,7 @@ import { adminCreateCommand } from './admin-create.ts';
 import { pluginsListCommand } from './plugins-list.ts';
 import { pluginCreateCommand } from './plugin-create.ts';
 import { pluginCommandsCommand } from './plugin-commands.ts';
+import { keysRotateCommand } from './keys-rotate.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];

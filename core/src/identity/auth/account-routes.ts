@@ -6,10 +6,11 @@ import { resyncSocketsAfterCommit } from '../socket-sync.ts';
 import { revokeApiKeysOf } from '../api-keys/api-key-revocation.ts';
 import { hashPassword, verifyPassword } from '../passwords/hasher.ts';
 import { assertPasswordAcceptable } from '../passwords/policy.ts';
-import { newRecoveryCodes, newTotpSecret, totpStep } from '../two-factor/totp.ts';
+import { newRecoveryCodes, newTotpSecret, totpStep, TOTP_FIELD, TOTP_PENDING_FIELD } from '../two-factor/totp.ts';
 
 interface OwnRow {
   id: string;
+  tenant_id: string;
   email: string;
   password_hash: string;
   totp_enabled: boolean;
@@ -66,7 +67,7 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         const user = await ownUser(db, principal);
         if (user.totp_enabled) throw new HttpError(409, 'Two-factor authentication is already on');
         const { secret, otpauthUrl } = newTotpSecret(user.email);
-        await db('users').where({ id: user.id }).update({ totp_pending_secret: totpBox.seal(secret), updated_at: new Date() });
+        await db('users').where({ id: user.id }).update({ totp_pending_secret: totpBox.seal(secret, { tenantId: user.tenant_id, field: TOTP_PENDING_FIELD }), updated_at: new Date() });
         await audit.record({ action: 'auth.2fa_enroll_started', targetType: 'user', targetId: user.id });
         return ok({ secret, otpauthUrl });
       },
@@ -82,14 +83,14 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
         const { db, audit, principal } = requestServices(ctx);
         const user = await ownUser(db, principal);
         if (!user.totp_pending_secret) throw new HttpError(409, 'Start enrolment first');
-        const secret = totpBox.open(user.totp_pending_secret);
+        const secret = totpBox.open(user.totp_pending_secret, { tenantId: user.tenant_id, field: TOTP_PENDING_FIELD });
         const step = totpStep(secret, ctx.input.body.code);
         if (step === null) throw new ValidationError({ code: 'is not valid' });
         const { codes, hashes } = newRecoveryCodes();
         await db('users').where({ id: user.id }).update({
           // The confirming code is spent: it cannot then be replayed to log in.
           totp_last_step: step,
-          totp_secret: totpBox.seal(secret),
+          totp_secret: totpBox.seal(secret, { tenantId: user.tenant_id, field: TOTP_FIELD }),
           totp_pending_secret: null,
           totp_enabled: true,
           recovery_codes: JSON.stringify(hashes),

@@ -5,8 +5,8 @@ import type { AuditLog, AuditContext } from '../audit/audit-log.ts';
 import { burnVerify, verifyPassword } from '../passwords/hasher.ts';
 import { type LoginThrottle, MAX_ACCOUNT_FAILURES, lockDurationMs } from './login-throttle.ts';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.ts';
-import type { SecretBox } from './secrets.ts';
-import { recoveryHash, totpStep } from '../two-factor/totp.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import { recoveryHash, totpStep, TOTP_FIELD } from '../two-factor/totp.ts';
 import { useTotpStep } from '../two-factor/totp-replay.ts';
 
 /** The one answer for an unknown email, a wrong password, a disabled user or an unknown tenant. */
@@ -84,7 +84,7 @@ export class LoginService {
   }
 
   private async secondFactorOk(user: UserRow, code: string): Promise<boolean> {
-    const step = user.totp_secret ? totpStep(this.totpBox.open(user.totp_secret), code.trim()) : null;
+    const step = user.totp_secret ? totpStep(this.totpBox.open(user.totp_secret, { tenantId: user.tenant_id, field: TOTP_FIELD }), code.trim()) : null;
     // A valid code is good once: replaying it (or an older one) within its window fails.
     if (step !== null) return useTotpStep(this.knex, user.id, step);
     // A recovery code works once: it is removed as it is used.

@@ -2,6 +2,10 @@ import { Secret, TOTP } from 'otpauth';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../auth/secrets.ts';
 
+/** The sealed columns' field names, bound into their ciphertexts (see crypto/secret-box.ts). */
+export const TOTP_FIELD = 'users.totp_secret';
+export const TOTP_PENDING_FIELD = 'users.totp_pending_secret';
+
 function totpFor(secretBase32: string, label = 'mPanel'): TOTP {
   return new TOTP({ issuer: 'mPanel', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secretBase32) });
 }

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../../../../core/src/testing/test-server.ts';
 
 /** `with`: other plugins of this repository to load beside billing (e.g. `gateway-manual`). */
-export async function startBillingServer(withPlugins: string[] = []): Promise<{ server: TestServer; close(): Promise<void> }> {
+export async function startBillingServer(withPlugins: string[] = [], env: Record<string, string> = {}): Promise<{ server: TestServer; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mpanel-billing-plugins-'));
   for (const name of ['billing', ...withPlugins]) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(dir, name));
-  const server = await startTestServer({ plugins: { directories: [dir] } });
+  const server = await startTestServer({ env, plugins: { directories: [dir] } });
   return {
     server,
     async close() {
