@@ -62,6 +62,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> { // eslint-disable-
   rawBody?: boolean;
   /** Run inside a database transaction with the tenant context set. Default: true. */
   transaction?: boolean;
+  /** `strict`: the stricter request budget of login, password and mail-sending routes. */
+  rateLimit?: 'strict';
   /** The status of a success answer when the handler returns a value (default 200). */
   successStatus?: number;
   /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -21,6 +22,23 @@ export interface Config {
   adminPassword: string | undefined;
   /** Allow outgoing webhooks to private and loopback addresses (tests, on-premise). */
   allowPrivateWebhookTargets: boolean;
+  /**
+   * Which proxies in front of mPanel to believe about the client address (X-Forwarded-For): a hop
+   * count, or proxy addresses/CIDRs (`proxy-addr` forms, e.g. `loopback`, `10.0.0.0/8`). 0: none.
+   */
+  trustProxy: number | string[];
+  rateLimit: RateLimitConfig;
+}
+
+/** Requests allowed per window and bucket; 0 turns a bucket off. */
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Every /api/v1 request, per client IP. */
+  perIp: number;
+  /** Every authenticated request, per user or API key. */
+  perPrincipal: number;
+  /** Login, password and mail-sending routes, per client IP and per principal. */
+  strict: number;
 }
 
 /** A bad configuration value: the message is one line naming the variable and what is wrong. */
@@ -76,6 +94,28 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${value}")`);
 }
 
+function count(env: Env, name: string, fallback: number, min = 0): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
+  return n;
+}
+
+function trustProxy(env: Env): number | string[] {
+  const value = (env.TRUST_PROXY ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return 0;
+  if (/^\d+$/.test(value)) return count(env, 'TRUST_PROXY', 0);
+  const addresses = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (addresses.length === 0) return 0;
+  try {
+    proxyaddr.compile(addresses);
+  } catch {
+    throw new ConfigError('TRUST_PROXY', `must be a hop count (e.g. 1) or a comma-separated list of proxy addresses or CIDRs like 10.0.0.0/8, loopback (got "${value}")`);
+  }
+  return addresses;
+}
+
 /**
  * In embedded mode a secret is generated once and kept in DATA_DIR, so tokens survive restarts
  * without the operator having to invent one.
@@ -123,6 +163,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,
     adminPassword: env.MPANEL_ADMIN_PASSWORD || undefined,
     allowPrivateWebhookTargets: bool(env, 'MPANEL_ALLOW_PRIVATE_WEBHOOKS', false),
+    trustProxy: trustProxy(env),
+    rateLimit: {
+      windowSeconds: count(env, 'RATE_LIMIT_WINDOW', 60, 1),
+      perIp: count(env, 'RATE_LIMIT_IP', 1200),
+      perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
+      strict: count(env, 'RATE_LIMIT_STRICT', 10),
+    },
   };
   // Last: it may write the generated secret, and a bad configuration must write nothing.
   return { ...config, jwtSecret: jwtSecret(env, nodeEnv, dataDir, options.persistSecrets ?? false) };
