@@ -9,8 +9,8 @@ export interface RedisHandle {
    * fail at once (no offline queue, a command timeout) so callers fall back instead of hanging.
    */
   fast: Redis;
-  /** A new connection with the same options (BullMQ workers, pub/sub). */
-  duplicate(): Redis;
+  /** A new connection with the same options (BullMQ workers, pub/sub), or some of them changed. */
+  duplicate(override?: Partial<RedisOptions>): Redis;
   ready(): boolean;
   close(): Promise<void>;
 }
@@ -28,15 +28,16 @@ export function openRedis(url: string, logger: Logger): RedisHandle {
   return {
     client,
     fast,
-    duplicate() {
-      const conn = client.duplicate();
+    duplicate(override) {
+      const conn = client.duplicate(override);
       conn.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
       extra.push(conn);
       return conn;
     },
     ready: () => client.status === 'ready',
     async close() {
-      await Promise.allSettled([...extra, client].map((c) => c.quit()));
+      // QUIT waits for a connection that may never come back (Redis down): then just drop it.
+      await Promise.allSettled([...extra, client].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
     },
   };
 }
