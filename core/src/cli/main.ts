@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
+import { StartupError } from '../startup-failure.ts';
 import { VERSION } from '../version.ts';
 import { commands } from './commands/index.ts';
 
@@ -9,7 +10,7 @@ for (const add of commands) add(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -40,6 +40,15 @@ class PgLiteClient extends (ClientPgLite as unknown as new (config: Knex.Config)
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
+    // One plain connection first: an unreachable server or a missing database fails at once with
+    // the driver's own error (the pool would retry until its acquire timeout and say only that).
+    const probe = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
     const knex = knexFactory({
       client: 'pg',
       connection: options.databaseUrl,
