@@ -47,6 +47,12 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ RATE_LIMIT_STRICT: '0', RATE_LIMIT_IP: '50' }).rateLimit, { windowSeconds: 60, perIp: 50, perPrincipal: 600, strict: 0 });
   });
 
+  it('shows error details only when NODE_ENV=development is set explicitly, not by default', () => {
+    assert.equal(loadConfig({}).exposeErrorDetails, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).exposeErrorDetails, false);
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).exposeErrorDetails, true);
+  });
+
   it('generates the JWT secret once in embedded mode and keeps it in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpanel-config-'));
     const first = loadConfig({ DATA_DIR: dir }, { persistSecrets: true }).jwtSecret;

@@ -15,6 +15,8 @@ export interface Config {
   jwtSecret: string;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
+  /** Error details (message, stack) in 500 answers: only when NODE_ENV=development is set explicitly. */
+  exposeErrorDetails: boolean;
   corsOrigins: string[];
   /** The public base URL, printed at start and used in links. */
   publicUrl: string | undefined;
@@ -158,6 +160,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     dataDir,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     nodeEnv,
+    // Not the default nodeEnv: `npm start` without NODE_ENV must not show internals to clients.
+    exposeErrorDetails: env.NODE_ENV === 'development',
     corsOrigins,
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,

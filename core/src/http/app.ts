@@ -43,7 +43,7 @@ export function createApp(container: RootContainer, options: AppOptions = {}): K
   app.use(clientAddress(config.trustProxy));
   app.use(requestId());
   app.use(requestLog(logger));
-  app.use(errorHandler(logger, config.nodeEnv === 'development'));
+  app.use(errorHandler(logger, config.exposeErrorDetails));
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));
   app.use(ipRateLimit(rateLimits));
