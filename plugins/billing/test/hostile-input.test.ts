@@ -58,6 +58,9 @@ describe('hostile input through billing routes', function () {
     await expect400('POST', `/api/v1/invoices/${invoiceId}/payments`, admin, '{"amount": 100000000000000000000, "gateway": "bank", "transactionId": "tx-big"}', 'amount');
     const payments = await server.knex('payments').where({ invoice_id: invoiceId });
     assert.equal(payments.length, 0, 'nothing was recorded');
+    // A count whose schema sets no maximum: the database column would overflow.
+    await expect400('POST', '/api/v1/products', admin, '{"name":"Big","type":"hosting","pricing":[{"currency":"USD","cycle":"monthly","amount":100}],"stock":100000000000000000000}', 'stock');
+    assert.equal(await server.knex('products').where({ name: 'Big' }).first(), undefined);
   });
 
   it('refuses JSON nested 10,000 levels deep', async () => {
