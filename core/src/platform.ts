@@ -36,7 +36,7 @@ export interface Platform {
   container: RootContainer;
   app: Koa;
   logger: Logger;
-  /** Callbacks that need the HTTP server before it listens (socket.io). */
+  /** Callbacks that attach to the HTTP server (socket.io); it is already listening, answering 503. */
   attachToServer: Array<(server: Server) => void>;
   /** Stops modules and closes the database and Redis (the HTTP server is the caller's). */
   close(): Promise<void>;

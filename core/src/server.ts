@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { createPlatform, type Platform, type PlatformOptions } from './platform.ts';
+import { explainStartupFailure } from './startup-failure.ts';
 
 export interface RunningServer {
   platform: Platform;
@@ -13,14 +14,26 @@ export interface RunningServer {
 
 /** Starts mPanel on `config.port` (0 for an ephemeral port). */
 export async function startServer(config: Config, options: PlatformOptions = {}): Promise<RunningServer> {
-  const platform = await createPlatform(config, options);
-  const server = createServer(platform.app.callback());
-  for (const attach of platform.attachToServer) attach(server);
-
+  // The port first: a busy one fails in milliseconds, not after migrations and plugin boot.
+  // Until the platform is up, requests get 503.
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end(JSON.stringify({ error: 'Starting, try again shortly' }));
+  };
+  const server = createServer(starting);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(explainStartupFailure(err, config) ?? err));
     server.listen(config.port, config.host, () => resolve());
   });
+  let platform: Platform;
+  try {
+    platform = await createPlatform(config, options);
+  } catch (err) {
+    await new Promise((resolve) => server.close(resolve));
+    throw explainStartupFailure(err, config) ?? err;
+  }
+  server.off('request', starting);
+  server.on('request', platform.app.callback());
+  for (const attach of platform.attachToServer) attach(server);
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;

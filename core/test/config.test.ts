@@ -29,12 +29,29 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production' }, /JWT_SECRET is required when NODE_ENV=production/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
     [{ CORS_ORIGINS: 'example.com' }, /CORS_ORIGINS must be a comma-separated list/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY must be a hop count \(e\.g\. 1\) or a comma-separated list of proxy addresses/],
+    [{ TRUST_PROXY: '10.0.0.0/8, nonsense' }, /TRUST_PROXY must be a hop count/],
+    [{ RATE_LIMIT_IP: '-5' }, /RATE_LIMIT_IP must be a whole number of at least 0/],
+    [{ RATE_LIMIT_WINDOW: '0' }, /RATE_LIMIT_WINDOW must be a whole number of at least 1/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
       assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'));
     });
   }
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies, and rate limits as whole numbers', () => {
+    assert.equal(loadConfig({}).trustProxy, 0);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
+    assert.deepEqual(loadConfig({ RATE_LIMIT_STRICT: '0', RATE_LIMIT_IP: '50' }).rateLimit, { windowSeconds: 60, perIp: 50, perPrincipal: 600, strict: 0 });
+  });
+
+  it('shows error details only when NODE_ENV=development is set explicitly, not by default', () => {
+    assert.equal(loadConfig({}).exposeErrorDetails, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).exposeErrorDetails, false);
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).exposeErrorDetails, true);
+  });
 
   it('generates the JWT secret once in embedded mode and keeps it in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpanel-config-'));

@@ -62,6 +62,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> { // eslint-disable-
   rawBody?: boolean;
   /** Run inside a database transaction with the tenant context set. Default: true. */
   transaction?: boolean;
+  /** `strict`: the stricter request budget of login, password and mail-sending routes. */
+  rateLimit?: 'strict';
   /** The status of a success answer when the handler returns a value (default 200). */
   successStatus?: number;
   /**
@@ -89,7 +91,7 @@ export function list<T>(data: T[], meta: ListMeta): { data: T[]; meta: ListMeta 
 
 /** Query schema for `?page=&perPage=` (perPage ≤ 100), to spread into a route's query schema. */
 export const paginationQuery = {
-  page: { type: 'integer', minimum: 1, default: 1 },
+  page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
   perPage: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
 } as const;
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { StartupError } from '../startup-failure.ts';
 import { VERSION } from '../version.ts';
 import { commands } from './commands/index.ts';
 
@@ -10,7 +11,7 @@ for (const add of commands) add(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -22,6 +23,8 @@ export interface Config {
   encryptionKeys: Keyring;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
+  /** Error details (message, stack) in 500 answers: only when NODE_ENV=development is set explicitly. */
+  exposeErrorDetails: boolean;
   corsOrigins: string[];
   /** The public base URL, printed at start and used in links. */
   publicUrl: string | undefined;
@@ -33,6 +36,23 @@ export interface Config {
   allowPrivateWebhookTargets: boolean;
   /** MPANEL_PLATFORM_DOMAINS: the platform's own host names (with PUBLIC_URL's), never a tenant's. */
   platformDomains: string[];
+  /**
+   * Which proxies in front of mPanel to believe about the client address (X-Forwarded-For): a hop
+   * count, or proxy addresses/CIDRs (`proxy-addr` forms, e.g. `loopback`, `10.0.0.0/8`). 0: none.
+   */
+  trustProxy: number | string[];
+  rateLimit: RateLimitConfig;
+}
+
+/** Requests allowed per window and bucket; 0 turns a bucket off. */
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Every /api/v1 request, per client IP. */
+  perIp: number;
+  /** Every authenticated request, per user or API key. */
+  perPrincipal: number;
+  /** Login, password and mail-sending routes, per client IP and per principal. */
+  strict: number;
 }
 
 /** A bad configuration value: the message is one line naming the variable and what is wrong. */
@@ -86,6 +106,28 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
   throw new ConfigError(name, `must be true or false (got "${value}")`);
+}
+
+function count(env: Env, name: string, fallback: number, min = 0): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
+  return n;
+}
+
+function trustProxy(env: Env): number | string[] {
+  const value = (env.TRUST_PROXY ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return 0;
+  if (/^\d+$/.test(value)) return count(env, 'TRUST_PROXY', 0);
+  const addresses = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (addresses.length === 0) return 0;
+  try {
+    proxyaddr.compile(addresses);
+  } catch {
+    throw new ConfigError('TRUST_PROXY', `must be a hop count (e.g. 1) or a comma-separated list of proxy addresses or CIDRs like 10.0.0.0/8, loopback (got "${value}")`);
+  }
+  return addresses;
 }
 
 /**
@@ -159,6 +201,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     dataDir,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     nodeEnv,
+    // Not the default nodeEnv: `npm start` without NODE_ENV must not show internals to clients.
+    exposeErrorDetails: env.NODE_ENV === 'development',
     corsOrigins,
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     adminEmail: env.MPANEL_ADMIN_EMAIL || undefined,
@@ -166,6 +210,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     allowPrivateTargets,
     allowPrivateWebhookTargets: allowPrivateTargets,
     platformDomains: (env.MPANEL_PLATFORM_DOMAINS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    trustProxy: trustProxy(env),
+    rateLimit: {
+      windowSeconds: count(env, 'RATE_LIMIT_WINDOW', 60, 1),
+      perIp: count(env, 'RATE_LIMIT_IP', 1200),
+      perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
+      strict: count(env, 'RATE_LIMIT_STRICT', 10),
+    },
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
   if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);

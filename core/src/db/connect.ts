@@ -60,6 +60,15 @@ export function configuredDatabase(config: Pick<Config, 'databaseUrl' | 'appData
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
+    // One plain connection first: an unreachable server or a missing database fails at once with
+    // the driver's own error (the pool would retry until its acquire timeout and say only that).
+    const probe = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
     const pool = (connection: string) => knexFactory({ client: 'pg', connection, pool: { min: 0, max: options.poolMax ?? 10 } });
     const knex = pool(options.databaseUrl);
     await knex.raw('select 1');

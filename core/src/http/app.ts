@@ -6,6 +6,9 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { cors } from './middleware/cors.ts';
 import { bodyParser } from './middleware/body-parser.ts';
+import { clientAddress } from './middleware/client-address.ts';
+import { ipRateLimit, principalRateLimit } from './middleware/rate-limit.ts';
+import { RateLimits } from './rate-limits.ts';
 import { buildRouter, invokeHandler, requestScope, transaction, validateInput, type RouteStage } from './route-pipeline.ts';
 
 export interface AppOptions {
@@ -20,13 +23,16 @@ export interface AppOptions {
  * its own stages (scope → guards → validation → transaction → handler).
  */
 export function createApp(container: RootContainer, options: AppOptions = {}): Koa {
-  const { config, logger, routes, appKnex } = container.cradle;
-  const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
+  const { config, logger, routes, appKnex, redis, installationId } = container.cradle;
+  const rateLimits = new RateLimits(config.rateLimit, redis?.fast, installationId);
+  // Behind trusted proxies, Koa believes X-Forwarded-Proto and -Host; the address is clientAddress's.
+  const app = new Koa({ proxy: config.trustProxy !== 0 });
   app.silent = true; // errors are logged by the error middleware, once, with the request id
 
   const stages: RouteStage[] = [
     requestScope(container),
     ...(options.guardStages ?? []),
+    principalRateLimit(rateLimits),
     () => bodyParser(),
     validateInput,
     transaction(appKnex),
@@ -34,11 +40,13 @@ export function createApp(container: RootContainer, options: AppOptions = {}): K
   ];
   const router = buildRouter(routes.list(), stages);
 
+  app.use(clientAddress(config.trustProxy));
   app.use(requestId());
   app.use(requestLog(logger));
-  app.use(errorHandler(logger, config.nodeEnv === 'development'));
+  app.use(errorHandler(logger, config.exposeErrorDetails));
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));
+  app.use(ipRateLimit(rateLimits));
   app.use(router.routes());
   app.use(router.allowedMethods());
   for (const mw of options.fallback ?? []) app.use(mw);

@@ -1,10 +1,16 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { ValidationError, type JsonSchema } from '@mpanel/sdk';
 
 function makeAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, strict: false });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
+  // PostgreSQL has no year 0 (ajv-formats accepts it): "0000-01-01" would be a 500, not a 400.
+  for (const name of ['date', 'date-time'] as const) {
+    const format = fullFormats[name] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+    ajv.addFormat(name, { type: 'string', validate: (s: string) => !/^0000/.test(s) && format.validate(s), compare: format.compare });
+  }
   return ajv;
 }
 

@@ -81,12 +81,15 @@ export const identityModule: CoreModule = {
     await syncPermissions(container);
     const installationId = await seedFirstStart(container);
     throttleNamespaces.get(container)?.(installationId);
+    container.register({ installationId: asValue(installationId) } as never);
   },
   guards: (container) => [authenticate(container), authorize],
   routes: (container) => identityRoutes(container),
 };
 
 declare module '../container.ts' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface CoreCradle extends IdentityCradle {}
+  interface CoreCradle extends IdentityCradle {
+    /** The `default` tenant's id, known once identity has started: namespaces shared Redis keys. */
+    installationId: string;
+  }
 }

@@ -30,7 +30,9 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   /** `appKnex`: what handlers' transactions run on (the app role). */
   constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel', private readonly appKnex: Knex = knex) {
     super();
-    this.queue = new Queue(QUEUE, { connection: redis.duplicate(), prefix });
+    // Adding a job happens on a request's path (mail after commit): while Redis is down it fails at
+    // once instead of waiting in ioredis's offline queue, so the request does not hang.
+    this.queue = new Queue(QUEUE, { connection: redis.duplicate({ enableOfflineQueue: false }), prefix });
   }
 
   async enqueue(owner: string, name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {

@@ -51,7 +51,7 @@ export function mailRoutes(container: RootContainer): RouteDefinition[] {
       },
     }),
     defineRoute<Record<string, string>, unknown, { to?: string }>({
-      method: 'POST', path: '/api/v1/mail/test', permission: 'mail.manage', tags: ['mail'], successStatus: 202,
+      method: 'POST', path: '/api/v1/mail/test', permission: 'mail.manage', tags: ['mail'], successStatus: 202, rateLimit: 'strict',
       summary: 'Queue a test mail (default: to the caller) through the tenant\'s current delivery',
       schema: { body: { type: 'object', additionalProperties: false, properties: { to: { type: 'string', format: 'email', maxLength: 320 } } } },
       handler: async (ctx) => {

@@ -45,6 +45,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATA_DIR: '/tmp/mpanel-test-data',
     MPANEL_ADMIN_EMAIL: 'admin@example.test',
     MPANEL_ADMIN_PASSWORD: 'correct-horse-battery-staple',
+    // Tests fire bursts from one address; the one that proves 429 sets its own small limits.
+    RATE_LIMIT_IP: '0',
+    RATE_LIMIT_PRINCIPAL: '0',
+    RATE_LIMIT_STRICT: '0',
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...options.env,
   });

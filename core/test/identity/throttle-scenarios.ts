@@ -36,6 +36,14 @@ export function throttleScenarios(store: () => ThrottleStore): void {
     assert.equal(await s.lockedMs('another'), 0);
   });
 
+  it('lets at most maxFailures parallel attempts of an account through, then refuses until the lock ends', async () => {
+    const s = store();
+    const waits = await Promise.all(Array.from({ length: 20 }, () => s.accountAttempt('burst', POLICY)));
+    assert.equal(waits.filter((w) => w === 0).length, 3);
+    assert.ok(waits.filter((w) => w > 0).every((w) => w <= 60_000));
+    assert.equal((await s.lockedMs('burst')) > 0, true);
+  });
+
   it('peeks without counting', async () => {
     const s = store();
     assert.deepEqual(await s.peek('k'), { count: 0, remainingMs: 0 });

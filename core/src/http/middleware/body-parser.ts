@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { HttpError, ValidationError } from '@mpanel/sdk';
+import { assertSaneInput } from '../sane-input.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,11 +33,14 @@ export function bodyParser(limit = MAX_BODY_BYTES): Middleware {
     }
     const type = ctx.request.type;
     if (type === 'application/json' || type.endsWith('+json')) {
+      let parsed: unknown;
       try {
-        ctx.request.body = JSON.parse(raw.toString('utf8'));
+        parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new ValidationError({ body: 'is not valid JSON' }, 'Malformed JSON');
       }
+      assertSaneInput(parsed, 'body');
+      ctx.request.body = parsed;
     } else if (type !== '' && type !== 'application/octet-stream' && type !== 'text/plain') {
       throw new HttpError(415, 'Unsupported content type', { 'content-type': 'must be application/json' });
     }

@@ -34,6 +34,7 @@ export function accountRoutes(container: RootContainer): RouteDefinition[] {
       method: 'POST',
       path: '/api/v1/auth/password',
       permission: ACCOUNT_PERMISSION,
+      rateLimit: 'strict',
       tags: ['auth'],
       summary: 'Change your password; every session (this one too) ends',
       schema: {

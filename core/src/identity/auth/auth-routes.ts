@@ -24,6 +24,7 @@ export function authRoutes(container: RootContainer): RouteDefinition[] {
       method: 'POST',
       path: '/api/v1/auth/login',
       public: true,
+      rateLimit: 'strict',
       // Failure counters and audit entries must be written although the answer is an error.
       transaction: false,
       tags: ['auth'],

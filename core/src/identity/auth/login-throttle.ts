@@ -37,6 +37,11 @@ export class LoginThrottle {
     return seconds(await this.store.lockedMs(`account:${key}`));
   }
 
+  /** Seconds an unknown account stays locked (refused), or 0: the attempt is counted up front. */
+  async unknownAccountAttempt(key: string): Promise<number> {
+    return seconds(await this.store.accountAttempt(`account:${key}`, ACCOUNT_POLICY));
+  }
+
   async unknownAccountFailed(key: string): Promise<void> {
     await this.store.accountFailed(`account:${key}`, ACCOUNT_POLICY);
   }

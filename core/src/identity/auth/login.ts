@@ -60,18 +60,22 @@ export class LoginService {
     const context: AuditContext | undefined = tenant ? { tenantId: tenant.id, actorEmail: input.email, ...input } : undefined;
     const accountKey = `${tenant?.id ?? '-'}:${input.email.toLowerCase()}`;
 
-    const lockWait = user ? secondsUntil(user.locked_until) : await this.throttle.unknownAccountRetryAfter(accountKey);
+    const lockWait = user ? await this.reserveAttempt(user) : await this.throttle.unknownAccountAttempt(accountKey);
     if (lockWait) {
       if (context) await this.audit.write(context, { action: 'auth.login_locked', targetType: 'user', targetId: user?.id });
       throw new TooManyRequestsError(lockWait, 'Too many failed logins, try again later');
     }
 
     const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : await burnVerify(input.password);
-    if (!user || !passwordOk || user.status !== 'active') return this.fail(ip, accountKey, user, context, 'auth.login_failed');
+    if (!user || !passwordOk || user.status !== 'active') return this.fail(ip, user, context, 'auth.login_failed');
 
     if (user.totp_enabled) {
-      if (!input.totp) throw new HttpError(401, 'Two-factor code required', { totp: 'is required' });
-      if (!(await this.secondFactorOk(user, input.totp))) return this.fail(ip, accountKey, user, context, 'auth.2fa_failed');
+      if (!input.totp) {
+        // The right password is no failed guess: give back the attempt counted up front.
+        await this.knex('users').where({ id: user.id }).update({ failed_logins: this.knex.raw('greatest(failed_logins - 1, 0)') });
+        throw new HttpError(401, 'Two-factor code required', { totp: 'is required' });
+      }
+      if (!(await this.secondFactorOk(user, input.totp))) return this.fail(ip, user, context, 'auth.2fa_failed');
     }
 
     await this.knex('users').where({ id: user.id }).update({ failed_logins: 0, lockouts: 0, locked_until: null, last_login_at: new Date() });
@@ -81,6 +85,29 @@ export class LoginService {
       { action: 'auth.login', targetType: 'user', targetId: user.id, metadata: { sessionId: pair.sessionId } },
     );
     return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresIn: pair.expiresIn, user: { id: user.id, email: user.email, name: user.name } };
+  }
+
+  /**
+   * Counts this attempt as a failure before the password is checked, in one statement, so a burst
+   * of parallel attempts gets at most MAX_ACCOUNT_FAILURES password checks (the rest are refused
+   * as if locked, the right password included); a success resets the count. Answers seconds to
+   * wait, or 0; on 0 `user` carries the counts as reserved.
+   */
+  private async reserveAttempt(user: UserRow): Promise<number> {
+    const [row] = (await this.knex('users')
+      .where({ id: user.id })
+      .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', this.knex.fn.now()))
+      .update({ failed_logins: this.knex.raw('failed_logins + 1') })
+      .returning(['failed_logins', 'lockouts'])) as Array<{ failed_logins: number; lockouts: number }>;
+    if (!row) {
+      const current = (await this.knex('users').where({ id: user.id }).first('locked_until')) as { locked_until: Date | null } | undefined;
+      return Math.max(1, secondsUntil(current?.locked_until ?? null));
+    }
+    // Over the limit: the attempt that reached it is still being checked and will set the lock.
+    if (row.failed_logins > MAX_ACCOUNT_FAILURES) return Math.ceil(lockDurationMs(row.lockouts) / 1000);
+    user.failed_logins = row.failed_logins;
+    user.lockouts = row.lockouts;
+    return 0;
   }
 
   private async secondFactorOk(user: UserRow, code: string): Promise<boolean> {
@@ -97,18 +124,14 @@ export class LoginService {
     return removed === 1;
   }
 
-  private async fail(ip: string, accountKey: string, user: UserRow | undefined, context: AuditContext | undefined, action: string): Promise<never> {
+  private async fail(ip: string, user: UserRow | undefined, context: AuditContext | undefined, action: string): Promise<never> {
     await this.throttle.ipFailed(ip);
-    if (!user) await this.throttle.unknownAccountFailed(accountKey);
-    else {
-      const failures = user.failed_logins + 1;
-      const locking = failures >= MAX_ACCOUNT_FAILURES;
-      await this.knex('users').where({ id: user.id }).update(
-        locking
-          ? { failed_logins: 0, lockouts: user.lockouts + 1, locked_until: new Date(Date.now() + lockDurationMs(user.lockouts)) }
-          : { failed_logins: failures },
-      );
-      if (locking && context) await this.audit.write(context, { action: 'auth.lockout', targetType: 'user', targetId: user.id, metadata: { lockouts: user.lockouts + 1 } });
+    // The failure itself was counted up front (reserveAttempt, unknownAccountAttempt).
+    if (user && user.failed_logins >= MAX_ACCOUNT_FAILURES) {
+      await this.knex('users')
+        .where({ id: user.id })
+        .update({ failed_logins: 0, lockouts: user.lockouts + 1, locked_until: new Date(Date.now() + lockDurationMs(user.lockouts)) });
+      if (context) await this.audit.write(context, { action: 'auth.lockout', targetType: 'user', targetId: user.id, metadata: { lockouts: user.lockouts + 1 } });
     }
     if (context) await this.audit.write(context, { action, targetType: user ? 'user' : undefined, targetId: user?.id });
     throw new UnauthorizedError(INVALID_CREDENTIALS);

@@ -19,6 +19,14 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 local ms = math.floor(math.min(tonumber(ARGV[2]) * 2 ^ (n - 1), tonumber(ARGV[3])))
 redis.call('SET', KEYS[3], '1', 'PX', ms)
 return ms`;
+// A live lock refuses the attempt uncounted (answers its ms); else the attempt counts and may go on.
+const ACCOUNT_ATTEMPT = `
+local left = redis.call('PTTL', KEYS[3])
+if left > 0 then return left end
+local function count()${ACCOUNT_FAILED}
+end
+count()
+return 0`;
 
 /**
  * The Redis store: every instance of an installation sees the same counters. Keys carry
@@ -41,6 +49,13 @@ export class RedisThrottleStore implements ThrottleStore {
     const k = this.key(key);
     return Number(
       await this.client.eval(ACCOUNT_FAILED, 3, `${k}:failures`, `${k}:lockouts`, `${k}:lock`, policy.maxFailures, policy.firstLockMs, policy.maxLockMs, policy.memoryMs),
+    );
+  }
+
+  async accountAttempt(key: string, policy: AccountLockPolicy): Promise<number> {
+    const k = this.key(key);
+    return Number(
+      await this.client.eval(ACCOUNT_ATTEMPT, 3, `${k}:failures`, `${k}:lockouts`, `${k}:lock`, policy.maxFailures, policy.firstLockMs, policy.maxLockMs, policy.memoryMs),
     );
   }
 

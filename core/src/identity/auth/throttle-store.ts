@@ -28,6 +28,12 @@ export interface ThrottleStore {
   accountFailed(key: string, policy: AccountLockPolicy): Promise<number>;
   /** Milliseconds the account stays locked, or 0. */
   lockedMs(key: string): Promise<number>;
+  /**
+   * One atomic step before a password is checked: a locked account answers the ms it stays locked
+   * (the attempt is refused, uncounted); otherwise the attempt counts as a failure up front and 0
+   * lets it go on. So parallel attempts cannot all pass a check made before any of them failed.
+   */
+  accountAttempt(key: string, policy: AccountLockPolicy): Promise<number>;
 }
 
 /** The lock after `lockouts` earlier ones: doubling, capped. */
@@ -56,6 +62,22 @@ export class MemoryThrottleStore implements ThrottleStore {
   }
 
   async accountFailed(key: string, policy: AccountLockPolicy): Promise<number> {
+    return this.countFailure(key, policy);
+  }
+
+  async accountAttempt(key: string, policy: AccountLockPolicy): Promise<number> {
+    const locked = this.lockLeft(key);
+    if (locked) return locked;
+    this.countFailure(key, policy);
+    return 0;
+  }
+
+  async lockedMs(key: string): Promise<number> {
+    return this.lockLeft(key);
+  }
+
+  // Synchronous, so each public operation is atomic in the process.
+  private countFailure(key: string, policy: AccountLockPolicy): number {
     const failures = this.incr(`${key}:failures`, policy.memoryMs);
     if (failures.count < policy.maxFailures) return 0;
     this.entries.delete(`${key}:failures`);
@@ -65,7 +87,7 @@ export class MemoryThrottleStore implements ThrottleStore {
     return ms;
   }
 
-  async lockedMs(key: string): Promise<number> {
+  private lockLeft(key: string): number {
     const lock = this.live(`${key}:lock`);
     return lock ? lock.expiresAt - this.now() : 0;
   }
