@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../src/testing/test-server.ts';
 import { TEST_ADMIN } from '../src/testing/auth.ts';
 
@@ -30,7 +32,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }
 
 describe('a Redis outage while serving', () => {
   let redis: ChildProcess | undefined;
+  let redisPort: number;
   let server: TestServer;
+  let queuedMailId: string | undefined;
 
   before(async function () {
     this.timeout(120_000);
@@ -38,9 +42,9 @@ describe('a Redis outage while serving', () => {
       if (process.env.CI) throw new Error('redis-server is not installed: the Redis outage cannot be tested');
       this.skip();
     }
-    const port = await freePort();
-    redis = await startRedis(port);
-    server = await startTestServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_IP: '1000', RATE_LIMIT_STRICT: '100' } });
+    redisPort = await freePort();
+    redis = await startRedis(redisPort);
+    server = await startTestServer({ env: { REDIS_URL: `redis://127.0.0.1:${redisPort}`, RATE_LIMIT_IP: '1000', RATE_LIMIT_STRICT: '100' } });
   });
   after(async function () {
     this.timeout(30_000);
@@ -68,5 +72,26 @@ describe('a Redis outage while serving', () => {
 
     const mail = await timed(() => server.request('POST', '/api/v1/mail/test', { token, body: {} }));
     assert.ok(mail.ms < 3000, `queueing a mail took ${mail.ms} ms (status ${mail.result.status})`);
+    assert.equal(mail.result.status, 202, JSON.stringify(mail.result.body));
+    queuedMailId = String(mail.result.body.data.id).split(':').pop();
+  });
+
+  it('keeps the mail queued during the outage and delivers it once Redis is back', async function () {
+    this.timeout(90_000);
+    assert.ok(queuedMailId, 'the previous test queued a mail while Redis was down');
+    const held = await server.knex('jobs').where({ status: 'relay', name: 'core.mail.send' }).whereLike('id', `%${queuedMailId}`);
+    assert.equal(held.length, 1, 'the mail job is held in the database, not lost');
+
+    redis = await startRedis(redisPort);
+    const { slug } = (await server.knex('tenants').orderBy('created_at').first('slug')) as { slug: string };
+    const index = join('/tmp/mpanel-test-data', 'mail-outbox', slug, 'index.jsonl');
+    const deadline = Date.now() + 75_000;
+    let delivered = false;
+    while (!delivered && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      delivered = (await readFile(index, 'utf8').catch(() => '')).includes(queuedMailId!);
+    }
+    assert.ok(delivered, `mail ${queuedMailId} reached the outbox folder after Redis came back`);
+    assert.equal((await server.knex('jobs').where({ status: 'relay' })).length, 0, 'no job is left in the relay');
   });
 });

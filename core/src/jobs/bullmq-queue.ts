@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import type { EnqueueOptions, PluginLogger } from '@mpanel/sdk';
 import type { Logger } from '../logger.ts';
 import type { RedisHandle } from '../redis.ts';
+import { randomUUID } from 'node:crypto';
 import { currentExecution } from '../plugins/execution-scope.ts';
+import { BullRelay, type RelayedJob } from './bullmq-relay.ts';
 import { JobQueueBase, type JobQueue, type JobView } from './job-queue.ts';
 import { runJob } from './run-job.ts';
 
@@ -26,6 +28,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  private readonly relay: BullRelay;
 
   /** `appKnex`: what handlers' transactions run on (the app role). */
   constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel', private readonly appKnex: Knex = knex) {
@@ -33,21 +36,44 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
     // Adding a job happens on a request's path (mail after commit): while Redis is down it fails at
     // once instead of waiting in ioredis's offline queue, so the request does not hang.
     this.queue = new Queue(QUEUE, { connection: redis.duplicate({ enableOfflineQueue: false }), prefix });
+    this.relay = new BullRelay(knex, (job) => this.add(job), logger);
   }
 
+  /**
+   * Inside a transaction the job is held in it and added to Redis after commit (BullRelay): a
+   * rolled-back transaction queues nothing, and a Redis outage or a crash after commit loses nothing.
+   */
   async enqueue(owner: string, name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
     const def = this.defs.get(owner, name);
-    const tenantId = options.tenantId !== undefined ? options.tenantId : (currentExecution()?.tenantId ?? null);
-    const payload: Payload = { tenantId, data };
-    const job = await this.queue.add(def.fullName, payload, {
-      jobId: options.jobId ? bullId(`${def.fullName}:${options.jobId}`) : undefined,
-      delay: options.delayMs,
-      attempts: def.attempts,
-      backoff: { type: 'exponential', delay: def.backoffMs },
+    const exec = currentExecution();
+    const job: RelayedJob = {
+      id: bullId(options.jobId ? `${def.fullName}:${options.jobId}` : randomUUID()),
+      name: def.fullName,
+      tenantId: options.tenantId !== undefined ? options.tenantId : (exec?.tenantId ?? null),
+      data,
+      delayMs: options.delayMs,
+    };
+    const trx = exec?.trx();
+    if (!trx) {
+      await this.add(job);
+      return job.id;
+    }
+    await this.relay.hold(trx, job);
+    exec!.afterCommit(() => this.relay.push(job));
+    return job.id;
+  }
+
+  private async add(job: RelayedJob): Promise<void> {
+    const def = this.defs.jobs.get(job.name);
+    const payload: Payload = { tenantId: job.tenantId, data: job.data };
+    await this.queue.add(job.name, payload, {
+      jobId: job.id,
+      delay: job.delayMs,
+      attempts: def?.attempts,
+      backoff: def ? { type: 'exponential', delay: def.backoffMs } : undefined,
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: false,
     });
-    return job.id!;
   }
 
   async start(): Promise<void> {
@@ -65,10 +91,13 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
       },
       { connection: this.redis.duplicate(), prefix: this.prefix, concurrency: 4 },
     );
+    this.relay.start();
+    void this.relay.sweep(); // what a previous process held when it stopped
     this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'job failed'));
   }
 
   async stop(): Promise<void> {
+    await this.relay.stop();
     await this.worker?.close();
     await this.queue.close();
   }

@@ -15,8 +15,8 @@ export const MAIL_JOB = { owner: 'core', name: 'mail.send' } as const;
 export type DeliveredVia = 'extension' | 'smtp' | 'outbox';
 
 /**
- * Core's outgoing mail. `send` validates and queues a job (in the caller's transaction in embedded
- * mode, so a rolled-back request sends nothing); the job delivers through, in order: a
+ * Core's outgoing mail. `send` validates and queues a job (held in the caller's transaction by either
+ * queue, so a rolled-back request sends nothing); the job delivers through, in order: a
  * `MailTransport` extension active for the tenant, the tenant's SMTP settings, or the outbox
  * folder under DATA_DIR. A failed delivery throws and the job queue retries it with backoff.
  */
@@ -38,15 +38,9 @@ export class MailService {
     const queued = toQueued(mail, randomUUID(), new Date());
     // Per tenant: job ids are global.
     const jobId = `${tenantId}:${mail.idempotencyKey ?? queued.mailId}`;
-    const { jobQueue, logger } = this.c;
-    const enqueue = () => jobQueue.enqueue(MAIL_JOB.owner, MAIL_JOB.name, queued, { tenantId, jobId });
-    if (jobQueue.kind === 'bullmq' && exec?.trx()) {
-      // Redis is not part of the transaction: queue once it commits (the database queue gets this
-      // by writing the job in it), so a rolled-back request mails nothing.
-      exec.afterCommit(() => enqueue().then(() => undefined, (err: unknown) => logger.error({ err, mailId: queued.mailId }, 'mail not queued after commit')));
-    } else {
-      await enqueue();
-    }
+    // In a transaction the queue holds the job until commit (a rolled-back request mails nothing)
+    // and keeps it through a Redis outage.
+    await this.c.jobQueue.enqueue(MAIL_JOB.owner, MAIL_JOB.name, queued, { tenantId, jobId });
     return `${MAIL_JOB.owner}.${MAIL_JOB.name}:${jobId}`;
   }
 
