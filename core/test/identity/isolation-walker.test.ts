@@ -111,6 +111,9 @@ describe('isolation walker: every route, with another tenant\'s and another clie
     const key = await server.request('POST', '/api/v1/api-keys', { token: a.token, body: { name: 'walker', permissions: ['users.read'] } });
     const hook = await server.request('POST', '/api/v1/webhooks', { token: a.token, body: { url: 'http://127.0.0.1:9/hook', events: ['user.created'] } });
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    const domain = await server.request('POST', `/api/v1/tenants/${a.tenant.id}/domains`, { token: a.token, body: { domain: 'walk-a.example.test' } });
+    assert.equal(domain.status, 201, JSON.stringify(domain.body));
+    ids.set('domains', domain.body.data.id);
     ids.set('users', user.id).set('roles', role.body.data.id).set('api-keys', key.body.data.id).set('tenants', a.tenant.id).set('webhooks', hook.body.data.id);
     for (const [resource, id] of Object.entries(await queueRecords(server, a.tenant.id, hook.body.data.id))) ids.set(resource, id);
     // Each plugin's records (test/resource-fixtures.ts), in load order: later ones may use earlier ids.
