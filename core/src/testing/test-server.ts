@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/config.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import type { CoreModule } from '../module.ts';
@@ -54,7 +55,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let running: RunningServer;
   try {
-    running = await startServer(config, { database: database.db, modules: options.modules, plugins: options.plugins });
+    // A queue of its own on a shared Redis: another server's workers (another test file, another
+    // test run) would otherwise take its jobs and run them against their own database.
+    const plugins = { queuePrefix: `t${randomBytes(4).toString('hex')}`, ...options.plugins };
+    running = await startServer(config, { database: database.db, modules: options.modules, plugins });
   } catch (err) {
     await database.destroy();
     throw err;

@@ -19,7 +19,8 @@ describe('realtime across instances: sockets follow the session (Redis adapter)'
     if (!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL) this.skip();
     a = await startTestServer({ env: { JWT_SECRET }, plugins: { definitions: [] } });
     // Instance B shares A's database (A created and migrated it) and Redis.
-    const url = (a.knex.client.config as { connection: string }).connection;
+    const c = (a.knex.client.config as { connection: { host: string; port: number; user: string; password?: string; database: string } }).connection;
+    const url = `postgres://${encodeURIComponent(c.user)}${c.password ? `:${encodeURIComponent(c.password)}` : ''}@${c.host}:${c.port}/${c.database}`;
     bDatabase = await openDatabase({ databaseUrl: url });
     b = await startServer(
       loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: '/tmp/mpanel-test-data', JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL }),
