@@ -78,6 +78,19 @@ describe(`an event handler cannot leave row-level security with RESET ROLE / SET
     assert.deepEqual(s!.deliveryTenants, [], 'only platform deliveries are visible');
   });
 
+  it('cannot delete a platform event\'s delivery or move it to its tenant (the shared rows it can read)', async () => {
+    const platformEvent = await plugin.events.emit('escape.try', { statement: 'select 1' }, { tenantId: null });
+    const platformRow = () => server.knex('event_deliveries').where({ event_id: platformEvent }).first() as Promise<{ id: string; tenant_id: string | null; status: string } | undefined>;
+    const before = await waitFor(async () => ((await platformRow())?.status === 'delivered' ? platformRow() : undefined), 60_000);
+    const tampering = [
+      `update event_deliveries set tenant_id = '${a.tenant.id}', status = 'pending' where id = '${before!.id}'`,
+      `update event_deliveries set status = 'pending' where id = '${before!.id}'`,
+      `delete from event_deliveries where id = '${before!.id}'`,
+    ];
+    for (const s of await attempt(a.tenant.id, tampering)) assert.equal(s.refused, undefined, s.statement);
+    assert.deepEqual(await platformRow(), before);
+  });
+
   if (embedded) {
     it('PGlite: one superuser session, so RESET ROLE does widen what a handler sees (embedded mode is not the hardened one)', async () => {
       const [s] = await attempt(a.tenant.id, ['RESET ROLE']);
