@@ -136,7 +136,11 @@ export class EventDispatcher {
       [this.batchSize],
     )) as { rows: Array<{ id: string; tenant_id: string | null }> };
     const byTenant = new Map<string | null, string[]>();
-    for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
+    for (const r of rows) {
+      const ids = byTenant.get(r.tenant_id);
+      if (ids) ids.push(r.id);
+      else byTenant.set(r.tenant_id, [r.id]);
+    }
     for (const [tenantId, ids] of byTenant) await this.deliverTenant(tenantId, ids);
     return rows.length;
   }
@@ -145,13 +149,15 @@ export class EventDispatcher {
    * First optimistically, every handler straight in the tenant's transaction (no savepoints: the
    * common case, all succeed, costs one round trip per handler less than two); if one throws, that
    * transaction is rolled back whole and the group runs again with a savepoint per handler, so
-   * only the failing delivery is retried. Handlers are idempotent (at least once) anyway.
+   * only the failing delivery is retried. Handlers are idempotent (at least once) anyway. Any
+   * failure of the optimistic pass reruns isolated: a handler that swallowed a failed statement
+   * leaves the transaction aborted without throwing, and only its savepoint shows it.
    */
   private async deliverTenant(tenantId: string | null, ids: string[]): Promise<void> {
     try {
       await this.deliverTenantOnce(tenantId, ids, false);
     } catch (err) {
-      if (!(err instanceof HandlerFailed)) throw err;
+      if (!(err instanceof HandlerFailed)) this.logger.warn({ err, tenantId }, 'event deliveries failed; running them isolated');
       await this.deliverTenantOnce(tenantId, ids, true);
     }
   }
