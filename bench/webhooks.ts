@@ -126,15 +126,17 @@ try {
     if (probe.status !== 200) throw new Error(`${path}: ${probe.status} ${JSON.stringify(probe.body)}`);
   }
   // SQL statements per event (knex's query event: every statement the server sent, the outbox dispatcher's included).
+  // On PostgreSQL requests and event handlers use the app role's pool: both pools are counted.
   let statements = 0;
   const countStatement = () => void statements++;
-  server.knex.on('query', countStatement);
+  const pools = [...new Set([server.knex, server.running.platform.container.cradle.appKnex])];
+  for (const pool of pools) pool.on('query', countStatement);
   const verify = await run('verify', `/api/webhooks/bench-verify/${tenantId}`);
   const verifyStatements = statements;
   const profiler = process.env.BENCH_PROFILE ? await startProfiler() : undefined;
   const full = await run('full', `/api/webhooks/stripe/${tenantId}`);
   if (profiler) process.stderr.write(`CPU profile of the end-to-end run: ${await profiler()}\n`);
-  server.knex.off('query', countStatement);
+  for (const pool of pools) pool.off('query', countStatement);
   const perEvent = (statements - verifyStatements) / EVENTS;
   const count = async (table: string, where: (q: ReturnType<typeof server.knex>) => unknown) => {
     const q = server.knex(table).where('tenant_id', tenantId);

@@ -46,7 +46,7 @@ interface Claimed {
   created_at: Date;
 }
 
-/** A handler threw in an optimistic batch: roll it back and run the batch isolated. */
+/** A handler threw in an optimistic group: roll it back and run the group isolated. */
 class HandlerFailed extends Error {
   constructor(cause: unknown) {
     super('event handler failed in a batch', { cause });
@@ -62,15 +62,19 @@ interface Failure {
 }
 
 /**
- * Delivers outbox events after commit, at least once, per subscriber. Step 1 (fan-out) turns
- * undispatched events into one delivery row per subscriber; step 2 claims a batch of due
- * deliveries (SKIP LOCKED, so several instances share the work) and runs their handlers in ONE
- * transaction (optimistically; a failure reruns the batch with a savepoint per handler), then
- * marks the batch with one UPDATE per outcome.
+ * Delivers outbox events after commit, at least once, per subscriber. Step 1 (fan-out, owner pool)
+ * turns undispatched events into one delivery row per subscriber. Step 2 finds a batch of due
+ * deliveries across tenants (owner pool, SKIP LOCKED: rows another instance is running are left to
+ * it) and runs them per tenant: for each tenant of the batch ONE transaction on the app pool
+ * (`appKnex`, logged in as the app role on PostgreSQL) with that tenant's context (none for
+ * platform events) locks its deliveries (SKIP LOCKED, under row-level security), runs their
+ * handlers (optimistically; a failure reruns that tenant's group with a savepoint per handler) and
+ * marks them with one UPDATE per outcome. So a handler can neither leave its tenant (`RESET ROLE`
+ * stays the app role) nor touch the bookkeeping of another tenant.
  * A handler's database effects and its "delivered" mark commit together; a failing handler rolls
  * back to its savepoint (only its own effects and events are undone) and is retried with backoff;
- * a crash anywhere means the whole batch is delivered again, never lost. Memory is bounded by the
- * batch sizes, however long the backlog.
+ * a crash anywhere means the tenant's group is delivered again, never lost. Memory is bounded by
+ * the batch sizes, however long the backlog.
  */
 export class EventDispatcher {
   readonly loop: WakeableLoop;
@@ -80,6 +84,7 @@ export class EventDispatcher {
 
   constructor(
     private readonly knex: Knex,
+    private readonly appKnex: Knex,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions,
@@ -119,38 +124,65 @@ export class EventDispatcher {
   }
 
   /**
-   * Claims up to batchSize due deliveries and runs them; returns how many were claimed. First
-   * optimistically, every handler straight in the batch transaction (no savepoints: the common
-   * case, all succeed, costs one round trip per handler less than two); if one throws, that
-   * transaction is rolled back whole and the batch runs again with a savepoint per handler, so
-   * only the failing delivery is retried. Handlers are idempotent (at least once) anyway.
+   * Finds up to batchSize due deliveries (the owner pool: the only step that sees every tenant)
+   * and delivers them tenant by tenant; returns how many were found. The lock taken here ends
+   * with the statement: it only skips the rows another instance's tenant transaction holds.
    */
   private async deliverBatch(): Promise<number> {
+    const { rows } = (await this.knex.raw(
+      `SELECT id, tenant_id FROM event_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [this.batchSize],
+    )) as { rows: Array<{ id: string; tenant_id: string | null }> };
+    const byTenant = new Map<string | null, string[]>();
+    for (const r of rows) {
+      const ids = byTenant.get(r.tenant_id);
+      if (ids) ids.push(r.id);
+      else byTenant.set(r.tenant_id, [r.id]);
+    }
+    for (const [tenantId, ids] of byTenant) await this.deliverTenant(tenantId, ids);
+    return rows.length;
+  }
+
+  /**
+   * First optimistically, every handler straight in the tenant's transaction (no savepoints: the
+   * common case, all succeed, costs one round trip per handler less than two); if one throws, that
+   * transaction is rolled back whole and the group runs again with a savepoint per handler, so
+   * only the failing delivery is retried. Handlers are idempotent (at least once) anyway. Any
+   * failure of the optimistic pass reruns isolated: a handler that swallowed a failed statement
+   * leaves the transaction aborted without throwing, and only its savepoint shows it.
+   */
+  private async deliverTenant(tenantId: string | null, ids: string[]): Promise<void> {
     try {
-      return await this.deliverBatchOnce(false);
+      await this.deliverTenantOnce(tenantId, ids, false);
     } catch (err) {
-      if (!(err instanceof HandlerFailed)) throw err;
-      return this.deliverBatchOnce(true);
+      if (!(err instanceof HandlerFailed)) this.logger.warn({ err, tenantId }, 'event deliveries failed; running them isolated');
+      await this.deliverTenantOnce(tenantId, ids, true);
     }
   }
 
-  private async deliverBatchOnce(isolated: boolean): Promise<number> {
+  private async deliverTenantOnce(tenantId: string | null, ids: string[], isolated: boolean): Promise<void> {
     const afterCommit: Array<() => void | Promise<void>> = [];
     const failures: Failure[] = [];
-    const claimed = await this.knex.transaction(async (trx) => {
-      const { rows } = (await trx.raw(
-        `SELECT d.id, d.event_id, d.subscriber, d.attempts, d.max_attempts, d.tenant_id, e.name, e.source, e.payload, e.created_at
-           FROM event_deliveries d JOIN outbox_events e ON e.id = d.event_id
-          WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-          ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED`,
-        [this.batchSize],
-      )) as { rows: Claimed[] };
-      if (!rows.length) return 0;
-      // Decided before any handler runs: handlers switch the transaction to the app role and a tenant.
+    await this.appKnex.transaction(async (trx) => {
+      // From here on the app role, bound to the tenant by row-level security: claiming, handlers, marks.
+      await applyTenantContext(trx, tenantId ?? undefined);
+      // Re-checked under the lock: another instance may have delivered one since it was found.
+      const claimed = (await trx('event_deliveries as d')
+        .join('outbox_events as e', 'e.id', 'd.event_id')
+        .whereIn('d.id', ids)
+        .where('d.status', 'pending')
+        .where('d.next_attempt_at', '<=', trx.fn.now())
+        .orderBy('d.next_attempt_at')
+        .forUpdate('d')
+        .skipLocked()
+        .select('d.id', 'd.event_id', 'd.subscriber', 'd.attempts', 'd.max_attempts', 'd.tenant_id', 'e.name', 'e.source', 'e.payload', 'e.created_at')) as Claimed[];
+      if (!claimed.length) return;
       const inactive: string[] = [];
       const skipped: string[] = [];
       const runnable: Array<{ d: Claimed; sub: Subscriber }> = [];
-      for (const d of rows) {
+      for (const d of claimed) {
         const sub = this.bus.subscriber(d.subscriber);
         // Its plugin is not running (failed, removed): keep the delivery for when it is back.
         if (!sub || !this.options.isActive(sub.owner)) inactive.push(d.id);
@@ -168,21 +200,19 @@ export class EventDispatcher {
         if (failure) failures.push(failure);
         else delivered.push(d.id);
       }
-      // Back to the owner role (handlers ran as the app role) to mark every tenant's rows.
-      if (runnable.length) await trx.raw('SET LOCAL ROLE NONE');
+      // A handler may have changed the session's settings: the marks are made in the tenant's context again.
+      if (runnable.length) await applyTenantContext(trx, tenantId ?? undefined);
       if (delivered.length) {
         await trx('event_deliveries').whereIn('id', delivered).update({ status: 'delivered', attempts: trx.raw('attempts + 1'), delivered_at: trx.fn.now(), last_error: null, updated_at: trx.fn.now() });
       }
       if (skipped.length) await trx('event_deliveries').whereIn('id', skipped).update({ status: 'skipped', updated_at: trx.fn.now() });
       if (inactive.length) await trx('event_deliveries').whereIn('id', inactive).update({ next_attempt_at: new Date(Date.now() + 60_000), last_error: 'subscriber not active' });
       if (failures.length) await this.recordFailures(trx, failures);
-      return rows.length;
     });
     for (const cb of afterCommit) await Promise.resolve(cb()).catch((err: unknown) => this.logger.error({ err }, 'after-commit callback failed'));
-    return claimed;
   }
 
-  /** One handler straight in the batch transaction; a failure rolls the whole batch back (HandlerFailed). */
+  /** One handler straight in the tenant's transaction; a failure rolls the whole group back (HandlerFailed). */
   private async runDirect(trx: Knex.Transaction, d: Claimed, sub: Subscriber, afterCommit: Array<() => void | Promise<void>>): Promise<void> {
     const mine: Array<() => void | Promise<void>> = [];
     try {

@@ -61,7 +61,7 @@ export const pluginSystemModule: CoreModule = {
     const states = new TenantPluginStates(knex);
     const eventBus = new EventBus(knex);
     const manager = new PluginManager(container, options, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
-    const dispatcher = new EventDispatcher(knex, eventBus, logger, {
+    const dispatcher = new EventDispatcher(knex, appKnex, eventBus, logger, {
       retryBaseMs: options.eventRetryBaseMs,
       isEnabled: (owner, tenantId, trx) => states.isEnabled(owner, tenantId, trx),
       isActive: (owner) => manager.isUsable(owner),
