@@ -1,6 +1,18 @@
-import { NotFoundError, ok, paginationQuery, type RouteDefinition } from '@mpanel/sdk';
+import { NotFoundError, ok, paginationQuery, type ApiContext, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import type { Knex } from 'knex';
 import type { RootContainer } from '../container.ts';
-import { requestTrx } from '../plugins/routes.ts';
+import { isPlatformTenant } from '../identity/permissions.ts';
+import { requestTenant, requestTrx } from '../plugins/routes.ts';
+
+/**
+ * The dead letters the caller's tenant owns. Platform events (no tenant) are rows every tenant's
+ * context can read, so they are named explicitly: only the platform's root tenant sees them.
+ */
+function ownDeadLetters(ctx: ApiContext) {
+  const tenantId = requestTenant(ctx);
+  const platform = isPlatformTenant(ctx.state.tenant as TenantRef);
+  return (q: Knex.QueryBuilder) => (platform ? q.where('d.tenant_id', tenantId).orWhereNull('d.tenant_id') : q.where('d.tenant_id', tenantId));
+}
 
 /**
  * The dead-letter list: deliveries that used up their attempts, and a retry action. Queries run
@@ -18,7 +30,7 @@ export function eventRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { page, perPage } = ctx.input.query as { page: number; perPage: number };
         const trx = requestTrx(ctx);
-        const base = trx('event_deliveries as d').join('outbox_events as e', 'e.id', 'd.event_id').where('d.status', 'dead');
+        const base = trx('event_deliveries as d').join('outbox_events as e', 'e.id', 'd.event_id').where('d.status', 'dead').where(ownDeadLetters(ctx));
         const [{ total }] = (await base.clone().count({ total: '*' })) as [{ total: number }];
         const rows = await base
           .clone()
@@ -42,7 +54,7 @@ export function eventRoutes(container: RootContainer): RouteDefinition[] {
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } },
       handler: async (ctx) => {
         const trx = requestTrx(ctx);
-        const n = await trx('event_deliveries').where({ id: (ctx.input.params as { id: string }).id, status: 'dead' }).update({ status: 'pending', attempts: 0, next_attempt_at: trx.fn.now(), updated_at: trx.fn.now() });
+        const n = await trx('event_deliveries as d').where({ 'd.id': (ctx.input.params as { id: string }).id, 'd.status': 'dead' }).where(ownDeadLetters(ctx)).update({ status: 'pending', attempts: 0, next_attempt_at: trx.fn.now(), updated_at: trx.fn.now() });
         if (!n) throw new NotFoundError('Dead letter not found');
         (ctx.state.afterCommit as Array<() => void>).push(() => container.cradle.eventDispatcher.loop.wake());
         return ok({ id: (ctx.input.params as { id: string }).id, status: 'pending' });
