@@ -8,8 +8,9 @@ export const CURRENT_TENANT_SQL = "nullif(current_setting('app.tenant_id', true)
 
 export interface TenantTableOptions {
   /**
-   * Rows with `tenant_id` NULL are shared by every tenant (read-only for the app role), e.g. the
-   * system roles. Default: false, `tenant_id` is NOT NULL.
+   * Rows with `tenant_id` NULL are shared by every tenant (read-only for the app role: restrictive
+   * policies keep its updates and deletes to its own tenant's rows), e.g. the system roles.
+   * Default: false, `tenant_id` is NOT NULL.
    */
   sharedRows?: boolean;
   /** Skip the standard `id`, `created_at`, `updated_at` columns (join tables). */
@@ -55,6 +56,25 @@ export async function enableTenantRls(knex: Knex, name: string, options: Pick<Te
   // The owner is whoever runs the migration; its name is only known in the database.
   await knex.raw(`DO $$ BEGIN EXECUTE format('CREATE POLICY owner_access ON ${table.replace(/'/g, "''")} TO %I USING (true) WITH CHECK (true)', current_user); END $$`);
   await knex.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE}`);
+  if (options.sharedRows) await sharedRowsReadOnly(knex, name);
+}
+
+/** Core's shared-rows tables made before `enableTenantRls` added `sharedRowsReadOnly`. */
+export const SHARED_ROWS_TABLES_BEFORE_POLICY = ['roles', 'role_permissions', 'outbox_events', 'event_deliveries', 'jobs'] as const;
+
+/**
+ * `tenant_isolation` shows the app role the shared rows (USING) for every command: these
+ * restrictive policies narrow UPDATE and DELETE to the rows of its own context, so a tenant's
+ * request can neither delete a shared row nor move it to its tenant; only work without a tenant
+ * (the platform's jobs and events) changes shared rows. Idempotent.
+ */
+export async function sharedRowsReadOnly(knex: Knex, name: string): Promise<void> {
+  const table = quoteIdent(name);
+  const own = `tenant_id IS NOT DISTINCT FROM ${CURRENT_TENANT_SQL}`;
+  await knex.raw(`DROP POLICY IF EXISTS shared_rows_no_update ON ${table}`);
+  await knex.raw(`DROP POLICY IF EXISTS shared_rows_no_delete ON ${table}`);
+  await knex.raw(`CREATE POLICY shared_rows_no_update ON ${table} AS RESTRICTIVE FOR UPDATE TO ${APP_ROLE} USING (${own}) WITH CHECK (${own})`);
+  await knex.raw(`CREATE POLICY shared_rows_no_delete ON ${table} AS RESTRICTIVE FOR DELETE TO ${APP_ROLE} USING (${own})`);
 }
 
 export async function dropTenantTable(knex: Knex, name: string): Promise<void> {
