@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
-import { io as connect, type Socket } from 'socket.io-client';
+import { testSockets } from './sockets.ts';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { TEST_ADMIN, createUser, loginAs } from '../../src/testing/auth.ts';
 
 /** One instance, no Redis: the handshake and the rooms a socket joins. */
 describe('realtime: who may connect and which rooms they join', () => {
   let server: TestServer;
-  const sockets: Socket[] = [];
+  const sockets = testSockets();
   before(async () => {
     server = await startTestServer({ plugins: { definitions: [] } });
   });
   after(async () => {
-    for (const s of sockets) s.disconnect();
+    sockets.closeAll();
     await server?.close();
   });
 
-  /** Resolves with the socket once connected, or rejects with the handshake's error. */
-  const open = (token: string) =>
-    new Promise<Socket>((resolve, reject) => {
-      const socket = connect(server.url, { auth: { token }, transports: ['websocket'], reconnection: false });
-      sockets.push(socket);
-      socket.on('connect', () => resolve(socket)).on('connect_error', reject);
-    });
+  const open = (token: string) => sockets.open(server.url, token);
   const hub = () => server.running.platform.container.cradle.realtime;
 
   it('refuses a token whose session has ended, like the API does', async () => {

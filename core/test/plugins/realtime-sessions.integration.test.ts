@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { io as connect, type Socket } from 'socket.io-client';
+import { testSockets } from './sockets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase, type Database } from '../../src/db/connect.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -14,7 +14,7 @@ describe('realtime across instances: sockets follow the session (Redis adapter)'
   let a: TestServer;
   let b: RunningServer;
   let bDatabase: Database;
-  const sockets: Socket[] = [];
+  const sockets = testSockets();
   before(async function () {
     if (!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL) this.skip();
     a = await startTestServer({ env: { JWT_SECRET }, plugins: { definitions: [] } });
@@ -28,18 +28,13 @@ describe('realtime across instances: sockets follow the session (Redis adapter)'
     );
   });
   after(async () => {
-    for (const s of sockets) s.disconnect();
+    sockets.closeAll();
     await b?.close(2000);
     await bDatabase?.close();
     await a?.close();
   });
 
-  const openOnB = (token: string) =>
-    new Promise<Socket>((resolve, reject) => {
-      const socket = connect(b.url, { auth: { token }, transports: ['websocket'], reconnection: false });
-      sockets.push(socket);
-      socket.on('connect', () => resolve(socket)).on('connect_error', reject);
-    });
+  const openOnB = (token: string) => sockets.open(b.url, token);
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
     return check();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { testSockets } from './sockets.ts';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { createClientAccount, createTenantWithAdmin, createUser, loginAs, superAdminToken, type TenantWithAdmin } from '../../src/testing/auth.ts';
 
@@ -7,22 +8,17 @@ import { createClientAccount, createTenantWithAdmin, createUser, loginAs, superA
 describe('realtime: rooms follow the session', () => {
   let server: TestServer;
   let t: TenantWithAdmin;
-  const sockets: Socket[] = [];
+  const sockets = testSockets();
   before(async () => {
     server = await startTestServer();
     t = await createTenantWithAdmin(server, { slug: 'rt-sessions' });
   });
   after(async () => {
-    for (const s of sockets) s.disconnect();
+    sockets.closeAll();
     await server?.close();
   });
 
-  const open = (token: string) =>
-    new Promise<Socket>((resolve, reject) => {
-      const socket = connect(server.url, { auth: { token }, transports: ['websocket'], reconnection: false });
-      sockets.push(socket);
-      socket.on('connect', () => resolve(socket)).on('connect_error', reject);
-    });
+  const open = (token: string) => sockets.open(server.url, token);
   const hub = () => server.running.platform.container.cradle.realtime;
   /** Waits briefly for the server's disconnect to arrive; the HTTP answer came after it was sent. */
   const settle = () => new Promise((r) => setTimeout(r, 150));
