@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { StartupError } from '../startup-failure.ts';
+import { BackupError } from '../backup/backup-error.ts';
 import { VERSION } from '../version.ts';
 import { commands } from './commands/index.ts';
 
@@ -11,7 +12,7 @@ for (const add of commands) add(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof StartupError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof StartupError || err instanceof BackupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -3,6 +3,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
+import { backupConfig, type BackupConfig } from '../backup/backup-config.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -42,6 +43,8 @@ export interface Config {
    */
   trustProxy: number | string[];
   rateLimit: RateLimitConfig;
+  /** BACKUP_*: where `mpanel backup` and the scheduled backup write, how many are kept, when. */
+  backup: BackupConfig;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
     },
+    backup: backupConfig(env, dataDir),
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
   if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);

@@ -21,6 +21,10 @@ export interface Database {
    */
   appKnex: Knex;
   kind: DatabaseKind;
+  /** PostgreSQL only: the owner's connection URL (pg_dump). */
+  url?: string;
+  /** PGlite only: its whole data directory as a gzipped tarball (backups; only the holder of the directory can take it). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -75,7 +79,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // Its first connection waits for the migrations, which give the role its LOGIN.
     const appKnex = pool(options.appDatabaseUrl ?? appRoleUrl(options.databaseUrl));
     Model.knex(knex);
-    return { knex, appKnex, kind: 'postgres', close: async () => void (await Promise.all([knex.destroy(), appKnex.destroy()])) };
+    return { knex, appKnex, kind: 'postgres', url: options.databaseUrl, close: async () => void (await Promise.all([knex.destroy(), appKnex.destroy()])) };
   }
 
   const dir = options.dataDir ?? 'memory://';
@@ -100,6 +104,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     knex,
     appKnex: knex,
     kind: 'pglite',
+    dumpDataDir: () => pglite.dumpDataDir('gzip'),
     async close() {
       try {
         await knex.destroy();
