@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { superAdminToken } from '../../src/testing/auth.ts';
+import { sample } from './prom-text.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
-
-/** The value of one sample line (`name{labels} value`), or undefined. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('GET /metrics', () => {
   let server: TestServer;
