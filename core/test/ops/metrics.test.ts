@@ -55,6 +55,8 @@ describe('GET /metrics', () => {
     assert.equal(sample(text, 'mpanel_login_lockouts_total'), 0);
     for (const name of ['mpanel_outbox_lag_seconds', 'mpanel_delivery_lag_seconds', 'mpanel_deliveries_failed']) assert.notEqual(sample(text, name), undefined, name);
     assert.match(text, /role="all"/);
+    // With Redis the job queue is BullMQ: its own queue is reported beside the database's rows.
+    if (process.env.TEST_REDIS_URL) assert.notEqual(sample(text, 'mpanel_queue_jobs', { queue: 'mpanel-jobs', state: 'waiting' }), undefined);
   });
 
   it('reads the outbox lag and the failed deliveries from the database at scrape', async () => {
