@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { superAdminToken } from '../../src/testing/auth.ts';
+import type { CoreModule } from '../../src/module.ts';
 import { sample } from './prom-text.ts';
+import { freePort } from './free-port.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
@@ -10,7 +12,9 @@ describe('GET /metrics', () => {
   let server: TestServer;
   let token: string;
   before(async () => {
-    server = await startTestServer({ env: { METRICS_TOKEN: TOKEN, METRICS_CACHE_MS: '0' } });
+    // A route that fails, to see a 5xx counted with the status the error middleware answered.
+    const boom: CoreModule = { name: 'boom', routes: () => [{ method: 'GET', path: '/api/v1/ops-test/boom', public: true, transaction: false, handler: () => { throw new Error('boom'); } }] };
+    server = await startTestServer({ env: { METRICS_TOKEN: TOKEN, METRICS_CACHE_MS: '0' }, modules: [boom] });
     token = await superAdminToken(server);
   });
   after(() => server.close());
@@ -36,7 +40,9 @@ describe('GET /metrics', () => {
     const junk = `/api/v1/no-such-thing-${randomUUID()}`;
     await server.request('GET', junk);
     await server.request('GET', '/api/health');
+    assert.equal((await server.request('GET', '/api/v1/ops-test/boom')).status, 500);
     const text = await scrape();
+    assert.equal(sample(text, 'mpanel_http_requests_total', { route: '/api/v1/ops-test/boom', method: 'GET', status: '500' }), 1);
     assert.ok(!text.includes(id) && !text.includes(junk), 'no raw path in the labels');
     assert.ok((sample(text, 'mpanel_http_requests_total', { route: '/api/v1/users/:id', method: 'GET', status: '404' }) ?? 0) >= 1);
     assert.ok((sample(text, 'mpanel_http_requests_total', { route: '<unmatched>', method: 'GET', status: '404' }) ?? 0) >= 1);
@@ -84,13 +90,7 @@ describe('GET /metrics is never public by default', () => {
   });
 
   it('METRICS_ADDR serves them on an internal listener of their own, not on the main port', async () => {
-    const { createServer } = await import('node:net');
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const server = await startTestServer({ env: { METRICS_ADDR: `127.0.0.1:${port}`, METRICS_TOKEN: TOKEN } });
     try {
       assert.equal((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 404);

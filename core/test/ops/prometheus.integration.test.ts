@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { REPO_ROOT } from '../support/cli-process.ts';
+import { freePort } from './free-port.ts';
 
 const TOKEN = 'prometheus-scrape-token-0123456789';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 /**
  * A private Prometheus (own config, data directory and port; never the machine's own) scrapes a

@@ -49,7 +49,7 @@ export async function readWorkSnapshot(knex: Knex, workflowStateColumn: () => Pr
     ? ((await knex('workflow_runs').groupBy(column).select({ state: column }).count({ count: '*' })) as Array<{ state: string; count: string | number }>)
     : [];
   const jobs: QueueRow[] = rows.map((j) => ({ queue: j.name, state: j.status, count: Number(j.count), oldestDueAgeSeconds: j.oldest ? age(j.oldest) : null }));
-  if (extraQueues) jobs.push(...(await extraQueues()));
+  if (extraQueues) jobs.push(...(await extraQueues().catch(() => [])));
   return {
     jobs,
     outboxLagSeconds: age(outbox?.oldest),
