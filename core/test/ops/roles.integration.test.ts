@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import type { Socket } from 'socket.io-client';
@@ -54,7 +56,7 @@ describe('process roles: a web and a worker process', function () {
     await db?.remove();
   });
 
-  it('web writes the event and delivers nothing; the worker delivers it and its push reaches the web socket', async () => {
+  it('web writes the event and queues the job and runs neither; the worker does, and its push reaches the web socket', async () => {
     const web = await start('web');
     const login = await api(web, 'POST', '/api/v1/auth/login', undefined, ADMIN);
     assert.equal(login.status, 200, JSON.stringify(login.body));
@@ -73,12 +75,17 @@ describe('process roles: a web and a worker process', function () {
     const paid = await api(web, 'POST', `/api/v1/invoices/${invoice.id}/payments`, token, { amount: invoice.total, gateway: 'manual', transactionId: `tx-${randomUUID()}` });
     assert.equal(paid.status, 201, JSON.stringify(paid.body));
 
-    // Web alone: the event is in the outbox and stays there.
+    // And a job queued on web: a test mail (no SMTP configured: the job writes DATA_DIR/mail-outbox).
+    assert.equal((await api(web, 'POST', '/api/v1/mail/test', token, {})).status, 202);
+    const mails = () => (existsSync(join(db.env.DATA_DIR, 'mail-outbox', 'default')) ? readdirSync(join(db.env.DATA_DIR, 'mail-outbox', 'default')).filter((f) => f.endsWith('.eml')) : []);
+
+    // Web alone: the event is in the outbox and stays there, the job is not run.
     const event = await knex('outbox_events').where({ name: 'invoice.paid' }).first();
     assert.ok(event, 'the web instance wrote invoice.paid to the outbox');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await knex('outbox_events').where({ id: event.id }).first()).dispatched_at, null, 'a web instance dispatches nothing');
     assert.equal(notes.length, 0);
+    assert.deepEqual(mails(), [], 'a web instance runs no job');
     const ready = await api(web, 'GET', '/api/health/ready');
     assert.equal(ready.body.data.role, 'web');
 
@@ -87,6 +94,9 @@ describe('process roles: a web and a worker process', function () {
     while (!notes.some((n) => n.summary === `Invoice ${invoice.number} paid`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.ok(notes.some((n) => n.summary === `Invoice ${invoice.number} paid`), `the worker's push reached the socket on web: ${JSON.stringify(notes)}`);
     assert.notEqual((await knex('outbox_events').where({ id: event.id }).first()).dispatched_at, null);
+    const testMail = () => mails().some((f) => readFileSync(join(db.env.DATA_DIR, 'mail-outbox', 'default', f), 'utf8').includes('Subject: mPanel test mail'));
+    while (!testMail() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(testMail(), `the worker ran the job queued on web: ${mails().join(', ')}`);
 
     // The worker answers probes and metrics only.
     assert.equal((await api(worker, 'GET', '/api/v1/auth/me', token)).status, 404);
