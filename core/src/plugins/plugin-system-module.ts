@@ -51,8 +51,8 @@ const listeners = new WeakMap<RootContainer, PgListener>();
  * The plugin system as one core module: it owns the hook bus, the event outbox and dispatcher,
  * outgoing webhooks, the job queue, realtime, and the plugin lifecycle. Plugins register in
  * this module's register (so their permissions exist before roles are seeded), migrate and boot
- * in its start; dispatchers and workers are background services, started after every module (and plugin) on
- * the roles that run them.
+ * in its start; dispatchers and workers are background services, started after every module
+ * (and plugin) on the roles that run them.
  */
 export const pluginSystemModule: CoreModule = {
   name: 'plugins',
@@ -99,7 +99,7 @@ export const pluginSystemModule: CoreModule = {
     const c = container.cradle;
     await c.pluginManager.migrateAll();
     await c.pluginManager.bootAll();
-    // Started by the roles module on instances that run background work (see core/src/ops/roles.ts).
+    // Started by the background module on the roles that run background work (core/src/ops/).
     const background = c.backgroundServices;
     background.add({ name: 'events', start: () => c.eventDispatcher.loop.start() });
     background.add({ name: 'webhooks', start: () => c.webhooks.loop.start() });
