@@ -22,7 +22,12 @@ export interface CoreModule {
    * static files and single-page-app fallback). Called once the routes are known.
    */
   fallback?(container: RootContainer): Middleware[];
-  /** After migrations: seeding, booting plugins, starting workers. */
+  /**
+   * Middleware around everything else, outside the error middleware (it sees the final status):
+   * request metrics.
+   */
+  outer?(container: RootContainer): Middleware[];
+  /** After migrations: seeding, booting plugins, registering background services. */
   start?(container: RootContainer): Promise<void>;
   /** Gets the HTTP server before it listens (socket.io). */
   attach?(container: RootContainer, server: Server): void;

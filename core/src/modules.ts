@@ -6,6 +6,8 @@ import { pluginSystemModule } from './plugins/plugin-system-module.ts';
 import { mailModule } from './mail/module.ts';
 import { portalUsersModule } from './identity/portal-users/module.ts';
 import { backupModule } from './backup/backup-module.ts';
+import { opsModule } from './ops/ops-module.ts';
+import { backgroundModule } from './ops/background-module.ts';
 
-/** The core modules, in start order. */
-export const coreModules: CoreModule[] = [systemModule, identityModule, pluginSystemModule, mailModule, portalUsersModule, backupModule, uiModule];
+/** The core modules, in start order (ops first and background last: see core/src/ops/). */
+export const coreModules: CoreModule[] = [opsModule, systemModule, identityModule, pluginSystemModule, mailModule, portalUsersModule, backupModule, uiModule, backgroundModule];

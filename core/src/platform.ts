@@ -83,7 +83,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     for (const mod of modules) for (const route of mod.routes?.(container) ?? []) routes.add('core', route);
     const guardStages = modules.flatMap((mod) => mod.guards?.(container) ?? []);
     const fallback = modules.flatMap((mod) => mod.fallback?.(container) ?? []);
-    const app = createApp(container, { guardStages, fallback });
+    const outer = modules.flatMap((mod) => mod.outer?.(container) ?? []);
+    const app = createApp(container, { guardStages, fallback, outer });
     const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: Server) => mod.attach!(container, server)] : []));
     return { config, container, app, logger, attachToServer, close };
   } catch (err) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { createPlatform, type Platform, type PlatformOptions } from './platform.ts';
 import { explainStartupFailure } from './startup-failure.ts';
+import { probesOnly, servesHttp } from './ops/roles.ts';
 
 export interface RunningServer {
   platform: Platform;
@@ -32,8 +33,12 @@ export async function startServer(config: Config, options: PlatformOptions = {})
     throw explainStartupFailure(err, config) ?? err;
   }
   server.off('request', starting);
-  server.on('request', platform.app.callback());
-  for (const attach of platform.attachToServer) attach(server);
+  if (servesHttp(config.role)) {
+    server.on('request', platform.app.callback());
+    for (const attach of platform.attachToServer) attach(server);
+  } else {
+    server.on('request', probesOnly(platform.app.callback()));
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;

@@ -14,6 +14,7 @@ import { creditRoutes } from './src/routes/credit.ts';
 import { reportRoutes } from './src/routes/reports.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { runBilling } from './src/run/billing-run.ts';
+import { billingRunMetrics } from './src/run/run-metrics.ts';
 import { registerMail } from './src/mail/notifications.ts';
 import { registerCli } from './src/cli/billing-run-command.ts';
 import { registerStaffNotifications } from './src/realtime/staff-notifications.ts';
@@ -49,6 +50,7 @@ export default definePlugin<Partial<BillingSettings>>({
     }, { attempts: 3 });
     ctx.jobs.schedule('billing.run', '0 3 * * *', { tenantId: null });
 
+    billingRunMetrics(ctx); // declared up front: the series exist (at 0) before the first run
     registerMail(ctx);
     registerStaffNotifications(ctx);
     registerCli(ctx);

@@ -7,6 +7,7 @@ export type * from './events.ts';
 export type * from './jobs.ts';
 export type * from './settings.ts';
 export type * from './realtime.ts';
+export type * from './metrics.ts';
 export * from './hooks.ts';
 export * from './services.ts';
 export * from './http-client.ts';

@@ -8,6 +8,7 @@ import type { PluginEvents } from './events.ts';
 import type { PluginJobs } from './jobs.ts';
 import type { PluginSettings } from './settings.ts';
 import type { PluginRealtime } from './realtime.ts';
+import type { PluginMetrics } from './metrics.ts';
 import type { HttpClient, HttpClientOptions } from './http-client.ts';
 import type { PluginNet } from './net.ts';
 import type { ExtensionPoint, ProvidedExtension, ServiceToken } from './services.ts';
@@ -91,6 +92,8 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   readonly settings: PluginSettings<TSettings>;
   readonly db: PluginDb;
   readonly realtime: PluginRealtime;
+  /** Prometheus metrics named after the plugin (see sdk/src/metrics.ts). */
+  readonly metrics: PluginMetrics;
   /** A JSON HTTP client with a timeout (10 s default); `httpClient()` makes one with a base URL. */
   readonly http: HttpClient;
   httpClient(options: HttpClientOptions): HttpClient;

@@ -45,6 +45,27 @@ export interface Config {
   rateLimit: RateLimitConfig;
   /** BACKUP_*: where `mpanel backup` and the scheduled backup write, how many are kept, when. */
   backup: BackupConfig;
+  /** Which work this process does (MPANEL_ROLE or `start --role`): see core/src/roles.ts. */
+  role: ProcessRole;
+  ops: OpsConfig;
+}
+
+/** web: HTTP and realtime; worker: background services (events, webhooks, jobs, cron); all: both. */
+export type ProcessRole = 'all' | 'web' | 'worker';
+export const PROCESS_ROLES: readonly ProcessRole[] = ['all', 'web', 'worker'];
+
+/** Metrics and readiness. */
+export interface OpsConfig {
+  /** METRICS_TOKEN: bearer token that `GET /metrics` on the main port requires. */
+  metricsToken: string | undefined;
+  /** METRICS_ADDR (`host:port`): serve `/metrics` on this internal listener instead, without a token. */
+  metricsAddr: { host: string; port: number } | undefined;
+  /** READY_STUCK_AFTER_SECONDS: a due job or undelivered event older than this makes the instance not ready. */
+  stuckAfterSeconds: number;
+  /** METRICS_CACHE_MS: how long the database-derived gauges and readiness's migration list are reused. */
+  cacheMs: number;
+  /** READY_REQUIRED_PLUGINS: plugins that must be active for the instance to be ready. */
+  requiredPlugins: string[];
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -117,6 +138,14 @@ function count(env: Env, name: string, fallback: number, min = 0): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
   return n;
+}
+
+function hostPort(env: Env, name: string): { host: string; port: number } | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const match = /^(.+):(\d+)$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw new ConfigError(name, `must be host:port, e.g. 127.0.0.1:9464 (got "${value}")`);
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
 }
 
 function trustProxy(env: Env): number | string[] {
@@ -221,7 +250,17 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
     },
     backup: backupConfig(env, dataDir),
+    role: oneOf(env, 'MPANEL_ROLE', PROCESS_ROLES, 'all'),
+    ops: {
+      metricsToken: env.METRICS_TOKEN || undefined,
+      metricsAddr: hostPort(env, 'METRICS_ADDR'),
+      stuckAfterSeconds: count(env, 'READY_STUCK_AFTER_SECONDS', 900, 1),
+      cacheMs: count(env, 'METRICS_CACHE_MS', 5000),
+      requiredPlugins: (env.READY_REQUIRED_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
   };
+  if (config.role !== 'all' && !config.databaseUrl) throw new ConfigError('MPANEL_ROLE', `${config.role} (--role ${config.role}) needs DATABASE_URL: embedded mode (PGlite) runs as one process, role all`);
+  if (config.ops.metricsToken !== undefined && config.ops.metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   // Last: they may write generated secrets, and a bad configuration must write nothing.
   if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);
   const persist = options.persistSecrets ?? false;

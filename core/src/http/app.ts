@@ -14,6 +14,8 @@ import { buildRouter, invokeHandler, requestScope, transaction, validateInput, t
 export interface AppOptions {
   /** Stages that run between the request scope and validation (authentication, permissions, plugin gates). */
   guardStages?: RouteStage[];
+  /** Middleware around everything after the request id and log, outside the error middleware (metrics). */
+  outer?: Koa.Middleware[];
   /** Middleware mounted after the API routes (static admin UI). */
   fallback?: Koa.Middleware[];
 }
@@ -43,6 +45,7 @@ export function createApp(container: RootContainer, options: AppOptions = {}): K
   app.use(clientAddress(config.trustProxy));
   app.use(requestId());
   app.use(requestLog(logger));
+  for (const mw of options.outer ?? []) app.use(mw);
   app.use(errorHandler(logger, config.exposeErrorDetails));
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));

@@ -53,7 +53,7 @@ function registerServices(container: RootContainer): void {
     tenantResolver: new TenantResolver(knex),
     accessTokens,
     sessions,
-    loginService: new LoginService(knex, sessions, auditLog, loginThrottle, totpBox),
+    loginService: new LoginService(knex, sessions, auditLog, loginThrottle, totpBox, container.cradle.metrics.loginOutcome),
     loginThrottle,
     auditLog,
     rolePermissions,

@@ -169,6 +169,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
       join: (userId, room) => c.realtime.join(userId, customRoom(`${id}:${room}`)),
       leave: (userId, room) => c.realtime.leave(userId, customRoom(`${id}:${room}`)),
     },
+    metrics: c.metrics.plugins.forPlugin(id),
     http: createHttpClient(),
     httpClient: (options) => createHttpClient(options),
     forEachTenant: (fn, options) => forEachTenant(c, id, ctx.db.transaction, fn, options),

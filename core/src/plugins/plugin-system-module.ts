@@ -51,7 +51,8 @@ const listeners = new WeakMap<RootContainer, PgListener>();
  * The plugin system as one core module: it owns the hook bus, the event outbox and dispatcher,
  * outgoing webhooks, the job queue, realtime, and the plugin lifecycle. Plugins register in
  * this module's register (so their permissions exist before roles are seeded), migrate and boot
- * in its start; dispatchers and workers start only after every plugin has booted.
+ * in its start; dispatchers and workers are background services, started after every module
+ * (and plugin) on the roles that run them.
  */
 export const pluginSystemModule: CoreModule = {
   name: 'plugins',
@@ -98,15 +99,22 @@ export const pluginSystemModule: CoreModule = {
     const c = container.cradle;
     await c.pluginManager.migrateAll();
     await c.pluginManager.bootAll();
-    c.eventDispatcher.loop.start();
-    c.webhooks.loop.start();
-    await c.jobQueue.start();
+    // Started by the background module on the roles that run background work (core/src/ops/).
+    const background = c.backgroundServices;
+    background.add({ name: 'events', start: () => c.eventDispatcher.loop.start() });
+    background.add({ name: 'webhooks', start: () => c.webhooks.loop.start() });
+    background.add({ name: 'jobs', start: () => c.jobQueue.start() });
     if (c.config.databaseUrl && c.db.kind === 'postgres') {
-      const listener = new PgListener(c.config.databaseUrl, c.logger);
-      listeners.set(container, listener);
-      listener.on('mpanel_outbox', () => c.eventDispatcher.loop.wake());
-      listener.on('mpanel_jobs', () => (c.jobQueue as { loop?: { wake(): void } }).loop?.wake());
-      await listener.start().catch((err: unknown) => c.logger.warn({ err }, 'LISTEN unavailable; relying on polling'));
+      background.add({
+        name: 'listen',
+        async start() {
+          const listener = new PgListener(c.config.databaseUrl!, c.logger);
+          listeners.set(container, listener);
+          listener.on('mpanel_outbox', () => c.eventDispatcher.loop.wake());
+          listener.on('mpanel_jobs', () => (c.jobQueue as { loop?: { wake(): void } }).loop?.wake());
+          await listener.start().catch((err: unknown) => c.logger.warn({ err }, 'LISTEN unavailable; relying on polling'));
+        },
+      });
     }
   },
   routes: (container) => [...pluginRoutes(container), ...eventRoutes(container), ...webhookRoutes(container), ...jobRoutes(container)],

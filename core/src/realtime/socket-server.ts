@@ -82,6 +82,16 @@ export class SocketServer implements RealtimeHub {
     this.authenticate = authenticate;
   }
 
+  /**
+   * For an instance without an HTTP server of its own (a worker): a socket.io server with no
+   * sockets, whose emits reach the other instances' sockets through the Redis adapter.
+   */
+  emitOnly(): void {
+    if (this.io) return;
+    this.io = new IoServer({ serveClient: false });
+    if (this.redis) this.io.adapter(createAdapter(this.redis.duplicate(), this.redis.duplicate()));
+  }
+
   resyncUser(userId: string): Promise<void> {
     return this.resync([userRoom(userId), impersonatorRoom(userId)]);
   }
@@ -145,6 +155,7 @@ export class SocketServer implements RealtimeHub {
   async close(): Promise<void> {
     const io = this.io;
     this.io = undefined;
-    if (io) await new Promise<void>((resolve) => io.close(() => resolve()));
+    // An emit-only server (emitOnly) has no engine to close; its Redis connections close with Redis.
+    if (io?.engine) await new Promise<void>((resolve) => io.close(() => resolve()));
   }
 }

@@ -6,7 +6,10 @@ export function startCommand(program: Command): void {
   program
     .command('start')
     .description('migrate, seed on first start, and serve the API and admin UI')
-    .action(async () => {
+    .option('--role <role>', 'web (HTTP and realtime), worker (events, webhooks, jobs, cron) or all; default MPANEL_ROLE or all')
+    .action(async (options: { role?: string }) => {
+      // The flag wins over the variable; loadConfig checks the value and the database it needs.
+      if (options.role !== undefined) process.env.MPANEL_ROLE = options.role;
       const config = cliConfig();
       const running = await startServer(config);
       const { logger } = running.platform;
@@ -30,7 +33,7 @@ export function startCommand(program: Command): void {
         [
           '',
           `  mPanel ${running.platform.container.cradle.version} is running at ${publicUrl}`,
-          `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}`,
+          `  Database: ${running.platform.container.cradle.db.kind}${config.redisUrl ? ', Redis: on' : ''}, role: ${config.role}`,
           ...notes.map((n) => `  ${n.replaceAll('{url}', publicUrl)}`),
           '',
         ].join('\n') + '\n',

@@ -8,6 +8,7 @@ import type { ClientInfo, Sessions, TokenPair } from './sessions.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import { recoveryHash, totpStep, TOTP_FIELD } from '../two-factor/totp.ts';
 import { useTotpStep } from '../two-factor/totp-replay.ts';
+import type { LoginOutcome } from '../../ops/metrics/auth-metrics.ts';
 
 /** The one answer for an unknown email, a wrong password, a disabled user or an unknown tenant. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -46,6 +47,8 @@ export class LoginService {
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
     private readonly totpBox: SecretBox,
+    /** Told of every refused attempt and lock (the login metrics). */
+    private readonly observe: (outcome: LoginOutcome) => void = () => undefined,
   ) {}
 
   async login(input: LoginInput): Promise<TokenPair & { user: { id: string; email: string; name: string | null } }> {
@@ -62,6 +65,7 @@ export class LoginService {
 
     const lockWait = user ? await this.reserveAttempt(user) : await this.throttle.unknownAccountAttempt(accountKey);
     if (lockWait) {
+      this.observe('refused_locked');
       if (context) await this.audit.write(context, { action: 'auth.login_locked', targetType: 'user', targetId: user?.id });
       throw new TooManyRequestsError(lockWait, 'Too many failed logins, try again later');
     }
@@ -124,13 +128,15 @@ export class LoginService {
     return removed === 1;
   }
 
-  private async fail(ip: string, user: UserRow | undefined, context: AuditContext | undefined, action: string): Promise<never> {
+  private async fail(ip: string, user: UserRow | undefined, context: AuditContext | undefined, action: 'auth.login_failed' | 'auth.2fa_failed'): Promise<never> {
+    this.observe(action === 'auth.2fa_failed' ? 'failed_2fa' : 'failed_password');
     await this.throttle.ipFailed(ip);
     // The failure itself was counted up front (reserveAttempt, unknownAccountAttempt).
     if (user && user.failed_logins >= MAX_ACCOUNT_FAILURES) {
       await this.knex('users')
         .where({ id: user.id })
         .update({ failed_logins: 0, lockouts: user.lockouts + 1, locked_until: new Date(Date.now() + lockDurationMs(user.lockouts)) });
+      this.observe('lockout');
       if (context) await this.audit.write(context, { action: 'auth.lockout', targetType: 'user', targetId: user.id, metadata: { lockouts: user.lockouts + 1 } });
     }
     if (context) await this.audit.write(context, { action, targetType: user ? 'user' : undefined, targetId: user?.id });

@@ -8,6 +8,7 @@ import { cancelEndedServices, invoiceDueBatch } from './invoice-due.ts';
 import { dunningBatch, type DunningCounts } from './dunning.ts';
 import { cancelUnpaidOrders, suspendOverdue, terminateOverdue } from './enforce.ts';
 import { chargeDueInvoices } from './charge.ts';
+import { billingRunMetrics } from './run-metrics.ts';
 
 export interface RunCounts extends DunningCounts {
   invoicesCreated: number;
@@ -36,7 +37,21 @@ export async function runBilling(plugin: Plugin, tenantId: string, date: IsoDate
   // Read once, outside any transaction: on PGlite (one connection) a read beside an open transaction would wait forever.
   const settings = withDefaults(await plugin.settings.get(tenantId));
   const inTx: InTx = (fn) => plugin.db.transaction(tenantId, async (trx) => fn(await billingFor(plugin, trx, tenantId, null, date, settings)));
-  return runSteps(plugin, tenantId, date, inTx, options, true);
+  const tracked = billingRunMetrics(plugin).start();
+  let completed = false;
+  try {
+    const counts = await runSteps(plugin, tenantId, date, inTx, {
+      ...options,
+      onProgress: (step, c) => {
+        tracked.progress(c);
+        options.onProgress?.(step, c);
+      },
+    }, true);
+    completed = true;
+    return counts;
+  } finally {
+    tracked.end(completed);
+  }
 }
 
 /** What a dry run saw: the counts, and the events the run would have written (mails, provisioning). */

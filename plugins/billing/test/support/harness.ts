@@ -7,6 +7,7 @@ import type { HookHandler, PluginContext, PluginLogger, Principal, ProvidedExten
 import { billingFor, type Billing } from '../../src/context.ts';
 import { withDefaults, type BillingSettings } from '../../src/settings.ts';
 import { isoDateOf, type IsoDate } from '../../src/domain/dates.ts';
+import { recordingMetrics } from './metrics-fake.ts';
 
 export interface Emitted {
   tenantId: string | null;
@@ -33,6 +34,8 @@ export class BillingHarness {
   readonly hooks = new Map<string, HookHandler<unknown>[]>();
   readonly extensions = new Map<string, Map<string, unknown>>();
   plugin!: PluginContext<Partial<BillingSettings>>;
+  /** What the plugin reported through ctx.metrics, by `name{label=value}` (see metrics-fake.ts). */
+  readonly metrics = new Map<string, number>();
   databaseUrl: string | null = null;
   private dropDatabase: (() => Promise<void>) | null = null;
   private pglite: PGlite | null = null;
@@ -171,6 +174,7 @@ export class BillingHarness {
         }),
       },
       scope: () => null,
+      metrics: recordingMetrics(this.metrics),
     };
     return plugin as unknown as PluginContext<Partial<BillingSettings>>;
   }
