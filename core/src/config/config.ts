@@ -42,6 +42,17 @@ export interface Config {
    */
   trustProxy: number | string[];
   rateLimit: RateLimitConfig;
+  jobs: JobsConfig;
+}
+
+/** How this process runs background jobs (both queue backends). */
+export interface JobsConfig {
+  /** JOB_LEASE_MS: how long a worker holds a job between heartbeats; a dead worker's job is taken over after it. */
+  leaseMs: number;
+  /** JOB_SLOTS: jobs run at once by this process. */
+  slots: number;
+  /** JOB_STOP_GRACE_MS: how long a stop waits for running jobs before leaving them to their leases. */
+  stopGraceMs: number;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -216,6 +227,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       perIp: count(env, 'RATE_LIMIT_IP', 1200),
       perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
+    },
+    jobs: {
+      leaseMs: count(env, 'JOB_LEASE_MS', 60_000, 30),
+      slots: count(env, 'JOB_SLOTS', 4, 1),
+      stopGraceMs: count(env, 'JOB_STOP_GRACE_MS', 30_000),
     },
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
