@@ -39,7 +39,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   private worker: Worker | undefined;
   private readonly relay: BullRelay;
   private readonly settings: JobQueueSettings;
-  private readonly running = new Map<string, JobLease>();
+  private readonly running = new Map<string, { lease: JobLease; done: Promise<unknown> }>();
 
   /** `appKnex`: what handlers' transactions run on (the app role). */
   constructor(private readonly redis: RedisHandle, private readonly knex: Knex, private readonly logger: Logger, private readonly prefix = 'mpanel', private readonly appKnex: Knex = knex, settings: Partial<JobQueueSettings> = {}) {
@@ -108,7 +108,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
     this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'job failed'));
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'job worker error'));
     // A lock that could not be renewed may already be another worker's: the run is told to stop.
-    this.worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => this.running.get(id)?.abort(new LeaseLostError('BullMQ could not renew the job lock'))));
+    this.worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => this.running.get(id)?.lease.abort(new LeaseLostError('BullMQ could not renew the job lock'))));
   }
 
   private async process(job: Job<Payload>, signal: AbortSignal | undefined): Promise<unknown> {
@@ -117,9 +117,10 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
     // BullMQ renews the lock itself; the lease here carries the timeout and the signal.
     const lease = new JobLease({ leaseMs: this.settings.leaseMs, timeoutMs: def.timeoutMs });
     signal?.addEventListener('abort', () => lease.abort(new LeaseLostError(String(signal.reason ?? 'cancelled'))), { once: true });
-    this.running.set(job.id!, lease);
+    const done = runJob(this.appKnex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger, lease);
+    this.running.set(job.id!, { lease, done: done.catch(() => undefined) });
     try {
-      return await runJob(this.appKnex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger, lease);
+      return await done;
     } finally {
       lease.end();
       this.running.delete(job.id!);
@@ -129,13 +130,13 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   async stop(): Promise<void> {
     await this.relay.stop();
     if (this.worker) {
-      const closing = this.worker.close();
-      if (!(await waitAtMost(this.settings.stopGraceMs, closing))) {
-        // Past the grace: leave the running jobs locked; the lock runs out and another worker's
-        // stalled check takes them over. Nothing is handed back while a handler may still run.
-        await this.worker.close(true);
-        for (const lease of this.running.values()) lease.abandon();
-      }
+      // No new jobs; the running ones keep their locks renewed while we wait for them.
+      await this.worker.pause(true);
+      const finished = await waitAtMost(this.settings.stopGraceMs, Promise.all([...this.running.values()].map((r) => r.done)));
+      // Past the grace: leave the running jobs locked; the lock runs out and another worker's
+      // stalled check takes them over. Nothing is handed back while a handler may still run.
+      await this.worker.close(!finished);
+      if (!finished) for (const r of this.running.values()) r.lease.abandon();
     }
     await this.queue.close();
   }
@@ -149,7 +150,8 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   async retry(id: string, tenantId: string | null): Promise<boolean> {
     const job = await Job.fromId(this.queue, id);
     if (!job || (tenantId && (job.data as Payload).tenantId !== tenantId) || !(await job.isFailed())) return false;
-    await job.retry('failed');
+    // From its first attempt again, as on the database queue.
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return true;
   }
 
