@@ -22,6 +22,12 @@ const QUEUE = 'mpanel-jobs';
 /** BullMQ refuses `:` in custom ids. */
 const bullId = (id: string) => id.replace(/:/g, '|');
 
+/**
+ * Runs begun, a lost worker's included (BullMQ counts those in `attemptsStarted`, not in
+ * `attemptsMade`): as on the database queue, a handler sees that it runs again.
+ */
+const startedAttempts = (job: Job) => Math.max(job.attemptsStarted, job.attemptsMade);
+
 /** A stalled job (lock gone: its worker died) goes back to the queue this often before it fails. */
 const MAX_STALLED = 3;
 
@@ -117,7 +123,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
     // BullMQ renews the lock itself; the lease here carries the timeout and the signal.
     const lease = new JobLease({ leaseMs: this.settings.leaseMs, timeoutMs: def.timeoutMs });
     signal?.addEventListener('abort', () => lease.abort(new LeaseLostError(String(signal.reason ?? 'cancelled'))), { once: true });
-    const done = runJob(this.appKnex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: job.attemptsMade + 1 }, this.logger as unknown as PluginLogger, lease);
+    const done = runJob(this.appKnex, def, { id: job.id!, data: job.data.data, tenantId: job.data.tenantId, attempt: startedAttempts(job) }, this.logger as unknown as PluginLogger, lease);
     this.running.set(job.id!, { lease, done: done.catch(() => undefined) });
     try {
       return await done;
@@ -158,7 +164,7 @@ export class BullJobQueue extends JobQueueBase implements JobQueue {
   private view(j: Job, status: string): JobView {
     return {
       id: j.id!, name: j.name, tenantId: (j.data as Payload).tenantId, data: (j.data as Payload).data, status: status as JobView['status'],
-      attempts: j.attemptsMade, maxAttempts: j.opts.attempts ?? 1, lastError: j.failedReason ?? null,
+      attempts: startedAttempts(j), maxAttempts: j.opts.attempts ?? 1, lastError: j.failedReason ?? null,
       createdAt: new Date(j.timestamp).toISOString(), finishedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
     };
   }

@@ -94,7 +94,7 @@ export function queueContract(backend: QueueBackend): void {
       const lostAt = Date.now();
       await a.stop();
       assert.ok(first?.signal.aborted, 'the abandoned run is told to stop');
-      await store.worker({ leaseMs: LEASE }, (q) => q.define('t', 'hang', runs.work('b', 50)));
+      const b = await store.worker({ leaseMs: LEASE }, (q) => q.define('t', 'hang', runs.work('b', 50)));
       await waitFor(async () => runs.endOf(id));
       const takeover = runs.started.find((r) => r.worker === 'b');
       assert.ok(takeover, JSON.stringify(runs.started));
@@ -102,6 +102,8 @@ export function queueContract(backend: QueueBackend): void {
       const earliest = lostAt + (LEASE * 2) / 3;
       assert.ok(takeover.at >= earliest - 15, `taken over ${lostAt + LEASE - takeover.at} ms before the lease could have ended`);
       assert.equal(runs.count(id), 2);
+      const done = await waitFor(async () => (await b.list('completed', null, 1, 50)).rows.find((j) => j.id === id));
+      assert.equal(done.attempts, 2, 'the lost run counts as an attempt');
     });
 
     it('does not hold fast jobs back behind a slow one', async () => {
