@@ -9,6 +9,8 @@ import { BullJobQueue } from '../../src/jobs/bullmq-queue.ts';
 import { DatabaseJobQueue } from '../../src/jobs/database-queue.ts';
 
 const env = process.env as Record<string, string>;
+// Only ever the test's child: loaded any other way (a test glob) it must not open a database.
+if (!env.JOBS_DATABASE_URL) throw new Error('lost-worker-child.ts runs only as the child of lost-worker.integration.test.ts');
 const logger = createLogger({ logLevel: 'silent', nodeEnv: 'test' });
 const db = await openDatabase({ databaseUrl: env.JOBS_DATABASE_URL });
 const settings = { leaseMs: Number(env.JOBS_LEASE_MS) };

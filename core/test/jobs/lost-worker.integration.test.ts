@@ -5,17 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { BullJobQueue } from '../../src/jobs/bullmq-queue.ts';
 import { DatabaseJobQueue } from '../../src/jobs/database-queue.ts';
 import type { JobQueue } from '../../src/jobs/job-queue.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/database.ts';
-import { createLogger } from '../../src/logger.ts';
 import { openRedis, type RedisHandle } from '../../src/redis.ts';
-import { migrateUp } from '../../src/db/migrator.ts';
-import { CORE_MIGRATIONS } from '../../src/platform.ts';
+import { queueDatabase, silentLogger as logger, type QueueDatabase } from './queue-database.ts';
 import { cliEnv, REPO_ROOT } from '../support/cli-process.ts';
 import { waitFor } from '../plugins/wait.ts';
 
 const CHILD = fileURLToPath(new URL('./lost-worker-child.ts', import.meta.url));
 const LEASE = 600;
-const logger = createLogger({ logLevel: 'silent', nodeEnv: 'test' });
 
 /**
  * A worker process SIGKILLed in the middle of a job (no stop, no heartbeat any more): another
@@ -24,12 +20,11 @@ const logger = createLogger({ logLevel: 'silent', nodeEnv: 'test' });
  */
 describe('a worker killed mid-job', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let database: QueueDatabase;
   let url: string;
   before(async function () {
     if (!process.env.TEST_DATABASE_URL) this.skip();
-    database = await createTestDatabase();
-    await migrateUp(database.db.knex, [CORE_MIGRATIONS]);
+    database = await queueDatabase();
     const target = new URL(process.env.TEST_DATABASE_URL!);
     target.pathname = `/${(database.db.knex.client.connectionSettings as { database: string }).database}`;
     url = target.toString();

@@ -195,7 +195,7 @@ export function queueContract(backend: QueueBackend): void {
     it('queues a job enqueued in a transaction only if the transaction commits', async () => {
       const ran: string[] = [];
       const q = await store.worker({ leaseMs: LEASE }, (w) => {
-        w.define<{ tag: string }>('t', 'effect', (job) => void ran.push(job.data.tag));
+        w.define('t', 'effect', (job) => void ran.push((job.data as { tag: string }).tag));
         // A job enqueuing from its own transaction, which it rolls back (and carries on), then from one that commits.
         w.define('t', 'parent', async (job) => {
           await job.transaction(async () => {
