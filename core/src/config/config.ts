@@ -3,6 +3,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
+import { DEFAULT_JOB_SETTINGS, type JobQueueSettings } from '../jobs/job-settings.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -45,15 +46,8 @@ export interface Config {
   jobs: JobsConfig;
 }
 
-/** How this process runs background jobs (both queue backends). */
-export interface JobsConfig {
-  /** JOB_LEASE_MS: how long a worker holds a job between heartbeats; a dead worker's job is taken over after it. */
-  leaseMs: number;
-  /** JOB_SLOTS: jobs run at once by this process. */
-  slots: number;
-  /** JOB_STOP_GRACE_MS: how long a stop waits for running jobs before leaving them to their leases. */
-  stopGraceMs: number;
-}
+/** How this process runs background jobs (both queue backends): JOB_LEASE_MS, JOB_SLOTS, JOB_STOP_GRACE_MS. */
+export type JobsConfig = JobQueueSettings;
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
 export interface RateLimitConfig {
@@ -126,6 +120,15 @@ function count(env: Env, name: string, fallback: number, min = 0): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
   return n;
 }
+
+/** A duration for a timer: Node fires a longer one at once (and an interval every millisecond). */
+function millis(env: Env, name: string, fallback: number, min: number): number {
+  const n = count(env, name, fallback, min);
+  if (n > MAX_TIMER_MS) throw new ConfigError(name, `must be at most ${MAX_TIMER_MS} ms (got "${env[name]}")`);
+  return n;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function trustProxy(env: Env): number | string[] {
   const value = (env.TRUST_PROXY ?? '').trim();
@@ -229,9 +232,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
     },
     jobs: {
-      leaseMs: count(env, 'JOB_LEASE_MS', 60_000, 30),
-      slots: count(env, 'JOB_SLOTS', 4, 1),
-      stopGraceMs: count(env, 'JOB_STOP_GRACE_MS', 30_000),
+      leaseMs: millis(env, 'JOB_LEASE_MS', DEFAULT_JOB_SETTINGS.leaseMs, 30),
+      slots: count(env, 'JOB_SLOTS', DEFAULT_JOB_SETTINGS.slots, 1),
+      stopGraceMs: millis(env, 'JOB_STOP_GRACE_MS', DEFAULT_JOB_SETTINGS.stopGraceMs, 0),
     },
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
