@@ -106,6 +106,22 @@ export function queueContract(backend: QueueBackend): void {
       assert.equal(done.attempts, 2, 'the lost run counts as an attempt');
     });
 
+    it('stops gracefully: waits for the running job, which ends completed, once', async () => {
+      const runs = new Runs();
+      const define = (name: string) => (q: JobQueue) => q.define('t', 'work', runs.work(name, LEASE * 2));
+      const a = await store.worker({ leaseMs: LEASE, stopGraceMs: 10_000 }, define('a'));
+      const id = await a.enqueue('t', 'work', {});
+      await waitFor(async () => runs.count(id) > 0);
+      await a.stop();
+      const stoppedAt = Date.now();
+      assert.ok(runs.endOf(id) !== undefined && runs.endOf(id)! <= stoppedAt, 'stop returned before the job ended');
+      const b = await store.worker({ leaseMs: LEASE }, define('b'));
+      const done = await waitFor(async () => (await b.list('completed', null, 1, 50)).rows.find((j) => j.id === id));
+      assert.equal(done.attempts, 1);
+      await sleep(LEASE * 2);
+      assert.equal(runs.count(id), 1);
+    });
+
     it('does not hold fast jobs back behind a slow one', async () => {
       const runs = new Runs();
       const q = await store.worker({ leaseMs: LEASE, slots: 2 }, (w) => {
