@@ -47,6 +47,8 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
   private readonly cron: DatabaseCron;
   private readonly settings: JobQueueSettings;
   private readonly running = new Map<string, { lease: JobLease; done: Promise<void> }>();
+  /** When a lease may next have run out, so that expired jobs are looked for only then. */
+  private reclaimDueAt = 0;
 
   /** `appKnex`: what handlers' transactions run on (the app role); the queue's own rows are the owner's. */
   constructor(private readonly knex: Knex, private readonly logger: Logger, private readonly appKnex: Knex = knex, settings: Partial<JobQueueSettings> = {}) {
@@ -110,16 +112,25 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
     else this.loop.wake();
   }
 
-  /** Fills the free slots and returns; a slot that frees wakes the loop again. */
+  /**
+   * Fills the free slots and returns; a slot that frees wakes the loop again. While there is
+   * work, a cycle is one claim (and now and then a reclaim): per job, not per poll.
+   */
   private async work(): Promise<number | null> {
-    await this.reclaimExpired();
+    if (Date.now() >= this.reclaimDueAt) {
+      await this.reclaimExpired();
+      this.reclaimDueAt = Date.now() + this.settings.leaseMs / 2;
+    }
     const free = this.settings.slots - this.running.size;
-    if (free > 0) for (const row of await this.claim(free)) this.occupySlot(row);
-    // With every slot busy, due jobs wait for a slot (which wakes the loop), not for a timer.
-    const [job] = this.running.size < this.settings.slots ? ((await this.knex('jobs').where({ status: 'waiting' }).min({ at: 'run_at' })) as Array<{ at: Date | null }>) : [];
+    const claimed = free > 0 ? await this.claim(free) : [];
+    for (const row of claimed) this.occupySlot(row);
+    // Every slot busy: due jobs wait for a slot (which wakes the loop), not for a timer.
+    if (this.running.size >= this.settings.slots) return this.reclaimDueAt;
+    const [job] = (await this.knex('jobs').where({ status: 'waiting' }).min({ at: 'run_at' })) as Array<{ at: Date | null }>;
     const [lease] = (await this.knex('jobs').where({ status: 'active' }).min({ at: 'locked_until' })) as Array<{ at: Date | null }>;
-    const times = [job?.at, lease?.at].filter((t): t is Date => !!t).map((t) => new Date(t).getTime());
-    return times.length ? Math.min(...times) : null;
+    // The earliest lease that may run out (another worker's, or ours if its heartbeat stops).
+    if (lease?.at) this.reclaimDueAt = Math.min(this.reclaimDueAt, new Date(lease.at).getTime());
+    return job?.at ? Math.min(new Date(job.at).getTime(), this.reclaimDueAt) : this.reclaimDueAt;
   }
 
   /**
