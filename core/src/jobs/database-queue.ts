@@ -140,7 +140,7 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
   private async reclaimExpired(): Promise<void> {
     await this.knex('jobs')
       .where({ status: 'active' })
-      .where('locked_until', '<', new Date())
+      .where('locked_until', '<', this.knex.fn.now())
       .update({
         status: this.knex.raw("case when attempts >= max_attempts then 'failed' else 'waiting' end"),
         finished_at: this.knex.raw('case when attempts >= max_attempts then now() else null end'),
@@ -151,12 +151,17 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
 
   private async claim(limit: number): Promise<JobRow[]> {
     const res = await this.knex.raw(
-      `update jobs set status = 'active', attempts = attempts + 1, locked_until = ?, lock_token = ?, updated_at = now()
+      `update jobs set status = 'active', attempts = attempts + 1, locked_until = now() + ? * interval '1 millisecond', lock_token = ?, updated_at = now()
        where id in (select id from jobs where status = 'waiting' and run_at <= now() order by run_at limit ? for update skip locked)
        returning *`,
-      [new Date(Date.now() + this.settings.leaseMs), randomUUID(), limit],
+      [this.settings.leaseMs, randomUUID(), limit],
     );
     return res.rows as JobRow[];
+  }
+
+  /** Leases are set and checked on the database's clock: workers on other hosts may not agree on the time. */
+  private leaseEnd(ms: number): Knex.Raw {
+    return this.knex.raw(`now() + ? * interval '1 millisecond'`, [ms]);
   }
 
   private occupySlot(row: JobRow): void {
@@ -166,7 +171,7 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
     const lease = new JobLease({
       leaseMs,
       timeoutMs: def?.timeoutMs,
-      renew: async () => (await mine().update({ locked_until: new Date(Date.now() + leaseMs) })) > 0,
+      renew: async () => (await mine().update({ locked_until: this.leaseEnd(leaseMs) })) > 0,
       onRenewError: (err) => this.logger.warn({ err, jobId: row.id }, 'job lease not renewed'),
     });
     const done = this.execute(row, lease, mine).finally(() => {
@@ -186,7 +191,7 @@ export class DatabaseJobQueue extends JobQueueBase implements JobQueue {
         return;
       }
       // A job with its own lease holds it from the start, not only from its first heartbeat.
-      if (def.leaseMs !== undefined && def.leaseMs !== this.settings.leaseMs) await mine().update({ locked_until: new Date(Date.now() + def.leaseMs) });
+      if (def.leaseMs !== undefined && def.leaseMs !== this.settings.leaseMs) await mine().update({ locked_until: this.leaseEnd(def.leaseMs) });
       await runJob(this.appKnex, def, { id: row.id, data: row.data, tenantId: row.tenant_id, attempt: row.attempts }, this.logger as unknown as PluginLogger, lease);
       lease.end();
       if (lease.abandoned) return;
