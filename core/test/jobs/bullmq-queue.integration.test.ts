@@ -20,6 +20,10 @@ if (process.env.TEST_REDIS_URL) {
       return {
         appKnex: db.appKnex,
         tenantId,
+        async steal(jobId) {
+          // The lock's value is the owner's token: another value is another worker's lock.
+          await workers[0]!.redis.client.set(`${prefix}:mpanel-jobs:${jobId}:lock`, 'another-worker');
+        },
         async worker(settings, setup) {
           const redis = openRedis(process.env.TEST_REDIS_URL!, silentLogger);
           const q = new BullJobQueue(redis, db.knex, silentLogger, prefix, db.appKnex, { stopGraceMs: 1000, ...settings });

@@ -18,6 +18,10 @@ queueContract({
     return {
       appKnex: db.appKnex,
       tenantId,
+      async steal(jobId) {
+        // A live owner that keeps its lease.
+        await db.knex('jobs').where({ id: jobId }).update({ lock_token: 'another-worker', locked_until: new Date(Date.now() + 3_600_000) });
+      },
       async worker(settings, setup) {
         const q = new DatabaseJobQueue(db.knex, silentLogger, db.appKnex, { stopGraceMs: 1000, ...settings });
         setup(q);

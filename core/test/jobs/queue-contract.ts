@@ -15,6 +15,8 @@ export interface QueueStore {
   appKnex: Knex;
   /** A tenant of the store's database. */
   tenantId: string;
+  /** Takes a running job's lease away from its worker, as a worker that took it over would. */
+  steal(jobId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,20 @@ export function queueContract(backend: QueueBackend): void {
       assert.equal(done.attempts, 1);
       await sleep(LEASE * 2);
       assert.equal(runs.count(id), 1);
+    });
+
+    it('tells a run that lost its lease, which then records nothing about the job', async () => {
+      const runs = new Runs();
+      let run: JobContext | undefined;
+      const q = await store.worker({ leaseMs: LEASE }, (w) => w.define('t', 'steady', runs.work('a', 3000, (job) => (run ??= job)), { attempts: 1 }));
+      const id = await q.enqueue('t', 'steady', {});
+      await waitFor(async () => run);
+      await store.steal(id);
+      await waitFor(async () => run!.signal.aborted || undefined, LEASE * 5);
+      assert.equal((run!.signal.reason as Error).name, 'LeaseLostError');
+      await sleep(LEASE / 2);
+      // Its end is the new owner's to record: neither completed nor failed (attempts: 1) by the loser.
+      for (const status of ['completed', 'failed']) assert.equal((await q.list(status, null, 1, 50)).rows.find((j) => j.id === id), undefined, status);
     });
 
     it('does not hold fast jobs back behind a slow one', async () => {
