@@ -33,6 +33,10 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '10.0.0.0/8, nonsense' }, /TRUST_PROXY must be a hop count/],
     [{ RATE_LIMIT_IP: '-5' }, /RATE_LIMIT_IP must be a whole number of at least 0/],
     [{ RATE_LIMIT_WINDOW: '0' }, /RATE_LIMIT_WINDOW must be a whole number of at least 1/],
+    [{ JOB_LEASE_MS: '10' }, /JOB_LEASE_MS must be a whole number of at least 30/],
+    [{ JOB_LEASE_MS: '99999999999' }, /JOB_LEASE_MS must be at most 2147483647 ms/],
+    [{ JOB_SLOTS: '0' }, /JOB_SLOTS must be a whole number of at least 1/],
+    [{ JOB_STOP_GRACE_MS: '1e3' }, /JOB_STOP_GRACE_MS must be a whole number/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
@@ -45,6 +49,11 @@ describe('configuration', () => {
     assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
     assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
     assert.deepEqual(loadConfig({ RATE_LIMIT_STRICT: '0', RATE_LIMIT_IP: '50' }).rateLimit, { windowSeconds: 60, perIp: 50, perPrincipal: 600, strict: 0 });
+  });
+
+  it('reads the job lease, slots and stop grace, with defaults', () => {
+    assert.deepEqual(loadConfig({}).jobs, { leaseMs: 60_000, slots: 4, stopGraceMs: 30_000 });
+    assert.deepEqual(loadConfig({ JOB_LEASE_MS: '200', JOB_SLOTS: '8', JOB_STOP_GRACE_MS: '0' }).jobs, { leaseMs: 200, slots: 8, stopGraceMs: 0 });
   });
 
   it('shows error details only when NODE_ENV=development is set explicitly, not by default', () => {

@@ -4,6 +4,7 @@ import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.t
 import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { backupConfig, type BackupConfig } from '../backup/backup-config.ts';
+import { DEFAULT_JOB_SETTINGS, type JobQueueSettings } from '../jobs/job-settings.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -45,6 +46,7 @@ export interface Config {
   rateLimit: RateLimitConfig;
   /** BACKUP_*: where `mpanel backup` and the scheduled backup write, how many are kept, when. */
   backup: BackupConfig;
+  jobs: JobsConfig;
   /** Which work this process does (MPANEL_ROLE or `start --role`): see core/src/roles.ts. */
   role: ProcessRole;
   ops: OpsConfig;
@@ -67,6 +69,9 @@ export interface OpsConfig {
   /** READY_REQUIRED_PLUGINS: plugins that must be active for the instance to be ready. */
   requiredPlugins: string[];
 }
+
+/** How this process runs background jobs (both queue backends): JOB_LEASE_MS, JOB_SLOTS, JOB_STOP_GRACE_MS. */
+export type JobsConfig = JobQueueSettings;
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
 export interface RateLimitConfig {
@@ -147,6 +152,15 @@ function hostPort(env: Env, name: string): { host: string; port: number } | unde
   if (!match || Number(match[2]) > 65535) throw new ConfigError(name, `must be host:port, e.g. 127.0.0.1:9464 (got "${value}")`);
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
 }
+
+/** A duration for a timer: Node fires a longer one at once (and an interval every millisecond). */
+function millis(env: Env, name: string, fallback: number, min: number): number {
+  const n = count(env, name, fallback, min);
+  if (n > MAX_TIMER_MS) throw new ConfigError(name, `must be at most ${MAX_TIMER_MS} ms (got "${env[name]}")`);
+  return n;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function trustProxy(env: Env): number | string[] {
   const value = (env.TRUST_PROXY ?? '').trim();
@@ -257,6 +271,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       stuckAfterSeconds: count(env, 'READY_STUCK_AFTER_SECONDS', 900, 1),
       cacheMs: count(env, 'METRICS_CACHE_MS', 5000),
       requiredPlugins: (env.READY_REQUIRED_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    jobs: {
+      leaseMs: millis(env, 'JOB_LEASE_MS', DEFAULT_JOB_SETTINGS.leaseMs, 30),
+      slots: count(env, 'JOB_SLOTS', DEFAULT_JOB_SETTINGS.slots, 1),
+      stopGraceMs: millis(env, 'JOB_STOP_GRACE_MS', DEFAULT_JOB_SETTINGS.stopGraceMs, 0),
     },
   };
   if (config.role !== 'all' && !config.databaseUrl) throw new ConfigError('MPANEL_ROLE', `${config.role} (--role ${config.role}) needs DATABASE_URL: embedded mode (PGlite) runs as one process, role all`);

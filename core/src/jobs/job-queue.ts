@@ -21,6 +21,9 @@ export interface JobDefinition {
   handler: JobHandler<unknown>;
   attempts: number;
   backoffMs: number;
+  /** Undefined: the queue's lease. */
+  leaseMs: number | undefined;
+  timeoutMs: number | undefined;
 }
 
 export interface ScheduleDefinition {
@@ -42,11 +45,24 @@ export interface JobQueue {
   removeOwner(owner: string): void;
   /** Starts workers and schedulers. */
   start(): Promise<void>;
+  /**
+   * Takes no new jobs and waits for the running ones up to the stop grace; a job still running
+   * then keeps its lease until it runs out (nothing is released that may still be running), and
+   * another worker takes it over after that.
+   */
   stop(): Promise<void>;
   /** Jobs of a tenant (null: every tenant) with a status. */
   list(status: string, tenantId: string | null, page: number, perPage: number): Promise<{ rows: JobView[]; total: number }>;
   /** Puts a failed job back in the queue; false if there is no such failed job for that tenant. */
   retry(id: string, tenantId: string | null): Promise<boolean>;
+}
+
+/** Longest timer Node keeps (a larger delay fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkMs(job: string, option: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < 30 || value > MAX_TIMER_MS) throw new Error(`Job "${job}": ${option} must be a whole number of milliseconds from 30 to ${MAX_TIMER_MS} (got ${value})`);
 }
 
 /** Shared bookkeeping of both backends: definitions by full name. */
@@ -57,7 +73,9 @@ export class JobDefinitions {
   define(owner: string, name: string, handler: JobHandler<unknown>, options: JobDefinitionOptions = {}): JobDefinition {
     const fullName = `${owner}.${name}`;
     if (this.jobs.has(fullName)) throw new Error(`Job "${fullName}" is already defined`);
-    const def = { fullName, owner, handler, attempts: options.attempts ?? 5, backoffMs: options.backoffMs ?? 1000 };
+    checkMs(fullName, 'leaseMs', options.leaseMs);
+    checkMs(fullName, 'timeoutMs', options.timeoutMs);
+    const def = { fullName, owner, handler, attempts: options.attempts ?? 5, backoffMs: options.backoffMs ?? 1000, leaseMs: options.leaseMs, timeoutMs: options.timeoutMs };
     this.jobs.set(fullName, def);
     return def;
   }

@@ -9,6 +9,7 @@ import { eventRoutes } from '../events/routes.ts';
 import { DatabaseJobQueue } from '../jobs/database-queue.ts';
 import { BullJobQueue } from '../jobs/bullmq-queue.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { JobQueueSettings } from '../jobs/job-settings.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { SocketServer } from '../realtime/socket-server.ts';
 import type { RealtimeHub } from '../realtime/realtime-hub.ts';
@@ -32,6 +33,8 @@ export interface PluginSystemOptions extends PluginSources {
   webhookRetryBaseMs?: number;
   /** BullMQ key prefix (default `mpanel`): instances sharing a database share it. */
   queuePrefix?: string;
+  /** Overrides the configured job lease, slots and stop grace (tests use short leases). */
+  jobs?: Partial<JobQueueSettings>;
 }
 
 const CORE_PERMISSIONS = [
@@ -68,7 +71,8 @@ export const pluginSystemModule: CoreModule = {
       isActive: (owner) => manager.isUsable(owner),
     });
     eventBus.onCommitted = () => dispatcher.loop.wake();
-    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel', appKnex) : new DatabaseJobQueue(knex, logger, appKnex);
+    const jobSettings = { ...config.jobs, ...options.jobs };
+    const jobQueue: JobQueue = redis ? new BullJobQueue(redis, knex, logger, options.queuePrefix ?? 'mpanel', appKnex, jobSettings) : new DatabaseJobQueue(knex, logger, appKnex, jobSettings);
     const realtime = new SocketServer(config, logger, redis);
     const boxes = secretBoxes(config);
     const box = boxes.pluginSecrets;

@@ -15,7 +15,7 @@ describe(`jobs (${process.env.TEST_REDIS_URL ? 'BullMQ' : 'database queue'})`, f
   let server: TestServer;
   let token: string;
   before(async () => {
-    server = await startTestServer({ plugins: { directories: [JOBS], queuePrefix: `t${randomUUID().slice(0, 8)}` } });
+    server = await startTestServer({ plugins: { directories: [JOBS], queuePrefix: `t${randomUUID().slice(0, 8)}`, eventRetryBaseMs: 20 } });
     token = await superAdminToken(server);
   });
   after(() => server?.close());
@@ -47,6 +47,33 @@ describe(`jobs (${process.env.TEST_REDIS_URL ? 'BullMQ' : 'database queue'})`, f
     const retry = await server.request('POST', `/api/v1/jobs/${encodeURIComponent(id)}/retry`, { token });
     assert.equal(retry.status, 200);
     assert.equal((await server.request('POST', '/api/v1/jobs/no-such-job/retry', { token })).status, 404);
+  });
+
+  it("queues a request's job only if the request commits", async () => {
+    const tag = randomUUID();
+    const failed = await server.request('POST', '/api/v1/worker/jobs', { token, body: { job: 'record', tag: `${tag}-rolled-back`, fail: true } });
+    assert.equal(failed.status, 409, JSON.stringify(failed.body));
+    const committed = await server.request('POST', '/api/v1/worker/jobs', { token, body: { job: 'record', tag: `${tag}-committed` } });
+    assert.equal(committed.status, 200, JSON.stringify(committed.body));
+    await waitFor(async () => runs[`${tag}-committed`]);
+    await new Promise((r) => setTimeout(r, 300)); // a job that should not exist has had time to run
+    assert.equal(runs[`${tag}-committed`], 1);
+    assert.equal(runs[`${tag}-rolled-back`], undefined);
+  });
+
+  it("queues an event handler's job only if the handler's transaction commits", async () => {
+    const tag = randomUUID();
+    assert.equal((await server.request('POST', '/api/v1/worker/pokes', { token, body: { tag: `${tag}-fails`, fail: true } })).status, 200);
+    assert.equal((await server.request('POST', '/api/v1/worker/pokes', { token, body: { tag: `${tag}-ok` } })).status, 200);
+    await waitFor(async () => runs[`${tag}-ok`]);
+    // The failing handler has used both its attempts (each enqueued, each rolled back).
+    await waitFor(async () => {
+      const res = await server.request('GET', '/api/v1/events/dead-letters', { token });
+      return res.body.data?.some((d: { payload?: { tag?: string } }) => d.payload?.tag === `${tag}-fails`);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(runs[`${tag}-ok`], 1);
+    assert.equal(runs[`${tag}-fails`], undefined);
   });
 
   it('runs a cron schedule once per tick', async () => {
