@@ -11,6 +11,8 @@ export interface Subscriber {
   event: string;
   handler: EventHandler<unknown>;
   maxAttempts: number;
+  /** Per run; undefined: the dispatcher's default. */
+  timeoutMs: number | undefined;
 }
 
 export interface EmitInput {
@@ -47,7 +49,8 @@ export class EventBus {
   subscribe(owner: string, event: string, handler: EventHandler<unknown>, options: SubscribeOptions = {}): void {
     const id = `${owner}:${event}`;
     if (this.subscribers.some((s) => s.id === id)) throw new Error(`"${owner}" already subscribes to ${event}`);
-    this.subscribers.push({ id, owner, event, handler, maxAttempts: options.maxAttempts ?? 8 });
+    if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) throw new Error(`"${owner}" subscribes to ${event} with an invalid timeoutMs (a positive whole number of ms)`);
+    this.subscribers.push({ id, owner, event, handler, maxAttempts: options.maxAttempts ?? 8, timeoutMs: options.timeoutMs });
   }
 
   subscribersOf(event: string): Subscriber[] {

@@ -3,7 +3,7 @@ import type { CoreModule } from '../module.ts';
 import type { RootContainer } from '../container.ts';
 import { HookBus } from '../hooks/hook-bus.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { EventDispatcher } from '../events/dispatcher.ts';
+import { EventDispatcher, type DispatcherOptions } from '../events/dispatcher.ts';
 import { PgListener } from '../events/pg-listener.ts';
 import { eventRoutes } from '../events/routes.ts';
 import { DatabaseJobQueue } from '../jobs/database-queue.ts';
@@ -12,7 +12,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { SocketServer } from '../realtime/socket-server.ts';
 import type { RealtimeHub } from '../realtime/realtime-hub.ts';
-import { WebhookService } from '../webhooks/webhook-service.ts';
+import { WebhookService, type WebhookOptions } from '../webhooks/webhook-service.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
 import { DEFAULT_TIMEOUTS, PluginManager, type StepTimeouts } from './plugin-manager.ts';
 import { ServiceRegistry } from './service-registry.ts';
@@ -30,9 +30,16 @@ export interface PluginSystemOptions extends PluginSources {
   eventRetryBaseMs?: number;
   /** First retry delay of webhook deliveries (default 30 s). */
   webhookRetryBaseMs?: number;
+  /** Event delivery tuning: handler timeout, tenants served at once, turn size and length. */
+  eventDelivery?: EventDeliveryOptions;
+  /** Webhook delivery tuning: POSTs in flight overall / per endpoint / per tenant, request timeout. */
+  webhookDelivery?: WebhookDeliveryOptions;
   /** BullMQ key prefix (default `mpanel`): instances sharing a database share it. */
   queuePrefix?: string;
 }
+
+type EventDeliveryOptions = Pick<DispatcherOptions, 'handlerTimeoutMs' | 'concurrency' | 'tenantBatchSize' | 'sliceMs'>;
+type WebhookDeliveryOptions = Pick<WebhookOptions, 'concurrency' | 'perEndpoint' | 'perTenant' | 'timeoutMs'>;
 
 const CORE_PERMISSIONS = [
   { name: 'plugins.read', description: 'See installed plugins and their state' },
@@ -62,6 +69,7 @@ export const pluginSystemModule: CoreModule = {
     const eventBus = new EventBus(knex);
     const manager = new PluginManager(container, options, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
     const dispatcher = new EventDispatcher(knex, appKnex, eventBus, logger, {
+      ...options.eventDelivery,
       retryBaseMs: options.eventRetryBaseMs,
       isEnabled: (owner, tenantId, trx) => states.isEnabled(owner, tenantId, trx),
       isActive: (owner) => manager.isUsable(owner),
@@ -73,6 +81,7 @@ export const pluginSystemModule: CoreModule = {
     const box = boxes.pluginSecrets;
     const webhooks = new WebhookService(knex, logger, boxes.webhookSecrets, {
       allowPrivateTargets: config.allowPrivateTargets,
+      ...options.webhookDelivery,
       retryBaseMs: options.webhookRetryBaseMs,
     });
     dispatcher.addFanout((trx, events) => webhooks.fanOut(trx, events), () => webhooks.loop.wake());
