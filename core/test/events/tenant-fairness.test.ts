@@ -4,6 +4,7 @@ import { definePlugin, type PluginContext } from '@mpanel/sdk';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { createTenantWithAdmin, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import { waitFor } from '../plugins/wait.ts';
+import { FairTenants } from '../../src/events/fair-tenants.ts';
 
 const SLOW_MS = 40;
 const BACKLOG = 30;
@@ -53,5 +54,24 @@ describe('event delivery is fair across tenants', function () {
     assert.ok(bLatency < aTotal / 2, `B took ${bLatency} ms, A's backlog ${aTotal} ms`);
     const [{ n }] = (await server.knex('event_deliveries').where({ status: 'delivered', subscriber: 'fair-probe:fair.tick' }).count({ n: '*' })) as [{ n: number }];
     assert.equal(Number(n), BACKLOG + 1, 'each delivered once');
+  });
+
+  it('takes tenants round-robin: each due tenant once per round, the platform first, busy ones skipped', async () => {
+    const { eventDispatcher } = server.running.platform.container.cradle;
+    await eventDispatcher.loop.stop();
+    const c = await createTenantWithAdmin(server, { slug: 'fair-c' });
+    const tenants = [a.tenant.id, b.tenant.id, c.tenant.id].sort();
+    for (const tenantId of [...tenants, null]) {
+      const [event] = (await server.knex('outbox_events').insert({ tenant_id: tenantId, name: 'fair.tick', source: 'test', payload: '{}', dispatched_at: new Date() }).returning('id')) as Array<{ id: string }>;
+      await server.knex('event_deliveries').insert(Array.from({ length: 3 }, (_, i) => ({ event_id: event!.id, tenant_id: tenantId, subscriber: `nobody-${i}:fair.tick` })));
+    }
+    const fair = new FairTenants(server.knex);
+    assert.deepEqual(await fair.next(2, new Set()), [null, tenants[0]]);
+    assert.deepEqual(await fair.next(2, new Set([null])), [tenants[1], tenants[2]]);
+    // Wrapped around: the round starts again, skipping the busy tenant.
+    assert.deepEqual(await fair.next(5, new Set([null, tenants[1]!])), [tenants[0], tenants[2]]);
+    // Not due (a retry later) is not picked.
+    await server.knex('event_deliveries').where({ tenant_id: tenants[0] }).update({ next_attempt_at: new Date(Date.now() + 60_000) });
+    assert.deepEqual(await fair.next(5, new Set([null])), [tenants[1], tenants[2]]);
   });
 });
