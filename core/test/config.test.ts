@@ -33,6 +33,8 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '10.0.0.0/8, nonsense' }, /TRUST_PROXY must be a hop count/],
     [{ RATE_LIMIT_IP: '-5' }, /RATE_LIMIT_IP must be a whole number of at least 0/],
     [{ RATE_LIMIT_WINDOW: '0' }, /RATE_LIMIT_WINDOW must be a whole number of at least 1/],
+    [{ MPANEL_EVENT_CONCURRENCY: '0' }, /MPANEL_EVENT_CONCURRENCY must be a whole number of at least 1/],
+    [{ MPANEL_WEBHOOK_TIMEOUT_MS: '2.5' }, /MPANEL_WEBHOOK_TIMEOUT_MS must be a whole number of at least 1/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
@@ -45,6 +47,12 @@ describe('configuration', () => {
     assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
     assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
     assert.deepEqual(loadConfig({ RATE_LIMIT_STRICT: '0', RATE_LIMIT_IP: '50' }).rateLimit, { windowSeconds: 60, perIp: 50, perPrincipal: 600, strict: 0 });
+  });
+
+  it('reads the delivery settings, with their defaults', () => {
+    assert.deepEqual(loadConfig({}).delivery, { eventConcurrency: 4, eventHandlerTimeoutMs: 30_000, webhookConcurrency: 16, webhookPerEndpoint: 2, webhookTimeoutMs: 10_000 });
+    const set = loadConfig({ MPANEL_EVENT_CONCURRENCY: '8', MPANEL_EVENT_HANDLER_TIMEOUT_MS: '5000', MPANEL_WEBHOOK_CONCURRENCY: '64', MPANEL_WEBHOOK_PER_ENDPOINT: '4', MPANEL_WEBHOOK_TIMEOUT_MS: '3000' });
+    assert.deepEqual(set.delivery, { eventConcurrency: 8, eventHandlerTimeoutMs: 5000, webhookConcurrency: 64, webhookPerEndpoint: 4, webhookTimeoutMs: 3000 });
   });
 
   it('shows error details only when NODE_ENV=development is set explicitly, not by default', () => {

@@ -42,6 +42,20 @@ export interface Config {
    */
   trustProxy: number | string[];
   rateLimit: RateLimitConfig;
+  delivery: DeliveryConfig;
+}
+
+/** How events and webhooks are delivered (per instance). */
+export interface DeliveryConfig {
+  /** Tenants whose event deliveries run at once, each in its own transaction. */
+  eventConcurrency: number;
+  /** An event handler run's limit when its subscription names none. */
+  eventHandlerTimeoutMs: number;
+  /** Webhook POSTs in flight at once, and to one endpoint. */
+  webhookConcurrency: number;
+  webhookPerEndpoint: number;
+  /** One webhook POST's limit. */
+  webhookTimeoutMs: number;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -216,6 +230,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       perIp: count(env, 'RATE_LIMIT_IP', 1200),
       perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
+    },
+    delivery: {
+      eventConcurrency: count(env, 'MPANEL_EVENT_CONCURRENCY', 4, 1),
+      eventHandlerTimeoutMs: count(env, 'MPANEL_EVENT_HANDLER_TIMEOUT_MS', 30_000, 1),
+      webhookConcurrency: count(env, 'MPANEL_WEBHOOK_CONCURRENCY', 16, 1),
+      webhookPerEndpoint: count(env, 'MPANEL_WEBHOOK_PER_ENDPOINT', 2, 1),
+      webhookTimeoutMs: count(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000, 1),
     },
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.

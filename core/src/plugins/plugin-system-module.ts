@@ -69,6 +69,8 @@ export const pluginSystemModule: CoreModule = {
     const eventBus = new EventBus(knex);
     const manager = new PluginManager(container, options, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
     const dispatcher = new EventDispatcher(knex, appKnex, eventBus, logger, {
+      concurrency: config.delivery.eventConcurrency,
+      handlerTimeoutMs: config.delivery.eventHandlerTimeoutMs,
       ...options.eventDelivery,
       retryBaseMs: options.eventRetryBaseMs,
       isEnabled: (owner, tenantId, trx) => states.isEnabled(owner, tenantId, trx),
@@ -81,6 +83,9 @@ export const pluginSystemModule: CoreModule = {
     const box = boxes.pluginSecrets;
     const webhooks = new WebhookService(knex, logger, boxes.webhookSecrets, {
       allowPrivateTargets: config.allowPrivateTargets,
+      concurrency: config.delivery.webhookConcurrency,
+      perEndpoint: config.delivery.webhookPerEndpoint,
+      timeoutMs: config.delivery.webhookTimeoutMs,
       ...options.webhookDelivery,
       retryBaseMs: options.webhookRetryBaseMs,
     });
