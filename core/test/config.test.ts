@@ -35,6 +35,7 @@ describe('configuration', () => {
     [{ RATE_LIMIT_WINDOW: '0' }, /RATE_LIMIT_WINDOW must be a whole number of at least 1/],
     [{ MPANEL_EVENT_CONCURRENCY: '0' }, /MPANEL_EVENT_CONCURRENCY must be a whole number of at least 1/],
     [{ MPANEL_WEBHOOK_TIMEOUT_MS: '2.5' }, /MPANEL_WEBHOOK_TIMEOUT_MS must be a whole number of at least 1/],
+    [{ MPANEL_EVENT_HANDLER_TIMEOUT_MS: '99999999999' }, /MPANEL_EVENT_HANDLER_TIMEOUT_MS must be at most 2147483647 ms/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {

@@ -130,6 +130,13 @@ function count(env: Env, name: string, fallback: number, min = 0): number {
   return n;
 }
 
+/** A time limit in ms: a Node timer keeps at most 2^31-1 ms (a longer one would fire at once). */
+function timeoutMs(env: Env, name: string, fallback: number): number {
+  const n = count(env, name, fallback, 1);
+  if (n > 2_147_483_647) throw new ConfigError(name, `must be at most 2147483647 ms (got "${env[name]}")`);
+  return n;
+}
+
 function trustProxy(env: Env): number | string[] {
   const value = (env.TRUST_PROXY ?? '').trim();
   if (value === '' || value === 'false' || value === '0') return 0;
@@ -233,10 +240,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     delivery: {
       eventConcurrency: count(env, 'MPANEL_EVENT_CONCURRENCY', 4, 1),
-      eventHandlerTimeoutMs: count(env, 'MPANEL_EVENT_HANDLER_TIMEOUT_MS', 30_000, 1),
+      eventHandlerTimeoutMs: timeoutMs(env, 'MPANEL_EVENT_HANDLER_TIMEOUT_MS', 30_000),
       webhookConcurrency: count(env, 'MPANEL_WEBHOOK_CONCURRENCY', 16, 1),
       webhookPerEndpoint: count(env, 'MPANEL_WEBHOOK_PER_ENDPOINT', 2, 1),
-      webhookTimeoutMs: count(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000, 1),
+      webhookTimeoutMs: timeoutMs(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000),
     },
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.

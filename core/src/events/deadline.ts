@@ -1,3 +1,6 @@
+/** The longest delay a Node timer keeps (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Thrown when work runs past its time; `signal` of the work has been aborted with it. */
 export class DeadlineExceeded extends Error {
   constructor(what: string, ms: number) {
@@ -19,7 +22,7 @@ export async function withDeadline<T>(what: string, ms: number, work: (signal: A
       const err = new DeadlineExceeded(what, ms);
       controller.abort(err);
       reject(err);
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
   });
   try {
     return await Promise.race([work(controller.signal), expired]);

@@ -80,6 +80,7 @@ export class TenantDelivery {
       // From here on the app role, bound to the tenant by row-level security: claiming, handlers, marks.
       await applyTenantContext(trx, tenantId ?? undefined);
       const rows = await this.claim(trx, tenantId);
+      if (rows.length) await this.limitStatements(trx, rows);
       const outcome: Outcome = { delivered: [], skipped: [], inactive: [], failures: [] };
       const started = Date.now();
       for (const d of rows) {
@@ -116,6 +117,17 @@ export class TenantDelivery {
       .forUpdate('d')
       .skipLocked()
       .select('d.id', 'd.event_id', 'd.subscriber', 'd.attempts', 'd.max_attempts', 'd.tenant_id', 'e.name', 'e.source', 'e.payload', 'e.created_at')) as Claimed[];
+  }
+
+  /**
+   * A handler past its timeout is rolled back, but a statement it is running holds the connection
+   * until it ends (a lock wait, a slow query): PostgreSQL cancels any statement of this turn that
+   * runs longer than the longest handler timeout of the turn. (PGlite runs one statement at a
+   * time in-process and ignores it.)
+   */
+  private async limitStatements(trx: Knex.Transaction, rows: Claimed[]): Promise<void> {
+    const longest = Math.max(...rows.map((d) => this.bus.subscriber(d.subscriber)?.timeoutMs ?? this.tuning.handlerTimeoutMs));
+    await trx.raw(`select set_config('statement_timeout', ?, true)`, [String(longest)]);
   }
 
   /**
