@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OutboxRow } from '../events/dispatcher.ts';
 import type { InFlight, Slot } from './in-flight.ts';
-
-/** Sorts before every real endpoint id: the start of a round. */
-const ROUND_START = '00000000-0000-0000-0000-000000000000';
+import { pendingOwners, ROUND_START } from '../events/skip-scan.ts';
 
 /** A delivery this instance holds the lease of, with what its POST needs. */
 export interface LeasedDelivery extends Slot {
@@ -60,21 +58,15 @@ export class WebhookClaim {
 
   private async due(trx: Knex.Transaction, cursor: string, fullHooks: string[], fullTenants: string[], perEndpoint: number, limit: number): Promise<Candidate[]> {
     const { rows } = (await trx.raw(
-      `WITH RECURSIVE h(webhook_id) AS (
-         (SELECT webhook_id FROM webhook_deliveries WHERE status = 'pending' AND webhook_id > ?::uuid ORDER BY webhook_id LIMIT 1)
-         UNION ALL
-         SELECT (SELECT d.webhook_id FROM webhook_deliveries d WHERE d.status = 'pending' AND d.webhook_id > h.webhook_id ORDER BY d.webhook_id LIMIT 1)
-           FROM h WHERE h.webhook_id IS NOT NULL
-       )
-       SELECT x.* FROM h CROSS JOIN LATERAL (
+      `SELECT x.* FROM ${pendingOwners('webhook_deliveries', 'webhook_id', cursor)} h CROSS JOIN LATERAL (
          SELECT d.id, d.webhook_id, d.tenant_id, d.event_id, d.attempts, d.created_at FROM webhook_deliveries d
           WHERE d.webhook_id = h.webhook_id AND d.status = 'pending' AND d.next_attempt_at <= now()
             AND (d.leased_until IS NULL OR d.leased_until <= now()) AND d.tenant_id <> ALL(?::uuid[])
           ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
        ) x
-       WHERE h.webhook_id IS NOT NULL AND h.webhook_id <> ALL(?::uuid[])
+       WHERE h.webhook_id <> ALL(?::uuid[])
        LIMIT ?`,
-      [cursor, fullTenants, perEndpoint, fullHooks, limit],
+      [fullTenants, perEndpoint, fullHooks, limit],
     )) as { rows: Array<{ id: string; webhook_id: string; tenant_id: string; event_id: string; attempts: number; created_at: Date }> };
     return rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, tenantId: r.tenant_id, event_id: r.event_id, attempts: r.attempts, created_at: r.created_at }));
   }
