@@ -140,12 +140,16 @@ export class TenantDelivery {
     const attempt = d.attempts + 1;
     const mine: AfterCommit = [];
     const sp = await trx.transaction();
+    let statements = 0;
+    const count = () => void statements++;
+    sp.on('query', count);
     try {
       await withDeadline(`event handler ${sub.id}`, sub.timeoutMs ?? this.tuning.handlerTimeoutMs, (signal) => this.invoke(sp, d, sub, mine, signal));
-      // Two jobs in one round trip: it fails if the handler swallowed a failed statement (the
-      // savepoint is aborted, only a statement shows it), and it puts back the tenant context a
-      // handler may have changed, for the next handler and the marks.
-      await applyTenantContext(sp, tenantId ?? undefined);
+      // After a handler that used the database, two jobs in one round trip: it fails if the
+      // handler swallowed a failed statement (the savepoint is aborted, only a statement shows
+      // it), and it puts back the tenant context a handler may have changed, for the next handler
+      // and the marks. A handler that sent nothing can have done neither.
+      if (statements) await applyTenantContext(sp, tenantId ?? undefined);
       await sp.commit();
       afterCommit.push(...mine);
       return undefined;
@@ -156,6 +160,8 @@ export class TenantDelivery {
       const delay = Math.min(this.tuning.retryBaseMs * 2 ** (attempt - 1), 3_600_000);
       this.logger.warn({ delivery: d.id, attempt, dead, err: error }, 'event delivery failed');
       return { id: d.id, attempts: attempt, dead, error: error.slice(0, 2000), nextAt: new Date(Date.now() + delay) };
+    } finally {
+      sp.off('query', count);
     }
   }
 

@@ -16,7 +16,7 @@ const countRun = (who: string, eventId: string): number => {
 
 let source!: PluginContext;
 const emitter = definePlugin({
-  manifest: { id: 'iso-source', name: 'Iso source', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['iso.made', 'iso.slow', 'iso.hang', 'iso.stuck'] } },
+  manifest: { id: 'iso-source', name: 'Iso source', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['iso.made', 'iso.slow', 'iso.hang', 'iso.stuck', 'iso.switch'] } },
   register(ctx) {
     source = ctx;
   },
@@ -38,6 +38,7 @@ function subscriberPlugin(id: string, event: string, handler: (who: string, run:
 
 const nothing = async () => undefined;
 const late: Array<{ aborted: boolean; error: string }> = [];
+const contexts: string[] = [];
 
 const plugins = [
   emitter,
@@ -61,6 +62,12 @@ const plugins = [
   // No timeout of its own: the platform's (200 ms here). Waits for its signal on the first run.
   subscriberPlugin('iso-hang', 'iso.hang', async (_who, run, _e, h) => {
     if (run === 1) await new Promise((resolve) => h.signal.addEventListener('abort', resolve));
+  }),
+  // Records the tenant context it runs in, then switches it to another tenant and returns.
+  subscriberPlugin('iso-switcher', 'iso.switch', async (_who, _run, e, h) => {
+    const { rows } = (await h.trx.raw(`select current_setting('app.tenant_id') as t`)) as { rows: Array<{ t: string }> };
+    contexts.push(rows[0]!.t);
+    await h.trx.raw(`select set_config('app.tenant_id', ?, true)`, [(e.payload as { other: string }).other]);
   }),
   subscriberPlugin('iso-stuck', 'iso.stuck', async (_who, _run, _e, h) => {
     await new Promise((resolve) => h.signal.addEventListener('abort', resolve));
@@ -130,5 +137,12 @@ describe('event handlers are isolated: one failing or timed-out handler is retri
     assert.equal(dead.attempts, 1);
     assert.match(dead.last_error ?? '', /event handler iso-stuck:iso\.stuck timed out after 200 ms/);
     assert.deepEqual(await effectsOf(eventId), [], 'its write was rolled back');
+  });
+
+  it('a handler that switches the tenant context does not hand it to the next handler of the turn', async () => {
+    const other = await createTenantWithAdmin(server, { slug: 'iso-other' });
+    const ids = await source.db.transaction(a.tenant.id, () => source.events.emitMany(Array.from({ length: 5 }, () => ({ name: 'iso.switch', payload: { other: other.tenant.id } }))));
+    for (const id of ids) await allDelivered(id, 1);
+    assert.deepEqual(contexts, ids.map(() => a.tenant.id));
   });
 });
