@@ -37,6 +37,9 @@ describe('configuration', () => {
     [{ JOB_LEASE_MS: '99999999999' }, /JOB_LEASE_MS must be at most 2147483647 ms/],
     [{ JOB_SLOTS: '0' }, /JOB_SLOTS must be a whole number of at least 1/],
     [{ JOB_STOP_GRACE_MS: '1e3' }, /JOB_STOP_GRACE_MS must be a whole number/],
+    [{ MPANEL_EVENT_CONCURRENCY: '0' }, /MPANEL_EVENT_CONCURRENCY must be a whole number of at least 1/],
+    [{ MPANEL_WEBHOOK_TIMEOUT_MS: '2.5' }, /MPANEL_WEBHOOK_TIMEOUT_MS must be a whole number of at least 1/],
+    [{ MPANEL_EVENT_HANDLER_TIMEOUT_MS: '99999999999' }, /MPANEL_EVENT_HANDLER_TIMEOUT_MS must be at most 2147483647 ms/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
@@ -54,6 +57,12 @@ describe('configuration', () => {
   it('reads the job lease, slots and stop grace, with defaults', () => {
     assert.deepEqual(loadConfig({}).jobs, { leaseMs: 60_000, slots: 4, stopGraceMs: 30_000 });
     assert.deepEqual(loadConfig({ JOB_LEASE_MS: '200', JOB_SLOTS: '8', JOB_STOP_GRACE_MS: '0' }).jobs, { leaseMs: 200, slots: 8, stopGraceMs: 0 });
+  });
+
+  it('reads the delivery settings, with their defaults', () => {
+    assert.deepEqual(loadConfig({}).delivery, { eventConcurrency: 4, eventHandlerTimeoutMs: 30_000, webhookConcurrency: 16, webhookPerEndpoint: 2, webhookTimeoutMs: 10_000 });
+    const set = loadConfig({ MPANEL_EVENT_CONCURRENCY: '8', MPANEL_EVENT_HANDLER_TIMEOUT_MS: '5000', MPANEL_WEBHOOK_CONCURRENCY: '64', MPANEL_WEBHOOK_PER_ENDPOINT: '4', MPANEL_WEBHOOK_TIMEOUT_MS: '3000' });
+    assert.deepEqual(set.delivery, { eventConcurrency: 8, eventHandlerTimeoutMs: 5000, webhookConcurrency: 64, webhookPerEndpoint: 4, webhookTimeoutMs: 3000 });
   });
 
   it('shows error details only when NODE_ENV=development is set explicitly, not by default', () => {

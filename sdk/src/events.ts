@@ -24,6 +24,12 @@ export interface EventHandlerContext {
    */
   trx: Knex.Transaction;
   logger: PluginLogger;
+  /**
+   * Aborted when the handler runs past its timeout. The delivery has then failed (its database
+   * work is rolled back and `trx` refuses further queries) and will be retried: pass the signal to
+   * `fetch` and other cancellable calls, and stop outside work when it fires.
+   */
+  signal: AbortSignal;
 }
 
 export type EventHandler<T = unknown> = (event: DomainEvent<T>, ctx: EventHandlerContext) => void | Promise<void>;
@@ -45,6 +51,12 @@ export interface EventInput<T = unknown> {
 export interface SubscribeOptions {
   /** Attempts before the delivery goes to the dead-letter list (default 8). */
   maxAttempts?: number;
+  /**
+   * How long one run of the handler may take (default 30 s, the platform's setting). Past it the
+   * run counts as failed: its database work is rolled back, `ctx.signal` is aborted and the
+   * delivery is retried with backoff.
+   */
+  timeoutMs?: number;
 }
 
 export interface PluginEvents {

@@ -50,6 +50,20 @@ export interface Config {
   /** Which work this process does (MPANEL_ROLE or `start --role`): see core/src/roles.ts. */
   role: ProcessRole;
   ops: OpsConfig;
+  delivery: DeliveryConfig;
+}
+
+/** How events and webhooks are delivered (per instance). */
+export interface DeliveryConfig {
+  /** Tenants whose event deliveries run at once, each in its own transaction. */
+  eventConcurrency: number;
+  /** An event handler run's limit when its subscription names none. */
+  eventHandlerTimeoutMs: number;
+  /** Webhook POSTs in flight at once, and to one endpoint. */
+  webhookConcurrency: number;
+  webhookPerEndpoint: number;
+  /** One webhook POST's limit. */
+  webhookTimeoutMs: number;
 }
 
 /** web: HTTP and realtime; worker: background services (events, webhooks, jobs, cron); all: both. */
@@ -161,6 +175,13 @@ function millis(env: Env, name: string, fallback: number, min: number): number {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A time limit in ms: a Node timer keeps at most 2^31-1 ms (a longer one would fire at once). */
+function timeoutMs(env: Env, name: string, fallback: number): number {
+  const n = count(env, name, fallback, 1);
+  if (n > 2_147_483_647) throw new ConfigError(name, `must be at most 2147483647 ms (got "${env[name]}")`);
+  return n;
+}
 
 function trustProxy(env: Env): number | string[] {
   const value = (env.TRUST_PROXY ?? '').trim();
@@ -276,6 +297,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       leaseMs: millis(env, 'JOB_LEASE_MS', DEFAULT_JOB_SETTINGS.leaseMs, 30),
       slots: count(env, 'JOB_SLOTS', DEFAULT_JOB_SETTINGS.slots, 1),
       stopGraceMs: millis(env, 'JOB_STOP_GRACE_MS', DEFAULT_JOB_SETTINGS.stopGraceMs, 0),
+    },
+    delivery: {
+      eventConcurrency: count(env, 'MPANEL_EVENT_CONCURRENCY', 4, 1),
+      eventHandlerTimeoutMs: timeoutMs(env, 'MPANEL_EVENT_HANDLER_TIMEOUT_MS', 30_000),
+      webhookConcurrency: count(env, 'MPANEL_WEBHOOK_CONCURRENCY', 16, 1),
+      webhookPerEndpoint: count(env, 'MPANEL_WEBHOOK_PER_ENDPOINT', 2, 1),
+      webhookTimeoutMs: timeoutMs(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000),
     },
   };
   if (config.role !== 'all' && !config.databaseUrl) throw new ConfigError('MPANEL_ROLE', `${config.role} (--role ${config.role}) needs DATABASE_URL: embedded mode (PGlite) runs as one process, role all`);

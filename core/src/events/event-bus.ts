@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { EventHandler, SubscribeOptions } from '@mpanel/sdk';
 import { currentExecution, dbFor } from '../plugins/execution-scope.ts';
 import { OutboxBuffer, type OutboxInsert } from './outbox-buffer.ts';
+import { MAX_TIMER_MS } from './deadline.ts';
 
 export interface Subscriber {
   /** `<owner>:<event name>`; the delivery rows are keyed by it, so keep it stable. */
@@ -11,6 +12,8 @@ export interface Subscriber {
   event: string;
   handler: EventHandler<unknown>;
   maxAttempts: number;
+  /** Per run; undefined: the dispatcher's default. */
+  timeoutMs: number | undefined;
 }
 
 export interface EmitInput {
@@ -47,7 +50,10 @@ export class EventBus {
   subscribe(owner: string, event: string, handler: EventHandler<unknown>, options: SubscribeOptions = {}): void {
     const id = `${owner}:${event}`;
     if (this.subscribers.some((s) => s.id === id)) throw new Error(`"${owner}" already subscribes to ${event}`);
-    this.subscribers.push({ id, owner, event, handler, maxAttempts: options.maxAttempts ?? 8 });
+    if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0 && options.timeoutMs <= MAX_TIMER_MS)) {
+      throw new Error(`"${owner}" subscribes to ${event} with an invalid timeoutMs (a whole number of ms from 1 to ${MAX_TIMER_MS})`);
+    }
+    this.subscribers.push({ id, owner, event, handler, maxAttempts: options.maxAttempts ?? 8, timeoutMs: options.timeoutMs });
   }
 
   subscribersOf(event: string): Subscriber[] {

@@ -12,6 +12,8 @@ export class WakeableLoop {
   private stopped = true;
   private lastEnd = 0;
   private deferred = false;
+  /** Work a cycle started and did not wait for (tenant groups, webhook POSTs): idle and stop wait for it. */
+  private readonly background = new Set<Promise<unknown>>();
 
   /**
    * `work` returns the next due time (ms epoch), or null when nothing is scheduled.
@@ -77,18 +79,35 @@ export class WakeableLoop {
     this.timer.unref();
   }
 
-  /** Waits for the current cycle, then stays asleep. */
+  /**
+   * Counts `work` that runs beyond the cycle that started it (so a slot is refilled as soon as it
+   * frees, not when the slowest of a batch ends). It must not reject; it usually wakes the loop
+   * when done.
+   */
+  track(work: Promise<unknown>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  /** How many tracked pieces of work are still running. */
+  get inFlight(): number {
+    return this.background.size;
+  }
+
+  /** Waits for the current cycle and the work it started, then stays asleep. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.deferred = false;
     clearTimeout(this.timer);
     await this.running;
+    while (this.background.size) await Promise.allSettled([...this.background]);
   }
 
-  /** Resolves when no cycle is running (tests, benchmarks). */
+  /** Resolves when no cycle and none of the work it started is running (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running || this.deferred) {
+    while (this.running || this.deferred || this.background.size) {
       if (this.running) await this.running;
+      else if (this.background.size) await Promise.allSettled([...this.background]);
       else await new Promise((r) => setTimeout(r, Math.max(1, this.lastEnd + this.minIntervalMs - Date.now())));
     }
   }

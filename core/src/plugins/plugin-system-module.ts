@@ -3,7 +3,7 @@ import type { CoreModule } from '../module.ts';
 import type { RootContainer } from '../container.ts';
 import { HookBus } from '../hooks/hook-bus.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { EventDispatcher } from '../events/dispatcher.ts';
+import { EventDispatcher, type DispatcherOptions } from '../events/dispatcher.ts';
 import { PgListener } from '../events/pg-listener.ts';
 import { eventRoutes } from '../events/routes.ts';
 import { DatabaseJobQueue } from '../jobs/database-queue.ts';
@@ -13,7 +13,7 @@ import type { JobQueueSettings } from '../jobs/job-settings.ts';
 import { jobRoutes } from '../jobs/routes.ts';
 import { SocketServer } from '../realtime/socket-server.ts';
 import type { RealtimeHub } from '../realtime/realtime-hub.ts';
-import { WebhookService } from '../webhooks/webhook-service.ts';
+import { WebhookService, type WebhookOptions } from '../webhooks/webhook-service.ts';
 import { webhookRoutes } from '../webhooks/routes.ts';
 import { DEFAULT_TIMEOUTS, PluginManager, type StepTimeouts } from './plugin-manager.ts';
 import { ServiceRegistry } from './service-registry.ts';
@@ -31,11 +31,18 @@ export interface PluginSystemOptions extends PluginSources {
   eventRetryBaseMs?: number;
   /** First retry delay of webhook deliveries (default 30 s). */
   webhookRetryBaseMs?: number;
+  /** Event delivery tuning: handler timeout, tenants served at once, turn size and length. */
+  eventDelivery?: EventDeliveryOptions;
+  /** Webhook delivery tuning: POSTs in flight overall / per endpoint / per tenant, request timeout. */
+  webhookDelivery?: WebhookDeliveryOptions;
   /** BullMQ key prefix (default `mpanel`): instances sharing a database share it. */
   queuePrefix?: string;
   /** Overrides the configured job lease, slots and stop grace (tests use short leases). */
   jobs?: Partial<JobQueueSettings>;
 }
+
+type EventDeliveryOptions = Pick<DispatcherOptions, 'handlerTimeoutMs' | 'concurrency' | 'tenantBatchSize' | 'sliceMs'>;
+type WebhookDeliveryOptions = Pick<WebhookOptions, 'concurrency' | 'perEndpoint' | 'perTenant' | 'timeoutMs'>;
 
 const CORE_PERMISSIONS = [
   { name: 'plugins.read', description: 'See installed plugins and their state' },
@@ -66,6 +73,9 @@ export const pluginSystemModule: CoreModule = {
     const eventBus = new EventBus(knex);
     const manager = new PluginManager(container, options, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
     const dispatcher = new EventDispatcher(knex, appKnex, eventBus, logger, {
+      concurrency: config.delivery.eventConcurrency,
+      handlerTimeoutMs: config.delivery.eventHandlerTimeoutMs,
+      ...options.eventDelivery,
       retryBaseMs: options.eventRetryBaseMs,
       isEnabled: (owner, tenantId, trx) => states.isEnabled(owner, tenantId, trx),
       isActive: (owner) => manager.isUsable(owner),
@@ -78,6 +88,10 @@ export const pluginSystemModule: CoreModule = {
     const box = boxes.pluginSecrets;
     const webhooks = new WebhookService(knex, logger, boxes.webhookSecrets, {
       allowPrivateTargets: config.allowPrivateTargets,
+      concurrency: config.delivery.webhookConcurrency,
+      perEndpoint: config.delivery.webhookPerEndpoint,
+      timeoutMs: config.delivery.webhookTimeoutMs,
+      ...options.webhookDelivery,
       retryBaseMs: options.webhookRetryBaseMs,
     });
     dispatcher.addFanout((trx, events) => webhooks.fanOut(trx, events), () => webhooks.loop.wake());
