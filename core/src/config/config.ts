@@ -3,6 +3,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { formatKeys, newKey, parseKeys, type Keyring } from '../crypto/keyring.ts';
 import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
+import { retentionConfig, type RetentionConfig } from '../retention/retention-config.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -42,6 +43,8 @@ export interface Config {
    */
   trustProxy: number | string[];
   rateLimit: RateLimitConfig;
+  /** RETENTION_*: when and how old rows are deleted (see core/src/retention). */
+  retention: RetentionConfig;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
     },
+    retention: retentionConfig(env, (variable, problem) => new ConfigError(variable, problem)),
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
   if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);
