@@ -19,8 +19,12 @@ export interface RetentionReport {
 export interface RunOptions {
   budgetMs?: number;
   batchSize?: number;
-  /** The clock (tests): "now" for the cutoffs. */
+  /** "Now" for the cutoffs (default: the time the run starts). */
   now?: Date;
+  /** Milliseconds for the budget (tests make time pass per batch). */
+  clock?: () => number;
+  /** Only these targets (by name). */
+  only?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -32,7 +36,8 @@ const DAY_MS = 86_400_000;
  * Runs as the owner: it crosses tenants, and only deletes what the registry describes.
  */
 export class RetentionRunner {
-  private resumeAt = 0;
+  /** The target a run ran out of time on: the next run starts there. */
+  private resumeAt: string | null = null;
 
   constructor(
     private readonly knex: Knex,
@@ -43,29 +48,29 @@ export class RetentionRunner {
   ) {}
 
   async run(options: RunOptions = {}): Promise<RetentionReport> {
-    const deadline = Date.now() + (options.budgetMs ?? this.config.budgetMs);
+    const clock = options.clock ?? Date.now;
+    const deadline = clock() + (options.budgetMs ?? this.config.budgetMs);
     const limit = options.batchSize ?? this.config.batchSize;
     const now = options.now ?? new Date();
-    const targets = this.registry.list();
+    const targets = this.registry.list().filter((t) => !options.only || options.only.includes(t.name));
+    const start = Math.max(0, targets.findIndex((t) => t.name === this.resumeAt));
     const report: RetentionReport = { deleted: {}, skipped: [], complete: true, batches: 0 };
-    for (let i = 0; i < targets.length; i++) {
-      const index = (this.resumeAt + i) % targets.length;
-      const target = targets[index]!;
+    for (const target of [...targets.slice(start), ...targets.slice(0, start)]) {
       if (!(await this.exists(target.table))) {
         report.skipped.push(target.name);
         continue;
       }
       for (const scope of await this.passes(target, now)) {
-        const done = await this.pass(target, scope, limit, deadline, report);
+        const done = await this.pass(target, scope, limit, () => clock() >= deadline, report);
         if (!done) {
           report.complete = false;
-          this.resumeAt = index;
+          this.resumeAt = target.name;
           this.log(report);
           return report;
         }
       }
     }
-    this.resumeAt = 0;
+    this.resumeAt = null;
     this.log(report);
     return report;
   }
@@ -80,9 +85,9 @@ export class RetentionRunner {
   }
 
   /** Batches until a short one (nothing left) or the deadline; true when the pass finished. */
-  private async pass(target: RetentionTarget, scope: PassScope, limit: number, deadline: number, report: RetentionReport): Promise<boolean> {
+  private async pass(target: RetentionTarget, scope: PassScope, limit: number, spent: () => boolean, report: RetentionReport): Promise<boolean> {
     for (;;) {
-      if (Date.now() >= deadline) return false;
+      if (spent()) return false;
       const batch = await deleteBatch(this.knex, target, scope, limit);
       report.batches++;
       if (batch.deleted) report.deleted[target.name] = (report.deleted[target.name] ?? 0) + batch.deleted;
