@@ -1,5 +1,5 @@
 import { mkdir, open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BeforeDelete } from './target.ts';
 import { auditRecord, jsonLine, type AuditRecord } from './audit-records.ts';
 
@@ -19,8 +19,9 @@ export function auditArchiver(dir: string): BeforeDelete {
       if (!files.has(file)) files.set(file, []);
       files.get(file)!.push(record);
     }
+    // Every folder first: a tenant's folder that cannot be made fails the batch before any write.
+    for (const file of files.keys()) await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     for (const [file, records] of files) {
-      await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
       const handle = await open(file, 'a', 0o600);
       try {
         await handle.writeFile(records.map(jsonLine).join(''));

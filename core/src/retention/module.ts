@@ -34,7 +34,13 @@ export const retentionModule: CoreModule = {
   },
   async start(container) {
     const { jobQueue, retention, retentionPeriods, config, logger } = container.cradle;
-    jobQueue.define(RETENTION_JOB.owner, RETENTION_JOB.name, () => retention.run(), { attempts: 1 });
+    // A target that failed makes the job fail, so it shows in the failed jobs list.
+    jobQueue.define(RETENTION_JOB.owner, RETENTION_JOB.name, async () => {
+      const report = await retention.run();
+      const failed = Object.entries(report.failed);
+      if (failed.length) throw new Error(`retention failed for ${failed.map(([target, message]) => `${target}: ${message}`).join('; ')}`);
+      return report;
+    }, { attempts: 1 });
     if (config.retention.cron) jobQueue.schedule(RETENTION_JOB.owner, RETENTION_JOB.name, config.retention.cron);
     const unknown = retentionPeriods.unknownKeys();
     if (unknown.length) logger.warn({ keys: unknown }, 'RETENTION_* variables name no retention target (misspelt, or the plugin is not loaded)');

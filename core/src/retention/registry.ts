@@ -6,7 +6,10 @@ export class RetentionRegistryError extends Error {}
 /** The longest period anybody may set: a hundred years, beyond which a number is a mistake. */
 export const MAX_DAYS = 36_500;
 
-const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const PART = '[a-z0-9][a-z0-9_-]*';
+/** `name`, or `<plugin>.<name>` for a plugin's. */
+const NAME = new RegExp(`^${PART}(\\.${PART})?$`);
+const PLUGIN_NAME = new RegExp(`^${PART}$`);
 
 function check(owner: string, def: RetentionTargetDefinition): void {
   const where = `Retention target "${def.name}" of "${owner}"`;
@@ -41,7 +44,7 @@ export class RetentionRegistry {
 
   /** A plugin's target, named `<plugin>.<name>`; it can only state which rows are finished declaratively. */
   addForPlugin(pluginId: string, def: RetentionTargetDefinition): void {
-    check(pluginId, def);
+    if (!PLUGIN_NAME.test(def.name)) throw new RetentionRegistryError(`Retention target "${def.name}" of "${pluginId}": the name must be lower case letters, digits, - or _`);
     const { finishedWhen, ...rest } = def;
     this.add({ ...rest, ...(finishedWhen ? { finishedWhen: { column: finishedWhen.column, in: [...finishedWhen.in] } } : {}), name: `${pluginId}.${def.name}`, owner: pluginId });
   }

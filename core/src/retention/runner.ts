@@ -11,6 +11,8 @@ export interface RetentionReport {
   deleted: Record<string, number>;
   /** Targets whose table does not exist (yet). */
   skipped: string[];
+  /** Targets that failed this run (the error's message); the others still ran. */
+  failed: Record<string, string>;
   /** False when the time budget ran out: the next run goes on where this one stopped. */
   complete: boolean;
   batches: number;
@@ -54,20 +56,28 @@ export class RetentionRunner {
     const now = options.now ?? new Date();
     const targets = this.registry.list().filter((t) => !options.only || options.only.includes(t.name));
     const start = Math.max(0, targets.findIndex((t) => t.name === this.resumeAt));
-    const report: RetentionReport = { deleted: {}, skipped: [], complete: true, batches: 0 };
+    const report: RetentionReport = { deleted: {}, skipped: [], failed: {}, complete: true, batches: 0 };
     for (const target of [...targets.slice(start), ...targets.slice(0, start)]) {
       if (!(await this.exists(target.table))) {
         report.skipped.push(target.name);
         continue;
       }
-      for (const scope of await this.passes(target, now)) {
-        const done = await this.pass(target, scope, limit, () => clock() >= deadline, report);
-        if (!done) {
-          report.complete = false;
-          this.resumeAt = target.name;
-          this.log(report);
-          return report;
+      let done = true;
+      try {
+        for (const scope of await this.passes(target, now)) {
+          done = await this.pass(target, scope, limit, () => clock() >= deadline, report);
+          if (!done) break;
         }
+      } catch (err) {
+        // One target's trouble (an archive that cannot be written) must not stop the others.
+        report.failed[target.name] = err instanceof Error ? err.message : String(err);
+        this.logger.error({ err, target: target.name }, 'retention target failed');
+      }
+      if (!done) {
+        report.complete = false;
+        this.resumeAt = target.name;
+        this.log(report);
+        return report;
       }
     }
     this.resumeAt = null;
@@ -105,6 +115,6 @@ export class RetentionRunner {
 
   private log(report: RetentionReport): void {
     if (report.batches === 0 && report.complete) return;
-    this.logger.info({ deleted: report.deleted, complete: report.complete, batches: report.batches }, 'retention run');
+    this.logger.info({ deleted: report.deleted, failed: report.failed, complete: report.complete, batches: report.batches }, 'retention run');
   }
 }

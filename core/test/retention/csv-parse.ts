@@ -4,20 +4,30 @@ export function parseCsv(text: string): string[][] {
   let record: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    record.push(field);
+    field = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') record.push(field), (field = '');
+    else if (ch === ',') endField();
     else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field);
+      endField();
       records.push(record);
-      (record = []), (field = ''), i++;
+      record = [];
+      i++;
     } else field += ch;
   }
-  if (field || record.length) record.push(field), records.push(record);
+  if (field || record.length) {
+    endField();
+    records.push(record);
+  }
   return records;
 }

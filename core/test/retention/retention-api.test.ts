@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
 
-interface View { target: string; days: number; defaultDays: number; tenantDays: number | null; tenantSettable: boolean; minDays: number; maxDays: number }
+interface View { target: string; description: string | null; days: number; defaultDays: number; tenantDays: number | null; tenantSettable: boolean; minDays: number; maxDays: number }
 
 describe('retention API: GET/PATCH /api/v1/retention', () => {
   let server: TestServer;
