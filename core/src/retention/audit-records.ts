@@ -49,6 +49,8 @@ export interface AuditRange {
   /** Exclusive; fixed when the export starts, so rows written meanwhile do not make it endless. */
   to: Date;
   pageSize?: number;
+  /** Told the number of rows of each page as it is read (progress, counts). */
+  onRows?: (count: number) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function* auditLines(appKnex: Knex, range: AuditRange, format: Expo
       if (cursor) query.whereRaw('(created_at, id) > (?::timestamptz, ?)', [cursor.createdAt, cursor.id]);
       return (await query) as Array<Record<string, unknown>>;
     });
+    range.onRows?.(rows.length);
     let chunk = '';
     for (const row of rows) {
       const record = auditRecord(row);
