@@ -29,8 +29,8 @@ export function retentionRoutes(container: RootContainer): RouteDefinition[] {
   const settable = registry.list().filter((t) => periods.of(t).tenantSettable);
   const trxOf = (ctx: { scope: { resolve<T>(n: string): T } }) => ctx.scope.resolve<Knex.Transaction>('trx');
 
-  const views = async (trx: Knex.Transaction): Promise<TargetView[]> => {
-    const own = new Map(((await trx('retention_settings').select('target', 'days')) as Array<{ target: string; days: number }>).map((r) => [r.target, r.days]));
+  const views = async (trx: Knex.Transaction, tenantId: string): Promise<TargetView[]> => {
+    const own = new Map(((await trx('retention_settings').where({ tenant_id: tenantId }).select('target', 'days')) as Array<{ target: string; days: number }>).map((r) => [r.target, r.days]));
     return registry.list().map((t) => {
       const p = periods.of(t);
       const tenantDays = p.tenantSettable ? (own.get(t.name) ?? null) : null;
@@ -46,7 +46,7 @@ export function retentionRoutes(container: RootContainer): RouteDefinition[] {
       permission: 'retention.read',
       tags: ['retention'],
       summary: 'How long each kind of record is kept for the tenant',
-      handler: async (ctx) => ok(await views(trxOf(ctx))),
+      handler: async (ctx) => ok(await views(trxOf(ctx), (ctx.state.tenant as TenantRef).id)),
     }),
     defineRoute<Record<string, string>, unknown, Record<string, number | null>>({
       method: 'PATCH',
@@ -71,12 +71,12 @@ export function retentionRoutes(container: RootContainer): RouteDefinition[] {
           if (days !== null && (days < p.minDays || days > p.maxDays)) details[name] = `must be from ${p.minDays} to ${p.maxDays} days`;
         }
         if (Object.keys(details).length) throw new ValidationError(details);
-        const before = await views(trx);
+        const before = await views(trx, tenantId);
         for (const [target, days] of Object.entries(ctx.input.body)) {
-          if (days === null) await trx('retention_settings').where({ target }).delete();
+          if (days === null) await trx('retention_settings').where({ tenant_id: tenantId, target }).delete();
           else await trx('retention_settings').insert({ tenant_id: tenantId, target, days }).onConflict(['tenant_id', 'target']).merge({ days, updated_at: new Date() });
         }
-        const after = await views(trx);
+        const after = await views(trx, tenantId);
         await ctx.scope.resolve<AuditService>('audit').record({ action: 'retention.updated', targetType: 'tenant', targetId: tenantId, before: ownChoices(before), after: ownChoices(after) });
         return ok(after);
       },

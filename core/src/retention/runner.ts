@@ -27,6 +27,8 @@ export interface RunOptions {
   clock?: () => number;
   /** Only these targets (by name). */
   only?: string[];
+  /** Told of every batch (the bench measures the cost per row). */
+  onBatch?: (target: string, deleted: number, ms: number) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -65,7 +67,7 @@ export class RetentionRunner {
       let done = true;
       try {
         for (const scope of await this.passes(target, now)) {
-          done = await this.pass(target, scope, limit, () => clock() >= deadline, report);
+          done = await this.pass(target, scope, limit, () => clock() >= deadline, report, options.onBatch);
           if (!done) break;
         }
       } catch (err) {
@@ -95,10 +97,12 @@ export class RetentionRunner {
   }
 
   /** Batches until a short one (nothing left) or the deadline; true when the pass finished. */
-  private async pass(target: RetentionTarget, scope: PassScope, limit: number, spent: () => boolean, report: RetentionReport): Promise<boolean> {
+  private async pass(target: RetentionTarget, scope: PassScope, limit: number, spent: () => boolean, report: RetentionReport, onBatch: RunOptions['onBatch']): Promise<boolean> {
     for (;;) {
       if (spent()) return false;
+      const started = performance.now();
       const batch = await deleteBatch(this.knex, target, scope, limit);
+      onBatch?.(target.name, batch.deleted, performance.now() - started);
       report.batches++;
       if (batch.deleted) report.deleted[target.name] = (report.deleted[target.name] ?? 0) + batch.deleted;
       if (batch.last === null || batch.picked < limit) return true;

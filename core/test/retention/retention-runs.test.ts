@@ -40,6 +40,14 @@ describe('retention: runs', () => {
     assert.deepEqual(await remaining(server, 'outbox_events', ids), []);
   });
 
+  it('two runs at once (the cron job and an operator) share the rows, neither fails', async () => {
+    const ids = await oldEvents(30);
+    const reports = await Promise.all([cradle().retention.run(), cradle().retention.run()]);
+    assert.deepEqual(reports.map((r) => r.failed), [{}, {}]);
+    assert.equal(reports.reduce((n, r) => n + (r.deleted.outbox_events ?? 0), 0), 30);
+    assert.deepEqual(await remaining(server, 'outbox_events', ids), []);
+  });
+
   it('a tenant\'s own period applies to its rows only', async () => {
     const set = await server.request('PATCH', '/api/v1/retention', { token: a.token, body: { audit_logs: 30 } });
     assert.equal(set.status, 200, JSON.stringify(set.body));
