@@ -24,7 +24,7 @@ export interface RetentionBenchOptions {
   batchSize?: number;
   /** PostgreSQL server for a scratch database; unset: in-memory PGlite. */
   databaseUrl?: string;
-  /** How many batches make "the first" and "the last" (default 10). */
+  /** How many batches make "the first" and "the last" (default: a tenth of them each). */
   sample?: number;
 }
 
@@ -50,7 +50,6 @@ const rateOf = (batches: Array<{ deleted: number; ms: number }>) =>
 
 export async function measureRetention(options: RetentionBenchOptions = {}): Promise<RetentionBenchResult> {
   const rows = options.rows ?? 1_000_000;
-  const sample = options.sample ?? 10;
   const database = await createTestDatabase(options.databaseUrl);
   try {
     const { knex } = database.db;
@@ -80,6 +79,7 @@ export async function measureRetention(options: RetentionBenchOptions = {}): Pro
     if (report.deleted.outbox_events !== rows) throw new Error(`deleted ${report.deleted.outbox_events} of ${rows} rows`);
     // The last batch is short (what was left) and the very last finds nothing: sample full batches.
     const full = batches.filter((b) => b.deleted === config.batchSize);
+    const sample = options.sample ?? Math.max(1, Math.floor(full.length / 10));
     const firstRate = rateOf(full.slice(0, sample));
     const lastRate = rateOf(full.slice(-sample));
     return {
