@@ -14,6 +14,7 @@ export * from './http-client.ts';
 export * from './net.ts';
 export * from './plugin.ts';
 export type * from './mail.ts';
+export type * from './retention.ts';
 export * from './cli.ts';
 export * from './extension-points/index.ts';
 export * from './db/tenant-table.ts';

@@ -15,6 +15,7 @@ import type { ExtensionPoint, ProvidedExtension, ServiceToken } from './services
 import type { Principal } from './principal.ts';
 import type { PluginMail } from './mail.ts';
 import type { PluginCli } from './cli.ts';
+import type { PluginRetention } from './retention.ts';
 
 export interface PluginRoutes {
   /**
@@ -114,6 +115,8 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   readonly mail: PluginMail;
   /** Commands for the `mpanel` CLI (register phase; see sdk/src/cli.ts). */
   readonly cli: PluginCli;
+  /** Old rows of the plugin's tables deleted after a period (register phase; see sdk/src/retention.ts). */
+  readonly retention: PluginRetention;
 }
 
 export interface PluginDefinition<TSettings = Record<string, unknown>> {

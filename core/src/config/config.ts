@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { backupConfig, type BackupConfig } from '../backup/backup-config.ts';
 import { DEFAULT_JOB_SETTINGS, type JobQueueSettings } from '../jobs/job-settings.ts';
+import { retentionConfig, type RetentionConfig } from '../retention/retention-config.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -51,6 +52,8 @@ export interface Config {
   role: ProcessRole;
   ops: OpsConfig;
   delivery: DeliveryConfig;
+  /** RETENTION_*: when and how old rows are deleted (see core/src/retention). */
+  retention: RetentionConfig;
 }
 
 /** How events and webhooks are delivered (per instance). */
@@ -305,6 +308,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       webhookPerEndpoint: count(env, 'MPANEL_WEBHOOK_PER_ENDPOINT', 2, 1),
       webhookTimeoutMs: timeoutMs(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000),
     },
+    retention: retentionConfig(env, (variable, problem) => new ConfigError(variable, problem)),
   };
   if (config.role !== 'all' && !config.databaseUrl) throw new ConfigError('MPANEL_ROLE', `${config.role} (--role ${config.role}) needs DATABASE_URL: embedded mode (PGlite) runs as one process, role all`);
   if (config.ops.metricsToken !== undefined && config.ops.metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');

@@ -56,6 +56,12 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         pluginCliOf(container).add(id, command);
       },
     },
+    retention: {
+      register(target) {
+        declaring('ctx.retention.register');
+        c.retentionRegistry.addForPlugin(id, target);
+      },
+    },
     routes: {
       add(route) {
         declaring('ctx.routes.add');

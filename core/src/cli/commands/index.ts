@@ -7,6 +7,7 @@ import { pluginCreateCommand } from './plugin-create.ts';
 import { pluginCommandsCommand } from './plugin-commands.ts';
 import { keysRotateCommand } from './keys-rotate.ts';
 import { backupCommands } from './backup.ts';
+import { auditExportCommand } from './audit-export.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, backupCommands];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, backupCommands];
