@@ -42,6 +42,15 @@ export interface Config {
    */
   trustProxy: number | string[];
   rateLimit: RateLimitConfig;
+  workflows: WorkflowConfig;
+}
+
+/** Durable workflows' timing (tests shorten them to tens of ms). */
+export interface WorkflowConfig {
+  /** WORKFLOW_LEASE_MS: a worker's hold on a run without a heartbeat; a dead worker's run resumes after it. */
+  leaseMs: number;
+  /** WORKFLOW_SWEEP_MS: how often runs whose worker is gone are looked for (default: the lease). */
+  sweepMs: number;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -114,6 +123,11 @@ function count(env: Env, name: string, fallback: number, min = 0): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
   return n;
+}
+
+function workflowConfig(env: Env): WorkflowConfig {
+  const leaseMs = count(env, 'WORKFLOW_LEASE_MS', 30_000, 50);
+  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10) };
 }
 
 function trustProxy(env: Env): number | string[] {
@@ -217,6 +231,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       perPrincipal: count(env, 'RATE_LIMIT_PRINCIPAL', 600),
       strict: count(env, 'RATE_LIMIT_STRICT', 10),
     },
+    workflows: workflowConfig(env),
   };
   // Last: they may write generated secrets, and a bad configuration must write nothing.
   if (env.MPANEL_ENCRYPTION_KEYS) encryptionKeys(env, nodeEnv, dataDir, config.databaseUrl, '', false);
