@@ -101,6 +101,7 @@ describe('durable workflows', function () {
     const stopped = await settled(a, first);
     assert.deepEqual([stopped.status, stopped.supersededBy], ['superseded', newest]);
     assert.ok(!effects.some((e) => e.startsWith(`gated/after:${first}`)), 'the superseded run stopped after its current step');
+    await waitFor(async () => effects.some((e) => e.startsWith(`gated/hold:${newest}`)));
     openGate();
     const last = await settled(a, newest);
     assert.equal(last.status, 'succeeded');
@@ -141,6 +142,7 @@ describe('durable workflows', function () {
     const res = await server.request('POST', `/api/v1/workflows/${second}/cancel`, { token: a.token });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.data.status, 'cancelled');
+    await waitFor(async () => effects.some((e) => e.startsWith(`gated/hold:${first}`)));
     openGate();
     await settled(a, first);
     assert.ok(!effects.some((e) => e.includes(second)));
