@@ -61,7 +61,7 @@ export function workflowRoutes(container: RootContainer): RouteDefinition[] {
       handler: async (ctx) => {
         const { run, kick } = await cancelRun(requestTrx(ctx), requestTenant(ctx), (ctx.input.params as { id: string }).id, container.cradle.workflows.registry);
         if (kick) afterCommit(ctx, () => container.cradle.workflows.kick(run.id));
-        return ok(runView(run), run.cancel_requested ? 'Cancel requested: the run stops after its current step' : undefined);
+        return ok(runView(run), run.cancel_requested ? 'Cancel requested: the worker running it interrupts its step and ends it' : undefined);
       },
     },
   ];

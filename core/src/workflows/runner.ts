@@ -159,6 +159,7 @@ export class WorkflowRunner {
   private async cancel(run: RunRow, lease: Lease, def: ResolvedWorkflow, steps: StepRow[]): Promise<Next> {
     const undo = def.compensateOnCancel && steps.some((s) => s.kind === 'run' && s.status === 'succeeded' && def.steps[s.position]?.compensate);
     if (!undo) return this.finish(run, lease, 'cancelled');
+    lease.cancelRequested = false; // answered: the compensations must not read as cancelled too
     return (await this.deps.store.updateRun(run.id, lease.owner, { phase: 'compensate', compensate_outcome: 'cancelled', status: 'compensating', cancel_requested: false })) ? 'continue' : 'stop';
   }
 

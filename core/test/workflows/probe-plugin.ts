@@ -84,6 +84,15 @@ export const wfProbe = definePlugin({
         step('after', { run: record('gated') }),
       ],
     });
+    ctx.workflows.define({
+      name: 'cancellable',
+      retry: fast,
+      compensateOnCancel: true,
+      steps: [
+        step('reserve', { run: record('cancellable'), compensate: undo('cancellable') }),
+        step('hold', { run: async (s) => { record('cancellable')(s); await new Promise((_, reject) => s.signal.addEventListener('abort', () => reject(s.signal.reason))); } }),
+      ],
+    });
     ctx.routes.add({
       method: 'POST', path: '/api/v1/wf-probe/runs', permission: 'wf-probe.start',
       schema: { body: { type: 'object', required: ['workflow'], properties: { workflow: { type: 'string' }, input: {}, subject: { type: 'string' }, supersede: { type: 'boolean' }, fail: { type: 'boolean' } } } },

@@ -148,6 +148,20 @@ describe('durable workflows', function () {
     assert.ok(!effects.some((e) => e.includes(second)));
   });
 
+  it('cancels a running run: its step is interrupted and the completed steps compensated', async () => {
+    const id = await start(a, { workflow: 'cancellable' });
+    await waitFor(async () => effects.some((e) => e.startsWith(`cancellable/hold:${id}`)));
+    const [first, second] = await Promise.all([1, 2].map(() => server.request('POST', `/api/v1/workflows/${id}/cancel`, { token: a.token })));
+    // Parallel cancels: the first asks the worker to stop; the second finds it asked (200) or already cancelled (409).
+    assert.equal(first!.status, 200, JSON.stringify(first!.body));
+    assert.ok([200, 409].includes(second!.status), JSON.stringify(second!.body));
+    assert.equal(first!.body.data.cancelRequested, true);
+    const run = await settled(a, id);
+    assert.equal(run.status, 'cancelled');
+    assert.deepEqual(effects.filter((e) => e.includes(id)).map((e) => e.split(':')[0]), ['cancellable/reserve', 'cancellable/hold', 'cancellable/reserve/undo']);
+    assert.equal((await server.request('POST', `/api/v1/workflows/${id}/cancel`, { token: a.token })).status, 409);
+  });
+
   it('answers 404 to another tenant, 403 without the permission, 400 for bad input', async () => {
     const id = await start(a, { workflow: 'three', input: { n: 3 } });
     await settled(a, id);
