@@ -86,30 +86,32 @@ export class RunStore {
     return this.updateRun(runId, owner, { ...changes, lease_owner: null, lease_until: null });
   }
 
-  /** Marks a step try as started; the try's number. */
+  /** Marks a step try as started, in one statement that holds the run's row; the try's number. */
   async beginStep(run: RunRow, owner: string, step: { position: number; name: string; kind: 'run' | 'compensate' }): Promise<number | undefined> {
-    return this.knex.transaction(async (trx) => {
-      const held = await trx('workflow_runs').where({ id: run.id, lease_owner: owner }).forUpdate().first('id');
-      if (!held) return undefined;
-      const key = `${run.id}:${step.name}${step.kind === 'compensate' ? ':compensate' : ''}`;
-      const [row] = (await trx('workflow_steps')
-        .insert({ tenant_id: run.tenant_id, run_id: run.id, position: step.position, name: step.name, kind: step.kind, status: 'running', attempts: 1, idempotency_key: key, started_at: new Date() })
-        .onConflict(['run_id', 'kind', 'position'])
-        .merge({ status: 'running', attempts: trx.raw('workflow_steps.attempts + 1'), last_error: null, finished_at: null, updated_at: new Date(), started_at: trx.raw('coalesce(workflow_steps.started_at, now())') })
-        .returning('attempts')) as Array<{ attempts: number }>;
-      await trx('workflow_runs').where({ id: run.id }).update({ current_step: step.name, updated_at: new Date() });
-      return row!.attempts;
-    });
+    const key = `${run.id}:${step.name}${step.kind === 'compensate' ? ':compensate' : ''}`;
+    const res = await this.knex.raw(
+      `with held as (select id from workflow_runs where id = ? and lease_owner = ? for update),
+         moved as (update workflow_runs set current_step = ?, updated_at = now() where id in (select id from held))
+       insert into workflow_steps (tenant_id, run_id, position, name, kind, status, attempts, idempotency_key, started_at)
+       select ?, id, ?, ?, ?, 'running', 1, ?, now() from held
+       on conflict (run_id, kind, position) do update set status = 'running', attempts = workflow_steps.attempts + 1, last_error = null,
+         finished_at = null, updated_at = now(), started_at = coalesce(workflow_steps.started_at, now())
+       returning attempts`,
+      [run.id, owner, step.name, run.tenant_id, step.position, step.name, step.kind, key],
+    );
+    return (res.rows as Array<{ attempts: number }>)[0]?.attempts;
   }
 
-  /** Records how a step try ended, only while the lease is held. */
+  /** Records how a step try ended, only while the lease is held (the run's row locked meanwhile). */
   async endStep(runId: string, owner: string, kind: 'run' | 'compensate', position: number, changes: Record<string, unknown>): Promise<boolean> {
-    return this.knex.transaction(async (trx) => {
-      const held = await trx('workflow_runs').where({ id: runId, lease_owner: owner }).forUpdate().first('id');
-      if (!held) return false;
-      await trx('workflow_steps').where({ run_id: runId, kind, position }).update({ ...changes, updated_at: new Date() });
-      return true;
-    });
+    const knex = this.knex;
+    const n = await knex('workflow_steps')
+      .where({ run_id: runId, kind, position })
+      .whereExists(function () {
+        void this.select(knex.raw('1')).from('workflow_runs').where({ id: runId, lease_owner: owner }).forUpdate();
+      })
+      .update({ ...changes, updated_at: new Date() });
+    return n > 0;
   }
 
   /** Runs due but unleased and not kicked lately (their worker died, or a kick was lost). */
