@@ -21,6 +21,7 @@ export const workflowsModule: CoreModule = {
         state: new SealedState(new SecretBox(config.encryptionKeys, 'mpanel:workflow-state')),
         jobQueue: () => container.cradle.jobQueue,
         needsAttention: (run, def) => notifyNeedsAttention(container, run, def),
+        prepareTenant: async (tenantId) => void (await container.cradle.pluginTenantStates.disabledFor(tenantId)),
       },
       { leaseMs: config.workflows.leaseMs, heartbeatMs: Math.max(10, Math.floor(config.workflows.leaseMs / 3)), sweepMs: config.workflows.sweepMs },
     );

@@ -10,7 +10,7 @@ async function lockRun(trx: Knex.Transaction, tenantId: string, id: string): Pro
   return run;
 }
 
-const reopened = { finished_at: null, last_error: null, notified_at: null, next_attempt_at: new Date(0), cancel_requested: false };
+const reopened = { finished_at: null, last_error: null, notified_at: null, next_attempt_at: new Date(0), cancel_requested: false, lease_owner: null, lease_until: null };
 
 /**
  * Retry of a failed or needs-attention run, in the request's transaction: the step that failed
@@ -48,10 +48,12 @@ export async function cancelRun(trx: Knex.Transaction, tenantId: string, id: str
   };
   const held = run.lease_owner && run.lease_until && new Date(run.lease_until).getTime() > Date.now();
   if (held) return { run: await update({ cancel_requested: true }), kick: false };
+  // No live lease: a worker that stalled past it must not write over this decision (its writes need the lease).
+  const unleased = { lease_owner: null, lease_until: null };
   const def = registry.get(run.name);
   const compensable = def?.compensateOnCancel && run.phase === 'forward'
     ? (await trx('workflow_steps').where({ run_id: id, kind: 'run', status: 'succeeded' }).pluck('position')).some((p: number) => def.steps[p]?.compensate)
     : false;
-  if (compensable) return { run: await update({ status: 'compensating', phase: 'compensate', compensate_outcome: 'cancelled', next_attempt_at: new Date(0), cancel_requested: false }), kick: true };
-  return { run: await update({ status: 'cancelled', finished_at: now, cancel_requested: false }), kick: false };
+  if (compensable) return { run: await update({ ...unleased, status: 'compensating', phase: 'compensate', compensate_outcome: 'cancelled', next_attempt_at: new Date(0), cancel_requested: false }), kick: true };
+  return { run: await update({ ...unleased, status: 'cancelled', finished_at: now, cancel_requested: false }), kick: false };
 }

@@ -27,6 +27,8 @@ export interface RunnerDeps {
   kick(runId: string, delayMs?: number): Promise<void>;
   /** Tells people that a run needs attention (once). */
   needsAttention(run: RunRow, def: ResolvedWorkflow): Promise<void>;
+  /** Loads what steps read synchronously about the tenant (its plugin states: `extensions.list` fails closed without). */
+  prepareTenant(tenantId: string): Promise<void>;
 }
 
 type Next = 'continue' | 'stop';
@@ -60,6 +62,7 @@ export class WorkflowRunner {
     this.leases.add(lease);
     lease.start();
     try {
+      await this.deps.prepareTenant(run.tenant_id);
       while ((await this.next(lease, def)) === 'continue');
     } finally {
       lease.stop();

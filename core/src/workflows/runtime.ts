@@ -26,6 +26,7 @@ export interface RuntimeDeps {
   state: SealedState;
   jobQueue: () => JobQueue;
   needsAttention(run: RunRow, def: ResolvedWorkflow): Promise<void>;
+  prepareTenant(tenantId: string): Promise<void>;
 }
 
 /**
@@ -41,7 +42,7 @@ export class WorkflowRuntime {
 
   constructor(private readonly deps: RuntimeDeps, readonly options: RuntimeOptions) {
     this.store = new RunStore(deps.knex);
-    this.runner = new WorkflowRunner({ store: this.store, registry: this.registry, state: deps.state, appKnex: deps.appKnex, logger: deps.logger, kick: (id, delay) => this.kick(id, delay), needsAttention: deps.needsAttention }, options);
+    this.runner = new WorkflowRunner({ store: this.store, registry: this.registry, state: deps.state, appKnex: deps.appKnex, logger: deps.logger, kick: (id, delay) => this.kick(id, delay), needsAttention: deps.needsAttention, prepareTenant: deps.prepareTenant }, options);
     this.sweeper = new WakeableLoop(() => this.sweep(), (err) => deps.logger.error({ err }, 'workflow sweeper failed'), options.sweepMs);
   }
 

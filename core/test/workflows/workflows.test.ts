@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../src/testing/test-server.ts';
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../src/testing/auth.ts';
 import { testSockets } from '../plugins/sockets.ts';
+import { RunStore } from '../../src/workflows/run-store.ts';
 import { waitFor } from '../plugins/wait.ts';
 import { effects, flakyTries, mails, openGate, wfProbe } from './probe-plugin.ts';
 
@@ -160,6 +161,28 @@ describe('durable workflows', function () {
     assert.equal(run.status, 'cancelled');
     assert.deepEqual(effects.filter((e) => e.includes(id)).map((e) => e.split(':')[0]), ['cancellable/reserve', 'cancellable/hold', 'cancellable/reserve/undo']);
     assert.equal((await server.request('POST', `/api/v1/workflows/${id}/cancel`, { token: a.token })).status, 409);
+  });
+
+  it('lets one worker hold a run at a time; a worker whose lease ran out writes nothing', async () => {
+    const store = new RunStore(server.knex);
+    // Never kicked by the sweeper (kicked "in the future"): only this test's two workers touch it.
+    const [row] = await server.knex('workflow_runs').insert({ tenant_id: a.tenant.id, name: 'wf-probe.three', owner: 'wf-probe', kicked_at: new Date(Date.now() + 3_600_000) }).returning('id');
+    const id = (row as { id: string }).id;
+    const run = await store.claim(id, 'worker-1', 150);
+    assert.equal(run?.status, 'running');
+    assert.equal(await store.beginStep(run!, 'worker-1', { position: 0, name: 'create-account', kind: 'run' }), 1);
+    assert.equal(await store.claim(id, 'worker-2', 150), undefined, 'a live lease is not taken');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(await store.claim(id, 'worker-2', 60_000), 'an expired lease is taken over');
+    assert.equal(await store.endStep(id, 'worker-1', 'run', 0, { status: 'succeeded' }), false);
+    assert.equal(await store.release(id, 'worker-1', { status: 'failed' }), false);
+    assert.equal((await store.heartbeat(id, 'worker-1', 60_000)).held, false);
+    assert.equal(await store.beginStep(run!, 'worker-1', { position: 1, name: 'point-dns', kind: 'run' }), undefined);
+    assert.equal(await store.beginStep(run!, 'worker-2', { position: 0, name: 'create-account', kind: 'run' }), 2, 'the new holder re-runs the step');
+    const now = await server.knex('workflow_runs').where({ id }).first();
+    assert.deepEqual([now.status, now.lease_owner], ['running', 'worker-2']);
+    assert.deepEqual(await server.knex('workflow_steps').where({ run_id: id }).pluck('status'), ['running']);
+    await store.release(id, 'worker-2', { status: 'cancelled', finished_at: new Date() });
   });
 
   it('answers 404 to another tenant, 403 without the permission, 400 for bad input', async () => {
