@@ -81,7 +81,7 @@ export class WorkflowRunner {
     const run = await store.reload(lease.runId, lease.owner);
     if (!run) return 'stop';
     if (this.stopping) {
-      await store.release(run.id, lease.owner, {});
+      await store.release(run.id, lease.owner, { kicked_at: null }); // the sweeper of any live worker picks it up at once
       return 'stop';
     }
     const steps = await store.steps(run.id);
@@ -134,7 +134,7 @@ export class WorkflowRunner {
     if (interrupted && (this.stopping || !lease.held)) {
       // Not the step's fault: whoever holds the run next tries it again.
       await store.endStep(run.id, lease.owner, kind, position, { status: 'waiting', last_error: message });
-      if (lease.held) await store.release(run.id, lease.owner, {});
+      if (lease.held) await store.release(run.id, lease.owner, { kicked_at: null }); // swept at once, by any live worker
       return 'stop';
     }
     if (interrupted || lease.cancelRequested) {
