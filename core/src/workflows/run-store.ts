@@ -130,6 +130,11 @@ export class RunStore {
     return res.rows as Array<{ id: string; tenant_id: string; kick_seq: number }>;
   }
 
+  /** Runs that stopped for a person but whose notice was never sent (their worker died right after). */
+  async unnoticed(olderThanMs: number, limit: number): Promise<RunRow[]> {
+    return (await this.knex('workflow_runs').where({ status: 'needs_attention' }).whereNull('notified_at').where('updated_at', '<', new Date(Date.now() - olderThanMs)).limit(limit)) as RunRow[];
+  }
+
   /** Takes a number for a kick of this run (the job id of its kick). */
   async nextKick(runId: string): Promise<{ tenant_id: string; kick_seq: number } | undefined> {
     const res = await this.knex.raw(`update workflow_runs set kick_seq = kick_seq + 1, kicked_at = now() where id = ? returning tenant_id, kick_seq`, [runId]);

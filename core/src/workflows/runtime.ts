@@ -32,7 +32,8 @@ export interface RuntimeDeps {
 /**
  * Core's workflow runtime: definitions, starting runs, kicks through the job queue (an advance
  * job per kick, with a job id per kick number so a repeated kick is one job) and a sweeper that
- * re-kicks runs whose lease ran out (their worker died) or whose kick got lost.
+ * re-kicks runs whose lease ran out (their worker died) or whose kick got lost, and sends the
+ * needs-attention notices a dying worker did not.
  */
 export class WorkflowRuntime {
   readonly registry = new WorkflowRegistry();
@@ -100,8 +101,13 @@ export class WorkflowRuntime {
       for (const run of due) {
         await this.deps.jobQueue().enqueue(ADVANCE_JOB.owner, ADVANCE_JOB.name, { runId: run.id }, { jobId: `${run.id}:${run.kick_seq}`, tenantId: run.tenant_id });
       }
-      if (due.length < 100) return Date.now() + this.options.sweepMs;
+      if (due.length < 100) break;
     }
+    for (const run of await this.store.unnoticed(this.options.leaseMs, 50)) {
+      const def = this.registry.get(run.name);
+      if (def) await this.deps.needsAttention(run, def);
+    }
+    return Date.now() + this.options.sweepMs;
   }
 
   stop(): Promise<void> {

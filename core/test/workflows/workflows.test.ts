@@ -136,6 +136,16 @@ describe('durable workflows', function () {
     assert.equal((await server.request('POST', `/api/v1/workflows/${id}/cancel`, { token: a.token })).status, 409);
   });
 
+  it('sends the notice a worker died before sending (the sweeper finds the run un-notified)', async () => {
+    const [row] = await server.knex('workflow_runs')
+      .insert({ tenant_id: a.tenant.id, name: 'wf-probe.attention', owner: 'wf-probe', status: 'needs_attention', last_error: 'reserve: left behind', updated_at: new Date(Date.now() - 10_000) })
+      .returning('id');
+    const id = (row as { id: string }).id;
+    const mail = await waitFor(async () => mails.find((m) => m.message.text.includes(id)));
+    assert.match(mail.message.text, /left behind/);
+    assert.ok((await server.knex('workflow_runs').where({ id }).first()).notified_at);
+  });
+
   it('cancels a queued run', async () => {
     const subject = `cancel:${Date.now()}`;
     const first = await start(a, { workflow: 'gated', subject });
