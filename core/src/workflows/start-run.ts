@@ -13,6 +13,9 @@ import type { SealedState } from './sealed-state.ts';
 export async function insertRun(db: Knex, def: ResolvedWorkflow, tenantId: string, input: unknown, options: StartOptions, state: SealedState): Promise<string> {
   const id = randomUUID();
   const subject = options.subject ?? null;
+  // Starts that supersede one subject take turns (until their transactions end): each then sees,
+  // and supersedes, the run the one before it committed.
+  if (options.supersede && subject) await db.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`workflow:${tenantId}:${def.fullName}:${subject}`]);
   await db('workflow_runs').insert({
     id, tenant_id: tenantId, name: def.fullName, owner: def.owner, subject, status: 'queued',
     input: state.seal(input, tenantId, id), input_summary: JSON.stringify(summarize(input)),

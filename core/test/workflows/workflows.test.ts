@@ -109,6 +109,22 @@ describe('durable workflows', function () {
     assert.ok(!effects.some((e) => e.includes(queued)), 'the superseded queued run never ran');
   });
 
+  it('parallel superseding starts for one subject leave one run standing: the last to commit', async () => {
+    const subject = `burst:${Date.now()}`;
+    const first = await start(a, { workflow: 'gated', subject });
+    await waitFor(async () => effects.some((e) => e.startsWith(`gated/hold:${first}`)));
+    const ids = await Promise.all(Array.from({ length: 5 }, () => start(a, { workflow: 'gated', subject, supersede: true })));
+    const runs = await server.knex('workflow_runs').whereIn('id', ids).select('id', 'status', 'superseded_by', 'created_at');
+    const standing = runs.filter((r: { status: string }) => r.status !== 'superseded');
+    assert.equal(standing.length, 1, JSON.stringify(runs));
+    assert.ok(runs.every((r: { id: string; superseded_by: string | null }) => r.id === standing[0].id || r.superseded_by), 'each superseded run names its successor');
+    openGate();
+    await waitFor(async () => effects.some((e) => e.startsWith(`gated/hold:${standing[0].id}`)));
+    openGate();
+    assert.equal((await settled(a, standing[0].id)).status, 'succeeded');
+    assert.equal((await settled(a, first)).status, 'superseded');
+  });
+
   it('ends in needs_attention, pushes to the permission room and mails the holders once; retry resumes it', async () => {
     const socket = await sockets.open(server.url, a.token);
     const pushed: Array<Record<string, unknown>> = [];
