@@ -58,6 +58,9 @@ export class WorkflowRuntime {
   async start(owner: string, name: string, input: unknown, options: StartOptions = {}): Promise<string> {
     const def = this.registry.get(`${owner}.${name}`);
     if (!def) throw new Error(`Workflow "${owner}.${name}" is not defined (ctx.workflows.define it in register)`);
+    if (options.subject !== undefined && (typeof options.subject !== 'string' || !options.subject || options.subject.length > 300)) {
+      throw new Error(`Workflow "${def.fullName}": subject must be a string of 1 to 300 characters`);
+    }
     const exec = currentExecution();
     const tenantId = options.tenantId ?? exec?.tenantId;
     if (!tenantId) throw new Error(`Workflow "${def.fullName}": no tenant (pass { tenantId } outside a request, job or handler)`);
