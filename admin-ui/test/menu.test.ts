@@ -34,7 +34,7 @@ describe('admin-ui menu: entries by permission', () => {
     const sections = shown();
     assert.deepEqual(sections.map(([group]) => group), ['overview', 'billing', 'platform']);
     assert.deepEqual(sections.flatMap(([, ids]) => ids).sort(), ADMIN_NAV.map((e) => e.id).sort());
-    assert.deepEqual(sections[2], ['platform', ['users', 'roles', 'tenants', 'pluginList', 'webhooks', 'mail', 'jobs', 'audit']]);
+    assert.deepEqual(sections[2], ['platform', ['users', 'roles', 'tenants', 'pluginList', 'webhooks', 'mail', 'jobs', 'workflows', 'audit']]);
   });
 
   it('every core screen but the dashboard names the permission its API route needs', () => {

@@ -9,6 +9,7 @@ import { backupModule } from './backup/backup-module.ts';
 import { opsModule } from './ops/ops-module.ts';
 import { backgroundModule } from './ops/background-module.ts';
 import { retentionModule } from './retention/module.ts';
+import { workflowsModule, workflowWorkersModule } from './workflows/module.ts';
 
 /** The core modules, in start order (ops first and background last: see core/src/ops/). */
-export const coreModules: CoreModule[] = [opsModule, systemModule, identityModule, retentionModule, pluginSystemModule, mailModule, portalUsersModule, backupModule, uiModule, backgroundModule];
+export const coreModules: CoreModule[] = [opsModule, systemModule, identityModule, retentionModule, workflowsModule, pluginSystemModule, workflowWorkersModule, mailModule, portalUsersModule, backupModule, uiModule, backgroundModule];

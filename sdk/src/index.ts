@@ -5,6 +5,7 @@ export type * from './manifest.ts';
 export type * from './logger.ts';
 export type * from './events.ts';
 export type * from './jobs.ts';
+export * from './workflows.ts';
 export type * from './settings.ts';
 export type * from './realtime.ts';
 export type * from './metrics.ts';

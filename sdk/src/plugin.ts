@@ -6,6 +6,7 @@ import type { PluginLogger } from './logger.ts';
 import type { PluginHooks } from './hooks.ts';
 import type { PluginEvents } from './events.ts';
 import type { PluginJobs } from './jobs.ts';
+import type { PluginWorkflows } from './workflows.ts';
 import type { PluginSettings } from './settings.ts';
 import type { PluginRealtime } from './realtime.ts';
 import type { PluginMetrics } from './metrics.ts';
@@ -90,6 +91,8 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   readonly hooks: PluginHooks;
   readonly events: PluginEvents;
   readonly jobs: PluginJobs;
+  /** Durable multi-step work (see sdk/src/workflows.ts). */
+  readonly workflows: PluginWorkflows;
   readonly settings: PluginSettings<TSettings>;
   readonly db: PluginDb;
   readonly realtime: PluginRealtime;

@@ -61,6 +61,14 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     await post(`/invoices/${order.invoice.id}/payments`, { amount: order.invoice.total, gateway: 'manual', transactionId: 'WALK-1' });
     const webhook = await post('/webhooks', { url: 'http://127.0.0.1:9/mpanel', events: ['invoice.paid'] });
     Object.assign(ids, { product: product.id, client: client.id, invoice: order.invoice.id, service: order.services[0].id, webhook: webhook.id });
+    // A workflow run that stopped for a person, with a completed and a failed step (no plugin defines it: it only has to show).
+    const tenant = (await server.knex('tenants').where({ slug: 'default' }).first()) as { id: string };
+    const [run] = (await server.knex('workflow_runs').insert({ tenant_id: tenant.id, name: 'walk.provision', owner: 'walk', subject: 'service:walk', status: 'needs_attention', last_error: 'point-dns: zone locked', started_at: new Date() }).returning('id')) as Array<{ id: string }>;
+    await server.knex('workflow_steps').insert([
+      { tenant_id: tenant.id, run_id: run!.id, position: 0, name: 'create-account', status: 'succeeded', attempts: 1, idempotency_key: `${run!.id}:create-account`, output_summary: JSON.stringify({ password: '[redacted]' }), started_at: new Date(), finished_at: new Date() },
+      { tenant_id: tenant.id, run_id: run!.id, position: 1, name: 'point-dns', status: 'failed', attempts: 3, idempotency_key: `${run!.id}:point-dns`, last_error: 'zone locked', started_at: new Date(), finished_at: new Date() },
+    ]);
+    ids.workflow = run!.id;
   });
   after(async () => {
     await browser?.close();
@@ -103,7 +111,7 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
   it('an admin opens every menu screen and record page', async () => {
     const { menu, findings } = await walk('admin', ADMIN, [
       `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
-      `/admin/webhooks/${ids.webhook}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
+      `/admin/webhooks/${ids.webhook}`, `/admin/workflows/${ids.workflow}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
     ]);
     assert.ok(menu.length >= 15, `the admin sees the whole menu (${menu.join(', ')})`);
     assert.deepEqual(findings, []);

@@ -147,6 +147,23 @@ export const LIST_SCREENS: Record<string, ListScreen> = {
       { key: 'active', label: 'webhooks.active', format: (v) => (v === false ? 'no' : 'yes') },
     ],
   },
+  workflows: {
+    title: 'workflows.title',
+    endpoint: '/workflows',
+    rowLink: link('workflows'),
+    filters: [
+      { key: 'status', label: 'workflows.status', options: options('queued', 'running', 'compensating', 'needs_attention', 'failed', 'succeeded', 'cancelled', 'superseded') },
+      { key: 'subject', label: 'workflows.subject' },
+    ],
+    columns: [
+      { key: 'name', label: 'workflows.name' },
+      { key: 'subject', label: 'workflows.subject' },
+      { key: 'status', label: 'workflows.status' },
+      { key: 'currentStep', label: 'workflows.step' },
+      { key: 'lastError', label: 'workflows.error', format: (v) => String(v ?? '').slice(0, 80) },
+      { key: 'createdAt', label: 'workflows.created', format: dateTime },
+    ],
+  },
   audit: {
     title: 'audit.title',
     endpoint: '/audit-logs',

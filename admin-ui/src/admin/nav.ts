@@ -26,6 +26,7 @@ export const ADMIN_NAV: NavEntry[] = [
   entry('webhooks', '/webhooks', 'platform', 50, 'webhooks.read'),
   entry('mail', '/mail', 'platform', 55, 'mail.read'),
   entry('jobs', '/jobs', 'platform', 60, 'jobs.read'),
+  entry('workflows', '/workflows', 'platform', 65, 'workflows.read'),
   entry('audit', '/audit', 'platform', 70, 'audit-logs.read'),
 ];
 

@@ -40,11 +40,12 @@ const billingRoutes: RouteRecordRaw[] = [
   { path: 'billing-run', name: 'billing-run', component: billing('BillingRunView'), meta: { permission: 'billing.run' } },
 ];
 
-/** Tenants, webhooks and mail settings screens beyond their lists. */
+/** Tenants, webhooks, mail settings and workflow run screens beyond their lists. */
 const platformRoutes: RouteRecordRaw[] = [
   { path: 'tenants/:id', name: 'tenant', component: platform('TenantDetailView'), props: true, meta: { permission: 'tenants.read' } },
   { path: 'webhooks/:id', name: 'webhook', component: platform('WebhookDetailView'), props: true, meta: { permission: 'webhooks.read' } },
   { path: 'mail', name: 'mail', component: platform('MailSettingsView'), meta: { permission: permissionOf('mail') } },
+  { path: 'workflows/:id', name: 'workflow', component: platform('WorkflowRunView'), props: true, meta: { permission: 'workflows.read' } },
 ];
 
 export const LAYOUT_ROUTE = 'layout';

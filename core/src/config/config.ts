@@ -54,6 +54,15 @@ export interface Config {
   delivery: DeliveryConfig;
   /** RETENTION_*: when and how old rows are deleted (see core/src/retention). */
   retention: RetentionConfig;
+  workflows: WorkflowConfig;
+}
+
+/** Durable workflows' timing (tests shorten them to tens of ms). */
+export interface WorkflowConfig {
+  /** WORKFLOW_LEASE_MS: a worker's hold on a run without a heartbeat; a dead worker's run resumes after it. */
+  leaseMs: number;
+  /** WORKFLOW_SWEEP_MS: how often runs whose worker is gone are looked for (default: the lease). */
+  sweepMs: number;
 }
 
 /** How events and webhooks are delivered (per instance). */
@@ -186,6 +195,11 @@ function timeoutMs(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function workflowConfig(env: Env): WorkflowConfig {
+  const leaseMs = count(env, 'WORKFLOW_LEASE_MS', 30_000, 50);
+  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10) };
+}
+
 function trustProxy(env: Env): number | string[] {
   const value = (env.TRUST_PROXY ?? '').trim();
   if (value === '' || value === 'false' || value === '0') return 0;
@@ -309,6 +323,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       webhookTimeoutMs: timeoutMs(env, 'MPANEL_WEBHOOK_TIMEOUT_MS', 10_000),
     },
     retention: retentionConfig(env, (variable, problem) => new ConfigError(variable, problem)),
+    workflows: workflowConfig(env),
   };
   if (config.role !== 'all' && !config.databaseUrl) throw new ConfigError('MPANEL_ROLE', `${config.role} (--role ${config.role}) needs DATABASE_URL: embedded mode (PGlite) runs as one process, role all`);
   if (config.ops.metricsToken !== undefined && config.ops.metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');

@@ -12,7 +12,7 @@ import { resolvePublicAddress } from '../net/address-guard.ts';
 export class PluginContextError extends Error {}
 
 /** Paths core serves itself: a plugin claiming them would break start-up later, so refuse early. */
-const RESERVED = ['/api/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/plugins', '/api/v1/events', '/api/v1/webhooks', '/api/v1/jobs', '/api/v1/tenants', '/api/v1/users', '/api/v1/roles', '/api/v1/permissions', '/api/v1/api-keys', '/api/v1/audit-logs'];
+const RESERVED = ['/api/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/plugins', '/api/v1/events', '/api/v1/webhooks', '/api/v1/jobs', '/api/v1/workflows', '/api/v1/tenants', '/api/v1/users', '/api/v1/roles', '/api/v1/permissions', '/api/v1/api-keys', '/api/v1/audit-logs'];
 
 function checkRoute(id: string, route: RouteDefinition): void {
   const where = `Route ${route.method} ${route.path} of plugin "${id}"`;
@@ -144,6 +144,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         c.jobQueue.schedule(id, name, cron, options);
       },
     },
+    workflows: c.workflows.forPlugin(id, declaring),
     settings: {
       get: (tenantId) => c.pluginSettings.read(id, manifest.settings, tenantOf(tenantId)),
       set: (values, tenantId) => c.pluginSettings.write(id, manifest.settings, tenantOf(tenantId), values as Record<string, unknown>),

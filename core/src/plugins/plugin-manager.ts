@@ -158,7 +158,7 @@ export class PluginManager implements PluginStatusSource {
     record.error = message;
     const c = this.container.cradle;
     c.logger.error({ plugin: record.id, err: message }, 'plugin failed');
-    for (const registry of [c.routes, c.permissionRegistry, c.pluginServices, c.hookBus, c.eventBus, c.jobQueue, c.retentionRegistry]) registry.removeOwner(record.id);
+    for (const registry of [c.routes, c.permissionRegistry, c.pluginServices, c.hookBus, c.eventBus, c.jobQueue, c.retentionRegistry, c.workflows.registry]) registry.removeOwner(record.id);
     for (const other of this.records.values()) {
       if (other.manifest?.dependencies?.[record.id] && this.isUsable(other.id)) {
         this.fail(other, new Error(`Plugin "${other.id}" skipped: its dependency "${record.id}" failed`), 'skipped');

@@ -67,7 +67,8 @@ const KNOWN_GAPS = new Set<string>([
 
 /**
  * A's records in the platform queues, which no route creates directly: a failed job, a dead event
- * delivery and a webhook delivery (as the owner; these tables are written by the platform loops).
+ * delivery, a webhook delivery and a workflow run needing attention (as the owner; these tables are
+ * written by the platform loops).
  */
 async function queueRecords(server: TestServer, tenantId: string, webhookId: string): Promise<Record<string, string>> {
   const [event] = (await server.knex('outbox_events').insert({ tenant_id: tenantId, name: 'user.created', source: 'core', payload: {}, dispatched_at: new Date() }).returning('id')) as Array<{ id: string }>;
@@ -75,7 +76,8 @@ async function queueRecords(server: TestServer, tenantId: string, webhookId: str
   const [delivery] = (await server.knex('webhook_deliveries').insert({ tenant_id: tenantId, webhook_id: webhookId, event_id: event!.id, event_name: 'user.created', status: 'failed' }).returning('id')) as Array<{ id: string }>;
   const job = `walker-${randomUUID()}`;
   await server.knex('jobs').insert({ id: job, tenant_id: tenantId, name: 'billing:billing.run', data: {}, status: 'failed', attempts: 3, max_attempts: 3 });
-  return { 'dead-letters': dead!.id, deliveries: delivery!.id, jobs: job };
+  const [run] = (await server.knex('workflow_runs').insert({ tenant_id: tenantId, name: 'walker.probe', owner: 'walker', status: 'needs_attention', last_error: 'walker' }).returning('id')) as Array<{ id: string }>;
+  return { 'dead-letters': dead!.id, deliveries: delivery!.id, jobs: job, workflows: run!.id };
 }
 
 /**
