@@ -76,6 +76,24 @@ describe('GET /metrics', () => {
     assert.ok(sample(text, 'mpanel_deliveries_failed', { kind: 'event' })! >= 1);
     await server.knex('outbox_events').where({ id: event.id }).delete();
   });
+
+  it('reports workflow runs by state once the workflows table exists, and nothing before', async () => {
+    assert.equal(sample(await scrape(), 'mpanel_workflow_runs'), undefined);
+    // The shape the workflows runtime is building (only the columns the gauge reads).
+    await server.knex.schema.createTable('workflow_runs', (t) => {
+      t.uuid('id').primary().defaultTo(server.knex.raw('gen_random_uuid()'));
+      t.text('status').notNullable();
+    });
+    try {
+      await server.knex('workflow_runs').insert([{ status: 'running' }, { status: 'needs_attention' }, { status: 'needs_attention' }]);
+      const text = await scrape();
+      assert.equal(sample(text, 'mpanel_workflow_runs', { state: 'needs_attention' }), 2);
+      assert.equal(sample(text, 'mpanel_workflow_runs', { state: 'running' }), 1);
+    } finally {
+      await server.knex.schema.dropTable('workflow_runs');
+    }
+    assert.equal(sample(await scrape(), 'mpanel_workflow_runs'), undefined, 'dropped again: still scraped, nothing reported');
+  });
 });
 
 describe('GET /metrics is never public by default', () => {

@@ -32,7 +32,7 @@ export interface WorkSnapshot {
 const age = (at: Date | string | null | undefined): number => (at ? Math.max(0, (Date.now() - new Date(at).getTime()) / 1000) : 0);
 
 /** The work-queue queries: each uses a partial index or a small grouped scan. */
-export async function readWorkSnapshot(knex: Knex, workflowStateColumn: () => Promise<string | null>, extraQueues?: () => Promise<QueueRow[]>): Promise<WorkSnapshot> {
+export async function readWorkSnapshot(knex: Knex, workflows: WorkflowTable, extraQueues?: () => Promise<QueueRow[]>): Promise<WorkSnapshot> {
   const rows = (await knex('jobs')
     .whereNot('status', 'completed')
     .groupBy('name', 'status')
@@ -44,9 +44,11 @@ export async function readWorkSnapshot(knex: Knex, workflowStateColumn: () => Pr
   const [hooks] = (await knex('webhook_deliveries').where('status', 'pending').where('next_attempt_at', '<=', knex.fn.now()).min({ oldest: 'next_attempt_at' })) as Array<{ oldest: Date | null }>;
   const [dead] = (await knex('event_deliveries').where('status', 'dead').count({ count: '*' })) as Array<{ count: string | number }>;
   const [failed] = (await knex('webhook_deliveries').where('status', 'failed').count({ count: '*' })) as Array<{ count: string | number }>;
-  const column = await workflowStateColumn();
+  const column = await workflows.stateColumn();
   const workflowRuns = column
-    ? ((await knex('workflow_runs').groupBy(column).select({ state: column }).count({ count: '*' })) as Array<{ state: string; count: string | number }>)
+    ? ((await knex('workflow_runs').groupBy(column).select({ state: column }).count({ count: '*' })
+        // Gone again (a rolled-back migration): look for it afresh next time, keep the scrape working.
+        .catch(() => (workflows.forget(), []))) as Array<{ state: string; count: string | number }>)
     : [];
   const jobs: QueueRow[] = rows.map((j) => ({ queue: j.name, state: j.status, count: Number(j.count), oldestDueAgeSeconds: j.oldest ? age(j.oldest) : null }));
   if (extraQueues) jobs.push(...(await extraQueues().catch(() => [])));
@@ -61,28 +63,38 @@ export async function readWorkSnapshot(knex: Knex, workflowStateColumn: () => Pr
   };
 }
 
+export interface WorkflowTable {
+  stateColumn(): Promise<string | null>;
+  forget(): void;
+}
+
 /**
  * The state column of `workflow_runs` (`status` or `state`), once the workflows runtime has
  * created that table; null until then (the gauge is then simply empty). Found once, then kept.
  */
-export function workflowStateColumn(knex: Knex): () => Promise<string | null> {
+export function workflowTable(knex: Knex): WorkflowTable {
   let found: string | null = null;
-  return async () => {
-    if (found) return found;
-    const rows = (await knex('information_schema.columns')
-      .where({ table_name: 'workflow_runs' })
-      .whereRaw('table_schema = current_schema()')
-      .whereIn('column_name', ['status', 'state'])
-      .select('column_name')) as Array<{ column_name: string }>;
-    found = rows.find((r) => r.column_name === 'status')?.column_name ?? rows[0]?.column_name ?? null;
-    return found;
+  return {
+    async stateColumn() {
+      if (found) return found;
+      const rows = (await knex('information_schema.columns')
+        .where({ table_name: 'workflow_runs' })
+        .whereRaw('table_schema = current_schema()')
+        .whereIn('column_name', ['status', 'state'])
+        .select('column_name')) as Array<{ column_name: string }>;
+      found = rows.find((r) => r.column_name === 'status')?.column_name ?? rows[0]?.column_name ?? null;
+      return found;
+    },
+    forget() {
+      found = null;
+    },
   };
 }
 
 /** Gauges computed at scrape from one cached snapshot (`ttlMs`), so every instance reports the same numbers cheaply. */
 export function registerWorkGauges(registry: Registry, knex: Knex, ttlMs: number, extraQueues?: () => Promise<QueueRow[]>): () => Promise<WorkSnapshot> {
-  const stateColumn = workflowStateColumn(knex);
-  const snapshot = cached(ttlMs, () => readWorkSnapshot(knex, stateColumn, extraQueues));
+  const workflows = workflowTable(knex);
+  const snapshot = cached(ttlMs, () => readWorkSnapshot(knex, workflows, extraQueues));
   const registers = [registry];
   const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, s: WorkSnapshot) => void) =>
     new Gauge({
