@@ -73,7 +73,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const res = await fetch(running.url + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
-    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    // JSON and `+json` types; not JSON lines (application/x-ndjson), which is many documents.
+    if (/^application\/([\w.-]+\+)?json\b/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: res.status, body: parsed as never, headers: res.headers };
   };
   return {

@@ -30,11 +30,7 @@ describe('audit log export: GET /api/v1/audit-logs/export', () => {
   });
   after(() => server?.close());
 
-  // Fetched as text: the test server's helper would parse x-ndjson as one JSON document.
-  const exportOf = async (token: string, query: string) => {
-    const res = await fetch(`${server.url}/api/v1/audit-logs/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, headers: res.headers, body: await res.text() };
-  };
+  const exportOf = (token: string, query: string) => server.request('GET', `/api/v1/audit-logs/export?${query}`, { token });
   const fromDb = async (tenantId: string, to: Date) =>
     (await server.knex('audit_logs').where({ tenant_id: tenantId }).where('created_at', '<', to).orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<Record<string, unknown>>;
 
@@ -101,8 +97,8 @@ describe('audit log export: GET /api/v1/audit-logs/export', () => {
   it('refuses a bad format or range with 400, and callers without audit-logs.export with 403', async () => {
     for (const query of ['format=xml', 'from=yesterday', 'from=2026-02-01&to=2026-01-01', 'to=0000-01-01', 'limit=5']) {
       const res = await exportOf(a.token, query);
-      assert.equal(res.status, 400, `${query} → ${res.status} ${res.body}`);
-      assert.ok(JSON.parse(res.body).details, res.body);
+      assert.equal(res.status, 400, `${query} → ${res.status} ${JSON.stringify(res.body)}`);
+      assert.ok(res.body.details, JSON.stringify(res.body));
     }
     const manager = await createUser(server, a.token, ['manager'], { tenant: 'exp-a' });
     assert.equal((await exportOf(manager.token, 'format=csv')).status, 403);
