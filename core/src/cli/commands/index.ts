@@ -7,6 +7,7 @@ import { pluginCreateCommand } from './plugin-create.ts';
 import { pluginCommandsCommand } from './plugin-commands.ts';
 import { keysRotateCommand } from './keys-rotate.ts';
 import { auditExportCommand } from './audit-export.ts';
+import { retentionRunCommand } from './retention-run.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, retentionRunCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];
