@@ -6,7 +6,7 @@ import { CLI, cliEnv, run } from '../support/cli-process.ts';
 import { ownDatabase, type OwnDatabase } from '../support/own-database.ts';
 import { parseCsv } from './csv-parse.ts';
 
-describe('mpanel audit:export', function () {
+describe('mpanel audit:export and retention:run', function () {
   this.timeout(120_000);
   let database: OwnDatabase;
   let env: NodeJS.ProcessEnv;
@@ -27,6 +27,8 @@ describe('mpanel audit:export', function () {
         entry(b!.id, 'b.secret', '2025-06-01T10:00:00Z'),
       ]).returning(['id', 'action'])) as Array<{ id: string; action: string }>;
       for (const r of rows) ids[r.action] = r.id;
+      const events = (await db.knex('outbox_events').insert([400, 5].map((age) => ({ tenant_id: a!.id, name: `cli.${age}`, source: 'core', payload: {}, created_at: new Date(Date.now() - age * 86_400_000), dispatched_at: new Date() }))).returning(['id', 'name'])) as Array<{ id: string; name: string }>;
+      for (const e of events) ids[e.name] = e.id;
     } finally {
       await db.close();
     }
@@ -52,6 +54,18 @@ describe('mpanel audit:export', function () {
     assert.deepEqual(records.map((r) => r[0]), [ids['a.first'], ids['a.second'], ids['a.later']]);
     assert.equal(records[0]![header!.indexOf('actorEmail')], 'x,"y"\nz');
     assert.ok(!res.stdout.includes('b.secret'));
+  });
+
+  it('retention:run deletes what is past its period now and says so', async () => {
+    const res = await run(process.execPath, [CLI, 'retention:run', '--target', 'outbox_events'], env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, 'outbox_events: 1 deleted\nRetention complete\n');
+    const db = await openDatabase(configuredDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR, appDatabaseUrl: undefined, appDatabasePassword: undefined }));
+    try {
+      assert.deepEqual(await db.knex('outbox_events').whereIn('id', [ids['cli.400']!, ids['cli.5']!]).pluck('id'), [ids['cli.5']]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses an unknown tenant or a bad date with one line and exit code 1', async () => {
