@@ -51,6 +51,8 @@ export interface WorkflowConfig {
   leaseMs: number;
   /** WORKFLOW_SWEEP_MS: how often runs whose worker is gone are looked for (default: the lease). */
   sweepMs: number;
+  /** WORKFLOW_CONCURRENCY: runs one process advances at once (default 16); they hold no job slot. */
+  concurrency: number;
 }
 
 /** Requests allowed per window and bucket; 0 turns a bucket off. */
@@ -127,7 +129,7 @@ function count(env: Env, name: string, fallback: number, min = 0): number {
 
 function workflowConfig(env: Env): WorkflowConfig {
   const leaseMs = count(env, 'WORKFLOW_LEASE_MS', 30_000, 50);
-  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10) };
+  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10), concurrency: count(env, 'WORKFLOW_CONCURRENCY', 16, 1) };
 }
 
 function trustProxy(env: Env): number | string[] {
