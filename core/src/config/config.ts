@@ -63,6 +63,8 @@ export interface WorkflowConfig {
   leaseMs: number;
   /** WORKFLOW_SWEEP_MS: how often runs whose worker is gone are looked for (default: the lease). */
   sweepMs: number;
+  /** WORKFLOW_CONCURRENCY: runs one process advances at once (default 16); they hold no job slot. */
+  concurrency: number;
 }
 
 /** How events and webhooks are delivered (per instance). */
@@ -197,7 +199,7 @@ function timeoutMs(env: Env, name: string, fallback: number): number {
 
 function workflowConfig(env: Env): WorkflowConfig {
   const leaseMs = count(env, 'WORKFLOW_LEASE_MS', 30_000, 50);
-  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10) };
+  return { leaseMs, sweepMs: count(env, 'WORKFLOW_SWEEP_MS', leaseMs, 10), concurrency: count(env, 'WORKFLOW_CONCURRENCY', 16, 1) };
 }
 
 function trustProxy(env: Env): number | string[] {

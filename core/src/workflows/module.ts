@@ -8,8 +8,8 @@ import { WORKFLOW_PERMISSIONS, workflowRoutes } from './routes.ts';
 
 /**
  * Durable workflows, part one: the runtime exists before plugins register (they define workflows
- * in register), with its permissions and routes. The advance job is defined once the job queue
- * exists (start, before the queue starts).
+ * in register), with its permissions and routes. The advance job (which hands the run to the
+ * runtime's own pool) is defined once the job queue exists (start, before the queue starts).
  */
 export const workflowsModule: CoreModule = {
   name: 'workflows',
@@ -23,14 +23,14 @@ export const workflowsModule: CoreModule = {
         needsAttention: (run, def) => notifyNeedsAttention(container, run, def),
         prepareTenant: async (tenantId) => void (await container.cradle.pluginTenantStates.disabledFor(tenantId)),
       },
-      { leaseMs: config.workflows.leaseMs, heartbeatMs: Math.max(10, Math.floor(config.workflows.leaseMs / 3)), sweepMs: config.workflows.sweepMs },
+      { leaseMs: config.workflows.leaseMs, heartbeatMs: Math.max(10, Math.floor(config.workflows.leaseMs / 3)), sweepMs: config.workflows.sweepMs, concurrency: config.workflows.concurrency },
     );
     container.register({ workflows: asValue(runtime) } as never);
     for (const p of WORKFLOW_PERMISSIONS) container.cradle.permissionRegistry.register('core', p);
   },
   async start(container) {
     const { jobQueue, workflows } = container.cradle;
-    jobQueue.define(ADVANCE_JOB.owner, ADVANCE_JOB.name, (async (job: { data: { runId: string } }) => workflows.runner.advance(job.data.runId)) as never, { attempts: 3, backoffMs: 1000 });
+    jobQueue.define(ADVANCE_JOB.owner, ADVANCE_JOB.name, (async (job: { data: { runId: string } }) => workflows.dispatch(job.data.runId)) as never, { attempts: 3, backoffMs: 1000 });
   },
   routes: (container) => workflowRoutes(container),
 };

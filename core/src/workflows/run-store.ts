@@ -141,6 +141,11 @@ export class RunStore {
     return (res.rows as Array<{ tenant_id: string; kick_seq: number }>)[0];
   }
 
+  /** Lets the sweeper kick the run again at its next pass. */
+  async unkick(runId: string): Promise<void> {
+    await this.knex('workflow_runs').where({ id: runId }).update({ kicked_at: null });
+  }
+
   /** Queued runs of the same workflow and subject, waiting for `run` to finish. */
   async waitingBehind(run: RunRow): Promise<string[]> {
     if (!run.subject) return [];

@@ -17,6 +17,8 @@ export const ADVANCE_JOB = { owner: 'core', name: 'workflows.advance' } as const
 export interface RuntimeOptions extends RunnerOptions {
   /** How often the sweeper looks for runs whose worker is gone (default: the lease). */
   sweepMs: number;
+  /** Runs this process advances at once. */
+  concurrency: number;
 }
 
 export interface RuntimeDeps {
@@ -40,6 +42,8 @@ export class WorkflowRuntime {
   readonly store: RunStore;
   readonly runner: WorkflowRunner;
   readonly sweeper: WakeableLoop;
+  private readonly active = new Set<Promise<void>>();
+  private deferred = false;
 
   constructor(private readonly deps: RuntimeDeps, readonly options: RuntimeOptions) {
     this.store = new RunStore(deps.knex);
@@ -98,6 +102,35 @@ export class WorkflowRuntime {
     };
   }
 
+  /**
+   * The advance job's handler. The run goes on in the background, under its lease, so a long step
+   * never holds one of the job queue's slots (mail and billing jobs keep flowing); the job only
+   * hands it over. At capacity the run is left for the next sweep.
+   */
+  async dispatch(runId: string): Promise<void> {
+    if (this.active.size >= this.options.concurrency) {
+      await this.store.unkick(runId);
+      this.deferred = true;
+      return;
+    }
+    // Detached from the job's execution: the run outlives the job.
+    const running: Promise<void> = outsideExecution(() => this.runner.advance(runId))
+      .catch((err: unknown) => this.deps.logger.error({ err, runId }, 'workflow run failed to advance (it resumes after its lease)'))
+      .finally(() => {
+        this.active.delete(running);
+        if (this.deferred) {
+          this.deferred = false;
+          this.sweeper.wake(); // the runs left at capacity
+        }
+      });
+    this.active.add(running);
+  }
+
+  /** Resolves when this process advances no run (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled([...this.active]);
+  }
+
   private async sweep(): Promise<number> {
     for (;;) {
       const due = await this.store.dueForKick(this.options.leaseMs, 100);
@@ -113,8 +146,10 @@ export class WorkflowRuntime {
     return Date.now() + this.options.sweepMs;
   }
 
-  stop(): Promise<void> {
+  /** Interrupts the runs in flight and waits until they are given back. */
+  async stop(): Promise<void> {
     this.runner.stop();
-    return this.sweeper.stop();
+    await this.sweeper.stop();
+    await this.idle();
   }
 }

@@ -92,6 +92,11 @@ describe('durable workflows', function () {
     const subject = `service:${Date.now()}`;
     const first = await start(a, { workflow: 'gated', subject });
     await waitFor(async () => effects.some((e) => e.startsWith(`gated/hold:${first}`)));
+    // The run goes on in the runtime's own pool: its advance job is done, no job slot waits on the step.
+    const { jobQueue } = server.running.platform.container.cradle;
+    const advanceJobs = async (status: string) => (await jobQueue.list(status, a.tenant.id, 1, 100)).rows.filter((j) => j.name === 'core.workflows.advance' && (j.data as { runId: string }).runId === first);
+    assert.ok((await waitFor(async () => (await advanceJobs('completed')).length)) >= 1);
+    assert.equal((await advanceJobs('active')).length, 0);
     const queued = await start(a, { workflow: 'gated', subject });
     await new Promise((r) => setTimeout(r, 100));
     assert.equal((await get(a, queued)).body.data.status, 'queued', 'waits behind the running run of its subject');
