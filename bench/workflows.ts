@@ -63,3 +63,10 @@ try {
   await platform.close();
   await database.destroy();
 }
+
+// The second figure: the retention delete rate on a table of a million outbox rows (bench/retention.ts).
+if (process.env.BENCH_SKIP_RETENTION !== '1') {
+  const { measureRetention, formatRetention } = await import('./retention.ts');
+  process.stdout.write('\nretention: ');
+  process.stdout.write(formatRetention(await measureRetention({ databaseUrl: DATABASE_URL })));
+}

@@ -142,13 +142,13 @@ http { access_log ${dir}/logs/access.log;
 
     const notes = await count('SELECT count(*) AS n FROM cluster_probe_notes');
     const settled = async () =>
-      (await count(`SELECT count(*) AS n FROM workflow_runs WHERE status <> 'completed'`)) === 0 &&
+      (await count(`SELECT count(*) AS n FROM workflow_runs WHERE status <> 'succeeded'`)) === 0 &&
       (await count(`SELECT count(*) AS n FROM cluster_probe_effects WHERE key LIKE 'event:%'`)) === notes &&
       (await count(`SELECT count(*) AS n FROM workflow_runs`)) === notes;
     for (let i = 0; i < 600 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 100));
 
     const runs = (await knex('workflow_runs').select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: number }>;
-    assert.deepEqual(runs.map((r) => [r.status, Number(r.n)]), [['completed', notes]], 'one finished run per stored write');
+    assert.deepEqual(runs.map((r) => [r.status, Number(r.n)]), [['succeeded', notes]], 'one finished run per stored write');
     assert.equal(await count(`SELECT count(*) AS n FROM cluster_probe_effects WHERE key LIKE 'event:%'`), notes, 'every event reached the subscriber');
     assert.equal(await count(`SELECT count(*) AS n FROM cluster_probe_effects WHERE key LIKE 'step:%'`), notes * 2, "every run's two steps took effect");
     assert.equal(await count(`SELECT count(*) AS n FROM cluster_probe_effects WHERE key LIKE 'event:%' AND runs <> 1`), 0, "each event's effect applied once");
