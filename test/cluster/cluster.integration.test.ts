@@ -46,7 +46,7 @@ describe('many instances behind nginx, under failure', function () {
     await processes.get(name)!.stop(signal);
     processes.delete(name);
   };
-  const count = async (sql: string, bindings: unknown[] = []) => Number(((await knex.raw(sql, bindings)) as { rows: Array<{ n: number }> }).rows[0]!.n);
+  const count = async (sql: string, bindings: string[] = []) => Number(((await knex.raw(sql, bindings)) as { rows: Array<{ n: number }> }).rows[0]!.n);
 
   before(async function () {
     assert.ok(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL, 'the cluster test runs on PostgreSQL and Redis');
