@@ -1,4 +1,4 @@
-import { HttpError, MAX_AMOUNT, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
+import { HttpError, MAX_AMOUNT, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type PaymentGateway, type RouteContext } from '@mpanel/sdk';
 import { manualBillingRef, type ManualBilling } from './src/billing-port.ts';
 import { GATEWAY, confirmManualPayment, renderInstructions, type ConfirmInput } from './src/confirm.ts';
 
@@ -80,7 +80,7 @@ export default definePlugin<ManualSettings>({
       tags: ['payments'],
       summary: 'How to pay this invoice by bank transfer / cheque / cash',
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } },
-      handler: async (req: ApiContext<{ id: string }>) => {
+      handler: async (req: RouteContext<{ id: string }>) => {
         const { invoice, displayName, instructions } = await instructionsFor(ctx.scope()!.tenantId!, req.input.params.id);
         assertClientOwns(ctx.scope()?.principal ?? undefined, invoice.clientId);
         return ok({ invoiceId: invoice.id, displayName, instructions });
@@ -106,7 +106,7 @@ export default definePlugin<ManualSettings>({
           },
         },
       },
-      handler: async (req: ApiContext<{ id: string }, Record<string, unknown>, Omit<ConfirmInput, 'invoiceId'>>) =>
+      handler: async (req: RouteContext<{ id: string }, Record<string, unknown>, Omit<ConfirmInput, 'invoiceId'>>) =>
         ok(await confirmManualPayment(billing(), { ...req.input.body, invoiceId: req.input.params.id }), 'Payment recorded'),
     });
   },

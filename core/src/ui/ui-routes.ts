@@ -1,4 +1,5 @@
-import { can, ok, type Branding, type PluginUi, type Principal, type RouteDefinition, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { can, ok, type Branding, type PluginUi, type Principal, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import { basename } from 'node:path';
 import type { RootContainer } from '../container.ts';
 

@@ -15,7 +15,7 @@ const escapist = definePlugin({
       permission: 'users.read',
       async handler(c) {
         const trx = probe.db.current();
-        const { statement } = c.request.body as { statement: string };
+        const { statement } = c.body as { statement: string };
         try {
           await trx.raw(statement);
         } catch (err) {
