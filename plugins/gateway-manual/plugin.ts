@@ -26,6 +26,7 @@ export default definePlugin<ManualSettings>({
     license: 'MIT',
     engines: { mpanel: '>=0.1.0' },
     dependencies: { billing: '>=0.1.0' },
+    resources: ['manual-payments'],
     requires: { services: ['billing.payments'] },
     // ui/index.js: the invoice-page panel with the instructions, loaded by the admin UI at run time.
     entry: { server: 'plugin.ts', ui: 'ui/index.js' },

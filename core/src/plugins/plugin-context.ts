@@ -61,12 +61,14 @@ export function createPluginContext(record: PluginRecord, container: RootContain
       add(route) {
         declaring('ctx.routes.add');
         checkRoute(id, route);
+        c.pluginManager.resources.check(manifest, 'route', route.path);
         c.routes.add(id, pluginRoute(route));
       },
     },
     permissions: {
       register(definition) {
         declaring('ctx.permissions.register');
+        c.pluginManager.resources.check(manifest, 'permission', definition.name);
         c.permissionRegistry.register(id, definition);
       },
     },

@@ -53,6 +53,8 @@ export const manifest: PluginManifest = {
   license: 'MIT',
   category: 'feature',
   engines: { mpanel: '>=0.1.0' },
+  // Today's API names: its permissions, events and routes are named after these.
+  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules'],
   provides: { services: ['billing.payments'] },
   requires: { services: ['identity.portal-users'] },
   permissions: PERMISSIONS,
