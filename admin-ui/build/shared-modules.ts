@@ -10,6 +10,8 @@ export const SHARED_MODULES: string[] = [
   'vue-router',
   'pinia',
   '@mpanel/sdk/ui',
+  '@mpanel/sdk/ui/vue',
+  'vue-i18n',
   'primevue/config',
   'primevue/usetoast',
   'primevue/button',

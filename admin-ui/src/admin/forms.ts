@@ -2,9 +2,9 @@
  * The admin's simple create screens (CreatePage route props): fields, how their values become the
  * API body, and where to go afterwards. Empty optional fields are left out of the body.
  */
-import type { FieldSpec } from '../shared/components/FieldsForm.vue';
+import type { FieldSpec } from '@mpanel/sdk/ui/vue';
+import { toMinor } from '@mpanel/sdk/ui/vue/format.ts';
 import { CYCLES } from '../shared/billing-types.ts';
-import { toMinor } from '../shared/format.ts';
 import { rememberSecret } from './new-webhook-secret.ts';
 
 type Values = Record<string, string | boolean>;

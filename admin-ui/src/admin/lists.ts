@@ -3,8 +3,9 @@
  * "new" link. Labels are i18n keys. Billing lists accept no `sort` (their order is fixed by the
  * API), so only core lists have sortable columns.
  */
-import type { Column, Filter } from '../shared/components/DataList.vue';
-import { date, dateTime, money } from '../shared/format.ts';
+// Helpers by file: the router (and so the login page) imports these lists.
+import type { Column, Filter } from '@mpanel/sdk/ui/vue';
+import { date, dateTime, money } from '@mpanel/sdk/ui/vue/format.ts';
 
 export interface ListScreen {
   title: string;

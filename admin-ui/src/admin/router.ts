@@ -6,8 +6,8 @@ import { LIST_SCREENS } from './lists.ts';
 import { CREATE_SCREENS } from './forms.ts';
 import { permissionOf } from './nav.ts';
 
-const ListPage = () => import('../shared/views/ListPage.vue');
-const CreatePage = () => import('../shared/views/CreatePage.vue');
+const ListPage = () => import('@mpanel/sdk/ui/vue').then((kit) => kit.ListPage);
+const CreatePage = () => import('@mpanel/sdk/ui/vue').then((kit) => kit.CreatePage);
 const billing = (name: string) => () => import(`./views/billing/${name}.vue`);
 const platform = (name: string) => () => import(`./views/platform/${name}.vue`);
 

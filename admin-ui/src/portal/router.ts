@@ -2,7 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { installGuard } from '../shared/guard.ts';
 import LoginView from '../shared/views/LoginView.vue';
 import MessagePage from '../shared/views/MessagePage.vue';
-import { date, money } from '../shared/format.ts';
+import { date, money } from '@mpanel/sdk/ui/vue/format.ts';
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -21,7 +21,7 @@ export const router = createRouter({
         {
           path: 'services',
           name: 'services',
-          component: () => import('../shared/views/ListPage.vue'),
+          component: () => import('@mpanel/sdk/ui/vue').then((kit) => kit.ListPage),
           meta: { permission: 'services.read' },
           props: {
             title: 'portal.services',

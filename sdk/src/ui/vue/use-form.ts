@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import { ApiError, fieldErrors } from '@mpanel/sdk/ui';
+import { ApiError, fieldErrors } from '../index.ts';
 
 /**
  * A form's submit state: `busy`, the general `message` and the API's per-field `details` in

@@ -1,5 +1,5 @@
 /** Display helpers: money in minor units with its currency, ISO dates in the user's locale. */
-import { currencyExponent, formatMoney, parseMoney, toMajorString } from '@mpanel/sdk/ui';
+import { currencyExponent, formatMoney, parseMoney, toMajorString } from '../index.ts';
 
 /** Minor units in the user's locale, with the currency's ISO 4217 decimals (the SDK's table, as the server's). */
 export function money(amount: unknown, currency: unknown): string {
