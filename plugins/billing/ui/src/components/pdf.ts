@@ -1,4 +1,4 @@
-import { api } from './api.ts';
+import { api } from '@mpanel/sdk/ui/vue';
 
 /**
  * Opens an invoice's PDF. The API wants the bearer token, so a plain link would not do: the file

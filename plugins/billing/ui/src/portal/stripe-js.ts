@@ -2,9 +2,8 @@
  * Loads Stripe.js once, from the URL gateway-stripe's pay session names (the real
  * https://js.stripe.com/v3/ by default; a stand-in in the browser tests): the page's CSP allows it
  * because the plugin's manifest declares its origin. Typed to the few calls the portal makes.
- * (gateway-stripe's own UI module loads Stripe.js through `host.loadScript`.)
  */
-import { loadScript } from './load-script.ts';
+import { host } from '../host.ts';
 
 export interface StripeElement {
   mount(target: string | HTMLElement): void;
@@ -23,7 +22,7 @@ export interface StripeJs {
 type StripeFactory = (publishableKey: string) => StripeJs;
 
 export async function loadStripe(publishableKey: string, url = 'https://js.stripe.com/v3/'): Promise<StripeJs> {
-  await loadScript(url);
+  await host().loadScript(url);
   const factory = (window as unknown as { Stripe?: StripeFactory }).Stripe;
   if (!factory) throw new Error('Stripe.js did not define Stripe()');
   return factory(publishableKey);

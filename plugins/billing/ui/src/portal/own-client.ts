@@ -1,5 +1,5 @@
-import { api } from '../shared/api.ts';
-import type { Client } from '../shared/billing-types.ts';
+import { api } from '@mpanel/sdk/ui/vue';
+import type { Client } from '../types.ts';
 
 /** The signed-in client's own account (the list answers only its own), with the credit balance. */
 export async function ownClient(): Promise<Client | null> {

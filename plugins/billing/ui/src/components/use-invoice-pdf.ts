@@ -1,5 +1,5 @@
 import { useToast } from 'primevue/usetoast';
-import { downloadInvoicePdf } from '../pdf.ts';
+import { downloadInvoicePdf } from './pdf.ts';
 
 /**
  * The "download PDF" action every invoice screen has: fetch the file, and tell the user in a toast
