@@ -27,8 +27,8 @@ export default definePlugin<ManualSettings>({
     engines: { mpanel: '>=0.1.0' },
     dependencies: { billing: '>=0.1.0' },
     requires: { services: ['billing.payments'] },
-    // ui/index.js: the invoice-page panel with the instructions, loaded by the admin UI at run time.
-    entry: { server: 'plugin.ts', ui: 'ui/index.js' },
+    // ui/src → ui/dist (mpanel plugin:build): the invoice-page panel with the instructions, loaded by the admin UI at run time.
+    entry: { server: 'plugin.ts', ui: 'ui/dist/index.js' },
     permissions: [
       { name: CONFIRM, description: 'Confirm a manual payment (bank transfer, cheque, cash)', defaultRoles: ['admin', 'manager', 'billing'] },
       { name: VIEW, description: 'See the manual payment instructions', defaultRoles: ['admin', 'manager', 'billing', 'support', 'client'] },

@@ -6,6 +6,8 @@ import { pluginsListCommand } from './plugins-list.ts';
 import { pluginCreateCommand } from './plugin-create.ts';
 import { pluginCommandsCommand } from './plugin-commands.ts';
 import { keysRotateCommand } from './keys-rotate.ts';
+import { pluginBuildCommand } from './plugin-build.ts';
+import { pluginDevCommand } from './plugin-dev.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, pluginBuildCommand, pluginDevCommand];
