@@ -4,7 +4,8 @@
  * updates as plugin modules finish loading.
  */
 import { reactive } from 'vue';
-import type { LazyComponent, UiMenuItem, UiPanel, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
+import { can, type LazyComponent, type UiMenuItem, type UiPanel, type UiRoute, type UiSettingsPage, type UiWidget } from '@mpanel/sdk/ui';
+import type { SlotEntry } from '@mpanel/sdk/ui/vue/slots.ts';
 
 export interface NavEntry {
   id: string;
@@ -23,7 +24,7 @@ export interface PluginWidget extends UiWidget {
 
 export interface PluginPage extends UiRoute {
   pluginId: string;
-  /** Full path in the app: `/p/<plugin>/<path>` under the app's base. */
+  /** Full path in the app: `/p/<plugin>/<path>` under the app's base, or the app path the plugin owns. */
   fullPath: string;
 }
 
@@ -41,6 +42,8 @@ export const extensions = reactive({
   pages: [] as PluginPage[],
   settingsPages: [] as PluginSettingsEntry[],
   panels: [] as PluginPanel[],
+  /** True until plugin UIs have loaded: a page they may add is not "not found" yet. */
+  loading: true,
   /** Plugins whose UI module failed to load, with why (shown as a notice). */
   failures: {} as Record<string, string>,
 });
@@ -67,7 +70,7 @@ export function addMenu(pluginId: string | undefined, item: UiMenuItem): void {
 }
 
 export function addPage(pluginId: string, route: UiRoute): PluginPage {
-  const page = { ...route, pluginId, fullPath: pluginPath(pluginId, route.path) };
+  const page = { ...route, pluginId, fullPath: route.path.startsWith('/') ? route.path : pluginPath(pluginId, route.path) };
   extensions.pages.push(page);
   return page;
 }
@@ -76,8 +79,23 @@ export function addWidget(pluginId: string, widget: UiWidget): void {
   extensions.widgets.push({ ...widget, pluginId });
 }
 
+/** The older names of billing's slots (from when its screens were the host's), still accepted. */
+const SLOT_ALIASES: Record<string, string> = {
+  'admin.invoice': 'billing.invoice.panels',
+  'admin.client': 'billing.client.panels',
+  'portal.invoice': 'billing.portal-invoice.panels',
+};
+
 export function addPanel(pluginId: string, panel: UiPanel): void {
-  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id)) extensions.panels.push({ ...panel, pluginId });
+  const slot = SLOT_ALIASES[panel.slot] ?? panel.slot;
+  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id && p.slot === slot)) extensions.panels.push({ ...panel, slot, pluginId });
+}
+
+/** The entries of a slot the signed-in user may see, for `PluginSlot` (the kit's component). */
+export function slotEntries(slot: string): SlotEntry[] {
+  return extensions.panels
+    .filter((p) => p.slot === slot && can(p.permission))
+    .map((p) => ({ key: `${p.pluginId}:${p.id}`, pluginId: p.pluginId, title: p.title, component: p.component }));
 }
 
 export function addSettingsPage(pluginId: string, page: UiSettingsPage): void {

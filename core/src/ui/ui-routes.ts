@@ -65,6 +65,7 @@ export function uiRoutes(container: RootContainer): RouteDefinition[] {
             version: p.version,
             ui: filterUi(p.ui, principal),
             hasSettings: p.hasSettings,
+            dependencies: p.dependencies ?? [],
             moduleUrl: p.directory && p.uiEntry ? `/admin/plugin-ui/${p.id}/${basename(p.uiEntry)}?v=${encodeURIComponent(p.version)}` : null,
           })),
         );

@@ -61,17 +61,10 @@ export const manifest: PluginManifest = {
   events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
-    menu: [
-      { id: 'billing-clients', label: 'Clients', path: '/admin/clients', permission: 'clients.write', order: 10 },
-      { id: 'billing-invoices', label: 'Invoices', path: '/admin/invoices', permission: 'invoices.refund', order: 20 },
-      { id: 'billing-products', label: 'Products', path: '/admin/products', permission: 'products.write', order: 30 },
-    ],
+    // Menus and pages come from the UI module (ui/src/index.ts: nav.ts, routes).
     settingsPages: [{ id: 'billing-settings', label: 'Billing', path: '/admin/settings/billing', permission: 'tax-rules.write' }],
-    portalPages: [
-      { id: 'portal-services', label: 'Services', path: '/client/services', permission: 'services.read' },
-      { id: 'portal-invoices', label: 'Invoices', path: '/client/invoices', permission: 'invoices.read' },
-    ],
   },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };

@@ -15,7 +15,11 @@ export type LazyComponent = UiComponent | (() => Promise<UiComponent | { default
 export type UiArea = 'admin' | 'portal';
 
 export interface UiRoute {
-  /** Relative to the plugin's base: `/admin/p/<plugin-id>/<path>` or `/client/p/<plugin-id>/<path>`. */
+  /**
+   * Relative to the plugin's base (`settings` → `/admin/p/<plugin-id>/settings`), or, starting with
+   * `/`, a path of the app the plugin owns (`/clients/:id` → `/admin/clients/:id`): its records'
+   * URLs stay what links and bookmarks know. The route's params are the component's props.
+   */
   path: string;
   component: LazyComponent;
   /** Shown only to users holding it; the API still checks it. */
@@ -54,10 +58,12 @@ export interface UiSettingsPage {
 }
 
 /**
- * Where a panel shows inside a host page. The page passes its record's id as the `id` prop
- * (`portal.invoice`: `{ id, invoice }` — the invoice being shown).
+ * Where a panel shows: a slot the host offers (`portal.dashboard`) or one a plugin offers on its
+ * screens (billing's `billing.invoice.panels`, `billing.client.tabs`, ... exported as typed tokens
+ * from its UI's `slots` module). The page passes its record as props (`{ id, invoice }`).
+ * `admin.invoice`, `admin.client` and `portal.invoice` are the older names of billing's slots.
  */
-export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard';
+export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard' | (string & {});
 
 export interface UiPanel {
   id: string;
@@ -82,6 +88,11 @@ export interface UiHost {
   addPanel(panel: UiPanel): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
+  /**
+   * Adds the plugin's texts to the host's messages (`{ billing: { invoice: 'Invoice' } }`), read
+   * with vue-i18n's `useI18n().t('billing.invoice')` and by the host for menu labels.
+   */
+  addMessages(locale: string, messages: Record<string, unknown>): void;
   /** Listens to a realtime event the server pushes to this user or tenant (`<plugin>:<event>`); returns the unsubscribe. */
   onRealtime(event: string, handler: (payload: unknown) => void): () => void;
   /**
@@ -90,6 +101,12 @@ export interface UiHost {
    * page's Content-Security-Policy allows only declared origins): otherwise it rejects.
    */
   loadScript(url: string): Promise<void>;
+  /**
+   * "Log in as" a portal user (staff holding `users.impersonate`): an audited, short impersonation
+   * session handed to `tab` (a window the click opened with `window.open`, so no pop-up blocker
+   * stops it) as that tab's own portal session, and the portal opened there.
+   */
+  openPortalAs(userId: string, tab: object): Promise<void>;
   /** A toast in the host's notification area. */
   notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
 }

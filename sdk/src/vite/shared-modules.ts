@@ -12,6 +12,7 @@ export const SHARED_MODULES: readonly string[] = [
   'pinia',
   '@mpanel/sdk/ui',
   '@mpanel/sdk/ui/vue',
+  'vue-i18n',
   'primevue/config',
   'primevue/usetoast',
   'primevue/button',

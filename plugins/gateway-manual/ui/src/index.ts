@@ -11,7 +11,8 @@ export default defineUiPlugin({
   id: 'gateway-manual',
   setup(host) {
     setHost(host);
-    const slot = host.area === 'portal' ? 'portal.invoice' : 'admin.invoice';
+    // Billing's invoice slots (plugins/billing/ui/src/slots.ts: portalInvoicePanels, invoicePanels).
+    const slot = host.area === 'portal' ? 'billing.portal-invoice.panels' : 'billing.invoice.panels';
     // No panel title from the host: the component renders its own heading, or nothing once paid.
     host.addPanel({ id: 'instructions', slot, permission: VIEW, component: () => import('./InstructionsPanel.vue') });
   },
