@@ -91,13 +91,17 @@ try {
     const loaded = page.waitForResponse((r) => r.url().includes(`/admin/plugin-ui/${pluginId}/`) && r.status() === 200, { timeout: 30_000 });
     await logIn(page, '/admin/login', ADMIN.email, ADMIN.password);
     await loaded;
+    // Billing's client page (a screen of the billing plugin) shows the outside plugin's tab.
     await page.goto(`/admin/clients/${clientId}`);
     await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-slot="billing.client.tabs"]').getByRole('tab', { name: 'Outside Notes' }).click();
+    const tab = page.getByTestId(`${pluginId}-client-notes`);
+    await tab.getByText('Written from outside the repository').waitFor({ timeout: 30_000 });
     assert.deepEqual(errors, [], 'browser console errors');
   } finally {
     await browser.close();
   }
-  process.stdout.write(`outside plugin ${pluginId}: active in a running mPanel, API answered, its UI module loaded in Chromium\n`);
+  process.stdout.write(`outside plugin ${pluginId}: active in a running mPanel, API answered, its tab rendered on billing's client page in Chromium\n`);
 } catch (err) {
   process.stderr.write(`--- mPanel output ---\n${output}\n--- end ---\n`);
   throw err;

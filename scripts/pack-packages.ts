@@ -29,18 +29,52 @@ function builtExports(exportsField: Exports, from: RegExp, prefix: string): Reco
   }));
 }
 
+/**
+ * The Vue UI kit as one ES module: vue, PrimeVue, vue-i18n, vue-router and the SDK's UI module
+ * stay imports (the host's import map provides them), the kit's .vue files are compiled in.
+ */
+async function buildUiKit(from: string, to: string): Promise<void> {
+  const { build } = await import('vite');
+  const { default: vue } = await import('@vitejs/plugin-vue');
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: from,
+    plugins: [
+      vue(),
+      {
+        name: 'mpanel-sdk-ui-external',
+        enforce: 'pre',
+        // The kit's `../index.ts`, `../api.ts`...: the SDK's UI module, shared with the host.
+        resolveId: (id, importer) => (importer?.startsWith(from) && id.startsWith('../') ? { id: '@mpanel/sdk/ui', external: true } : null),
+      },
+    ],
+    build: {
+      outDir: to,
+      emptyOutDir: false,
+      minify: false,
+      lib: { entry: join(from, 'index.ts'), formats: ['es'], fileName: () => 'index.js', cssFileName: 'index' },
+      rollupOptions: { external: [/^vue($|\/)/, /^vue-i18n/, /^vue-router/, /^primevue/, /^@primeuix/, /^@mpanel\/sdk/] },
+    },
+  });
+}
+
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const rootPkg = readJson(join(root, 'package.json'));
 
-// The SDK: src/ → .pack/sdk/.
+// The SDK: src/ → .pack/sdk/ (tsc), its Vue UI kit src/ui/vue → .pack/sdk/ui/vue (Vite + vue-tsc).
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'sdk/tsconfig.build.json']);
+run(process.execPath, [join(root, 'node_modules/vue-tsc/bin/vue-tsc.js'), '-p', 'sdk/tsconfig.build-vue.json']);
+await buildUiKit(join(root, 'sdk/src/ui/vue'), join(stage, 'sdk/ui/vue'));
 const sdk = readJson(join(root, 'sdk/package.json'));
+// `./ui/vue/*` (single kit files) serves the host app's own build in this repository only.
+const sdkExports = Object.fromEntries(Object.entries(sdk.exports).filter(([key]) => !key.includes('*')));
 writeJson(join(stage, 'sdk/package.json'), {
   ...sdk,
   version: rootPkg.version,
-  exports: builtExports(sdk.exports, /^\.\/src\//, './'),
-  files: ['**/*.js', '**/*.d.ts', '**/*.json'],
+  exports: builtExports(sdkExports, /^\.\/src\//, './'),
+  files: ['**/*.js', '**/*.d.ts', '**/*.css', '**/*.json'],
 });
 
 // Core: core/src and migrations/ → .pack/core/ in the repository's layout (core reads

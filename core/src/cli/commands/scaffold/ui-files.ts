@@ -13,9 +13,9 @@ export default defineUiPlugin({
   setup(host) {
     setHost(host);
     if (host.area !== 'admin') return;
-    // A panel on billing's client page (the page passes the client's id as the \`id\` prop),
+    // A tab on billing's client page (its slot billing.client.tabs passes { id, client } as props),
     // shown to users holding ${id}.read, loaded lazily, inside its own error boundary.
-    host.addPanel({ id: 'client-notes', slot: 'admin.client', title: '${name}', permission: '${id}.read', component: () => import('./ClientNotes.vue') });
+    host.addPanel({ id: 'client-notes', slot: 'billing.client.tabs', title: '${name}', permission: '${id}.read', component: () => import('./ClientNotes.vue') });
   },
 });
 `,
@@ -40,7 +40,8 @@ import { useHost } from './host.ts';
 
 interface Note { id: string; text: string; createdAt: string }
 
-const props = defineProps<{ id: string }>();
+// billing.client.tabs passes the client's id (and the client record, unused here).
+const props = defineProps<{ id: string; client?: { id: string } }>();
 const host = useHost();
 const notes = ref<Note[]>([]);
 const text = ref('');
