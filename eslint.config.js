@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // admin-ui's .vue files are checked by vue-tsc (no .vue parser here); its .ts sources, build code and tests are linted like the rest.
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**', '.pack/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './routes.ts';
+import type { JsonSchema } from './json-schema.ts';
 import type { PermissionDefinition } from './principal.ts';
 
 /** What kind of feature a plugin adds; the admin UI groups plugins by it. */

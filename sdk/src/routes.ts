@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
+import type { JsonSchema } from './json-schema.ts';
 import type { PluginLogger } from './logger.ts';
 import type { Principal, TenantRef } from './principal.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { JsonSchema };
 
-/** A JSON Schema object (draft 2020-12); validated with ajv. */
-export type JsonSchema = Record<string, unknown>;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who a route serves: staff (admin), portal users (client), anybody (public), a payment provider (webhook). */
 export type RouteScope = 'admin' | 'client' | 'public' | 'webhook';
