@@ -1,10 +1,11 @@
 /**
  * Everything plugins add to the host: menu entries and settings pages from manifests (no plugin
- * JS needed) and routes, widgets and pages from UI modules' `setup(host)`. Reactive, so the menu
+ * JS needed) and routes, widgets and pages from UI modules' `setup(host)` (tabs and panels on
+ * pages are slots: slots.ts). Reactive, so the menu
  * updates as plugin modules finish loading.
  */
 import { reactive } from 'vue';
-import type { LazyComponent, UiMenuItem, UiPanel, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
+import type { LazyComponent, UiMenuItem, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
 
 export interface NavEntry {
   id: string;
@@ -27,10 +28,6 @@ export interface PluginPage extends UiRoute {
   fullPath: string;
 }
 
-export interface PluginPanel extends UiPanel {
-  pluginId: string;
-}
-
 export interface PluginSettingsEntry extends UiSettingsPage {
   pluginId: string;
 }
@@ -40,7 +37,6 @@ export const extensions = reactive({
   widgets: [] as PluginWidget[],
   pages: [] as PluginPage[],
   settingsPages: [] as PluginSettingsEntry[],
-  panels: [] as PluginPanel[],
   /** Plugins whose UI module failed to load, with why (shown as a notice). */
   failures: {} as Record<string, string>,
 });
@@ -51,7 +47,6 @@ export function resetExtensions(): void {
   extensions.widgets.splice(0);
   extensions.pages.splice(0);
   extensions.settingsPages.splice(0);
-  extensions.panels.splice(0);
   for (const key of Object.keys(extensions.failures)) delete extensions.failures[key];
 }
 
@@ -74,10 +69,6 @@ export function addPage(pluginId: string, route: UiRoute): PluginPage {
 
 export function addWidget(pluginId: string, widget: UiWidget): void {
   extensions.widgets.push({ ...widget, pluginId });
-}
-
-export function addPanel(pluginId: string, panel: UiPanel): void {
-  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id)) extensions.panels.push({ ...panel, pluginId });
 }
 
 export function addSettingsPage(pluginId: string, page: UiSettingsPage): void {

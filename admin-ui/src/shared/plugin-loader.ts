@@ -4,11 +4,13 @@
  * Manifest menus and settings pages are added first (no plugin JS); then each plugin's UI module
  * is imported on its own with a timeout, so one slow or broken plugin never blocks the others.
  */
-import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
+import { defineUiPlugin, can, platformSlots, type SlotFill, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
 import { onRealtime } from './realtime.ts';
 import { fromOrigins, loadScript } from './load-script.ts';
-import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { addMenu, addPage, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { LEGACY_PANEL_SLOTS, fillSlot, offerSlot, resetSlots, warnUnknownFills } from './slots.ts';
+import { billingSlots } from './billing-slots.ts';
 
 export interface UiPluginInfo {
   id: string;
@@ -61,8 +63,21 @@ function addManifestEntries(plugin: UiPluginInfo, area: UiArea): void {
   }
 }
 
+/**
+ * The platform's own slots are its `add*` calls: filling one is the same as calling it (only in
+ * the area whose pages render it).
+ */
+const PLATFORM_FILLS: Record<string, (host: UiHost, fill: never) => void> = {
+  [platformSlots.adminMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'admin' && host.addMenuItem(fill),
+  [platformSlots.portalMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'portal' && host.addMenuItem({ ...fill, group: 'portal' }),
+  [platformSlots.adminPages.name]: (host, fill: SlotFill<'pages'>) => host.area === 'admin' && host.addRoute(fill),
+  [platformSlots.portalPages.name]: (host, fill: SlotFill<'pages'>) => host.addPortalPage(fill),
+  [platformSlots.dashboardWidgets.name]: (host, fill: SlotFill<'widgets'>) => host.addWidget(fill),
+  [platformSlots.settingsPages.name]: (host, fill: SlotFill<'settings'>) => host.addSettingsPage(fill),
+};
+
 function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
-  return {
+  const host: UiHost = {
     pluginId: plugin.id,
     area: options.area,
     api,
@@ -71,7 +86,14 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
     addMenuItem: (item) => addMenu(plugin.id, item),
     addWidget: (widget) => addWidget(plugin.id, widget),
     addSettingsPage: (page) => addSettingsPage(plugin.id, page),
-    addPanel: (panel) => addPanel(plugin.id, panel),
+    addPanel: ({ slot, ...panel }) => fillSlot(plugin.id, LEGACY_PANEL_SLOTS[slot] ?? slot, panel),
+    offer: (slot) => offerSlot(plugin.id, slot),
+    fill: (slot: string | { name: string }, fill: SlotFill) => {
+      const name = typeof slot === 'string' ? slot : slot.name;
+      const platform = PLATFORM_FILLS[name];
+      if (platform) platform(host, fill as never);
+      else fillSlot(plugin.id, name, fill);
+    },
     addPortalPage: (route) => {
       if (options.area !== 'portal') return;
       options.onPage(addPage(plugin.id, route));
@@ -82,6 +104,7 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
     loadScript: (url) => (fromOrigins(url, plugin.ui.externalOrigins?.scripts) ? loadScript(url) : Promise.reject(new Error(`${plugin.id} did not declare the origin of ${url}`))),
     notify: options.notify,
   };
+  return host;
 }
 
 async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise<void> {
@@ -101,6 +124,8 @@ async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise
 /** Fetches the plugin list and loads every plugin UI; never throws (a failure is a notice). */
 export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[]> {
   resetExtensions();
+  resetSlots();
+  offerSlot('platform', platformSlots.portalDashboard);
   let plugins: UiPluginInfo[];
   try {
     plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });
@@ -109,6 +134,9 @@ export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[
     return [];
   }
   for (const plugin of plugins) addManifestEntries(plugin, options.area);
+  // Billing's pages are still the host's: it offers their slots while billing is active for the tenant.
+  if (plugins.some((p) => p.id === 'billing')) for (const slot of Object.values(billingSlots)) offerSlot('billing', slot);
   await Promise.all(plugins.filter((p) => p.moduleUrl).map((p) => loadModule(p, options)));
+  warnUnknownFills(new Set(['platform', ...plugins.filter((p) => !extensions.failures[p.id]).map((p) => p.id)]));
   return plugins;
 }

@@ -3,4 +3,4 @@
  * resolved through the page's import map). Components that need Vue live here, not in
  * `@mpanel/sdk/ui`, which stays framework-free.
  */
-export {};
+export { PluginSlot, SLOT_OUTLET } from './plugin-slot.ts';
