@@ -24,7 +24,8 @@ export default defineUiPlugin({
     } else {
       for (const route of PORTAL_ROUTES) host.addRoute(route);
       for (const item of PORTAL_MENU) host.addMenuItem(item);
-      host.addWidget({ id: 'figures', title: '', size: 3, component: () => import('./portal/PortalFigures.vue') });
+      // First on the client's home (order 10), before what other plugins put there.
+      host.fill(platformSlots.portalDashboard, { id: 'figures', order: 10, component: () => import('./portal/PortalFigures.vue') });
       host.fill(platformSlots.portalAccount, { id: 'client-profile', permission: 'clients.read', component: () => import('./portal/ClientProfile.vue') });
     }
   },
