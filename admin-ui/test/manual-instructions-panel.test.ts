@@ -21,7 +21,7 @@ describe('gateway-manual instructions panel', () => {
     const host = {
       area: 'admin',
       api: { get: async (path: string) => { asked.push(path); return { displayName: 'Bank transfer', instructions: `Please transfer ${(due / 100).toFixed(2)} EUR` }; } },
-      addPanel: (p: { component: unknown }) => { lazyPanel = p.component; },
+      fill: (slot: string, p: { component: unknown }) => { if (slot === 'billing.invoice.panels') lazyPanel = p.component; },
     } as unknown as UiHost;
     const manualUi = ((await import(MANUAL_UI)) as { default: UiPluginDefinition }).default;
     await manualUi.setup(host);

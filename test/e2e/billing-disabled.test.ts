@@ -55,10 +55,10 @@ describe('a tenant with billing disabled (browser)', () => {
     await page.getByRole('heading', { name: 'Page not found.' }).waitFor();
 
     await nav.locator('[data-nav="users"]').click();
-    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByRole('cell', { name: TENANT.admin.email }).waitFor();
     await nav.locator('[data-nav="pluginList"]').click();
-    await page.getByRole('heading', { name: 'Plugins' }).waitFor();
+    await page.getByRole('heading', { name: 'Plugins', level: 1 }).waitFor();
     assert.deepEqual(errors, []);
     await page.context().close();
   });

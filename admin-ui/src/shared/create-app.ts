@@ -2,9 +2,7 @@
  * What the admin app and the portal share at start-up: pinia, i18n, branding, the session expiring
  * back to the login page, and the UI kit loaded before the first signed-in page.
  */
-import { createApp, defineAsyncComponent, type Component } from 'vue';
-import { SLOT_HOST } from '@mpanel/sdk/ui/vue/slots.ts';
-import { slotEntries } from './extensions.ts';
+import { createApp, type Component } from 'vue';
 import { createPinia } from 'pinia';
 import type { Router } from 'vue-router';
 import { i18n } from './i18n.ts';
@@ -20,8 +18,6 @@ export async function startApp(root: Component, router: Router, area: 'admin' | 
   const app = createApp(root);
   const pinia = createPinia();
   app.use(pinia).use(i18n).use(router);
-  // The kit's PluginSlot (on plugins' screens and the host's) shows what plugins put in a slot.
-  app.provide(SLOT_HOST, { entries: slotEntries, boundary: defineAsyncComponent(() => import('./components/PluginBoundary.vue')) });
   const loadKit = () => import('./kit.ts');
   let kit: Promise<void> | undefined;
   router.beforeEach(async (to) => {

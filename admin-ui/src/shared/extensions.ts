@@ -1,11 +1,11 @@
 /**
  * Everything plugins add to the host: menu entries and settings pages from manifests (no plugin
- * JS needed) and routes, widgets and pages from UI modules' `setup(host)`. Reactive, so the menu
+ * JS needed) and routes, widgets and pages from UI modules' `setup(host)` (tabs and panels on
+ * pages are slots: slots.ts). Reactive, so the menu
  * updates as plugin modules finish loading.
  */
 import { reactive } from 'vue';
-import { can, type LazyComponent, type UiMenuItem, type UiPanel, type UiRoute, type UiSettingsPage, type UiWidget } from '@mpanel/sdk/ui';
-import type { SlotEntry } from '@mpanel/sdk/ui/vue/slots.ts';
+import type { LazyComponent, UiMenuItem, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
 
 export interface NavEntry {
   id: string;
@@ -28,10 +28,6 @@ export interface PluginPage extends UiRoute {
   fullPath: string;
 }
 
-export interface PluginPanel extends UiPanel {
-  pluginId: string;
-}
-
 export interface PluginSettingsEntry extends UiSettingsPage {
   pluginId: string;
 }
@@ -41,7 +37,6 @@ export const extensions = reactive({
   widgets: [] as PluginWidget[],
   pages: [] as PluginPage[],
   settingsPages: [] as PluginSettingsEntry[],
-  panels: [] as PluginPanel[],
   /** True until plugin UIs have loaded: a page they may add is not "not found" yet. */
   loading: true,
   /** Plugins whose UI module failed to load, with why (shown as a notice). */
@@ -54,7 +49,6 @@ export function resetExtensions(): void {
   extensions.widgets.splice(0);
   extensions.pages.splice(0);
   extensions.settingsPages.splice(0);
-  extensions.panels.splice(0);
   for (const key of Object.keys(extensions.failures)) delete extensions.failures[key];
 }
 
@@ -77,25 +71,6 @@ export function addPage(pluginId: string, route: UiRoute): PluginPage {
 
 export function addWidget(pluginId: string, widget: UiWidget): void {
   extensions.widgets.push({ ...widget, pluginId });
-}
-
-/** The older names of billing's slots (from when its screens were the host's), still accepted. */
-const SLOT_ALIASES: Record<string, string> = {
-  'admin.invoice': 'billing.invoice.panels',
-  'admin.client': 'billing.client.panels',
-  'portal.invoice': 'billing.portal-invoice.panels',
-};
-
-export function addPanel(pluginId: string, panel: UiPanel): void {
-  const slot = SLOT_ALIASES[panel.slot] ?? panel.slot;
-  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id && p.slot === slot)) extensions.panels.push({ ...panel, slot, pluginId });
-}
-
-/** The entries of a slot the signed-in user may see, for `PluginSlot` (the kit's component). */
-export function slotEntries(slot: string): SlotEntry[] {
-  return extensions.panels
-    .filter((p) => p.slot === slot && can(p.permission))
-    .map((p) => ({ key: `${p.pluginId}:${p.id}`, pluginId: p.pluginId, title: p.title, component: p.component }));
 }
 
 export function addSettingsPage(pluginId: string, page: UiSettingsPage): void {

@@ -4,13 +4,14 @@
  * Manifest menus and settings pages are added first (no plugin JS); then each plugin's UI module
  * is imported on its own with a timeout, so one slow or broken plugin never blocks the others.
  */
-import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
+import { defineUiPlugin, can, platformSlots, type SlotFill, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
 import { i18n } from './i18n.ts';
 import { onRealtime } from './realtime.ts';
 import { fromOrigins, loadScript } from './load-script.ts';
 import { openPortalAs } from './open-portal-as.ts';
-import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { addMenu, addPage, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { LEGACY_PANEL_SLOTS, fillSlot, offerSlot, resetSlots, warnUnknownFills } from './slots.ts';
 
 export interface UiPluginInfo {
   id: string;
@@ -74,8 +75,21 @@ function scriptOrigins(plugin: UiPluginInfo, all: readonly UiPluginInfo[]): stri
   return [plugin, ...dependents].flatMap((p) => p.ui.externalOrigins?.scripts ?? []);
 }
 
+/**
+ * The platform's own slots are its `add*` calls: filling one is the same as calling it (only in
+ * the area whose pages render it).
+ */
+const PLATFORM_FILLS: Record<string, (host: UiHost, fill: never) => void> = {
+  [platformSlots.adminMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'admin' && host.addMenuItem(fill),
+  [platformSlots.portalMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'portal' && host.addMenuItem({ ...fill, group: 'portal' }),
+  [platformSlots.adminPages.name]: (host, fill: SlotFill<'pages'>) => host.area === 'admin' && host.addRoute(fill),
+  [platformSlots.portalPages.name]: (host, fill: SlotFill<'pages'>) => host.addPortalPage(fill),
+  [platformSlots.dashboardWidgets.name]: (host, fill: SlotFill<'widgets'>) => host.addWidget(fill),
+  [platformSlots.settingsPages.name]: (host, fill: SlotFill<'settings'>) => host.addSettingsPage(fill),
+};
+
 function hostFor(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiPluginInfo[]): UiHost {
-  return {
+  const host: UiHost = {
     pluginId: plugin.id,
     area: options.area,
     api,
@@ -84,7 +98,14 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiP
     addMenuItem: (item) => addMenu(plugin.id, item),
     addWidget: (widget) => addWidget(plugin.id, widget),
     addSettingsPage: (page) => addSettingsPage(plugin.id, page),
-    addPanel: (panel) => addPanel(plugin.id, panel),
+    addPanel: ({ slot, ...panel }) => fillSlot(plugin.id, LEGACY_PANEL_SLOTS[slot] ?? slot, panel),
+    offer: (slot) => offerSlot(plugin.id, slot),
+    fill: (slot: string | { name: string }, fill: SlotFill) => {
+      const name = typeof slot === 'string' ? slot : slot.name;
+      const platform = PLATFORM_FILLS[name];
+      if (platform) platform(host, fill as never);
+      else fillSlot(plugin.id, name, fill);
+    },
     addPortalPage: (route) => {
       if (options.area !== 'portal') return;
       options.onPage(addPage(plugin.id, route));
@@ -97,6 +118,7 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiP
     openPortalAs: (userId, tab) => openPortalAs(userId, tab as Window),
     notify: options.notify,
   };
+  return host;
 }
 
 async function loadModule(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiPluginInfo[]): Promise<void> {
@@ -117,6 +139,9 @@ async function loadModule(plugin: UiPluginInfo, options: LoaderOptions, all: rea
 export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[]> {
   resetExtensions();
   extensions.loading = true;
+  resetSlots();
+  offerSlot('platform', platformSlots.portalDashboard);
+  offerSlot('platform', platformSlots.portalAccount);
   let plugins: UiPluginInfo[];
   try {
     plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });
@@ -127,6 +152,7 @@ export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[
   }
   for (const plugin of plugins) addManifestEntries(plugin, options.area);
   await Promise.all(plugins.filter((p) => p.moduleUrl).map((p) => loadModule(p, options, plugins)));
+  warnUnknownFills(new Set(['platform', ...plugins.filter((p) => !extensions.failures[p.id]).map((p) => p.id)]));
   extensions.loading = false;
   return plugins;
 }

@@ -1,4 +1,5 @@
 import type { ApiClient } from './api.ts';
+import type { SlotFill, SlotKind, SlotRef } from './slots.ts';
 
 /**
  * The UI side of a plugin. A plugin's UI module (its manifest's `entry.ui`) default-exports
@@ -58,12 +59,15 @@ export interface UiSettingsPage {
 }
 
 /**
- * Where a panel shows: a slot the host offers (`portal.dashboard`) or one a plugin offers on its
- * screens (billing's `billing.invoice.panels`, `billing.client.tabs`, ... exported as typed tokens
- * from its UI's `slots` module). The page passes its record as props (`{ id, invoice }`).
- * `admin.invoice`, `admin.client` and `portal.invoice` are the older names of billing's slots.
+ * Where a panel shows inside a host page. The page passes its record's id as the `id` prop
+ * (`portal.invoice`: `{ id, invoice }` — the invoice being shown).
+ *
+ * @deprecated The closed list of before open slots: each name is an alias of a slot
+ * (`admin.invoice` = `billing.invoice.panels`, `admin.client` = `billing.client.panels`,
+ * `portal.invoice` = `billing.portal-invoice.panels`, `portal.dashboard` =
+ * `platform.portal-dashboard.panels`); use `host.fill(slot, ...)`.
  */
-export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard' | (string & {});
+export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard';
 
 export interface UiPanel {
   id: string;
@@ -84,8 +88,20 @@ export interface UiHost {
   addMenuItem(item: UiMenuItem): void;
   addWidget(widget: UiWidget): void;
   addSettingsPage(page: UiSettingsPage): void;
-  /** A panel inside a host page (an invoice, a client); mounted in its own error boundary. */
+  /** A panel inside a host page (an invoice, a client); mounted in its own error boundary. @deprecated use `fill` */
   addPanel(panel: UiPanel): void;
+  /**
+   * Declares a slot this plugin's pages offer (see `defineSlot`); its name must start with the
+   * plugin's id. Fills of a slot nobody offers render nothing.
+   */
+  offer(slot: SlotRef<object>): void;
+  /**
+   * Fills a slot another plugin (or the platform: `platformSlots`) offers, by ref or by name. The
+   * entry shows only to users holding its permission, loads lazily and sits in its own error
+   * boundary. Filling a slot that its (active) owner does not offer is a console warning.
+   */
+  fill<K extends SlotKind>(slot: SlotRef<object, K>, fill: SlotFill<K>): void;
+  fill(slot: string, fill: SlotFill): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
   /**

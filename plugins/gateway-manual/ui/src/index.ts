@@ -14,6 +14,6 @@ export default defineUiPlugin({
     // Billing's invoice slots (plugins/billing/ui/src/slots.ts: portalInvoicePanels, invoicePanels).
     const slot = host.area === 'portal' ? 'billing.portal-invoice.panels' : 'billing.invoice.panels';
     // No panel title from the host: the component renders its own heading, or nothing once paid.
-    host.addPanel({ id: 'instructions', slot, permission: VIEW, component: () => import('./InstructionsPanel.vue') });
+    host.fill(slot, { id: 'instructions', permission: VIEW, component: () => import('./InstructionsPanel.vue') });
   },
 });

@@ -18,7 +18,6 @@ export { useLoad, type Loaded } from './use-load.ts';
 export { useForm } from './use-form.ts';
 export { api, bindApi } from './host-api.ts';
 export { date, dateTime, fromMinor, minorDigits, money, toMinor } from './format.ts';
-export { default as PluginSlot } from './PluginSlot.vue';
-export { defineSlot, SLOT_HOST, type SlotEntry, type SlotHost, type SlotToken } from './slots.ts';
 export { choices, filled, rowLinkTo, type CreateScreen, type FormValues, type ListScreen } from './screens.ts';
 export { default as MetricCards, type Metric } from './MetricCards.vue';
+export { PluginSlot, SLOT_OUTLET } from './plugin-slot.ts';
