@@ -3,14 +3,14 @@
 // ui/dist/index.js; `vue` and `@mpanel/sdk/ui` stay bare imports resolved through the host page's
 // import map, so the admin UI is not rebuilt to add it.
 import { defineUiPlugin } from '@mpanel/sdk/ui';
-import { host as pluginHost } from './host.ts';
+import { setHost } from './host.ts';
 
 const VIEW = 'manual-payments.view';
 
 export default defineUiPlugin({
   id: 'gateway-manual',
   setup(host) {
-    pluginHost.set(host);
+    setHost(host);
     const slot = host.area === 'portal' ? 'portal.invoice' : 'admin.invoice';
     // No panel title from the host: the component renders its own heading, or nothing once paid.
     host.addPanel({ id: 'instructions', slot, permission: VIEW, component: () => import('./InstructionsPanel.vue') });
