@@ -26,6 +26,8 @@ const freePort = () => new Promise<number>((resolve) => {
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 let output = '';
+/** What the browser reported, shown when the check fails. */
+let browserErrors: string[] = [];
 const server = spawn(process.execPath, ['bin/mpanel.js', 'start'], {
   cwd: root,
   env: {
@@ -88,6 +90,7 @@ try {
   const browser = await launchBrowser();
   try {
     const { page, errors } = await watchedPage(browser, url);
+    browserErrors = errors;
     const loaded = page.waitForResponse((r) => r.url().includes(`/admin/plugin-ui/${pluginId}/`) && r.status() === 200, { timeout: 30_000 });
     await logIn(page, '/admin/login', ADMIN.email, ADMIN.password);
     await loaded;
@@ -103,7 +106,7 @@ try {
   }
   process.stdout.write(`outside plugin ${pluginId}: active in a running mPanel, API answered, its tab rendered on billing's client page in Chromium\n`);
 } catch (err) {
-  process.stderr.write(`--- mPanel output ---\n${output}\n--- end ---\n`);
+  process.stderr.write(`--- mPanel output ---\n${output}\n--- browser errors ---\n${browserErrors.join('\n')}\n--- end ---\n`);
   throw err;
 } finally {
   server.kill('SIGTERM');

@@ -13,9 +13,9 @@ export default defineUiPlugin({
   setup(host) {
     setHost(host);
     if (host.area !== 'admin') return;
-    // A tab on billing's client page (its slot billing.client.tabs passes { id, client } as props),
-    // shown to users holding ${id}.read, loaded lazily, inside its own error boundary.
-    host.addPanel({ id: 'client-notes', slot: 'billing.client.tabs', title: '${name}', permission: '${id}.read', component: () => import('./ClientNotes.vue') });
+    // A tab in the slot billing offers on its client page (props: { clientId }), shown to users
+    // holding ${id}.read, loaded lazily, inside its own error boundary. Without billing it shows nowhere.
+    host.fill('billing.client.tabs', { id: 'client-notes', title: '${name}', permission: '${id}.read', component: () => import('./ClientNotes.vue') });
   },
 });
 `,
@@ -40,8 +40,8 @@ import { useHost } from './host.ts';
 
 interface Note { id: string; text: string; createdAt: string }
 
-// billing.client.tabs passes the client's id (and the client record, unused here).
-const props = defineProps<{ id: string; client?: { id: string } }>();
+// billing.client.tabs passes the id of the client whose page it is.
+const props = defineProps<{ clientId: string }>();
 const host = useHost();
 const notes = ref<Note[]>([]);
 const text = ref('');
@@ -49,19 +49,19 @@ const error = ref<string | null>(null);
 
 async function load(): Promise<void> {
   try {
-    notes.value = await host.api.get<Note[]>(\`/${id}/clients/\${props.id}/notes\`);
+    notes.value = await host.api.get<Note[]>(\`/${id}/clients/\${props.clientId}/notes\`);
   } catch (err) {
     error.value = err instanceof Error ? err.message : String(err);
   }
 }
 
 async function add(): Promise<void> {
-  await host.api.post(\`/${id}/clients/\${props.id}/notes\`, { text: text.value });
+  await host.api.post(\`/${id}/clients/\${props.clientId}/notes\`, { text: text.value });
   text.value = '';
   await load();
 }
 
-watch(() => props.id, load, { immediate: true });
+watch(() => props.clientId, load, { immediate: true });
 </script>
 
 <template>
