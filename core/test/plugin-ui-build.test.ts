@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -63,5 +64,33 @@ describe('mpanel plugin:build (the SDK Vite preset)', function () {
     assert.deepEqual(await ensurePluginUisBuilt(logger, join(ROOT, 'test/e2e/fixtures')), [FIXTURE]);
     assert.ok(existsSync(join(FIXTURE, 'ui/dist/index.js')));
     assert.deepEqual(await ensurePluginUisBuilt(logger, join(ROOT, 'test/e2e/fixtures')), [], 'built bundles are not rebuilt');
+  });
+
+  it('plugin:dev writes a development build and rebuilds it when a source changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpanel-plugin-dev-'));
+    const source = join(dir, 'ui/src/index.ts');
+    mkdirSync(join(dir, 'ui/src'), { recursive: true });
+    const write = (word: string) => writeFileSync(source, `import { defineUiPlugin } from '@mpanel/sdk/ui';\nexport default defineUiPlugin({ id: 'dev', setup: () => console.log('${word}') });\n`);
+    write('first-version');
+    const child = spawn(process.execPath, [join(ROOT, 'bin/mpanel.js'), 'plugin:dev', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const entry = join(dir, 'ui/dist/index.js');
+    const until = async (what: string, ok: () => boolean) => {
+      for (const deadline = Date.now() + 60_000; !ok(); await new Promise((r) => setTimeout(r, 100))) {
+        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`${what}; output: ${output}`);
+      }
+    };
+    const built = () => (existsSync(entry) ? readFileSync(entry, 'utf8') : '');
+    try {
+      await until('the first build', () => /watching/.test(output) && built().includes('first-version'));
+      assert.match(built(), /sourceMappingURL=data:/, 'a development build (inline source map)');
+      write('second-version');
+      await until('the rebuild', () => built().includes('second-version'));
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

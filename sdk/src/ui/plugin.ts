@@ -133,6 +133,22 @@ export interface UiPluginDefinition {
   setup(host: UiHost): void | Promise<void>;
 }
 
+/**
+ * Where a plugin's components find the host their plugin was set up with (for `host.api`,
+ * `host.notify`, ...): `export const host = hostHolder('my-plugin')` in one module, `host.set(h)` in
+ * `setup(h)`, `host.get()` in components. Throws, naming the plugin, if used before setup.
+ */
+export function hostHolder(pluginId: string): { set(host: UiHost): void; get(): UiHost } {
+  let current: UiHost | undefined;
+  return {
+    set: (host) => void (current = host),
+    get: () => {
+      if (!current) throw new Error(`${pluginId}: its UI was used before setup(host) ran`);
+      return current;
+    },
+  };
+}
+
 /** Declares a plugin's UI; the identity function exists for types and for a future version check. */
 export function defineUiPlugin(definition: UiPluginDefinition): UiPluginDefinition {
   if (!definition || typeof definition.id !== 'string' || typeof definition.setup !== 'function') {
