@@ -66,7 +66,8 @@ function mpanelUi(options: MpanelPluginOptions): Plugin {
           const bundled = Object.keys(chunk.modules).filter((id) => HOST_ONLY.test(id));
           if (bundled.length) {
             this.error(
-              `${chunk.fileName} would bundle host modules (${bundled.slice(0, 3).join(', ')}): import only the shared ones by their bare name (${SHARED_MODULES.join(', ')}); other packages are bundled with the plugin.`,
+              `${chunk.fileName} would bundle host modules (${bundled.slice(0, 3).join(', ')}): import only the shared ones by their bare name (${SHARED_MODULES.join(', ')}); ` +
+                'a PrimeVue component outside that list needs PrimeVue core from the host and cannot be used yet; other packages are bundled with the plugin.',
             );
           }
           const css = chunk.isEntry ? importedCss(chunk) : [];
