@@ -6,13 +6,16 @@ const PLUGIN_VUE = ['plugins/*/ui/src/**/*.vue', 'test/e2e/fixtures/*/ui/src/**/
 
 export default tseslint.config(
   // admin-ui's .vue files are checked by vue-tsc only; its .ts sources, build code and tests are linted like the rest (plugin UIs' .vue too: PLUGIN_VUE).
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**', '.pack/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**'] },
   ...tseslint.configs.recommended,
   // Vue's correctness rules, with TypeScript inside <script lang="ts">.
   ...pluginVue.configs['flat/essential'].map((config) => ({ ...config, files: PLUGIN_VUE })),
-  { files: PLUGIN_VUE, languageOptions: { parserOptions: { parser: tseslint.parser } } },
-  // `<PluginSlot :slot="...">`: a prop named slot of the kit's component, not Vue 2's slot attribute.
-  { files: PLUGIN_VUE, rules: { 'vue/no-deprecated-slot-attribute': ['error', { ignore: ['PluginSlot'] }] } },
+  {
+    files: PLUGIN_VUE,
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+    // <PluginSlot :slot="ref"> is the SDK's prop, not Vue 2's slot attribute.
+    rules: { 'vue/no-deprecated-slot-attribute': ['error', { ignore: ['PluginSlot'] }] },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

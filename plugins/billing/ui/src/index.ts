@@ -4,7 +4,7 @@
  * Everything is added through the host, so a tenant with billing disabled has none of it.
  */
 import { defineUiPlugin, platformSlots } from '@mpanel/sdk/ui';
-import { useHost } from './host.ts';
+import { billingHost } from './host.ts';
 import { en } from './messages.ts';
 import { ADMIN_MENU, PORTAL_MENU } from './nav.ts';
 import { ADMIN_ROUTES } from './admin/routes.ts';
@@ -14,7 +14,7 @@ import { BILLING_SLOTS } from './slots.ts';
 export default defineUiPlugin({
   id: 'billing',
   setup(host) {
-    useHost(host);
+    billingHost.set(host);
     host.addMessages('en', en);
     for (const slot of BILLING_SLOTS) host.offer(slot);
     if (host.area === 'admin') {
