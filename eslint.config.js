@@ -6,7 +6,7 @@ const PLUGIN_VUE = ['plugins/*/ui/src/**/*.vue', 'test/e2e/fixtures/*/ui/src/**/
 
 export default tseslint.config(
   // admin-ui's .vue files are checked by vue-tsc only; its .ts sources, build code and tests are linted like the rest (plugin UIs' .vue too: PLUGIN_VUE).
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'admin-ui/*', '!admin-ui/test/', '!admin-ui/src/', '!admin-ui/build/', '!admin-ui/vite.config.ts', 'test-results/**', '.pack/**'] },
   ...tseslint.configs.recommended,
   // Vue's correctness rules, with TypeScript inside <script lang="ts">.
   ...pluginVue.configs['flat/essential'].map((config) => ({ ...config, files: PLUGIN_VUE })),
