@@ -12,7 +12,8 @@ const HOST_CHUNKS: Array<{ name: string; test: RegExp }> = [
   { name: 'vue-router', test: /node_modules[\\/]vue-router[\\/]/ },
   { name: 'pinia', test: /node_modules[\\/]pinia[\\/]/ },
   { name: 'primevue', test: /node_modules[\\/](@primevue[\\/]core|@primeuix|primevue[\\/](config|base|basecomponent|service|usestyle|api))[\\/]/ },
-  { name: 'sdk-ui', test: /sdk[\\/]src[\\/]ui[\\/]/ },
+  // The SDK's UI module (small, on the login page); its Vue kit splits like the app's own code.
+  { name: 'sdk-ui', test: /sdk[\\/]src[\\/]ui[\\/](?!vue[\\/])/ },
 ];
 
 export default defineConfig({

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlugin, ok, type ApiContext } from '@mpanel/sdk';
+import { definePlugin, ok, type RouteContext } from '@mpanel/sdk';
 import { startTestServer } from '../core/src/testing/test-server.ts';
 import { superAdminToken } from '../core/src/testing/auth.ts';
 import { FakeStripeServer } from '../test/fakes/stripe/server.ts';
@@ -43,8 +43,8 @@ const verifyOnly = definePlugin({
       scope: 'webhook',
       rawBody: true,
       transaction: false,
-      handler: async (req: ApiContext) => {
-        const event = await verifyStripeEvent(req.rawBody, req.get('stripe-signature') || undefined, WEBHOOK_SECRET);
+      handler: async (req: RouteContext) => {
+        const event = await verifyStripeEvent(req.rawBody, req.header('stripe-signature'), WEBHOOK_SECRET);
         return ok({ received: true, id: event.id });
       },
     });

@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import { SHARED_MODULES, hasDefaultExport } from './shared-modules.ts';
+import { SHARED_MODULES, hasDefaultExport } from '../../sdk/src/vite/shared-modules.ts'; // relative: Vite bundles the config's own files, a package import would load .ts
 
 const PREFIX = '\0mpanel-shared:';
 const VIRTUAL = 'virtual:mpanel-shared/';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { SHARED_MODULES } from './shared-modules.ts';
+import { SHARED_MODULES } from '../../sdk/src/vite/shared-modules.ts'; // relative: Vite bundles the config's own files, a package import would load .ts
 
 /** `import 'virtual:primevue-theme.css'`: the Aura theme of every PrimeVue component the UI can show. */
 export const THEME_MODULE = 'virtual:primevue-theme.css';

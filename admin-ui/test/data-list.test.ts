@@ -1,7 +1,7 @@
 import { useDom, mountWithApp, memoryRouter, flushPromises } from './support/mount.ts';
 import { useFetch, json } from './support/fetch.ts';
 import assert from 'node:assert/strict';
-import DataList, { type Column, type Filter } from '../src/shared/components/DataList.vue';
+import { DataList, type Column, type Filter } from '@mpanel/sdk/ui/vue';
 
 const columns: Column[] = [
   { key: 'name', label: 'Name', sortable: true },

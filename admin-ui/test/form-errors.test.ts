@@ -2,8 +2,7 @@ import { useDom, mountWithApp, flushPromises } from './support/mount.ts';
 import { useFetch, json } from './support/fetch.ts';
 import assert from 'node:assert/strict';
 import { api } from '../src/shared/api.ts';
-import { useForm } from '../src/shared/composables/use-form.ts';
-import FieldsForm, { type FieldSpec } from '../src/shared/components/FieldsForm.vue';
+import { useForm, FieldsForm, type FieldSpec } from '@mpanel/sdk/ui/vue';
 
 const invalid = () => json({ error: 'Validation failed', details: { email: 'Must be an email address', 'pricing.0.amount': 'Must be at least 0' } }, 422);
 

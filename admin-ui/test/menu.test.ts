@@ -6,6 +6,10 @@ import { menuSections } from '../src/shared/menu.ts';
 import { addMenu, extensions, resetExtensions } from '../src/shared/extensions.ts';
 import { ADMIN_GROUPS, ADMIN_NAV, permissionOf } from '../src/admin/nav.ts';
 import { PORTAL_GROUPS, PORTAL_NAV } from '../src/portal/nav.ts';
+// Billing's entries as its UI module adds them (the menu's plugin group).
+import { ADMIN_MENU, PORTAL_MENU } from '../../plugins/billing/ui/src/nav.ts';
+
+const addBilling = (items = ADMIN_MENU) => items.forEach((item) => addMenu('billing', item));
 
 const shown = (core = ADMIN_NAV, groups = ADMIN_GROUPS) =>
   menuSections(core, extensions.menu, groups).map((s) => [s.group, s.entries.map((e) => e.id)]);
@@ -18,10 +22,11 @@ describe('admin-ui menu: entries by permission', () => {
   });
 
   it('shows only the screens the user may open, groups without any left out', () => {
+    addBilling();
     setPermissions(['clients.read', 'invoices.read']);
     assert.deepEqual(shown(), [
       ['overview', ['dashboard']],
-      ['billing', ['clients', 'invoices']],
+      ['billing', ['billing:clients', 'billing:invoices']],
     ]);
   });
 
@@ -32,19 +37,34 @@ describe('admin-ui menu: entries by permission', () => {
   it('an administrator sees every core screen, groups in menu order and entries by their order', () => {
     setPermissions(allAdminPermissions);
     const sections = shown();
-    assert.deepEqual(sections.map(([group]) => group), ['overview', 'billing', 'platform']);
+    assert.deepEqual(sections.map(([group]) => group), ['overview', 'platform']);
     assert.deepEqual(sections.flatMap(([, ids]) => ids).sort(), ADMIN_NAV.map((e) => e.id).sort());
-    assert.deepEqual(sections[2], ['platform', ['users', 'roles', 'tenants', 'pluginList', 'webhooks', 'mail', 'jobs', 'workflows', 'audit']]);
+    assert.deepEqual(sections[1], ['platform', ['users', 'roles', 'tenants', 'pluginList', 'webhooks', 'mail', 'jobs', 'workflows', 'audit']]);
+  });
+
+  it('a plugin\'s own group (billing) sits where `*` is, between the overview and the platform', () => {
+    addBilling();
+    setPermissions([...allAdminPermissions, ...ADMIN_MENU.map((e) => e.permission!)]);
+    const sections = shown();
+    assert.deepEqual(sections.map(([group]) => group), ['overview', 'billing', 'platform']);
+    assert.deepEqual(sections[1], ['billing', ADMIN_MENU.map((e) => `billing:${e.id}`)]);
+  });
+
+  it('without billing (disabled for the tenant: its UI module never loads) the menu has no billing entry', () => {
+    setPermissions([...allAdminPermissions, ...ADMIN_MENU.map((e) => e.permission!)]);
+    const ids = shown().flatMap(([, entries]) => entries as string[]);
+    assert.ok(!ids.some((id) => /client|invoice|product|order|service|coupon|tax|billing/i.test(id)), ids.join(', '));
   });
 
   it('every core screen but the dashboard names the permission its API route needs', () => {
     assert.deepEqual(ADMIN_NAV.filter((e) => !e.permission).map((e) => e.id), ['dashboard']);
-    assert.equal(permissionOf('clients'), 'clients.read');
+    assert.equal(permissionOf('users'), 'users.read');
     assert.equal(permissionOf('audit'), 'audit-logs.read');
     assert.equal(permissionOf('nope'), undefined);
   });
 
   it('plugin entries join by permission and order, under the plugin\'s path, once each', () => {
+    addBilling();
     setPermissions(['clients.read', 'dns.read']);
     addMenu('dns', { id: 'zones', label: 'DNS zones', to: 'zones', permission: 'dns.read', order: 20 });
     addMenu('dns', { id: 'zones', label: 'DNS zones again', to: 'zones' });
@@ -53,7 +73,7 @@ describe('admin-ui menu: entries by permission', () => {
     addMenu('stats', { id: 'invoicing', label: 'Invoicing', to: '/invoicing', group: 'billing', order: 15 });
     assert.deepEqual(shown(), [
       ['overview', ['dashboard']],
-      ['billing', ['clients', 'stats:invoicing']],
+      ['billing', ['billing:clients', 'stats:invoicing']],
       ['plugins', ['mail:queue', 'dns:zones']],
     ]);
     assert.equal(extensions.menu.find((e) => e.id === 'dns:zones')?.to, '/p/dns/zones');
@@ -61,14 +81,15 @@ describe('admin-ui menu: entries by permission', () => {
   });
 
   it('a plugin entry for a screen the core menu has is shown once, as the core entry, and only with its permission', () => {
-    addMenu('billing', { id: 'clients', label: 'Billing clients', to: '/clients' });
+    addMenu('other', { id: 'users', label: 'Other users', to: '/users', group: 'platform' });
     assert.deepEqual(shown(), [['overview', ['dashboard']]]);
-    setPermissions(['clients.read']);
-    assert.deepEqual(shown(), [['overview', ['dashboard']], ['billing', ['clients']]]);
+    setPermissions(['users.read']);
+    assert.deepEqual(shown(), [['overview', ['dashboard']], ['platform', ['users']]]);
   });
 
   it('the portal menu follows the same rule', () => {
+    addBilling(PORTAL_MENU);
     setPermissions(['invoices.read']);
-    assert.deepEqual(shown(PORTAL_NAV, PORTAL_GROUPS), [['portal', ['portalHome', 'portalInvoices', 'portalAccount']]]);
+    assert.deepEqual(shown(PORTAL_NAV, PORTAL_GROUPS), [['portal', ['portalHome', 'billing:portalInvoices', 'portalAccount']]]);
   });
 });

@@ -1,6 +1,6 @@
 import { useDom, mountWithApp } from './support/mount.ts';
 import assert from 'node:assert/strict';
-import SchemaForm, { type SettingsSchema } from '../src/shared/components/SchemaForm.vue';
+import { SchemaForm, type SettingsSchema } from '@mpanel/sdk/ui/vue';
 import { DEFAULT_SETTINGS, settingsSchema } from '../../plugins/billing/src/settings.ts';
 
 /**

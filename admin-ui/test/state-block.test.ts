@@ -1,6 +1,6 @@
 import { useDom, mountWithApp } from './support/mount.ts';
 import assert from 'node:assert/strict';
-import StateBlock from '../src/shared/components/StateBlock.vue';
+import { StateBlock } from '@mpanel/sdk/ui/vue';
 
 const content = { default: '<p class="content">rows</p>' };
 

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import type { RouteDefinition } from '@mpanel/sdk';
+import type { CoreRouteDefinition as RouteDefinition } from '../../core/src/http/api-context.ts';
 
 /** What one side of a comparison is loaded with. */
 export interface Target {

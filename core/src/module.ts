@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Middleware } from 'koa';
-import type { RouteDefinition } from '@mpanel/sdk';
+import { type CoreRouteDefinition as RouteDefinition } from './http/api-context.ts';
 import type { RootContainer } from './container.ts';
 import type { RouteStage } from './http/route-pipeline.ts';
 

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { defineRoute, ok } from '@mpanel/sdk';
+import { ok } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute } from '../src/http/api-context.ts';
 import { startTestServer, type TestServer } from '../src/testing/test-server.ts';
 import type { CoreModule } from '../src/module.ts';
 

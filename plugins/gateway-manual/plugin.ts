@@ -1,4 +1,4 @@
-import { HttpError, MAX_AMOUNT, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type ApiContext, type PaymentGateway } from '@mpanel/sdk';
+import { HttpError, MAX_AMOUNT, NotFoundError, assertClientOwns, definePlugin, extensionPoints, ok, type PaymentGateway, type RouteContext } from '@mpanel/sdk';
 import { manualBillingRef, type ManualBilling } from './src/billing-port.ts';
 import { GATEWAY, confirmManualPayment, renderInstructions, type ConfirmInput } from './src/confirm.ts';
 
@@ -26,9 +26,10 @@ export default definePlugin<ManualSettings>({
     license: 'MIT',
     engines: { mpanel: '>=0.1.0' },
     dependencies: { billing: '>=0.1.0' },
+    resources: ['manual-payments'],
     requires: { services: ['billing.payments'] },
-    // ui/index.js: the invoice-page panel with the instructions, loaded by the admin UI at run time.
-    entry: { server: 'plugin.ts', ui: 'ui/index.js' },
+    // ui/src → ui/dist (mpanel plugin:build): the invoice-page panel with the instructions, loaded by the admin UI at run time.
+    entry: { server: 'plugin.ts', ui: 'ui/dist/index.js' },
     permissions: [
       { name: CONFIRM, description: 'Confirm a manual payment (bank transfer, cheque, cash)', defaultRoles: ['admin', 'manager', 'billing'] },
       { name: VIEW, description: 'See the manual payment instructions', defaultRoles: ['admin', 'manager', 'billing', 'support', 'client'] },
@@ -80,7 +81,7 @@ export default definePlugin<ManualSettings>({
       tags: ['payments'],
       summary: 'How to pay this invoice by bank transfer / cheque / cash',
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } },
-      handler: async (req: ApiContext<{ id: string }>) => {
+      handler: async (req: RouteContext<{ id: string }>) => {
         const { invoice, displayName, instructions } = await instructionsFor(ctx.scope()!.tenantId!, req.input.params.id);
         assertClientOwns(ctx.scope()?.principal ?? undefined, invoice.clientId);
         return ok({ invoiceId: invoice.id, displayName, instructions });
@@ -106,7 +107,7 @@ export default definePlugin<ManualSettings>({
           },
         },
       },
-      handler: async (req: ApiContext<{ id: string }, Record<string, unknown>, Omit<ConfirmInput, 'invoiceId'>>) =>
+      handler: async (req: RouteContext<{ id: string }, Record<string, unknown>, Omit<ConfirmInput, 'invoiceId'>>) =>
         ok(await confirmManualPayment(billing(), { ...req.input.body, invoiceId: req.input.params.id }), 'Payment recorded'),
     });
   },

@@ -21,9 +21,11 @@ export default definePlugin<StripeSettings>({
     license: 'MIT',
     engines: { mpanel: '>=0.1.0' },
     dependencies: { billing: '>=0.1.0' },
+    // Its permissions, Stripe's webhook path and the saved-card event; payment.* and invoice.* are billing's.
+    resources: ['stripe', 'stripe-cards', 'stripe-payments', 'stripe-settings', 'payment-methods'],
     requires: { services: ['billing.payments'] },
-    // ui/index.js: the portal's "Payment methods" page, loaded by the portal at run time.
-    entry: { server: 'plugin.ts', ui: 'ui/index.js' },
+    // ui/src → ui/dist (mpanel plugin:build): the portal's "Payment methods" page, loaded by the portal at run time.
+    entry: { server: 'plugin.ts', ui: 'ui/dist/index.js' },
     ui: {
       // What the Payment Element needs (Stripe's CSP guide): Stripe.js, its frames, its API.
       externalOrigins: {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './routes.ts';
+import type { JsonSchema } from './json-schema.ts';
 import type { PermissionDefinition } from './principal.ts';
 
 /** What kind of feature a plugin adds; the admin UI groups plugins by it. */
@@ -58,6 +58,13 @@ export interface PluginManifest {
   provides?: { services?: string[] };
   /** Service tokens this plugin may resolve (`ctx.services.resolve`); anything else throws. */
   requires?: { services?: string[] };
+  /**
+   * Resources the plugin owns besides its id (plural nouns: `invoices`, `credit-notes`). Its
+   * permissions (`invoices.read`), emitted events (`invoice.paid`) and routes (`/api/v1/invoices`)
+   * must name one of them, or a resource of a plugin it depends on. Another plugin claiming one
+   * fails to load; core's resources (`users`, `roles`, `tenants`, ...) are reserved.
+   */
+  resources?: string[];
   /** Registered at load with the plugin as owner; `defaultRoles` get them on seeding. */
   permissions?: PermissionDefinition[];
   /** Event names this plugin emits / subscribes to (`invoice.paid`). Emitting an undeclared name throws. */

@@ -10,7 +10,7 @@ export interface TenantRef {
 
 /**
  * Who is acting: a logged-in user, an API key, or the system (jobs, event handlers, webhooks).
- * Lives on `ctx.state.principal` and in the request scope as `currentUser`.
+ * A route handler gets it as `ctx.principal`; jobs and handlers through `ctx.scope()`.
  */
 export interface Principal {
   kind: 'user' | 'apiKey' | 'system';

@@ -1,17 +1,14 @@
-import type { ParameterizedContext } from 'koa';
+import type { Knex } from 'knex';
+import type { JsonSchema } from './json-schema.ts';
+import type { PluginLogger } from './logger.ts';
+import type { Principal, TenantRef } from './principal.ts';
+
+export type { JsonSchema };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A JSON Schema object (draft 2020-12); validated with ajv. */
-export type JsonSchema = Record<string, unknown>;
-
 /** Who a route serves: staff (admin), portal users (client), anybody (public), a payment provider (webhook). */
 export type RouteScope = 'admin' | 'client' | 'public' | 'webhook';
-
-/** Resolves what the request scope (an Awilix scope) holds: `trx`, `tenant`, `currentUser`, services... */
-export interface Resolver {
-  resolve<T = unknown>(name: string): T;
-}
 
 export interface RequestInput<P, Q, B> {
   params: P;
@@ -19,28 +16,48 @@ export interface RequestInput<P, Q, B> {
   body: B;
 }
 
-export interface ApiState {
-  requestId: string;
-  [key: string]: unknown;
+/** What a handler may set on its answer besides the body it returns. */
+export interface RouteResponse {
+  /** Default: the route's `successStatus` (200), or 204 when the handler returns nothing. */
+  status?: number;
+  /** Content type of a non-JSON body (`application/pdf`, `text/csv`). */
+  type?: string;
+  headers: Record<string, string>;
 }
 
-export interface ApiContextExtras<P, Q, B> {
-  /** The request's dependency-injection scope, disposed when the response is done. */
-  scope: Resolver;
-  /** Params, query and body after schema validation (query and params coerced to their types). */
-  input: RequestInput<P, Q, B>;
+/**
+ * What a route handler gets: the request's tenant, caller and transaction, and its validated input.
+ * The handler returns the body: an object is sent as JSON; a string, Buffer or readable stream is
+ * sent as is (set `response.type`). No web framework types: the platform builds this per request.
+ */
+export interface RouteContext<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> extends RequestInput<P, Q, B> {
+  /** The same params, query and body (after schema validation, query and params coerced). */
+  readonly input: RequestInput<P, Q, B>;
+  /** The tenant the request acts for; null only on public routes served without one. */
+  readonly tenant: TenantRef | null;
+  /** Who is calling; null on public and webhook routes. */
+  readonly principal: Principal | null;
+  /**
+   * The request's transaction, tenant context applied (row-level security as the app role): what
+   * the handler writes commits or rolls back with the request. Throws on `transaction: false` routes.
+   */
+  readonly db: Knex.Transaction;
+  /** The request's logger (request id bound). */
+  readonly log: PluginLogger;
+  readonly requestId: string;
   /** The unparsed request body; present when the route asks for `rawBody: true`. */
-  rawBody?: Buffer;
-  params: Record<string, string>;
+  readonly rawBody?: Buffer;
+  /** A request header (case-insensitive), undefined when absent. */
+  header(name: string): string | undefined;
+  /** Status, content type and headers of the answer. */
+  readonly response: RouteResponse;
 }
-
-export type ApiContext<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> =
-  ParameterizedContext<ApiState, ApiContextExtras<P, Q, B>>;
 
 export type RouteHandler<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> =
-  (ctx: ApiContext<P, Q, B>) => unknown | Promise<unknown>;
+  (ctx: RouteContext<P, Q, B>) => unknown | Promise<unknown>;
 
-export interface RouteDefinition<P = any, Q = any, B = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Everything a route declares besides its handler (core's own routes share it). */
+export interface RouteOptions {
   method: HttpMethod;
   /** Router path, e.g. `/api/v1/services/:id/suspend`. */
   path: string;
@@ -66,9 +83,12 @@ export interface RouteDefinition<P = any, Q = any, B = any> { // eslint-disable-
   rateLimit?: 'strict';
   /** The status of a success answer when the handler returns a value (default 200). */
   successStatus?: number;
+}
+
+export interface RouteDefinition<P = any, Q = any, B = any> extends RouteOptions { // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
-   * Return the response body (e.g. `ok(data)`), or set `ctx.body` yourself. Throw an `HttpError`
-   * to answer with an error; the transaction is rolled back.
+   * Return the response body (e.g. `ok(data)`). Throw an `HttpError` to answer with an error; the
+   * transaction is rolled back.
    */
   handler: RouteHandler<P, Q, B>;
 }

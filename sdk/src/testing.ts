@@ -45,61 +45,26 @@ export interface TestHostOptions {
   env?: Record<string, string>;
 }
 
-interface CoreTestServer {
-  url: string;
-  knex: Knex;
-  request(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer }): Promise<TestHostResponse>;
-  close(): Promise<void>;
-  running: { platform: { container: { cradle: Record<string, unknown> } } };
-}
+/** Where the platform for tests lives: core's public testing entry (a peer dependency). */
+const CORE_TESTING = '@mpanel/core/testing';
 
 /**
  * Boots the whole platform with just these plugins, against a fresh database. Core is imported
- * dynamically here so plugins themselves never import it.
+ * dynamically through its public entry, so plugins themselves never import it; install
+ * `@mpanel/core` next to the SDK (a dev dependency of the plugin) to use this.
  */
 export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
-  const core = (await import(new URL('../../core/src/testing/test-server.ts', import.meta.url).href)) as {
-    startTestServer(o: { env?: Record<string, string>; plugins?: { definitions: PluginDefinition[] } }): Promise<CoreTestServer>;
-  };
-  const server = await core.startTestServer({ env: options.env, plugins: { definitions: options.plugins } });
-  const cradle = server.running.platform.container.cradle as {
-    pluginStatus: { list(): Array<{ id: string; status: string; error?: string }> };
-    eventDispatcher: { loop: { wake(): void; idle(): Promise<void> } };
-  };
-  let token: string | undefined;
-  const login = async () => {
-    if (token) return token;
-    const res = await server.request('POST', '/api/v1/auth/login', { body: { email: 'admin@example.test', password: 'correct-horse-battery-staple' } });
-    if (res.status !== 200) throw new Error(`Test host login failed: ${res.status} ${JSON.stringify(res.body)}`);
-    token = (res.body as { data: { accessToken: string } }).data.accessToken;
-    return token;
-  };
-  return {
-    url: server.url,
-    knex: server.knex,
-    login,
-    async request(method, path, opts = {}) {
-      const bearer = opts.token === null ? undefined : (opts.token ?? (await login()));
-      return server.request(method, path, { body: opts.body, headers: opts.headers, raw: opts.raw, ...(bearer ? { token: bearer } : {}) });
-    },
-    async events(name) {
-      const q = server.knex('outbox_events').orderBy('created_at');
-      const rows = (await (name ? q.where({ name }) : q)) as Array<{ id: string; name: string; source: string; tenant_id: string | null; payload: unknown }>;
-      return rows.map((r) => ({ id: r.id, name: r.name, source: r.source, tenantId: r.tenant_id, payload: r.payload }));
-    },
-    async settle() {
-      for (let i = 0; i < 200; i++) {
-        cradle.eventDispatcher.loop.wake();
-        await cradle.eventDispatcher.loop.idle();
-        const [pending] = (await server.knex('outbox_events').whereNull('dispatched_at').count({ n: '*' })) as [{ n: number }];
-        const [due] = (await server.knex('event_deliveries').where({ status: 'pending' }).where('next_attempt_at', '<=', new Date()).count({ n: '*' })) as [{ n: number }];
-        if (Number(pending.n) === 0 && Number(due.n) === 0) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
-    plugins: () => cradle.pluginStatus.list(),
-    close: () => server.close(),
-  };
+  let core: { createTestHost(o: TestHostOptions): Promise<TestHost> };
+  try {
+    // A variable specifier: the SDK is compiled without core's types (core depends on the SDK).
+    core = (await import(CORE_TESTING)) as typeof core;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@mpanel/core')) {
+      throw new Error('@mpanel/sdk/testing needs @mpanel/core installed next to it (npm install --save-dev @mpanel/core)', { cause: err });
+    }
+    throw err;
+  }
+  return core.createTestHost(options);
 }
 
 /** What a plugin's resource fixtures get: one tenant, its admin's API, and ids made so far. */

@@ -62,7 +62,7 @@ describe('billing screens and the client portal (browser)', () => {
     assert.deepEqual(product.pricing.map((p: { amount: number; cycle: string }) => [p.cycle, p.amount]).sort(), [['annually', 9900], ['monthly', 999]]);
 
     // A new client: the API's field messages show on the form first (a lower-case country).
-    await page.getByTestId('main-nav').locator('[data-nav="clients"]').click();
+    await page.getByTestId('main-nav').locator('[data-nav="billing:clients"]').click();
     await page.getByTestId('list-create').click();
     await page.getByLabel('Email').fill(CLIENT.email);
     await page.getByLabel('First name').fill('Ada');
@@ -100,7 +100,7 @@ describe('billing screens and the client portal (browser)', () => {
     assert.equal(invoice.body.data.status, 'paid');
     assert.equal(invoice.body.data.payments[0].transactionId, 'BANK-0001');
 
-    await page.getByTestId('main-nav').locator('[data-nav="billingRun"]').click();
+    await page.getByTestId('main-nav').locator('[data-nav="billing:billingRun"]').click();
     await page.getByRole('button', { name: 'Run billing now' }).click();
     await page.getByTestId('run-result').waitFor();
     await screenshot(page, 'admin-billing-run');
@@ -174,9 +174,11 @@ describe('billing screens and the client portal (browser)', () => {
     const { page, errors } = await watchedPage(browser, server.url);
     await logIn(page, '/admin/', support.email, support.password);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // Billing's menu comes with its UI module: count once the plugins have loaded.
+    await page.locator('[data-plugins="ready"]').waitFor();
     const nav = page.getByTestId('main-nav');
-    assert.equal(await nav.locator('[data-nav="clients"]').count(), 1, 'support reads clients');
-    assert.equal(await nav.locator('[data-nav="billingRun"]').count(), 0);
+    assert.equal(await nav.locator('[data-nav="billing:clients"]').count(), 1, 'support reads clients');
+    assert.equal(await nav.locator('[data-nav="billing:billingRun"]').count(), 0);
     await page.goto('/admin/billing-run');
     await page.getByRole('heading', { name: 'You do not have access to this page.' }).waitFor();
     const login = await server.request('POST', '/api/v1/auth/login', { body: support });

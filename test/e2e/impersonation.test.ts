@@ -113,7 +113,7 @@ describe('log in as client (browser): the impersonation tab keeps its own sessio
     await first.portal.getByRole('heading', { name: `Welcome, ${TARGET.email}` }).waitFor();
     // Resetting the client's two-factor ends all its sessions, the impersonation too (as expiry would).
     assert.equal((await server.request('POST', `/api/v1/users/${targetUserId}/2fa/reset`, { token })).status, 200);
-    await first.portal.getByTestId('main-nav').locator('[data-nav="portalInvoices"]').click();
+    await first.portal.getByTestId('main-nav').locator('[data-nav="billing:portalInvoices"]').click();
     await assertEnded(first.portal);
     await screenshot(first.portal, 'portal-impersonation-revoked');
     assert.deepEqual(unexpected(first.errors, 401), []);

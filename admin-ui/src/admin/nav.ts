@@ -1,7 +1,7 @@
 import type { NavEntry } from '../shared/extensions.ts';
 
-/** Menu groups in display order; plugin entries default to `plugins`. */
-export const ADMIN_GROUPS = ['overview', 'billing', 'platform', 'plugins'];
+/** Menu groups in display order; `*` stands for the groups plugins name (billing's), plugin entries without a group go to `plugins`. */
+export const ADMIN_GROUPS = ['overview', '*', 'platform', 'plugins'];
 
 const entry = (id: string, to: string, group: string, order: number, permission?: string): NavEntry => ({ id, label: `nav.${id}`, to, group, order, permission });
 
@@ -11,14 +11,6 @@ const entry = (id: string, to: string, group: string, order: number, permission?
  */
 export const ADMIN_NAV: NavEntry[] = [
   entry('dashboard', '/', 'overview', 0),
-  entry('clients', '/clients', 'billing', 10, 'clients.read'),
-  entry('products', '/products', 'billing', 20, 'products.read'),
-  entry('orders', '/orders', 'billing', 30, 'orders.read'),
-  entry('invoices', '/invoices', 'billing', 40, 'invoices.read'),
-  entry('services', '/services', 'billing', 50, 'services.read'),
-  entry('coupons', '/coupons', 'billing', 60, 'coupons.read'),
-  entry('tax-rules', '/tax-rules', 'billing', 70, 'tax-rules.read'),
-  entry('billingRun', '/billing-run', 'billing', 80, 'billing.run'),
   entry('users', '/users', 'platform', 10, 'users.read'),
   entry('roles', '/roles', 'platform', 20, 'roles.read'),
   entry('tenants', '/tenants', 'platform', 30, 'tenants.read'),

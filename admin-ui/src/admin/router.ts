@@ -6,9 +6,8 @@ import { LIST_SCREENS } from './lists.ts';
 import { CREATE_SCREENS } from './forms.ts';
 import { permissionOf } from './nav.ts';
 
-const ListPage = () => import('../shared/views/ListPage.vue');
-const CreatePage = () => import('../shared/views/CreatePage.vue');
-const billing = (name: string) => () => import(`./views/billing/${name}.vue`);
+const ListPage = () => import('@mpanel/sdk/ui/vue').then((kit) => kit.ListPage);
+const CreatePage = () => import('@mpanel/sdk/ui/vue').then((kit) => kit.CreatePage);
 const platform = (name: string) => () => import(`./views/platform/${name}.vue`);
 
 /** One route per list screen, guarded by the permission of its menu entry. */
@@ -28,17 +27,6 @@ const createRoutes: RouteRecordRaw[] = Object.entries(CREATE_SCREENS).map(([id, 
   props: screen,
   meta: { permission: screen.permission },
 }));
-
-/** Billing detail and edit screens (detail pages take the record id as a prop). */
-const billingRoutes: RouteRecordRaw[] = [
-  { path: 'clients/:id', name: 'client', component: billing('ClientDetailView'), props: true, meta: { permission: 'clients.read' } },
-  { path: 'products/new', name: 'product-new', component: billing('ProductFormView'), meta: { permission: 'products.write' } },
-  { path: 'products/:id', name: 'product', component: billing('ProductFormView'), props: true, meta: { permission: 'products.write' } },
-  { path: 'orders/new', name: 'order-new', component: billing('OrderNewView'), meta: { permission: 'orders.create' } },
-  { path: 'invoices/:id', name: 'invoice', component: billing('InvoiceDetailView'), props: true, meta: { permission: 'invoices.read' } },
-  { path: 'services/:id', name: 'service', component: billing('ServiceDetailView'), props: true, meta: { permission: 'services.read' } },
-  { path: 'billing-run', name: 'billing-run', component: billing('BillingRunView'), meta: { permission: 'billing.run' } },
-];
 
 /** Tenants, webhooks, mail settings and workflow run screens beyond their lists. */
 const platformRoutes: RouteRecordRaw[] = [
@@ -67,10 +55,9 @@ export const router = createRouter({
         { path: 'jobs', name: 'jobs', component: () => import('./views/JobsView.vue'), meta: { permission: permissionOf('jobs') } },
         ...listRoutes,
         ...createRoutes,
-        ...billingRoutes,
         ...platformRoutes,
         { path: 'forbidden', name: 'forbidden', component: MessagePage, props: { text: 'state.forbidden' } },
-        { path: ':rest(.*)*', name: 'not-found', component: MessagePage, props: { text: 'state.notFound' } },
+        { path: ':rest(.*)*', name: 'not-found', component: () => import('../shared/views/NotFoundPage.vue') },
       ],
     },
   ],

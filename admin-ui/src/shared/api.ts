@@ -1,4 +1,6 @@
 import { createApiClient } from '@mpanel/sdk/ui';
+// The kit's file, not its index: the login page must not load the kit's components.
+import { bindApi } from '@mpanel/sdk/ui/vue/host-api.ts';
 import { tokens } from './tokens.ts';
 
 /**
@@ -10,3 +12,6 @@ export const api = createApiClient({
   getToken: () => tokens.access,
   onUnauthorized: () => tokens.refresh(),
 });
+
+// The UI kit's components (the host's and plugins') call the API through this same client.
+bindApi(api);

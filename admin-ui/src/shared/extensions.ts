@@ -1,10 +1,11 @@
 /**
  * Everything plugins add to the host: menu entries and settings pages from manifests (no plugin
- * JS needed) and routes, widgets and pages from UI modules' `setup(host)`. Reactive, so the menu
+ * JS needed) and routes, widgets and pages from UI modules' `setup(host)` (tabs and panels on
+ * pages are slots: slots.ts). Reactive, so the menu
  * updates as plugin modules finish loading.
  */
 import { reactive } from 'vue';
-import type { LazyComponent, UiMenuItem, UiPanel, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
+import type { LazyComponent, UiMenuItem, UiRoute, UiSettingsPage, UiWidget } from '@mpanel/sdk/ui';
 
 export interface NavEntry {
   id: string;
@@ -23,12 +24,8 @@ export interface PluginWidget extends UiWidget {
 
 export interface PluginPage extends UiRoute {
   pluginId: string;
-  /** Full path in the app: `/p/<plugin>/<path>` under the app's base. */
+  /** Full path in the app: `/p/<plugin>/<path>` under the app's base, or the app path the plugin owns. */
   fullPath: string;
-}
-
-export interface PluginPanel extends UiPanel {
-  pluginId: string;
 }
 
 export interface PluginSettingsEntry extends UiSettingsPage {
@@ -40,7 +37,8 @@ export const extensions = reactive({
   widgets: [] as PluginWidget[],
   pages: [] as PluginPage[],
   settingsPages: [] as PluginSettingsEntry[],
-  panels: [] as PluginPanel[],
+  /** True until plugin UIs have loaded: a page they may add is not "not found" yet. */
+  loading: true,
   /** Plugins whose UI module failed to load, with why (shown as a notice). */
   failures: {} as Record<string, string>,
 });
@@ -51,7 +49,6 @@ export function resetExtensions(): void {
   extensions.widgets.splice(0);
   extensions.pages.splice(0);
   extensions.settingsPages.splice(0);
-  extensions.panels.splice(0);
   for (const key of Object.keys(extensions.failures)) delete extensions.failures[key];
 }
 
@@ -67,17 +64,13 @@ export function addMenu(pluginId: string | undefined, item: UiMenuItem): void {
 }
 
 export function addPage(pluginId: string, route: UiRoute): PluginPage {
-  const page = { ...route, pluginId, fullPath: pluginPath(pluginId, route.path) };
+  const page = { ...route, pluginId, fullPath: route.path.startsWith('/') ? route.path : pluginPath(pluginId, route.path) };
   extensions.pages.push(page);
   return page;
 }
 
 export function addWidget(pluginId: string, widget: UiWidget): void {
   extensions.widgets.push({ ...widget, pluginId });
-}
-
-export function addPanel(pluginId: string, panel: UiPanel): void {
-  if (!extensions.panels.some((p) => p.pluginId === pluginId && p.id === panel.id)) extensions.panels.push({ ...panel, pluginId });
 }
 
 export function addSettingsPage(pluginId: string, page: UiSettingsPage): void {

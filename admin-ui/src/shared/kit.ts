@@ -10,9 +10,13 @@
 import type { App } from 'vue';
 import PrimeVue from 'primevue/config';
 import ToastService from 'primevue/toastservice';
+import { SLOT_OUTLET } from '@mpanel/sdk/ui/vue';
+import SlotOutlet from './components/SlotOutlet.vue';
 import 'virtual:primevue-theme.css';
 
 export function installKit(app: App): void {
   app.use(PrimeVue, { theme: 'none' });
   app.use(ToastService);
+  // How <PluginSlot> renders on signed-in pages (the host's tabs, panels and error boundaries).
+  app.provide(SLOT_OUTLET, SlotOutlet);
 }

@@ -4,11 +4,14 @@
  * Manifest menus and settings pages are added first (no plugin JS); then each plugin's UI module
  * is imported on its own with a timeout, so one slow or broken plugin never blocks the others.
  */
-import { defineUiPlugin, can, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
+import { defineUiPlugin, can, platformSlots, type SlotFill, type UiArea, type UiHost, type UiPluginDefinition, type PluginUi } from '@mpanel/sdk/ui';
 import { api } from './api.ts';
+import { i18n } from './i18n.ts';
 import { onRealtime } from './realtime.ts';
 import { fromOrigins, loadScript } from './load-script.ts';
-import { addMenu, addPage, addPanel, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { openPortalAs } from './open-portal-as.ts';
+import { addMenu, addPage, addSettingsPage, addWidget, extensions, resetExtensions, type PluginPage } from './extensions.ts';
+import { LEGACY_PANEL_SLOTS, fillSlot, offerSlot, resetSlots, warnUnknownFills } from './slots.ts';
 
 export interface UiPluginInfo {
   id: string;
@@ -18,6 +21,8 @@ export interface UiPluginInfo {
   /** URL of the plugin's browser module, or null when it has none (manifest entries only). */
   moduleUrl: string | null;
   hasSettings: boolean;
+  /** The plugins it depends on (a gateway on billing). */
+  dependencies?: string[];
 }
 
 export const PLUGIN_LOAD_TIMEOUT_MS = 8000;
@@ -61,8 +66,30 @@ function addManifestEntries(plugin: UiPluginInfo, area: UiArea): void {
   }
 }
 
-function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
-  return {
+/**
+ * The script origins a plugin may load from: its own, and those of the plugins that depend on it
+ * (billing's pay screen loads the Stripe.js gateway-stripe declares and its pay session names).
+ */
+function scriptOrigins(plugin: UiPluginInfo, all: readonly UiPluginInfo[]): string[] {
+  const dependents = all.filter((p) => p.dependencies?.includes(plugin.id));
+  return [plugin, ...dependents].flatMap((p) => p.ui.externalOrigins?.scripts ?? []);
+}
+
+/**
+ * The platform's own slots are its `add*` calls: filling one is the same as calling it (only in
+ * the area whose pages render it).
+ */
+const PLATFORM_FILLS: Record<string, (host: UiHost, fill: never) => void> = {
+  [platformSlots.adminMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'admin' && host.addMenuItem(fill),
+  [platformSlots.portalMenu.name]: (host, fill: SlotFill<'menu'>) => host.area === 'portal' && host.addMenuItem({ ...fill, group: 'portal' }),
+  [platformSlots.adminPages.name]: (host, fill: SlotFill<'pages'>) => host.area === 'admin' && host.addRoute(fill),
+  [platformSlots.portalPages.name]: (host, fill: SlotFill<'pages'>) => host.addPortalPage(fill),
+  [platformSlots.dashboardWidgets.name]: (host, fill: SlotFill<'widgets'>) => host.addWidget(fill),
+  [platformSlots.settingsPages.name]: (host, fill: SlotFill<'settings'>) => host.addSettingsPage(fill),
+};
+
+function hostFor(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiPluginInfo[]): UiHost {
+  const host: UiHost = {
     pluginId: plugin.id,
     area: options.area,
     api,
@@ -71,27 +98,37 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions): UiHost {
     addMenuItem: (item) => addMenu(plugin.id, item),
     addWidget: (widget) => addWidget(plugin.id, widget),
     addSettingsPage: (page) => addSettingsPage(plugin.id, page),
-    addPanel: (panel) => addPanel(plugin.id, panel),
+    addPanel: ({ slot, ...panel }) => fillSlot(plugin.id, LEGACY_PANEL_SLOTS[slot] ?? slot, panel),
+    offer: (slot) => offerSlot(plugin.id, slot),
+    fill: (slot: string | { name: string }, fill: SlotFill) => {
+      const name = typeof slot === 'string' ? slot : slot.name;
+      const platform = PLATFORM_FILLS[name];
+      if (platform) platform(host, fill as never);
+      else fillSlot(plugin.id, name, fill);
+    },
     addPortalPage: (route) => {
       if (options.area !== 'portal') return;
       options.onPage(addPage(plugin.id, route));
       if (route.label) addMenu(plugin.id, { id: `page:${route.path}`, label: route.label, to: route.path, permission: route.permission, group: 'portal' });
     },
+    addMessages: (locale, messages) => i18n.global.mergeLocaleMessage(locale, messages),
     onRealtime,
-    // Only from origins the plugin declared: the page's CSP allows every active plugin's, this keeps each to its own.
-    loadScript: (url) => (fromOrigins(url, plugin.ui.externalOrigins?.scripts) ? loadScript(url) : Promise.reject(new Error(`${plugin.id} did not declare the origin of ${url}`))),
+    // Only from origins the plugin (or one depending on it) declared: the page's CSP allows every active plugin's, this keeps each to its own.
+    loadScript: (url) => (fromOrigins(url, scriptOrigins(plugin, all)) ? loadScript(url) : Promise.reject(new Error(`${plugin.id} did not declare the origin of ${url}`))),
+    openPortalAs: (userId, tab) => openPortalAs(userId, tab as Window),
     notify: options.notify,
   };
+  return host;
 }
 
-async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise<void> {
+async function loadModule(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiPluginInfo[]): Promise<void> {
   const importModule = options.importModule ?? ((url: string) => import(/* @vite-ignore */ url));
   const timeout = options.timeoutMs ?? PLUGIN_LOAD_TIMEOUT_MS;
   try {
     const mod = (await withTimeout(importModule(plugin.moduleUrl!), timeout, `Loading ${plugin.id}`)) as { default?: UiPluginDefinition };
     const definition = defineUiPlugin(mod.default as UiPluginDefinition);
     if (definition.id !== plugin.id) throw new Error(`its module declares id "${definition.id}"`);
-    await withTimeout(Promise.resolve(definition.setup(hostFor(plugin, options))), timeout, `Setting up ${plugin.id}`);
+    await withTimeout(Promise.resolve(definition.setup(hostFor(plugin, options, all))), timeout, `Setting up ${plugin.id}`);
   } catch (err) {
     extensions.failures[plugin.id] = err instanceof Error ? err.message : String(err);
     console.warn(`[mpanel] plugin UI "${plugin.id}" failed to load:`, err);
@@ -101,14 +138,21 @@ async function loadModule(plugin: UiPluginInfo, options: LoaderOptions): Promise
 /** Fetches the plugin list and loads every plugin UI; never throws (a failure is a notice). */
 export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[]> {
   resetExtensions();
+  extensions.loading = true;
+  resetSlots();
+  offerSlot('platform', platformSlots.portalDashboard);
+  offerSlot('platform', platformSlots.portalAccount);
   let plugins: UiPluginInfo[];
   try {
     plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });
   } catch (err) {
     extensions.failures['*'] = err instanceof Error ? err.message : String(err);
+    extensions.loading = false;
     return [];
   }
   for (const plugin of plugins) addManifestEntries(plugin, options.area);
-  await Promise.all(plugins.filter((p) => p.moduleUrl).map((p) => loadModule(p, options)));
+  await Promise.all(plugins.filter((p) => p.moduleUrl).map((p) => loadModule(p, options, plugins)));
+  warnUnknownFills(new Set(['platform', ...plugins.filter((p) => !extensions.failures[p.id]).map((p) => p.id)]));
+  extensions.loading = false;
   return plugins;
 }

@@ -5,7 +5,7 @@
  * guards) — each a round trip on a slow network before anything is drawn.
  */
 import type { Router, RouteComponent } from 'vue-router';
-import { date, money } from './format.ts';
+import { date, money } from '@mpanel/sdk/ui/vue/format.ts';
 
 type Lazy = () => Promise<RouteComponent>;
 

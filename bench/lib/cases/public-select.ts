@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type Router from '@koa/router';
 import type pg from 'pg';
-import { APP_ROLE, ok, type RouteDefinition } from '@mpanel/sdk';
+import { APP_ROLE, ok } from '@mpanel/sdk';
+import type { CoreRouteDefinition as RouteDefinition } from '../../../core/src/http/api-context.ts';
 import type { BenchCase } from '../types.ts';
 import { ITEM_SELECT, ITEM_SKU, ensureItems } from '../fixtures.ts';
 

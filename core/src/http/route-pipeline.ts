@@ -1,4 +1,5 @@
-import type { RequestInput, Resolver } from '@mpanel/sdk';
+import type { RequestInput } from '@mpanel/sdk';
+import { type Resolver } from './api-context.ts';
 import type { Middleware, ParameterizedContext } from 'koa';
 import compose from 'koa-compose';
 import Router from '@koa/router';

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '@mpanel/sdk';
+import { type CoreRouteDefinition as RouteDefinition } from './api-context.ts';
 
 /** A route as the platform keeps it: the definition plus who registered it. */
 export interface RegisteredRoute extends RouteDefinition {

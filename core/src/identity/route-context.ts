@@ -1,4 +1,5 @@
-import type { AuditService, Principal, Resolver, TenantDb } from '@mpanel/sdk';
+import type { AuditService, Principal, TenantDb } from '@mpanel/sdk';
+import { type Resolver } from '../http/api-context.ts';
 
 /** What identity's route handlers take from the request scope. */
 export function requestServices(ctx: { scope: Resolver; state: Record<string, unknown> }): { db: TenantDb; audit: AuditService; principal: Principal } {

@@ -1,4 +1,5 @@
-import { defineRoute, ok, type RouteDefinition } from '@mpanel/sdk';
+import { ok } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 import { requestServices } from '../identity/route-context.ts';
 import { mailSettingsSchema, type MailSettings } from './settings.ts';

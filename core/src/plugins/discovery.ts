@@ -57,18 +57,29 @@ export function discoverPlugins(sources: PluginSources = {}, env: Record<string,
   for (const root of directories) {
     if (!existsSync(root)) continue;
     for (const name of readdirSync(root).sort()) {
-      const dir = resolve(root, name);
-      if (!statSync(dir).isDirectory()) continue;
-      const entry = entryOf(dir);
-      if (!entry) continue;
-      out.push({ source: name, directory: dir, load: () => importDefinition(pathToFileURL(entry).href, name, readJsonManifest(dir)) });
+      const folder = folderCandidate(resolve(root, name), name);
+      if (folder) out.push(folder);
     }
   }
   const packages = sources.packages ?? (sources.definitions ? [] : (env.MPANEL_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   for (const pkg of packages) {
+    // A path (`/srv/plugins/notes`, `./notes`) is a plugin folder outside plugins/: one being written, not yet published.
+    if (/^(\/|\.\.?\/)/.test(pkg)) {
+      const dir = resolve(pkg);
+      out.push(folderCandidate(dir, pkg) ?? { source: pkg, directory: dir, load: () => Promise.reject(new Error(`Plugin "${pkg}": no folder with ${ENTRY_FILES.join(', ')} or plugin.json there`)) });
+      continue;
+    }
     out.push({ source: pkg, directory: packageDirOf(pkg), load: () => importDefinition(pkg, pkg) });
   }
   return out;
+}
+
+/** A folder with an entry file, or undefined (not a plugin, or work in progress). */
+function folderCandidate(dir: string, source: string): PluginCandidate | undefined {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+  const entry = entryOf(dir);
+  if (!entry) return undefined;
+  return { source, directory: dir, load: () => importDefinition(pathToFileURL(entry).href, source, readJsonManifest(dir)) };
 }
 
 /**

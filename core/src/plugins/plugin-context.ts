@@ -8,6 +8,7 @@ import type { PluginRecord } from './plugin-record.ts';
 import { customRoom, permissionRoom, tenantRoom, userRoom } from '../realtime/realtime-hub.ts';
 import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 import { resolvePublicAddress } from '../net/address-guard.ts';
+import { pluginRoute } from '../http/plugin-route.ts';
 
 export class PluginContextError extends Error {}
 
@@ -66,12 +67,14 @@ export function createPluginContext(record: PluginRecord, container: RootContain
       add(route) {
         declaring('ctx.routes.add');
         checkRoute(id, route);
-        c.routes.add(id, route);
+        c.pluginManager.resources.check(manifest, 'route', route.path);
+        c.routes.add(id, pluginRoute(route));
       },
     },
     permissions: {
       register(definition) {
         declaring('ctx.permissions.register');
+        c.pluginManager.resources.check(manifest, 'permission', definition.name);
         c.permissionRegistry.register(id, definition);
       },
     },

@@ -3,6 +3,7 @@ import type { PluginStatus, PluginStatusSource, RootContainer } from '../contain
 import { migrateUp } from '../db/migrator.ts';
 import { discoverPlugins, migrationsDirOf, migrationTableOf, type PluginSources } from './discovery.ts';
 import { checkEngines, validateManifest } from './manifest-validator.ts';
+import { ResourceOwnership } from './resource-ownership.ts';
 import { orderPlugins } from './order.ts';
 import { newRecord, type PluginRecord } from './plugin-record.ts';
 import { createPluginContext } from './plugin-context.ts';
@@ -28,6 +29,8 @@ export class PluginAbortError extends Error {}
 export class PluginManager implements PluginStatusSource {
   private readonly records = new Map<string, PluginRecord>();
   private order: string[] = [];
+  /** Who owns which resource; core's own come from the permissions core registered. */
+  readonly resources = new ResourceOwnership(() => this.container.cradle.permissionRegistry.list().filter((p) => p.owner === 'core').map((p) => p.name.split('.')[0]!));
 
   constructor(private readonly container: RootContainer, private readonly sources: PluginSources, private readonly timeouts: StepTimeouts) {}
 
@@ -82,6 +85,15 @@ export class PluginManager implements PluginStatusSource {
     this.order = order;
     for (const id of order) {
       const record = this.records.get(id)!;
+      if (record.state !== 'loaded') continue;
+      try {
+        this.resources.claim(record.manifest!);
+      } catch (err) {
+        this.fail(record, err);
+      }
+    }
+    for (const id of order) {
+      const record = this.records.get(id)!;
       if (record.state !== 'loaded' || record.done.register) continue;
       record.done.register = true;
       const missing = Object.keys(record.manifest!.dependencies ?? {}).find((dep) => !this.isUsable(dep));
@@ -90,6 +102,7 @@ export class PluginManager implements PluginStatusSource {
         continue;
       }
       try {
+        this.resources.checkManifest(record.manifest!);
         record.ctx = createPluginContext(record, this.container);
         for (const p of record.manifest!.permissions ?? []) this.container.cradle.permissionRegistry.register(id, p);
         record.registering = true;
@@ -159,6 +172,7 @@ export class PluginManager implements PluginStatusSource {
     const c = this.container.cradle;
     c.logger.error({ plugin: record.id, err: message }, 'plugin failed');
     for (const registry of [c.routes, c.permissionRegistry, c.pluginServices, c.hookBus, c.eventBus, c.jobQueue, c.retentionRegistry, c.workflows.registry]) registry.removeOwner(record.id);
+    this.resources.release(record.id);
     for (const other of this.records.values()) {
       if (other.manifest?.dependencies?.[record.id] && this.isUsable(other.id)) {
         this.fail(other, new Error(`Plugin "${other.id}" skipped: its dependency "${record.id}" failed`), 'skipped');

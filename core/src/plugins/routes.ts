@@ -1,4 +1,5 @@
-import { NotFoundError, ok, UnauthorizedError, type ApiContext, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { NotFoundError, ok, UnauthorizedError, type TenantRef } from '@mpanel/sdk';
+import { type ApiContext, type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { Knex } from 'knex';
 import type { RootContainer } from '../container.ts';
 import type { PluginRecord } from './plugin-record.ts';

@@ -11,6 +11,8 @@ export interface UiPluginEntry {
   /** The plugin's folder and its manifest `entry.ui` (relative), when it ships browser code. */
   directory: string | null;
   uiEntry: string | null;
+  /** The plugins its manifest depends on (a gateway on billing): billing's pay screen may load the gateway's declared scripts. */
+  dependencies?: string[];
 }
 
 /**

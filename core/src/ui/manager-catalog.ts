@@ -26,6 +26,7 @@ export function managerCatalog(manager: PluginManagerView, states: TenantStatesV
       hasSettings: Boolean(manifest.settings && Object.keys((manifest.settings.properties as object | undefined) ?? {}).length),
       directory: record.directory,
       uiEntry: manifest.entry?.ui ?? null,
+      dependencies: Object.keys(manifest.dependencies ?? {}),
     };
   };
   return {

@@ -1,6 +1,6 @@
 import { asValue } from 'awilix';
 import type { CoreModule } from '../module.ts';
-import { ensureUiBuilt } from './build-ui.ts';
+import { ensurePluginUisBuilt, ensureUiBuilt } from './build-ui.ts';
 import { emptyCatalog, type UiPluginCatalog } from './catalog.ts';
 import { managerCatalog, type PluginManagerView, type TenantStatesView } from './manager-catalog.ts';
 import { UI_DIST } from './paths.ts';
@@ -11,7 +11,7 @@ import { extensionBranding } from './branding-source.ts';
 /**
  * The admin UI (`/admin`) and the client portal (`/client`): serves the Vite build with an SPA
  * fallback, the plugin UI files, branding and the per-user plugin list. `npm start` builds the UI
- * when the build is missing (not in tests: they build it themselves when they need it).
+ * (and in-repo plugin UI bundles) when the build is missing (not in tests: they build it themselves when they need it).
  */
 export const uiModule: CoreModule = {
   name: 'ui',
@@ -31,7 +31,7 @@ export const uiModule: CoreModule = {
     if (container.cradle.uiBranding === defaultBranding && container.hasRegistration('pluginServices')) {
       container.register({ uiBranding: asValue(extensionBranding(container.cradle)) });
     }
-    if (config.nodeEnv !== 'test') await ensureUiBuilt(logger);
+    if (config.nodeEnv !== 'test') await Promise.all([ensureUiBuilt(logger), ensurePluginUisBuilt(logger)]);
   },
   routes: (container) => uiRoutes(container),
   fallback: (container) => [serveUi({ dist: UI_DIST, catalog: () => container.cradle.uiPluginCatalog })],

@@ -1,4 +1,5 @@
-import { can, ok, type Branding, type PluginUi, type Principal, type RouteDefinition, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { can, ok, type Branding, type PluginUi, type Principal, type TenantRef, type UiEntry } from '@mpanel/sdk';
+import { type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import { basename } from 'node:path';
 import type { RootContainer } from '../container.ts';
 
@@ -64,6 +65,7 @@ export function uiRoutes(container: RootContainer): RouteDefinition[] {
             version: p.version,
             ui: filterUi(p.ui, principal),
             hasSettings: p.hasSettings,
+            dependencies: p.dependencies ?? [],
             moduleUrl: p.directory && p.uiEntry ? `/admin/plugin-ui/${p.id}/${basename(p.uiEntry)}?v=${encodeURIComponent(p.version)}` : null,
           })),
         );

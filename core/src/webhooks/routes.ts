@@ -1,4 +1,5 @@
-import { NotFoundError, ok, paginationQuery, type RouteDefinition } from '@mpanel/sdk';
+import { NotFoundError, ok, paginationQuery } from '@mpanel/sdk';
+import { type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 import { requestTenant, requestTrx } from '../plugins/routes.ts';
 import { assertWebhookUrl } from './ssrf-guard.ts';

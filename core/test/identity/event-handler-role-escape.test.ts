@@ -17,7 +17,7 @@ const seen = new Map<string, Seen>();
 /** An event handler that tries to leave row-level security from inside its delivery transaction. */
 const escapist = definePlugin({
   manifest: {
-    id: 'handler-escape-test', name: 'Handler escape (test)', version: '1.0.0', engines: { mpanel: '*' },
+    id: 'handler-escape-test', name: 'Handler escape (test)', version: '1.0.0', engines: { mpanel: '*' }, resources: ['escapes'],
     events: { emits: ['escape.try'], subscribes: ['escape.try'] },
   },
   register(ctx) {

@@ -6,7 +6,7 @@ import { createTenantWithAdmin, type TenantWithAdmin } from '../../src/testing/a
 let probe: PluginContext;
 /** A route whose handler tries to leave row-level security from inside its request transaction. */
 const escapist = definePlugin({
-  manifest: { id: 'role-escape-test', name: 'Role escape (test)', version: '1.0.0', engines: { mpanel: '*' } },
+  manifest: { id: 'role-escape-test', name: 'Role escape (test)', version: '1.0.0', engines: { mpanel: '*' }, resources: ['role-escape'] },
   register(ctx) {
     probe = ctx;
     ctx.routes.add({
@@ -15,7 +15,7 @@ const escapist = definePlugin({
       permission: 'users.read',
       async handler(c) {
         const trx = probe.db.current();
-        const { statement } = c.request.body as { statement: string };
+        const { statement } = c.body as { statement: string };
         try {
           await trx.raw(statement);
         } catch (err) {

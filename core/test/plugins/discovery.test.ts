@@ -23,4 +23,12 @@ describe('plugin discovery: folders of inline and npm plugins', () => {
     const migrations = migrationsDirOf(candidate!.directory, def.manifest);
     assert.ok(migrations && existsSync(join(migrations, '20260101000000_memos.ts')));
   });
+
+  it('takes a folder path in MPANEL_PLUGINS as a plugin folder (a plugin written outside the repository)', async () => {
+    const dir = new URL('../../../sdk/test/fixtures/memo', import.meta.url).pathname;
+    const [candidate, missing] = discoverPlugins({}, { MPANEL_PLUGINS: `${dir}, ./no-such-folder` }).filter((c) => c.source.includes('memo') || c.source.includes('no-such'));
+    assert.equal(candidate!.directory, dir.replace(/\/$/, ''));
+    assert.equal((await candidate!.load()).manifest.id, 'memo');
+    await assert.rejects(missing!.load(), /Plugin "\.\/no-such-folder": no folder with plugin\.ts/);
+  });
 });

@@ -13,7 +13,7 @@ let plugin!: PluginContext;
 const handled: string[] = [];
 const probe = definePlugin({
   manifest: {
-    id: 'batch-probe', name: 'Batch probe', version: '1.0.0', engines: { mpanel: '*' },
+    id: 'batch-probe', name: 'Batch probe', version: '1.0.0', engines: { mpanel: '*' }, resources: ['probes'],
     events: { emits: ['probe.made', 'probe.echo'], subscribes: ['probe.made'] },
     settings: { type: 'object', properties: { key: { type: 'string' }, note: { type: 'string' } } },
   },

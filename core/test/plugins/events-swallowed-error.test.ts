@@ -8,7 +8,7 @@ let plugin!: PluginContext;
 /** A handler that catches a failed statement without a savepoint: its delivery's transaction is aborted, yet it returns. */
 const swallower = definePlugin({
   manifest: {
-    id: 'swallow-probe', name: 'Swallow probe', version: '1.0.0', engines: { mpanel: '*' },
+    id: 'swallow-probe', name: 'Swallow probe', version: '1.0.0', engines: { mpanel: '*' }, resources: ['swallows'],
     events: { emits: ['swallow.made'], subscribes: ['swallow.made'] },
   },
   register(ctx) {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ApiContext, PluginContext, Principal, TenantRef } from '@mpanel/sdk';
+import type { PluginContext, Principal, RouteContext } from '@mpanel/sdk';
 import { UnauthorizedError } from '@mpanel/sdk';
 import { bindTenant, type BillingDb } from './db.ts';
 import { withDefaults, type BillingSettings } from './settings.ts';
@@ -44,10 +44,9 @@ export async function billingFor(
   };
 }
 
-/** The billing context of a request: its transaction (request scope `trx`), tenant and caller. */
-export async function billingOfRequest(plugin: PluginContext<Partial<BillingSettings>>, ctx: ApiContext): Promise<Billing> {
-  const tenant = ctx.state.tenant as TenantRef | undefined;
-  const principal = ctx.state.principal as Principal | undefined;
+/** The billing context of a request: its transaction, tenant and caller. */
+export async function billingOfRequest(plugin: PluginContext<Partial<BillingSettings>>, ctx: RouteContext): Promise<Billing> {
+  const { tenant, principal } = ctx;
   if (!tenant || !principal) throw new UnauthorizedError();
-  return billingFor(plugin, ctx.scope.resolve<Knex.Transaction>('trx'), tenant.id, principal);
+  return billingFor(plugin, ctx.db, tenant.id, principal);
 }

@@ -53,23 +53,18 @@ export const manifest: PluginManifest = {
   license: 'MIT',
   category: 'feature',
   engines: { mpanel: '>=0.1.0' },
+  // Today's API names: its permissions, events and routes are named after these.
+  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules'],
   provides: { services: ['billing.payments'] },
   requires: { services: ['identity.portal-users'] },
   permissions: PERMISSIONS,
   events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
-    menu: [
-      { id: 'billing-clients', label: 'Clients', path: '/admin/clients', permission: 'clients.write', order: 10 },
-      { id: 'billing-invoices', label: 'Invoices', path: '/admin/invoices', permission: 'invoices.refund', order: 20 },
-      { id: 'billing-products', label: 'Products', path: '/admin/products', permission: 'products.write', order: 30 },
-    ],
+    // Menus and pages come from the UI module (ui/src/index.ts: nav.ts, routes).
     settingsPages: [{ id: 'billing-settings', label: 'Billing', path: '/admin/settings/billing', permission: 'tax-rules.write' }],
-    portalPages: [
-      { id: 'portal-services', label: 'Services', path: '/client/services', permission: 'services.read' },
-      { id: 'portal-invoices', label: 'Invoices', path: '/client/invoices', permission: 'invoices.read' },
-    ],
   },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };

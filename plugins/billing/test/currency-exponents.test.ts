@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CURRENCY_CODES, parseMoney } from '@mpanel/sdk';
-import { money, toMinor, fromMinor } from '../../../admin-ui/src/shared/format.ts';
+import { money, toMinor, fromMinor } from '@mpanel/sdk/ui/vue/format.ts';
 import { renderInstructions } from '../../gateway-manual/src/confirm.ts';
 import { renderInvoicePdf, type PdfInvoice } from '../src/pdf/invoice-pdf.ts';
 import { withDefaults } from '../src/settings.ts';

@@ -1,4 +1,4 @@
-import { HttpError, NotFoundError, actingClientId, ok, type ApiContext, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { HttpError, NotFoundError, actingClientId, ok, type RouteContext, type RouteDefinition } from '@mpanel/sdk';
 import { currentBilling, currentCall, currentStore, stripeCall, type StripePlugin } from './context.ts';
 import { testKey } from './gateway.ts';
 import { cardView, completeCardSetup, removeCard, setDefaultCard, startCardSetup } from './payment-methods.ts';
@@ -16,14 +16,12 @@ export const PERMISSIONS = {
   settings: 'stripe-settings.test',
 } as const;
 
-const principalOf = (ctx: ApiContext) => ctx.state.principal as Principal | undefined;
-
 /** Portal users act on their own client account; staff name the client. Another client's record is a 404. */
-const clientOf = (ctx: ApiContext, requested: string | undefined): string => actingClientId(principalOf(ctx), requested);
+const clientOf = (ctx: RouteContext, requested: string | undefined): string => actingClientId(ctx.principal ?? undefined, requested);
 
 export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache): RouteDefinition[] {
   /** The client owning card `:id`: a card of another tenant or client is a 404 before any Stripe setup check. */
-  const ownCard = async (ctx: ApiContext<{ id: string }>, requested: string | undefined): Promise<string> => {
+  const ownCard = async (ctx: RouteContext<{ id: string }>, requested: string | undefined): Promise<string> => {
     const card = await currentStore(plugin).paymentMethodById(ctx.input.params.id);
     if (!card || (requested && requested !== card.client_id)) throw new NotFoundError();
     return clientOf(ctx, card.client_id);
@@ -33,11 +31,11 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
    * resolved from the Host) before anything else; the event then acts in a transaction of that
    * tenant. Runs without the request transaction, whose tenant would be the Host's.
    */
-  const webhook = async (ctx: ApiContext) => {
-    const tenantId = ctx.params.tenantId ?? (ctx.state.tenant as TenantRef | undefined)?.id;
+  const webhook = async (ctx: RouteContext) => {
+    const tenantId = ctx.params.tenantId ?? ctx.tenant?.id;
     if (!tenantId || !isUuid(tenantId)) throw new HttpError(400, 'Unknown tenant');
     const settings = await settingsCache.get(tenantId).catch(() => undefined);
-    const event = await verifyStripeEvent(ctx.rawBody, ctx.get('stripe-signature') || undefined, settings?.webhookSecret);
+    const event = await verifyStripeEvent(ctx.rawBody, ctx.header('stripe-signature'), settings?.webhookSecret);
     // One transaction per event, opened only once Stripe has answered (no connection waits on the API).
     const prefetched = settings?.secretKey ? await prefetchPaymentIntent(stripeClient(settings.secretKey), event) : undefined;
     const outcome = await plugin.db.transaction(tenantId, async (trx) => processStripeEvent(await stripeCall(plugin, tenantId, trx, settings), event, prefetched));
@@ -56,7 +54,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       tags: ['payments'],
       summary: "The portal's return URL after paying: asks Stripe and records the payment if the webhook has not",
       schema: { body: { type: 'object', required: ['paymentIntentId'], additionalProperties: false, properties: { paymentIntentId: { type: 'string', pattern: '^pi_' } } } },
-      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { paymentIntentId: string }>) => {
+      handler: async (ctx: RouteContext<Record<string, string>, Record<string, unknown>, { paymentIntentId: string }>) => {
         const call = await currentCall(plugin);
         const row = await call.store.intent(ctx.input.body.paymentIntentId);
         if (!row) throw new NotFoundError();
@@ -72,7 +70,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       tags: ['payments'],
       summary: "The invoice's open PaymentIntent (e.g. an automatic charge that needs 3-D Secure) for the portal to confirm with Stripe.js",
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } },
-      handler: async (ctx: ApiContext<{ id: string }>) => {
+      handler: async (ctx: RouteContext<{ id: string }>) => {
         // Ownership first (404 for another tenant's or client's invoice), Stripe only then.
         const invoice = await currentBilling(plugin).getInvoice(ctx.input.params.id);
         if (!invoice) throw new NotFoundError();
@@ -101,7 +99,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       permission: PERMISSIONS.cards,
       tags: ['payments'],
       schema: { query: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
-      handler: async (ctx: ApiContext<Record<string, string>, { clientId?: string }>) => {
+      handler: async (ctx: RouteContext<Record<string, string>, { clientId?: string }>) => {
         // The stored cards only: listing needs no Stripe key (a tenant that has not set Stripe up has none).
         const rows = await currentStore(plugin).paymentMethods(clientOf(ctx, ctx.input.query.clientId));
         return { data: rows.map(cardView), meta: { total: rows.length, page: 1, perPage: Math.max(rows.length, 1) } };
@@ -115,7 +113,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       summary: 'Starts saving a card: a SetupIntent for the Payment Element; the card is stored on setup_intent.succeeded',
       successStatus: 201,
       schema: { body: { type: 'object', additionalProperties: false, properties: { clientId: { type: 'string', format: 'uuid' } } } },
-      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { clientId?: string }>) => {
+      handler: async (ctx: RouteContext<Record<string, string>, Record<string, unknown>, { clientId?: string }>) => {
         const call = await currentCall(plugin);
         const client = await call.billing.getClient(clientOf(ctx, ctx.input.body?.clientId));
         if (!client) throw new NotFoundError();
@@ -137,7 +135,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
           properties: { setupIntentId: { type: 'string', pattern: '^seti_[A-Za-z0-9]+$', maxLength: 255 }, clientId: { type: 'string', format: 'uuid' } },
         },
       },
-      handler: async (ctx: ApiContext<Record<string, string>, Record<string, unknown>, { setupIntentId: string; clientId?: string }>) => {
+      handler: async (ctx: RouteContext<Record<string, string>, Record<string, unknown>, { setupIntentId: string; clientId?: string }>) => {
         const { setupIntentId, clientId } = ctx.input.body;
         // A SetupIntent of another client (or one staff did not name) is a 404, like a card's.
         const { outcome, card } = await completeCardSetup(await currentCall(plugin), setupIntentId, (owner) => {
@@ -152,7 +150,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       permission: PERMISSIONS.cards,
       tags: ['payments'],
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, body: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
-      handler: async (ctx: ApiContext<{ id: string }, Record<string, unknown>, { clientId?: string }>) => {
+      handler: async (ctx: RouteContext<{ id: string }, Record<string, unknown>, { clientId?: string }>) => {
         const clientId = await ownCard(ctx, ctx.input.body?.clientId);
         await setDefaultCard(await currentCall(plugin), clientId, ctx.input.params.id);
         return ok({ id: ctx.input.params.id, isDefault: true });
@@ -164,7 +162,7 @@ export function stripeRoutes(plugin: StripePlugin, settingsCache: SettingsCache)
       permission: PERMISSIONS.cards,
       tags: ['payments'],
       schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, query: { type: 'object', properties: { clientId: { type: 'string', format: 'uuid' } } } },
-      handler: async (ctx: ApiContext<{ id: string }, { clientId?: string }>) => {
+      handler: async (ctx: RouteContext<{ id: string }, { clientId?: string }>) => {
         const clientId = await ownCard(ctx, ctx.input.query.clientId);
         await removeCard(await currentCall(plugin), clientId, ctx.input.params.id);
         return ok({ id: ctx.input.params.id }, 'Card removed');

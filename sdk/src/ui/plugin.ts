@@ -1,4 +1,5 @@
 import type { ApiClient } from './api.ts';
+import type { SlotFill, SlotKind, SlotRef } from './slots.ts';
 
 /**
  * The UI side of a plugin. A plugin's UI module (its manifest's `entry.ui`) default-exports
@@ -15,7 +16,11 @@ export type LazyComponent = UiComponent | (() => Promise<UiComponent | { default
 export type UiArea = 'admin' | 'portal';
 
 export interface UiRoute {
-  /** Relative to the plugin's base: `/admin/p/<plugin-id>/<path>` or `/client/p/<plugin-id>/<path>`. */
+  /**
+   * Relative to the plugin's base (`settings` → `/admin/p/<plugin-id>/settings`), or, starting with
+   * `/`, a path of the app the plugin owns (`/clients/:id` → `/admin/clients/:id`): its records'
+   * URLs stay what links and bookmarks know. The route's params are the component's props.
+   */
   path: string;
   component: LazyComponent;
   /** Shown only to users holding it; the API still checks it. */
@@ -56,6 +61,11 @@ export interface UiSettingsPage {
 /**
  * Where a panel shows inside a host page. The page passes its record's id as the `id` prop
  * (`portal.invoice`: `{ id, invoice }` — the invoice being shown).
+ *
+ * @deprecated The closed list of before open slots: each name is an alias of a slot
+ * (`admin.invoice` = `billing.invoice.panels`, `admin.client` = `billing.client.panels`,
+ * `portal.invoice` = `billing.portal-invoice.panels`, `portal.dashboard` =
+ * `platform.portal-dashboard.panels`); use `host.fill(slot, ...)`.
  */
 export type UiPanelSlot = 'admin.invoice' | 'admin.client' | 'portal.invoice' | 'portal.dashboard';
 
@@ -78,10 +88,27 @@ export interface UiHost {
   addMenuItem(item: UiMenuItem): void;
   addWidget(widget: UiWidget): void;
   addSettingsPage(page: UiSettingsPage): void;
-  /** A panel inside a host page (an invoice, a client); mounted in its own error boundary. */
+  /** A panel inside a host page (an invoice, a client); mounted in its own error boundary. @deprecated use `fill` */
   addPanel(panel: UiPanel): void;
+  /**
+   * Declares a slot this plugin's pages offer (see `defineSlot`); its name must start with the
+   * plugin's id. Fills of a slot nobody offers render nothing.
+   */
+  offer(slot: SlotRef<object>): void;
+  /**
+   * Fills a slot another plugin (or the platform: `platformSlots`) offers, by ref or by name. The
+   * entry shows only to users holding its permission, loads lazily and sits in its own error
+   * boundary. Filling a slot that its (active) owner does not offer is a console warning.
+   */
+  fill<K extends SlotKind>(slot: SlotRef<object, K>, fill: SlotFill<K>): void;
+  fill(slot: string, fill: SlotFill): void;
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
+  /**
+   * Adds the plugin's texts to the host's messages (`{ billing: { invoice: 'Invoice' } }`), read
+   * with vue-i18n's `useI18n().t('billing.invoice')` and by the host for menu labels.
+   */
+  addMessages(locale: string, messages: Record<string, unknown>): void;
   /** Listens to a realtime event the server pushes to this user or tenant (`<plugin>:<event>`); returns the unsubscribe. */
   onRealtime(event: string, handler: (payload: unknown) => void): () => void;
   /**
@@ -90,6 +117,12 @@ export interface UiHost {
    * page's Content-Security-Policy allows only declared origins): otherwise it rejects.
    */
   loadScript(url: string): Promise<void>;
+  /**
+   * "Log in as" a portal user (staff holding `users.impersonate`): an audited, short impersonation
+   * session handed to `tab` (a window the click opened with `window.open`, so no pop-up blocker
+   * stops it) as that tab's own portal session, and the portal opened there.
+   */
+  openPortalAs(userId: string, tab: object): Promise<void>;
   /** A toast in the host's notification area. */
   notify(message: { severity?: 'success' | 'info' | 'warn' | 'error'; summary: string; detail?: string }): void;
 }
@@ -98,6 +131,22 @@ export interface UiPluginDefinition {
   /** The plugin's manifest id; the host checks it matches the plugin it loaded. */
   id: string;
   setup(host: UiHost): void | Promise<void>;
+}
+
+/**
+ * Where a plugin's components find the host their plugin was set up with (for `host.api`,
+ * `host.notify`, ...): `export const host = hostHolder('my-plugin')` in one module, `host.set(h)` in
+ * `setup(h)`, `host.get()` in components. Throws, naming the plugin, if used before setup.
+ */
+export function hostHolder(pluginId: string): { set(host: UiHost): void; get(): UiHost } {
+  let current: UiHost | undefined;
+  return {
+    set: (host) => void (current = host),
+    get: () => {
+      if (!current) throw new Error(`${pluginId}: its UI was used before setup(host) ran`);
+      return current;
+    },
+  };
 }
 
 /** Declares a plugin's UI; the identity function exists for types and for a future version check. */

@@ -7,7 +7,10 @@ import { mergeOrigins } from '../../../core/src/ui/csp.ts';
 
 const dir = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/`, import.meta.url));
 
-/** Two plugin UIs: `hello` (a widget, a crashing widget, a page, manifest menus) and `broken`. */
+/**
+ * Plugin UIs: `hello` (plain ESM: a widget, a crashing widget, a page, manifest menus), `broken`,
+ * and `slots` (built from .vue/TS by `mpanel plugin:build`: ui/src → ui/dist).
+ */
 export const FIXTURE_PLUGINS: UiPluginEntry[] = [
   {
     id: 'hello',
@@ -24,6 +27,7 @@ export const FIXTURE_PLUGINS: UiPluginEntry[] = [
     },
   },
   { id: 'broken', name: 'Broken', version: '1.0.0', hasSettings: false, directory: dir('broken'), uiEntry: 'ui/index.js', ui: {} },
+  { id: 'slots', name: 'Slots', version: '1.0.0', hasSettings: false, directory: dir('slots'), uiEntry: 'ui/dist/index.js', ui: {} },
 ];
 
 /** The fixtures after the real plugins' catalog (billing, the gateways: gateway-manual ships a UI). */

@@ -7,10 +7,17 @@ export const ADMIN = { email: 'admin@example.test', password: 'correct-horse-bat
 
 let built = false;
 
-/** Builds the UI once per run (E2E_SKIP_BUILD=1 reuses admin-ui/dist), so the tests drive the current code. */
+/** The plugin UIs built from .vue/TS by `mpanel plugin:build`: the real plugins' and the e2e fixtures'. */
+const PLUGIN_UIS = ['--all', 'test/e2e/fixtures/slots'];
+
+/**
+ * Builds the UI and the plugin UI bundles once per run (E2E_SKIP_BUILD=1 reuses admin-ui/dist and
+ * the plugins' ui/dist), so the tests drive the current code.
+ */
 export function buildUi(): void {
   if (built || process.env.E2E_SKIP_BUILD === '1') return;
   execFileSync('npm', ['run', 'build', '-w', '@mpanel/admin-ui'], { stdio: 'ignore' });
+  for (const target of PLUGIN_UIS) execFileSync(process.execPath, ['bin/mpanel.js', 'plugin:build', target], { stdio: 'ignore' });
   built = true;
 }
 

@@ -9,6 +9,8 @@ import { keysRotateCommand } from './keys-rotate.ts';
 import { backupCommands } from './backup.ts';
 import { auditExportCommand } from './audit-export.ts';
 import { retentionRunCommand } from './retention-run.ts';
+import { pluginBuildCommand } from './plugin-build.ts';
+import { pluginDevCommand } from './plugin-dev.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, retentionRunCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, backupCommands];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, retentionRunCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, pluginBuildCommand, pluginDevCommand, backupCommands];

@@ -1,51 +1,24 @@
-/** The files of a new plugin: the smallest plugin that does something, and its test. */
-export function scaffoldFiles(id: string, name: string): Record<string, string> {
-  return {
-    'package.json': `${JSON.stringify({ name: `@mpanel/plugin-${id}`, version: '0.1.0', private: true, type: 'module', license: 'MIT', exports: { '.': './plugin.ts' }, dependencies: { '@mpanel/sdk': '0.1.0' } }, null, 2)}\n`,
-    'plugin.ts': `import { definePlugin, ok } from '@mpanel/sdk';
+import { scaffoldServerFiles } from './scaffold/server-files.ts';
+import { scaffoldUiFiles } from './scaffold/ui-files.ts';
+import { scaffoldPackageFiles, type ScaffoldDependencies } from './scaffold/package-files.ts';
 
-export default definePlugin({
-  manifest: {
-    id: '${id}',
-    name: '${name}',
-    version: '0.1.0',
-    engines: { mpanel: '>=0.1.0' },
-    category: 'feature',
-    permissions: [{ name: '${id}.read', description: 'Use ${name}', defaultRoles: ['admin'] }],
-    events: { emits: ['${id}.greeted'] },
-  },
-  register(ctx) {
-    ctx.routes.add({
-      method: 'GET',
-      path: '/api/v1/${id}/hello',
-      permission: '${id}.read',
-      handler: async () => {
-        await ctx.events.emit('${id}.greeted', { at: new Date().toISOString() });
-        return ok({ message: 'Hello from ${name}' });
-      },
-    });
-  },
-});
-`,
-    'test/plugin.test.ts': `import assert from 'node:assert/strict';
-import { createTestHost, type TestHost } from '@mpanel/sdk/testing';
-import plugin from '../plugin.ts';
+export interface ScaffoldNames {
+  /** kebab-case plugin id, e.g. `hello-world`. */
+  id: string;
+  /** Display name, e.g. `Hello World`. */
+  name: string;
+  /** The id as a table prefix: `hello_world`. */
+  table: string;
+  /** The UTC timestamp prefix of the first migration. */
+  migrationStamp: string;
+}
 
-describe('${id} plugin', () => {
-  let host: TestHost;
-  before(async () => {
-    host = await createTestHost({ plugins: [plugin] });
-  });
-  after(() => host?.close());
-
-  it('says hello and emits ${id}.greeted', async () => {
-    const res = await host.request('GET', '/api/v1/${id}/hello');
-    assert.equal(res.status, 200);
-    assert.equal(res.body.data.message, 'Hello from ${name}');
-    assert.equal((await host.events('${id}.greeted')).length, 1);
-  });
-});
-`,
-    'migrations/.gitkeep': '',
-  };
+/**
+ * The files of a new plugin that works outside this repository: a route, a permission and a
+ * migration on the server, a `.vue` tab on billing's client page, a test with
+ * `@mpanel/sdk/testing`, and a package.json whose scripts build the UI and run the test.
+ */
+export function scaffoldFiles(id: string, name: string, deps: ScaffoldDependencies = {}, now = new Date()): Record<string, string> {
+  const names: ScaffoldNames = { id, name, table: id.replace(/-/g, '_'), migrationStamp: now.toISOString().replace(/\D/g, '').slice(0, 14) };
+  return { ...scaffoldPackageFiles(names, deps), ...scaffoldServerFiles(names), ...scaffoldUiFiles(names) };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ForbiddenError, NotFoundError, ValidationError, defineRoute, ok, paginationQuery, type RouteDefinition } from '@mpanel/sdk';
+import { ForbiddenError, NotFoundError, ValidationError, ok, paginationQuery } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { requestServices } from '../route-context.ts';
 import { paginate } from '../pagination.ts';

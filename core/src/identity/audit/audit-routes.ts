@@ -1,4 +1,5 @@
-import { defineRoute, paginationQuery, type RouteDefinition } from '@mpanel/sdk';
+import { paginationQuery } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import { requestServices } from '../route-context.ts';
 import { paginate } from '../pagination.ts';
 import { toApi } from '../serialize.ts';

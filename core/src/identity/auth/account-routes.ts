@@ -1,4 +1,5 @@
-import { ForbiddenError, HttpError, SYSTEM_ROLES, ValidationError, defineRoute, ok, type Principal, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ForbiddenError, HttpError, SYSTEM_ROLES, ValidationError, ok, type Principal, type TenantDb } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { ACCOUNT_PERMISSION } from '../guards/authorize.ts';
 import { requestServices } from '../route-context.ts';

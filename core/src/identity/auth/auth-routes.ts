@@ -1,5 +1,5 @@
-import { ForbiddenError, defineRoute, ok, type Principal, type TenantDb, type TenantRef } from '@mpanel/sdk';
-import type { RouteDefinition } from '@mpanel/sdk';
+import { ForbiddenError, ok, type Principal, type TenantDb, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import type { TenantRow } from '../../tenancy/tenant-resolver.ts';
 import { clientInfo } from '../guards/request-context.ts';

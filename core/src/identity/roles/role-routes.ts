@@ -1,4 +1,5 @@
-import { ConflictError, ForbiddenError, NotFoundError, SYSTEM_ROLES, ValidationError, defineRoute, ok, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ConflictError, ForbiddenError, NotFoundError, SYSTEM_ROLES, ValidationError, ok, type TenantDb } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { requestServices } from '../route-context.ts';
 import { resyncSocketsAfterCommit } from '../socket-sync.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { NotFoundError, defineRoute, list, ok, type RouteDefinition, type TenantDb, type TenantRef } from '@mpanel/sdk';
+import { NotFoundError, list, ok, type TenantDb, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { asTenant } from '../../tenancy/with-tenant.ts';
 import { requestServices } from '../route-context.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { ConflictError, ForbiddenError, NotFoundError, defineRoute, ok, paginationQuery, type Principal, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { ConflictError, ForbiddenError, NotFoundError, ok, paginationQuery, type Principal, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import type { TenantRow } from '../../tenancy/tenant-resolver.ts';
 import { asTenant } from '../../tenancy/with-tenant.ts';

@@ -1,4 +1,5 @@
-import { ForbiddenError, HttpError, SYSTEM_ROLES, defineRoute, ok, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { ForbiddenError, HttpError, SYSTEM_ROLES, ok, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { requestServices } from '../route-context.ts';
 import { clientInfo } from '../guards/request-context.ts';

@@ -1,4 +1,5 @@
-import { ConflictError, ForbiddenError, defineRoute, ok, paginationQuery, type Principal, type RouteDefinition } from '@mpanel/sdk';
+import { ConflictError, ForbiddenError, ok, paginationQuery, type Principal } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../../http/api-context.ts';
 import { requestServices } from '../route-context.ts';
 import type { RootContainer } from '../../container.ts';
 import { rolesByName } from '../roles/role-queries.ts';

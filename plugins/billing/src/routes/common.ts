@@ -1,4 +1,4 @@
-import type { ApiContext, PluginContext, RouteDefinition } from '@mpanel/sdk';
+import type { PluginContext, RouteContext, RouteDefinition } from '@mpanel/sdk';
 import { CURRENCY_CODES, MAX_AMOUNT, list, ok, paginationQuery } from '@mpanel/sdk';
 import { billingOfRequest, type Billing } from '../context.ts';
 import type { BillingSettings } from '../settings.ts';
@@ -27,7 +27,7 @@ export function objectBody(properties: Record<string, unknown>, required: string
   return { type: 'object', additionalProperties: false, required, properties };
 }
 
-type Handler = (b: Billing, ctx: ApiContext<{ id: string }, Record<string, unknown>, never>) => Promise<unknown>;
+type Handler = (b: Billing, ctx: RouteContext<{ id: string }, Record<string, unknown>, never>) => Promise<unknown>;
 
 /** A billing route: the handler gets the request's billing context; its result is wrapped in `{ data }`. */
 export function route(plugin: Plugin, def: Omit<RouteDefinition, 'handler'> & { tags?: string[] }, handler: Handler): RouteDefinition {

@@ -105,10 +105,10 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
         await getInvoiceRow(b, id);
         const invoice = await getInvoice(b, id);
         const client = await getClient(b, invoice.clientId);
-        const tenant = ctx.state.tenant as TenantRef;
-        ctx.body = await renderInvoicePdf(invoice, client, tenant, b.settings);
-        ctx.type = 'application/pdf';
-        ctx.set('Content-Disposition', `inline; filename="${invoice.number ?? invoice.id}.pdf"`);
+        const pdf = await renderInvoicePdf(invoice, client, ctx.tenant as TenantRef, b.settings);
+        ctx.response.type = 'application/pdf';
+        ctx.response.headers['Content-Disposition'] = `inline; filename="${invoice.number ?? invoice.id}.pdf"`;
+        return pdf;
       },
     },
     route(plugin, { method: 'GET', path: '/api/v1/billing/gateways', permission: 'invoices.read', summary: 'Payment gateways this tenant has enabled and set up' },

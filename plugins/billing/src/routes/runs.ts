@@ -1,4 +1,4 @@
-import type { Principal, RouteDefinition, TenantRef } from '@mpanel/sdk';
+import type { RouteDefinition } from '@mpanel/sdk';
 import { UnauthorizedError, ValidationError, ok, requirePermission } from '@mpanel/sdk';
 import { isoDateSchema, objectBody, type Plugin } from './common.ts';
 import { previewBilling, runBilling, type RunPreview } from '../run/billing-run.ts';
@@ -32,9 +32,8 @@ export function runRoutes(plugin: Plugin): RouteDefinition[] {
     transaction: false,
     schema: { body: objectBody({ date: isoDateSchema, force: { type: 'boolean' }, dryRun: { type: 'boolean' } }) },
     handler: async (ctx) => {
-      const tenant = ctx.state.tenant as TenantRef | undefined;
+      const { tenant, principal } = ctx;
       if (!tenant) throw new UnauthorizedError();
-      const principal = ctx.state.principal as Principal | undefined;
       const body = (ctx.input.body ?? {}) as { date?: string; force?: boolean; dryRun?: boolean };
       const today = isoDateOf(new Date());
       const date = body.date ?? today;
@@ -47,7 +46,7 @@ export function runRoutes(plugin: Plugin): RouteDefinition[] {
         if (!body.force) {
           throw new ValidationError({ date: `must be within ${window} day${window === 1 ? '' : 's'} of today (${today}); another date needs force and the ${FORCE_RUN_PERMISSION} permission` });
         }
-        requirePermission(principal, FORCE_RUN_PERMISSION);
+        requirePermission(principal ?? undefined, FORCE_RUN_PERMISSION);
       }
       const listener = principal?.userId ? plugin.realtime.toUser(principal.userId) : null;
       const counts = await runBilling(plugin, tenant.id, date, {
