@@ -3,7 +3,7 @@
  * and the "new" link. Labels are i18n keys. (Plugins describe theirs the same way.)
  */
 // Files, not the kit's index: the router (and so the login page) imports these lists.
-import { rowLinkTo, type ListScreen } from '@mpanel/sdk/ui/vue/screens.ts';
+import { choices, rowLinkTo, type ListScreen } from '@mpanel/sdk/ui/vue/screens.ts';
 import { dateTime } from '@mpanel/sdk/ui/vue/format.ts';
 
 const short = (v: unknown) => String(v ?? '').slice(0, 8);
@@ -42,9 +42,9 @@ export const LIST_SCREENS: Record<string, ListScreen> = {
   workflows: {
     title: 'workflows.title',
     endpoint: '/workflows',
-    rowLink: link('workflows'),
+    rowLink: rowLinkTo('workflows'),
     filters: [
-      { key: 'status', label: 'workflows.status', options: options('queued', 'running', 'compensating', 'needs_attention', 'failed', 'succeeded', 'cancelled', 'superseded') },
+      { key: 'status', label: 'workflows.status', options: choices('queued', 'running', 'compensating', 'needs_attention', 'failed', 'succeeded', 'cancelled', 'superseded') },
       { key: 'subject', label: 'workflows.subject' },
     ],
     columns: [

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '@mpanel/sdk';
+import type { CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 
 /**

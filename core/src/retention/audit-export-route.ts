@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { defineRoute, ValidationError, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { ValidationError, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 import { auditContextOf } from '../identity/guards/request-context.ts';
 import { auditLines, type ExportFormat } from './audit-records.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { defineRoute, ok, ValidationError, type AuditService, type RouteDefinition, type TenantRef } from '@mpanel/sdk';
+import { ok, ValidationError, type AuditService, type TenantRef } from '@mpanel/sdk';
+import { defineCoreRoute as defineRoute, type CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 import { MAX_DAYS } from './registry.ts';
 

@@ -1,4 +1,5 @@
-import { ok, paginationQuery, NotFoundError, type RouteDefinition } from '@mpanel/sdk';
+import { ok, paginationQuery, NotFoundError } from '@mpanel/sdk';
+import type { CoreRouteDefinition as RouteDefinition } from '../http/api-context.ts';
 import type { RootContainer } from '../container.ts';
 import { paginate } from '../identity/pagination.ts';
 import { requestTenant, requestTrx } from '../plugins/routes.ts';
