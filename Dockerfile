@@ -19,7 +19,7 @@ RUN npm ci --ignore-scripts
 # --- build: the admin UI and the plugins' browser bundles -------------------------------------
 FROM deps AS build
 COPY . .
-RUN npm run build -w @mpanel/admin-ui && (npm run --if-present build:plugins)
+RUN npm run build -w @mpanel/admin-ui && npm run build:plugins
 
 # --- runtime: no compilers, non-root ----------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
