@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { createPlatform, type Platform, type PlatformOptions } from './platform.ts';
@@ -15,29 +15,24 @@ export interface RunningServer {
 
 /** Starts mPanel on `config.port` (0 for an ephemeral port). */
 export async function startServer(config: Config, options: PlatformOptions = {}): Promise<RunningServer> {
-  // The port first: a busy one fails in milliseconds, not after migrations and plugin boot.
-  // Until the platform is up, requests get 503.
-  const starting = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end(JSON.stringify({ error: 'Starting, try again shortly' }));
-  };
-  const server = createServer(starting);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(explainStartupFailure(err, config) ?? err));
-    server.listen(config.port, config.host, () => resolve());
-  });
+  // The port first: a busy one fails in milliseconds, not after migrations and plugin boot. It is
+  // only taken for good once the platform is up: until then connections are refused, which a load
+  // balancer in front takes as "try another instance" even for a POST (nothing was sent), where a
+  // 503 from a booting instance would reach the client.
+  await listen(createServer(), config).then((probe) => new Promise((resolve) => probe.close(resolve)));
   let platform: Platform;
   try {
     platform = await createPlatform(config, options);
   } catch (err) {
-    await new Promise((resolve) => server.close(resolve));
     throw explainStartupFailure(err, config) ?? err;
   }
-  server.off('request', starting);
-  if (servesHttp(config.role)) {
-    server.on('request', platform.app.callback());
-    for (const attach of platform.attachToServer) attach(server);
-  } else {
-    server.on('request', probesOnly(platform.app.callback()));
+  const server = createServer(servesHttp(config.role) ? platform.app.callback() : probesOnly(platform.app.callback()));
+  if (servesHttp(config.role)) for (const attach of platform.attachToServer) attach(server);
+  try {
+    await listen(server, config);
+  } catch (err) {
+    await platform.close();
+    throw err;
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -55,4 +50,11 @@ export async function startServer(config: Config, options: PlatformOptions = {})
     })());
 
   return { platform, server, url, close };
+}
+
+function listen(server: Server, config: Config): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', (err) => reject(explainStartupFailure(err, config) ?? err));
+    server.listen(config.port, config.host, () => resolve(server));
+  });
 }
