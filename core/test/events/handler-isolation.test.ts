@@ -16,7 +16,7 @@ const countRun = (who: string, eventId: string): number => {
 
 let source!: PluginContext;
 const emitter = definePlugin({
-  manifest: { id: 'iso-source', name: 'Iso source', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['iso.made', 'iso.slow', 'iso.hang', 'iso.stuck', 'iso.switch'] } },
+  manifest: { id: 'iso-source', name: 'Iso source', version: '1.0.0', engines: { mpanel: '*' }, resources: ['iso'], events: { emits: ['iso.made', 'iso.slow', 'iso.hang', 'iso.stuck', 'iso.switch'] } },
   register(ctx) {
     source = ctx;
   },

@@ -14,7 +14,7 @@ let slowTenant = '';
 /** Deliveries in the order their handlers finished. */
 const done: Array<{ eventId: string; tenantId: string | null; at: number }> = [];
 const probe = definePlugin({
-  manifest: { id: 'fair-probe', name: 'Fair probe', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['fair.tick'], subscribes: ['fair.tick'] } },
+  manifest: { id: 'fair-probe', name: 'Fair probe', version: '1.0.0', engines: { mpanel: '*' }, resources: ['fair'], events: { emits: ['fair.tick'], subscribes: ['fair.tick'] } },
   register(ctx) {
     plugin = ctx;
     ctx.events.subscribe('fair.tick', async (event) => {

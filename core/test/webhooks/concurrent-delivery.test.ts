@@ -14,7 +14,7 @@ const A_BACKLOG = 20;
 
 let plugin!: PluginContext;
 const probe = definePlugin({
-  manifest: { id: 'hook-probe', name: 'Hook probe', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['hookprobe.made'] } },
+  manifest: { id: 'hook-probe', name: 'Hook probe', version: '1.0.0', engines: { mpanel: '*' }, resources: ['hookprobe'], events: { emits: ['hookprobe.made'] } },
   register(ctx) {
     plugin = ctx;
   },
