@@ -27,7 +27,7 @@ export const en = {
   users: { title: 'Users', email: 'Email', roles: 'Roles', status: 'Status', created: 'Created', new: 'New user', password: 'Password' },
   roles: { title: 'Roles and permissions', role: 'Role', level: 'Level', permission: 'Permission', matrix: 'Permission matrix' },
   tenants: {
-    title: 'Tenants', name: 'Name', slug: 'Slug', status: 'Status', new: 'New tenant', edit: 'Edit tenant', reseller: 'Reseller', parent: 'Parent tenant',
+    title: 'Tenants', name: 'Name', slug: 'Slug', status: 'Status', new: 'New tenant', edit: 'Edit tenant', reseller: 'Reseller', parent: 'Parent tenant', created: 'Created',
     parentHint: 'For a reseller\'s sub-tenant: the reseller it belongs to', noParent: 'None (top level; your own tenant if you are a reseller)',
     slugHint: 'Lower-case letters, digits and dashes', adminEmail: 'First admin email', adminPassword: 'First admin password', domains: 'Domains',
     requireTwoFactorForStaff: 'Require two-factor authentication for staff',
