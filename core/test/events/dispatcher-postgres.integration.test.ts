@@ -9,7 +9,7 @@ import { waitFor } from '../plugins/wait.ts';
 const runs = new Map<string, number>();
 let plugin!: PluginContext;
 const probe = definePlugin({
-  manifest: { id: 'twin-probe', name: 'Twin probe', version: '1.0.0', engines: { mpanel: '*' }, events: { emits: ['twin.made', 'twin.stuck'], subscribes: ['twin.made', 'twin.stuck'] } },
+  manifest: { id: 'twin-probe', name: 'Twin probe', version: '1.0.0', engines: { mpanel: '*' }, resources: ['twin'], events: { emits: ['twin.made', 'twin.stuck'], subscribes: ['twin.made', 'twin.stuck'] } },
   register(ctx) {
     plugin = ctx;
     ctx.events.subscribe('twin.made', async (event) => {
