@@ -13,6 +13,9 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** How long a connection being closed on shutdown has for its request to arrive before it counts as idle. */
+const IDLE_SWEEP_MS = 250;
+
 /** Starts mPanel on `config.port` (0 for an ephemeral port). */
 export async function startServer(config: Config, options: PlatformOptions = {}): Promise<RunningServer> {
   // The port first: a busy one fails in milliseconds, not after migrations and plugin boot. It is
@@ -41,10 +44,17 @@ export async function startServer(config: Config, options: PlatformOptions = {})
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>
     (closing ??= (async () => {
+      // Stop accepting, but without what http's close() does first: drop every connection whose
+      // request has not been read yet, which fails a POST a proxy has just sent on it (it never
+      // resends one). Idle connections are closed a moment later, and again as requests finish.
+      const closeIdle = server.closeIdleConnections.bind(server);
+      server.closeIdleConnections = () => undefined;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      server.closeIdleConnections = closeIdle;
+      const sweep = setInterval(closeIdle, IDLE_SWEEP_MS);
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await drained;
+      clearInterval(sweep);
       clearTimeout(timer);
       await platform.close();
     })());

@@ -105,6 +105,7 @@ http { access_log ${dir}/logs/access.log;
   }
 
   after(async () => {
+    if (process.env.CLUSTER_KEEP_LOG) writeFileSync(process.env.CLUSTER_KEEP_LOG, readFileSync(join(nginxDir.dir, 'logs/error.log')));
     sockets.closeAll();
     await nginx?.stop('SIGQUIT');
     for (const p of processes.values()) await p.stop('SIGKILL');
@@ -158,14 +159,14 @@ http { access_log ${dir}/logs/access.log;
   it('a rolling restart of the web instances under load fails no request', async () => {
     await start('web1', 'web', webPorts[0]); // the one killed above comes back on its port
     // As an operator (or an orchestrator) does it: one instance at a time, the next only once the
-    // previous one is up and nginx has taken it back (its fail_timeout, 2 s, has passed).
+    // previous one is up and nginx has taken it back (its fail_timeout, 2 s, counted in whole seconds).
     const restarts = (async () => {
       for (const name of ['web1', 'web2']) {
-        await new Promise((r) => setTimeout(r, 2500));
+        await new Promise((r) => setTimeout(r, 4000));
         await kill(name, 'SIGTERM'); // drains what it accepted, then exits
         await start(name, 'web', webPorts[name === 'web1' ? 0 : 1]);
       }
-      await new Promise((r) => setTimeout(r, 2500));
+      await new Promise((r) => setTimeout(r, 4000));
     })();
     const load = await driveLoad({ url: nginxUrl, token, requests: 10_000, concurrency: 4, until: restarts });
     await restarts;
