@@ -39,6 +39,16 @@ function subscriberPlugin(id: string, event: string, handler: (who: string, run:
 const nothing = async () => undefined;
 const late: Array<{ aborted: boolean; error: string }> = [];
 const contexts: string[] = [];
+/**
+ * Timeouts long enough that a loaded CI machine never times out a handler that only inserts a row
+ * (the retries here must succeed), short enough to keep the suite quick.
+ */
+const HANDLER_TIMEOUT_MS = 1000;
+const PLATFORM_TIMEOUT_MS = 1200;
+let retryStartedResolve!: () => void;
+const retryStarted = { promise: new Promise<void>((resolve) => { retryStartedResolve = resolve; }), resolve: () => retryStartedResolve() };
+let firstRunStillBusy = false;
+let busyWhenRetried: boolean | undefined;
 
 const plugins = [
   emitter,
@@ -47,19 +57,26 @@ const plugins = [
     if (run === 1) throw new Error(`${who} fails its first run`);
   }),
   subscriberPlugin('iso-last', 'iso.made', nothing),
-  // Past its own 150 ms on the first run; then tries to write anyway.
+  // Past its own timeout on the first run, which stays busy until the retry has started (so the
+  // retry provably did not wait for it); then it tries to write anyway.
   subscriberPlugin('iso-slow', 'iso.slow', async (who, run, e, h) => {
-    if (run > 1) return;
-    await sleep(400);
+    if (run > 1) {
+      busyWhenRetried ??= firstRunStillBusy;
+      retryStarted.resolve();
+      return;
+    }
+    firstRunStillBusy = true;
+    await Promise.race([retryStarted.promise, sleep(20_000)]);
+    firstRunStillBusy = false;
     try {
       await h.trx('iso_effects').insert({ event_id: e.id, who: `${who}-late`, run });
       late.push({ aborted: h.signal.aborted, error: 'none: the late write went through' });
     } catch (err) {
       late.push({ aborted: h.signal.aborted, error: (err as Error).message });
     }
-  }, { timeoutMs: 150, maxAttempts: 3 }),
+  }, { timeoutMs: HANDLER_TIMEOUT_MS, maxAttempts: 3 }),
   subscriberPlugin('iso-slow-neighbour', 'iso.slow', nothing),
-  // No timeout of its own: the platform's (200 ms here). Waits for its signal on the first run.
+  // No timeout of its own: the platform's (PLATFORM_TIMEOUT_MS here). Waits for its signal on the first run.
   subscriberPlugin('iso-hang', 'iso.hang', async (_who, run, _e, h) => {
     if (run === 1) await new Promise((resolve) => h.signal.addEventListener('abort', resolve));
   }),
@@ -80,7 +97,7 @@ describe('event handlers are isolated: one failing or timed-out handler is retri
   let a: TenantWithAdmin;
 
   before(async () => {
-    server = await startTestServer({ plugins: { definitions: plugins, eventRetryBaseMs: 10, eventDelivery: { handlerTimeoutMs: 200 } } });
+    server = await startTestServer({ plugins: { definitions: plugins, eventRetryBaseMs: 10, eventDelivery: { handlerTimeoutMs: PLATFORM_TIMEOUT_MS } } });
     await server.knex.schema.createTable('iso_effects', (t) => {
       t.uuid('event_id');
       t.text('who');
@@ -110,13 +127,11 @@ describe('event handlers are isolated: one failing or timed-out handler is retri
   });
 
   it('a handler past its own timeout fails, its writes are undone, its late writes refused, and it is retried alone', async () => {
-    const started = Date.now();
     const eventId = await source.db.transaction(a.tenant.id, () => source.events.emit('iso.slow', {}));
     const rows = await allDelivered(eventId, 2);
     assert.deepEqual(rows.map((r) => [r.subscriber, r.attempts]), [['iso-slow-neighbour:iso.slow', 1], ['iso-slow:iso.slow', 2]]);
     assert.equal(runs.get(`iso-slow-neighbour:${eventId}`), 1);
-    // The retry did not wait for the first run's 400 ms sleep.
-    assert.ok(Date.now() - started < 2000);
+    assert.equal(busyWhenRetried, true, 'the retry ran while the timed-out first run was still busy');
     assert.deepEqual(await effectsOf(eventId), ['iso-slow#2', 'iso-slow-neighbour#1']);
     await waitFor(async () => late.length === 1);
     assert.equal(late[0]!.aborted, true, 'the handler\'s signal was aborted');
@@ -135,7 +150,7 @@ describe('event handlers are isolated: one failing or timed-out handler is retri
     const eventId = await source.db.transaction(a.tenant.id, () => source.events.emit('iso.stuck', {}));
     const dead = await waitFor(async () => (await deliveriesOf(eventId)).find((d) => d.status === 'dead'));
     assert.equal(dead.attempts, 1);
-    assert.match(dead.last_error ?? '', /event handler iso-stuck:iso\.stuck timed out after 200 ms/);
+    assert.match(dead.last_error ?? '', new RegExp(`event handler iso-stuck:iso\\.stuck timed out after ${PLATFORM_TIMEOUT_MS} ms`));
     assert.deepEqual(await effectsOf(eventId), [], 'its write was rolled back');
   });
 
