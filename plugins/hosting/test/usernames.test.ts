@@ -31,7 +31,10 @@ describe('account user names', () => {
   });
 
   it('never produce a reserved name, even when stem and suffix spell one', async () => {
-    for (const reserved of ['root', 'admin', 'nginx', 'mysql', 'postfix', 'dovecot', 'hestia', 'www', 'postgres']) assert.equal(usernameProblem(reserved), 'is reserved', reserved);
+    for (const reserved of ['root', 'admin', 'nginx', 'mysql', 'postfix', 'dovecot', 'hestia', 'www', 'postgres']) {
+      assert.ok(RESERVED_USERNAMES.has(reserved), reserved);
+      assert.equal(usernameProblem(reserved), 'is reserved', reserved);
+    }
     // "pos" + "tfix" = postfix: the first draw must be refused, the second taken.
     const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
     const draws = [...'tfix', ...'abcd'].map((c) => alphabet.indexOf(c));
