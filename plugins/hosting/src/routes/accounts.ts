@@ -52,8 +52,9 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
         const plan = await HostingPlan.scoped(h.db).findById(account.planId);
         const count = (model: typeof AccountResource) => model.scoped(h.db).where({ account_id: account.id }).whereNotIn('state', ['removing', 'removed']).resultSize();
-        const [sites, databases, cronJobs] = await Promise.all([count(Website), count(HostingDatabase), count(CronJob)]);
-        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts: { sites, databases, cronJobs } };
+        // One after the other: a transaction is one connection.
+        const counts = { sites: await count(Website), databases: await count(HostingDatabase), cronJobs: await count(CronJob) };
+        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts };
       }),
     route(plugin, {
       method: 'PATCH', path: '/api/v1/hosting-accounts/:id', permission: 'hosting-accounts.write',
