@@ -87,6 +87,14 @@ describe('hosting API', function () {
       assert.equal(detail.intent.serviceStatus, 'pending');
       assert.equal(detail.plan.id, plan.id);
       assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId })).status, 409, 'one account per service');
+      const badDomain = await req(a.token, 'PATCH', `/api/v1/hosting-accounts/${acct.id}`, { domain: 'not a domain' });
+      assert.deepEqual([badDomain.status, badDomain.body.details], [400, { domain: 'is not a valid domain name' }]);
+      const other = await seedService(server, a.token, plan.id);
+      assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: other.serviceId, username: 'root' })).status, 400, 'a reserved name');
+      const named = await must(server, a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: other.serviceId, username: 'shopowner' });
+      assert.equal(named.username, 'shopowner');
+      const third = await seedService(server, a.token, plan.id);
+      assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: third.serviceId, username: 'shopowner' })).status, 409, 'taken on that server');
       const ops = await must(server, a.token, 'GET', `/api/v1/provisioning/operations?accountId=${acct.id}`);
       assert.deepEqual(ops.map((o: { id: string }) => o.id), [acct.operation.id]);
     });

@@ -4,6 +4,7 @@ import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
 import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Website, type AccountResource } from '../models/index.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf, type LimitKey } from '../plans/limits.ts';
+import { checkedDomain } from '../resources/domains.ts';
 import { toAccount, toOperation, toPlan } from '../views.ts';
 import { idParams, listQuery, listRoute, objectBody, paginate, route, text, uuid } from './common.ts';
 
@@ -73,6 +74,7 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
           triggeredBy: h.actor, idempotencyKey: `account:${account.id}:changePackage:${h.requestId}`,
         });
       }
+      if (body.domain !== undefined) body.domain = checkedDomain(body.domain);
       const updated = await HostingAccount.scoped(h.db).patchAndFetchById(account.id, body);
       return { ...toAccount(updated), ...(operation ? { operation: toOperation(operation) } : {}) };
     }),
