@@ -63,11 +63,12 @@ const ensure: Op<EnsureParams> = {
       // Never adopt a user the agent did not create (a system account, another tool's user).
       if (existing && !previous) throw new OpError('CONFLICT', `Linux user ${username} exists and is not managed by mpanel-agent; pick another username`);
       if (existing && existing.uid < 1000) throw new OpError('CONFLICT', `Linux user ${username} is a system account (uid ${existing.uid})`);
+      if (existing && existing.shell !== NOLOGIN) throw new OpError('CONFLICT', `Linux user ${username} has shell ${existing.shell}, expected ${NOLOGIN}`);
+      // The record comes first: an agent killed right after useradd must find the user its own on the retry.
+      await writeAccount(env, record);
       if (!existing) await userAdd(username, homeOf(env, username));
-      else if (existing.shell !== NOLOGIN) throw new OpError('CONFLICT', `Linux user ${username} has shell ${existing.shell}, expected ${NOLOGIN}`);
     });
     await ctx.step('home layout', () => ensureHome(env, username));
-    await writeAccount(env, record);
     const loginBlocked = state === 'suspended' && suspension.sftp;
     await ctx.step(loginBlocked ? 'expire login' : 'restore login', async () => {
       const current = await shadow(username);
