@@ -32,6 +32,7 @@ const opResultSchema: JsonSchema = {
     message: { type: 'string', maxLength: 4000 },
     steps: { type: 'array', maxItems: 200, items: { type: 'object', required: ['name', 'ok'], properties: { name: { type: 'string', maxLength: 200 }, ok: { type: 'boolean' }, ms: { type: 'number' }, detail: { type: 'string', maxLength: 4000 } } } },
     observed: {},
+    nonce: { type: 'string', maxLength: 64 },
   },
 };
 
@@ -105,7 +106,8 @@ export function agentRoutes(plugin: PluginContext<AgentSettings>, options: Agent
         if (!isUuid(jobId)) throw new NotFoundError();
         const outcome = await plugin.db.transaction(tenantId, async (trx) => {
           await touchServer(trx, serverId);
-          return finishJob(trx, serverId, jobId, ctx.input.body);
+          const { nonce: _nonce, ...result } = ctx.input.body as { ok: boolean; nonce?: string };
+          return finishJob(trx, serverId, jobId, result);
         });
         if (outcome === 'unknown') throw new NotFoundError();
         options.wakeups.wake(jobKey(jobId));
