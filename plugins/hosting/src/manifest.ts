@@ -46,6 +46,7 @@ export const manifest: PluginManifest = {
   dependencies: { billing: '>=0.1.0' },
   resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
   permissions: PERMISSIONS,
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored); the screens are wt-hostui's.
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };

@@ -183,8 +183,11 @@ describe('hosting UI logic', () => {
     assert.deepEqual(factRows(null), []);
   });
 
-  it('suspension policy: everything off by default; unticking keeps that service on', () => {
-    assert.deepEqual(policyValues(null), { web: true, sftp: true, db: true, cron: true });
-    assert.deepEqual(policyFromValues({ 'suspend.web': true, 'suspend.sftp': false, 'suspend.db': true, 'suspend.cron': true }), { web: true, sftp: false, db: true, cron: true });
+  it('suspension policy: the API\'s defaults (all off but incoming mail); what is unticked stays on', () => {
+    assert.deepEqual(policyValues(null), { 'suspend.web': '503', 'suspend.sftp': true, 'suspend.db': true, 'suspend.cron': true, 'suspend.mailReceive': false });
+    assert.deepEqual(policyValues({ web: 'off', sftp: false }), { 'suspend.web': 'off', 'suspend.sftp': false, 'suspend.db': true, 'suspend.cron': true, 'suspend.mailReceive': false });
+    assert.deepEqual(policyFromValues({ 'suspend.web': 'off', 'suspend.sftp': false, 'suspend.db': true, 'suspend.cron': true, 'suspend.mailReceive': true }), { web: 'off', sftp: false, db: true, cron: true, mailReceive: true });
+    // Anything but "off" is the 503 page: a tampered value never switches a site off by accident.
+    assert.equal(policyFromValues({ 'suspend.web': 'nonsense' }).web, '503');
   });
 });

@@ -13,7 +13,7 @@ export const en = {
     accounts: 'Hosting accounts', account: 'Hosting account', provisioning: 'Provisioning', operations: 'Operations', operation: 'Operation',
     service: 'Service', name: 'Name', status: 'Status', state: 'State', hostname: 'Host name', address: 'Address', module: 'Module', group: 'Server group',
     capacity: 'Capacity', lastSeen: 'Last contact', never: 'never', placement: 'Placement', username: 'User name', domain: 'Domain',
-    intent: 'Billing intent', observed: 'On the server', observedAt: 'Last observed', drift: 'Drift', driftFlag: 'Billing and the server disagree.',
+    intent: 'Billing intent', serviceStatus: 'Service status', observed: 'On the server', observedAt: 'Last observed', drift: 'Drift', driftFlag: 'Billing and the server disagree.',
     inSync: 'Billing and the server agree.', notPlaced: 'not placed yet', suspendReason: 'Suspension reason',
     newServer: 'Add server', newServerGroup: 'New server group', newPlan: 'New hosting plan', noGroup: '(no group)',
     hostnameHint: 'The name the server answers to, e.g. web1.example.com.', addressHint: 'Optional: its IP address, if the name does not resolve from here.',
@@ -33,7 +33,10 @@ export const en = {
       inodes: 'Files (inodes)', bandwidthMb: 'Bandwidth (MB)', mailDomains: 'Mail domains', mailboxes: 'Mailboxes', phpVersions: 'PHP versions',
     },
     phpVersionsHint: 'Comma-separated, e.g. 8.2, 8.3.',
-    suspend: { web: 'Suspension: websites show a 503 page', sftp: 'Suspension: SFTP refused', db: 'Suspension: database access revoked', cron: 'Suspension: cron jobs stop' },
+    suspend: {
+      web: 'When suspended, websites', webMode: { 503: 'show a "suspended" page (503)', off: 'are switched off' },
+      sftp: 'When suspended: SFTP refused', db: 'When suspended: database access revoked', cron: 'When suspended: cron jobs stop', mailReceive: 'When suspended: incoming mail refused',
+    },
     remotePackage: 'Remote package', remotePackageHint: 'Only for panel servers (cPanel, Hestia): the package name there.',
     error: {
       label: 'Error', required: 'Required.', wholeNumber: 'A whole number, or empty for no limit.', phpVersion: 'Versions such as 8.2, separated by commas.',

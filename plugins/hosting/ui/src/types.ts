@@ -44,8 +44,9 @@ export interface Server {
   status: ServerStatus;
   maxAccounts: number | null;
   maxDiskGb: number | null;
-  /** Accounts placed on it (active + suspended), when the API counts them. */
-  accountCount?: number;
+  /** Accounts placed on it (active + suspended, every tenant's) and disk promised by their plans: the detail answer only. */
+  load?: { accounts: number; allocatedDiskMb: number };
+  hasCredentials?: boolean;
   capabilities?: Record<string, unknown> | null;
   facts?: Record<string, unknown> | null;
   lastSeenAt: string | null;
@@ -66,15 +67,20 @@ export interface HostingPlan {
   remotePackage?: string | null;
 }
 
+/** What a suspension switches off (true = off); `web`: a 503 page or the sites switched off. */
 export interface SuspensionPolicy {
-  web?: boolean;
+  web?: '503' | 'off';
   sftp?: boolean;
   db?: boolean;
   cron?: boolean;
+  mailReceive?: boolean;
 }
 
 export interface HostingAccount {
   id: string;
+  /** Billing's side: the account's intent and the service's own status. */
+  intent?: { state: AccountState; serviceStatus: string | null; suspendReason: string | null };
+  inSync?: boolean;
   serviceId: string;
   serverId: string | null;
   planId: string | null;
@@ -170,7 +176,7 @@ export interface CronJob {
 
 export interface Grant {
   id: string;
-  serverGroupId: string;
+  groupId: string;
   childTenantId: string;
   maxAccounts: number | null;
   maxDiskMb: number | null;

@@ -3,7 +3,6 @@
  * the "new" link. Labels are i18n keys.
  */
 import { choices, dateTime, rowLinkTo, type ListScreen } from '@mpanel/sdk/ui/vue';
-import { capacity } from '../capacity.ts';
 import { compareStates } from '../drift.ts';
 import { P } from '../permissions.ts';
 import type { HostingAccount } from '../types.ts';
@@ -15,7 +14,6 @@ export const LIST_SCREENS: Record<string, ListScreen & { permission: string }> =
     title: 'hosting.servers',
     permission: P.serversRead,
     endpoint: '/servers',
-    searchable: true,
     rowLink: rowLinkTo('servers'),
     create: { to: '/servers/new', label: 'hosting.newServer', permission: P.serversWrite },
     filters: [{ key: 'status', label: 'hosting.status', options: choices('enrolling', 'online', 'offline', 'draining', 'maintenance') }],
@@ -23,7 +21,7 @@ export const LIST_SCREENS: Record<string, ListScreen & { permission: string }> =
       { key: 'name', label: 'hosting.name' },
       { key: 'hostname', label: 'hosting.hostname' },
       { key: 'status', label: 'hosting.status' },
-      { key: 'accountCount', label: 'hosting.capacity', format: (v, r) => capacity(v as number | undefined, r.maxAccounts as number | null).text },
+      { key: 'maxAccounts', label: 'hosting.maxAccounts', format: unlimited },
       { key: 'lastSeenAt', label: 'hosting.lastSeen', format: dateTime },
     ],
   },
@@ -56,7 +54,6 @@ export const LIST_SCREENS: Record<string, ListScreen & { permission: string }> =
     title: 'hosting.accounts',
     permission: P.accountsRead,
     endpoint: '/hosting-accounts',
-    searchable: true,
     rowLink: rowLinkTo('hosting-accounts'),
     filters: [{ key: 'desiredState', label: 'hosting.intent', options: choices('active', 'suspended', 'terminated') }],
     columns: [
