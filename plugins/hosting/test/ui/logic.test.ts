@@ -67,26 +67,25 @@ describe('hosting UI logic', () => {
   });
 
   describe('set-up progress', () => {
-    it('"step 3 of 6" from the progress answer or the account column ({ step, of, label })', () => {
-      assert.deepEqual(setupView({ status: 'running', step: 3, total: 6, current: 'Creating the website' }), { kind: 'running', step: 3, total: 6, current: 'Creating the website' });
-      assert.deepEqual(setupView({ step: 2, of: 5, label: 'Creating the Linux user' }), { kind: 'running', step: 2, total: 5, current: 'Creating the Linux user' });
+    it('"step 3 of 6" from the progress route or the account column ({ step, of, label })', () => {
+      assert.deepEqual(setupView({ state: 'setting_up', step: 3, of: 6, label: 'Setting up your website', message: 'Setting up your hosting: step 3 of 6' }), { kind: 'running', step: 3, total: 6, current: 'Setting up your website' });
+      assert.deepEqual(setupView({ step: 2, of: 5, label: 'Choosing a server' }), { kind: 'running', step: 2, total: 5, current: 'Choosing a server' });
     });
 
     it('clamps nonsense: step 0 or past the end, a missing total', () => {
       assert.deepEqual(setupView({ step: 0, of: 4 }), { kind: 'running', step: 1, total: 4, current: null });
       assert.deepEqual(setupView({ step: 9, of: 4 }), { kind: 'running', step: 4, total: 4, current: null });
-      assert.deepEqual(setupView({ status: 'queued' }), { kind: 'running', step: 1, total: 1, current: null });
+      assert.deepEqual(setupView({ state: 'setting_up' }), { kind: 'running', step: 1, total: 1, current: null });
     });
 
-    it('a failure is neutral: only the client-safe message, never the error', () => {
-      const view = setupView({ status: 'needs_attention', step: 3, total: 6, clientMessage: null, ...({ errorMessage: 'AUTH: root password rejected' } as object) });
-      assert.deepEqual(view, { kind: 'failed', message: null });
-      assert.deepEqual(setupView({ step: 2, of: 6, failed: true }), { kind: 'failed', message: null });
-      assert.deepEqual(setupView({ status: 'needs_attention', clientMessage: 'We are finishing your set-up.' }), { kind: 'failed', message: 'We are finishing your set-up.' });
+    it('a failure is neutral: the route\'s client sentence at most, never anything else it carries', () => {
+      const raw = { errorMessage: 'AUTH: root password rejected' } as object;
+      assert.deepEqual(setupView({ state: 'needs_staff', step: 3, of: 6, message: 'Our staff have been notified.', ...raw }), { kind: 'failed', message: 'Our staff have been notified.' });
+      assert.deepEqual(setupView({ step: 2, of: 6, failed: true, message: 'AUTH: root password rejected' }), { kind: 'failed', message: null });
     });
 
-    it('done when the operation succeeded or there is no set-up left (null)', () => {
-      assert.deepEqual(setupView({ status: 'succeeded', step: 6, total: 6 }), { kind: 'done' });
+    it('done when the route says ready or there is no set-up left (null)', () => {
+      assert.deepEqual(setupView({ state: 'ready', step: 6, of: 6 }), { kind: 'done' });
       assert.deepEqual(setupView(null), { kind: 'done' });
     });
 
@@ -122,10 +121,10 @@ describe('hosting UI logic', () => {
   });
 
   describe('operations', () => {
-    it('retry for what stopped or waits; cancel for what has not finished and is not running', () => {
+    it('retry for what stopped for a person; cancel for anything still open', () => {
       const all: OperationStatus[] = ['queued', 'running', 'succeeded', 'retrying', 'needs_attention', 'cancelled', 'superseded'];
-      assert.deepEqual(all.filter((status) => canRetry({ status })), ['retrying', 'needs_attention']);
-      assert.deepEqual(all.filter((status) => canCancel({ status })), ['queued', 'retrying', 'needs_attention']);
+      assert.deepEqual(all.filter((status) => canRetry({ status })), ['needs_attention']);
+      assert.deepEqual(all.filter((status) => canCancel({ status })), ['queued', 'running', 'retrying', 'needs_attention']);
     });
 
     it('filters by state, server (by name) and action', () => {

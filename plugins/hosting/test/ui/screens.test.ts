@@ -105,18 +105,20 @@ describe('hosting UI screens', () => {
   });
 
   it('set-up progress: "step 3 of 6", then a neutral message when it fails (never the error)', async () => {
-    let answer: unknown = { status: 'running', step: 3, total: 6, current: 'Creating the website' };
+    let answer: unknown = { accountId: 'a1', state: 'setting_up', step: 3, of: 6, label: 'Setting up your website', message: 'Setting up your hosting: step 3 of 6' };
     server.answer(() => json({ data: answer }));
     const wrapper = await mountIt(SetupProgress, { props: { accountId: 'a1' } });
     await tick();
     assert.equal(server.calls[0]!.url.pathname, '/api/v1/hosting-accounts/a1/progress');
     assert.equal(wrapper.get('[data-testid="setup-progress"] h2').text(), 'Setting up your hosting: step 3 of 6');
+    assert.match(wrapper.text(), /Setting up your website/);
     assert.equal(wrapper.get('progress').attributes('value'), '3');
-    answer = { status: 'needs_attention', step: 3, total: 6, errorCode: 'AUTH', errorMessage: 'root password rejected by web1' };
+    // Whatever else a (future) answer carried, only the neutral sentence is shown.
+    answer = { accountId: 'a1', state: 'needs_staff', step: 3, of: 6, label: 'Setting up your website', message: 'Setting up your hosting is taking longer than expected. Our staff have been notified and are on it.', errorCode: 'AUTH', errorMessage: 'root password rejected by web1' };
     wrapper.unmount();
     const failed = await mountIt(SetupProgress, { props: { accountId: 'a1' } });
     await tick();
-    assert.match(failed.get('[data-testid="setup-failed"]').text(), /Our team has been told/);
+    assert.match(failed.get('[data-testid="setup-failed"]').text(), /Our staff have been notified/);
     assert.ok(!failed.text().includes('root password'), 'the raw error stays with staff');
     assert.ok(!failed.text().includes('AUTH'));
   });

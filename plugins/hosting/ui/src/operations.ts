@@ -2,16 +2,19 @@
  * Provisioning operations as the screens present them: which actions a state allows, how a
  * status looks, and the filters of the Provisioning page (kept in the URL by DataList).
  */
-import { choices, type Filter } from '@mpanel/sdk/ui/vue';
+import type { Filter } from '@mpanel/sdk/ui/vue';
 import type { Operation, OperationStatus } from './types.ts';
+
+/** Select options labelled by their values (the kit's `choices`, kept here so this module loads without Vue). */
+const choices = (...values: string[]) => values.map((value) => ({ value, label: value }));
 
 export const OPERATION_STATUSES: OperationStatus[] = ['queued', 'running', 'retrying', 'needs_attention', 'succeeded', 'cancelled', 'superseded'];
 export const OPERATION_ACTIONS = ['create', 'suspend', 'unsuspend', 'terminate', 'changePackage', 'changePassword', 'reconcile', 'resource.ensure', 'resource.remove'];
 
-/** Retry: an operation that stopped for a person, or one waiting for its next attempt (run it now). */
-export const canRetry = (op: Pick<Operation, 'status'>): boolean => op.status === 'needs_attention' || op.status === 'retrying';
-/** Cancel: anything not finished and not running this moment (a running call cannot be taken back). */
-export const canCancel = (op: Pick<Operation, 'status'>): boolean => ['queued', 'retrying', 'needs_attention'].includes(op.status);
+/** Retry: an operation that stopped for a person (one that is retrying has its own schedule; the API answers 409). */
+export const canRetry = (op: Pick<Operation, 'status'>): boolean => op.status === 'needs_attention';
+/** Cancel: anything still open (a step running on the server finishes; nothing after it runs). */
+export const canCancel = (op: Pick<Operation, 'status'>): boolean => ['queued', 'running', 'retrying', 'needs_attention'].includes(op.status);
 
 /** The tag colour of a status (PrimeVue Tag severities). */
 export function statusSeverity(status: string): 'success' | 'info' | 'warn' | 'danger' | 'secondary' {
