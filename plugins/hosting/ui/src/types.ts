@@ -94,6 +94,8 @@ export interface HostingAccount {
   clientId?: string;
   /** The plan's name and limits, when the API embeds them (the portal reads limits from here). */
   plan?: Pick<HostingPlan, 'id' | 'name' | 'limits'> | null;
+  /** What the account holds against the plan's limits (the detail answer). */
+  counts?: { sites: number; databases: number; cronJobs: number };
   usage?: Record<string, unknown> | null;
   setupProgress?: SetupProgress | null;
   domain?: string | null;

@@ -54,6 +54,8 @@ export const LIST_SCREENS: Record<string, ListScreen & { permission: string }> =
     title: 'hosting.accounts',
     permission: P.accountsRead,
     endpoint: '/hosting-accounts',
+    searchable: true,
+    searchParam: 'search',
     rowLink: rowLinkTo('hosting-accounts'),
     filters: [{ key: 'desiredState', label: 'hosting.intent', options: choices('active', 'suspended', 'terminated') }],
     columns: [
