@@ -71,7 +71,7 @@ describe('hosting screens (browser)', () => {
     // The group select fills from the API.
     await page.locator('#plan-serverGroupId option', { hasText: 'E2E group' }).waitFor({ state: 'attached' });
     await page.getByLabel('Server group').selectOption({ label: 'E2E group' });
-    await page.getByLabel('Websites').fill('lots');
+    await page.getByLabel('Websites', { exact: true }).fill('lots');
     await page.getByLabel('Databases').fill('2');
     await page.getByLabel('Disk (MB)').fill('2048');
     await page.getByLabel('PHP versions').fill('8.2, 8.3');
@@ -79,7 +79,7 @@ describe('hosting screens (browser)', () => {
     await page.locator('#plan-sites-error').getByText('A whole number, or empty for no limit.').waitFor();
     const plans = async () => (await api('GET', '/hosting-plans')).body.data as Array<{ id: string; name: string; serverGroupId: string; limits: Record<string, unknown> }>;
     assert.equal((await plans()).filter((p) => p.name === 'E2E plan').length, 0, 'a bad limit sends nothing');
-    await page.getByLabel('Websites').fill('5');
+    await page.getByLabel('Websites', { exact: true }).fill('5');
     await page.getByLabel('When suspended: SFTP refused').uncheck();
     await shot(page, 'admin-plan-form');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -129,7 +129,7 @@ describe('hosting screens (browser)', () => {
     await sites.locator('tbody tr', { hasText: 'hana.example.test' }).waitFor();
     assert.equal(await page.locator('[data-usage="diskMb"] dd span').innerText(), '312 of 2048');
     await page.getByTestId('add-websites').click();
-    await page.getByLabel('Domain').fill('Shop-E2E.example.test');
+    await page.getByLabel('Domain', { exact: true }).fill('Shop-E2E.example.test');
     await page.getByLabel('PHP version').selectOption('8.3');
     assert.equal(await page.getByLabel('Redirect HTTP to HTTPS').isChecked(), true);
     await shot(page, 'portal-add-domain');

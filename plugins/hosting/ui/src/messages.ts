@@ -8,7 +8,7 @@ export const en = {
     portalHosting: 'Hosting',
   },
   hosting: {
-    tab: 'Hosting',
+    tab: 'Hosting', goBack: 'Go back',
     servers: 'Servers', server: 'Server', serverGroups: 'Server groups', serverGroup: 'Server group', plans: 'Hosting plans', plan: 'Plan',
     accounts: 'Hosting accounts', account: 'Hosting account', provisioning: 'Provisioning', operations: 'Operations', operation: 'Operation',
     service: 'Service', name: 'Name', status: 'Status', state: 'State', hostname: 'Host name', address: 'Address', module: 'Module', group: 'Server group',
