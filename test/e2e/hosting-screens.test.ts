@@ -58,7 +58,7 @@ describe('hosting screens (browser)', () => {
   it('staff add a server group, a hosting plan (limits checked on the form) and a server', async () => {
     const { page, errors } = await watchedPage(browser, server.url);
     await signIn(page, '/admin/server-groups/new', ADMIN);
-    await page.getByLabel('Name').fill('E2E group');
+    await page.getByLabel('Name', { exact: true }).fill('E2E group');
     await page.getByLabel('Placement').selectOption('fill');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(new RegExp(`/admin/server-groups/${UUID}$`));
@@ -67,7 +67,7 @@ describe('hosting screens (browser)', () => {
     assert.equal((await api('GET', `/server-groups/${groupId}`)).body.data.placement, 'fill');
 
     await page.goto('/admin/hosting-plans/new');
-    await page.getByLabel('Name').fill('E2E plan');
+    await page.getByLabel('Name', { exact: true }).fill('E2E plan');
     // The group select fills from the API.
     await page.locator('#plan-serverGroupId option', { hasText: 'E2E group' }).waitFor({ state: 'attached' });
     await page.getByLabel('Server group').selectOption({ label: 'E2E group' });
@@ -93,7 +93,7 @@ describe('hosting screens (browser)', () => {
     assert.equal(stored.suspensionPolicy.web, '503');
 
     await page.goto('/admin/servers/new');
-    await page.getByLabel('Name').fill('web-e2e');
+    await page.getByLabel('Name', { exact: true }).fill('web-e2e');
     await page.getByLabel('Host name').fill('web-e2e.example.test');
     await page.locator('#create-groupId option', { hasText: 'E2E group' }).waitFor({ state: 'attached' });
     await page.getByLabel('Server group').selectOption({ label: 'E2E group' });
@@ -128,6 +128,7 @@ describe('hosting screens (browser)', () => {
     const sites = page.locator('[data-section="websites"]');
     await sites.locator('tbody tr', { hasText: 'hana.example.test' }).waitFor();
     assert.equal(await page.locator('[data-usage="diskMb"] dd span').innerText(), '312 of 2048');
+    await page.getByTestId('add-sftp-users').waitFor();
     await page.getByTestId('add-websites').click();
     await page.getByLabel('Domain', { exact: true }).fill('Shop-E2E.example.test');
     await page.getByLabel('PHP version').selectOption('8.3');

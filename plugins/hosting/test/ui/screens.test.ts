@@ -15,6 +15,7 @@ import ServiceDetailView from '../../../billing/ui/src/admin/ServiceDetailView.v
 import ServiceHostingTab from '../../ui/src/admin/ServiceHostingTab.vue';
 import OperationActions from '../../ui/src/components/OperationActions.vue';
 import DatabasesSection from '../../ui/src/portal/DatabasesSection.vue';
+import SftpSection from '../../ui/src/portal/SftpSection.vue';
 import SetupProgress from '../../ui/src/portal/SetupProgress.vue';
 import ProvisioningView from '../../ui/src/admin/ProvisioningView.vue';
 
@@ -102,6 +103,21 @@ describe('hosting UI screens', () => {
     await tick();
     assert.equal(wrapper.find('[data-testid="add-databases"]').exists(), false);
     assert.equal(wrapper.get('[data-testid="limit-databases"]').text(), 'Your plan\'s limit is reached.');
+  });
+
+  it('SFTP has no plan limit: its "add" is always offered; a pasted private key is refused naming the field', async () => {
+    setPermissions(['sftp-users.read', 'sftp-users.write']);
+    server.answer(() => list([]));
+    const wrapper = await mountIt(SftpSection, { props: { accountId: 'a1' } });
+    await tick();
+    assert.equal(wrapper.find('[data-testid="limit-sftp-users"]').exists(), false);
+    await wrapper.get('[data-testid="add-sftp-users"]').trigger('click');
+    await wrapper.get('#new-sftp-users-username').setValue('deploy');
+    await wrapper.get('#new-sftp-users-authorizedKeys').setValue('-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n-----END OPENSSH PRIVATE KEY-----');
+    await wrapper.get('form').trigger('submit');
+    await tick();
+    assert.equal(server.calls.filter((c) => c.method === 'POST').length, 0);
+    assert.match(wrapper.get('#new-sftp-users-authorizedKeys-error').text(), /private key/);
   });
 
   it('set-up progress: "step 3 of 6", then a neutral message when it fails (never the error)', async () => {
