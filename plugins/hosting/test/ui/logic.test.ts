@@ -8,6 +8,7 @@ import { isCronSchedule } from '../../ui/src/cron.ts';
 import { capacity } from '../../ui/src/capacity.ts';
 import { factRows } from '../../ui/src/facts.ts';
 import { policyFromValues, policyValues } from '../../ui/src/suspension.ts';
+import { connectionCheck } from '../../ui/src/agent-status.ts';
 import type { OperationStatus } from '../../ui/src/types.ts';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIhnWI5HYdJMInxueUsrDKZQVF0NAPUeVis3VtjVojQx me@laptop';
@@ -166,6 +167,14 @@ describe('hosting UI logic', () => {
         assert.equal(isCronSchedule(s), false, s);
       }
     });
+  });
+
+  it('test connection: the agent\'s last call decides; no agent plugin is "unavailable", not a failure', () => {
+    const at = '2026-12-07T08:00:00.000Z';
+    assert.deepEqual(connectionCheck({ enrolled: true, status: 'online', lastSeenAt: at }), { ok: true, key: 'hosting.agent.online', lastSeenAt: at });
+    assert.deepEqual(connectionCheck({ enrolled: true, status: 'offline', lastSeenAt: at }), { ok: false, key: 'hosting.agent.offline', lastSeenAt: at });
+    assert.deepEqual(connectionCheck({ enrolled: false, status: 'enrolling', lastSeenAt: null }), { ok: false, key: 'hosting.agent.notEnrolled', lastSeenAt: null });
+    assert.deepEqual(connectionCheck(null), { ok: false, key: 'hosting.agent.unavailable', lastSeenAt: null });
   });
 
   it('capacity: count against the maximum, full at the maximum, unlimited as a count', () => {

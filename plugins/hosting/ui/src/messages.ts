@@ -22,7 +22,11 @@ export const en = {
     enroll: 'Enrollment command', enrollTitle: 'Install the agent on the server',
     enrollHelp: 'Run this as root on the server. The token works once and expires at {expires}; the agent then connects to the panel by itself (no inbound port needed).',
     enrollCommand: 'Enrollment command', copy: 'Copy', copied: 'Copied to the clipboard',
-    testConnection: 'Test connection', testOk: 'The server answered in {ms} ms.', testFailed: 'The server did not answer: {message}',
+    testConnection: 'Test connection',
+    agent: {
+      online: 'The agent is connected (last call {at}).', offline: 'The agent has not called since {at}: check that mpanel-agent runs on the server and can reach the panel.',
+      notEnrolled: 'No agent is enrolled yet: run the enrollment command on the server.', unavailable: 'Agent servers need the provisioning-agent plugin, which is not active.',
+    },
     drain: 'Drain', undrain: 'Back in service', confirmDrain: 'Place no new accounts on this server? Its accounts stay where they are.',
     reconcile: 'Verify all accounts', facts: 'Facts reported by the server', noFacts: 'The server has not reported its facts yet.',
     grants: 'Reseller grants', newGrant: 'Grant capacity', childTenant: 'Reseller tenant', chooseTenant: '(choose a tenant)', revoke: 'Revoke',
