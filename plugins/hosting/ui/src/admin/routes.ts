@@ -15,7 +15,8 @@ export const ADMIN_ROUTES: UiRoute[] = [
   { path: '/servers/:id', component: () => import('./ServerDetailView.vue'), permission: P.serversRead },
   { path: '/server-groups/:id', component: () => import('./ServerGroupView.vue'), permission: P.groupsRead },
   { path: '/hosting-plans/new', component: () => import('./PlanFormView.vue'), permission: P.plansWrite },
-  { path: '/hosting-plans/:id', component: () => import('./PlanFormView.vue'), permission: P.plansRead },
+  // Editing needs write (as billing's products/:id); the list shows the limits to readers.
+  { path: '/hosting-plans/:id', component: () => import('./PlanFormView.vue'), permission: P.plansWrite },
   { path: '/hosting-accounts/:id', component: () => import('./AccountDetailView.vue'), permission: P.accountsRead },
   { path: '/provisioning', component: () => import('./ProvisioningView.vue'), permission: P.operationsRead },
   { path: '/provisioning/:id', component: () => import('./OperationDetailView.vue'), permission: P.operationsRead },
