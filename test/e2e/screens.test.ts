@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
 import { accessibilityViolations } from './support/axe.ts';
+import { seedHosting, type HostingSeed } from './support/hosting-seed.ts';
 import { launchBrowser, logIn, screenshot, watchedPage } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 
@@ -44,6 +45,7 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
   let browser: Browser;
   let token: string;
   const ids: Record<string, string> = {};
+  let hosting: HostingSeed;
 
   before(async () => {
     // The webhook's target is never called in this file; the guard only needs it to be allowed.
@@ -71,6 +73,8 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
       { tenant_id: tenant.id, run_id: run!.id, position: 1, name: 'point-dns', status: 'failed', attempts: 3, idempotency_key: `${run!.id}:point-dns`, last_error: 'zone locked', started_at: new Date(), finished_at: new Date() },
     ]);
     ids.workflow = run!.id;
+    // The hosting plugin's record pages: a server, group, plan, account (with a website) and operations.
+    hosting = await seedHosting(server, token, { client: client.id, service: order.services[0].id }, 'walk');
   });
   after(async () => {
     await browser?.close();
@@ -114,13 +118,15 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     const { menu, findings } = await walk('admin', ADMIN, [
       `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
       `/admin/webhooks/${ids.webhook}`, `/admin/workflows/${ids.workflow}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
+      `/admin/servers/${hosting.server}`, `/admin/server-groups/${hosting.group}`, `/admin/hosting-plans/${hosting.plan}`, `/admin/hosting-accounts/${hosting.account}`,
+      `/admin/provisioning/${hosting.operations.needs_attention}`, '/admin/provisioning?status=needs_attention', '/admin/servers/new', '/admin/server-groups/new', '/admin/hosting-plans/new',
     ]);
     assert.ok(menu.length >= 15, `the admin sees the whole menu (${menu.join(', ')})`);
     assert.deepEqual(findings, []);
   });
 
   it('a client opens every portal screen', async () => {
-    const { menu, findings } = await walk('client', CLIENT, [`/client/invoices/${ids.invoice}`]);
+    const { menu, findings } = await walk('client', CLIENT, [`/client/invoices/${ids.invoice}`, `/client/hosting/${hosting.account}`]);
     assert.ok(menu.includes('billing:portalInvoices') && menu.includes('portalAccount'), menu.join(', '));
     assert.deepEqual(findings, []);
   });

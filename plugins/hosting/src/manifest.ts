@@ -50,6 +50,7 @@ export const manifest: PluginManifest = {
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
   requires: { services: ['billing.services'] },
   events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS] },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };
