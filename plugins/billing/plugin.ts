@@ -13,6 +13,7 @@ import { ruleDetailRoutes } from './src/routes/rule-details.ts';
 import { creditRoutes } from './src/routes/credit.ts';
 import { reportRoutes } from './src/routes/reports.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
+import { billingServicesRef, createBillingServices } from './src/services-port.ts';
 import { runBilling } from './src/run/billing-run.ts';
 import { billingRunMetrics } from './src/run/run-metrics.ts';
 import { registerMail } from './src/mail/notifications.ts';
@@ -31,6 +32,7 @@ export default definePlugin<Partial<BillingSettings>>({
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));
+    ctx.services.provide(billingServicesRef, createBillingServices());
     // Core binds a portal user only to a client account that exists in the user's tenant.
     ctx.extensions.provide(extensionPoints.clientAccounts, 'billing', {
       async exists({ db }, clientId) {

@@ -89,3 +89,6 @@ export type ResourceFixtures = (ctx: ResourceFixtureContext) => Promise<Record<s
 export function defineResourceFixtures(fixtures: ResourceFixtures): ResourceFixtures {
   return fixtures;
 }
+
+export { provisioningContract, callFor } from './testing/provisioning-contract.ts';
+export type { ProvisioningContractOptions, ProvisioningContractRemote, RemoteTruth, ContractCallVariant } from './testing/provisioning-contract.ts';

@@ -19,6 +19,10 @@ import type { PluginLogger } from './logger.ts';
  * ```
  */
 
+/**
+ * A retryable error may carry `retryAfterMs` (a number): the next try then waits exactly that long
+ * instead of the policy's backoff (a provider's Retry-After, or a plugin's own schedule).
+ */
 export interface RetryPolicy {
   /** Tries in all, the first included (default 3). */
   attempts?: number;

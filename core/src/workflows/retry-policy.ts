@@ -13,8 +13,14 @@ export function verdict(err: unknown, attempt: number, policy: Required<RetryPol
   const kind = workflowErrorKind(err);
   if (kind === 'attention') return { kind: 'attention' };
   if (kind === 'final') return { kind: 'fail' };
-  if (attempt < policy.attempts) return { kind: 'retry', delayMs: retryDelay(policy, attempt) };
+  if (attempt < policy.attempts) return { kind: 'retry', delayMs: retryAfter(err) ?? retryDelay(policy, attempt) };
   return onExhausted === 'needs_attention' ? { kind: 'attention' } : { kind: 'fail' };
+}
+
+/** A step that knows when to try again (a provider's Retry-After, a plugin's own schedule) says so with `retryAfterMs`. */
+function retryAfter(err: unknown): number | undefined {
+  const ms = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
 }
 
 export function errorMessage(err: unknown): string {

@@ -55,7 +55,7 @@ export const manifest: PluginManifest = {
   engines: { mpanel: '>=0.1.0' },
   // Today's API names: its permissions, events and routes are named after these.
   resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules'],
-  provides: { services: ['billing.payments'] },
+  provides: { services: ['billing.payments', 'billing.services'] },
   requires: { services: ['identity.portal-users'] },
   permissions: PERMISSIONS,
   events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },

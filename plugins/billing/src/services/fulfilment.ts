@@ -33,13 +33,25 @@ export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void
   )) as { rows: Array<{ kind: 'accepted' | 'suspended' | 'planChange'; id: string; client_id: string }> };
   for (const order of rows.filter((r) => r.kind === 'accepted')) {
     await b.emit('order.accepted', { orderId: order.id, clientId: order.client_id, invoiceId });
-    const services = (await b.db('services').where({ order_id: order.id, status: 'pending' })
-      .update({ status: 'active', updated_at: b.db.trx.fn.now() }).returning(['id', 'client_id', 'product_id'])) as Array<Record<string, string>>;
-    for (const s of services) await b.emit('service.activated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, orderId: order.id });
+    // A service set up by a provisioning plugin stays pending (the portal shows "pending setup")
+    // until that plugin confirms the account exists (`billing.services` markActive): billing never
+    // claims what the server does not have. The event is the intent either way.
+    const pending = (await b.db('services').join('products', 'products.id', 'services.product_id')
+      .where({ 'services.order_id': order.id, 'services.status': 'pending' })
+      .select('services.id', 'services.client_id', 'services.product_id', b.db.trx.raw(`products.provisioning->>'module' as module`))) as Array<Record<string, string | null>>;
+    const now = pending.filter((s) => !awaitsSetup(s.module)).map((s) => s.id!);
+    if (now.length) await b.db('services').whereIn('id', now).update({ status: 'active', updated_at: b.db.trx.fn.now() });
+    for (const s of pending) {
+      await b.emit('service.activated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, orderId: order.id, ...(awaitsSetup(s.module) ? { pendingSetup: true } : {}) });
+    }
   }
   for (const s of rows.filter((r) => r.kind === 'suspended')) await unsuspend(b, s.id, s.client_id);
   for (const c of rows.filter((r) => r.kind === 'planChange')) await applyPaidPlanChange(b, c.id, invoiceId);
 }
+
+/** Provisioning modules whose services become active only once the account really exists. */
+export const SETUP_CONFIRMED_BY = ['hosting'];
+const awaitsSetup = (module: string | null | undefined) => !!module && SETUP_CONFIRMED_BY.includes(module);
 
 export async function unsuspend(b: Billing, serviceId: string, clientId: string): Promise<void> {
   await b.db('services').where('id', serviceId).update({ status: 'active', suspend_reason: null, updated_at: b.db.trx.fn.now() });
