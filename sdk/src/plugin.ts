@@ -50,6 +50,17 @@ export interface PluginExtensions {
   list<T>(point: ExtensionPoint<T>): ProvidedExtension<T>[];
 }
 
+/**
+ * Secrets a plugin keeps in its own tables (server credentials, private keys): AES-256-GCM under
+ * the platform keyring (MPANEL_ENCRYPTION_KEYS), bound to the plugin, the `field` name and the
+ * tenant (the current execution's unless given), so a sealed value copied into another tenant's
+ * row or another column does not open. Store the sealed string; open it only when calling out.
+ */
+export interface PluginSecrets {
+  seal(plain: string, field: string, tenantId?: string): string;
+  open(sealed: string, field: string, tenantId?: string): string;
+}
+
 /** Where code runs: a request, a job, an event handler — or nothing (boot). */
 export interface ExecutionScope {
   tenantId: string | null;
@@ -94,6 +105,7 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   /** Durable multi-step work (see sdk/src/workflows.ts). */
   readonly workflows: PluginWorkflows;
   readonly settings: PluginSettings<TSettings>;
+  readonly secrets: PluginSecrets;
   readonly db: PluginDb;
   readonly realtime: PluginRealtime;
   /** Prometheus metrics named after the plugin (see sdk/src/metrics.ts). */

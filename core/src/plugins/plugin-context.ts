@@ -9,6 +9,7 @@ import { customRoom, permissionRoom, tenantRoom, userRoom } from '../realtime/re
 import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 import { resolvePublicAddress } from '../net/address-guard.ts';
 import { pluginRoute } from '../http/plugin-route.ts';
+import { secretField } from './settings-store.ts';
 
 export class PluginContextError extends Error {}
 
@@ -151,6 +152,11 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     settings: {
       get: (tenantId) => c.pluginSettings.read(id, manifest.settings, tenantOf(tenantId)),
       set: (values, tenantId) => c.pluginSettings.write(id, manifest.settings, tenantOf(tenantId), values as Record<string, unknown>),
+    },
+    secrets: {
+      // Bound to plugin, field and tenant (additional data): a value copied elsewhere does not open.
+      seal: (plain, field, tenantId) => c.pluginSettings.box.seal(plain, { tenantId: tenantOf(tenantId), field: secretField(id, `sealed:${field}`) }),
+      open: (sealed, field, tenantId) => c.pluginSettings.box.open(sealed, { tenantId: tenantOf(tenantId), field: secretField(id, `sealed:${field}`) }),
     },
     db: {
       current() {

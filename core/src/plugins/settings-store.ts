@@ -27,7 +27,8 @@ export function secretField(pluginId: string, key: string): string {
 export class SettingsStore {
   private readonly validators = new Map<string, Validator>();
 
-  constructor(private readonly knex: Knex, private readonly box: SecretBox) {}
+  /** `box` also seals values plugins keep in their own tables (`ctx.secrets`). */
+  constructor(private readonly knex: Knex, readonly box: SecretBox) {}
 
   private validator(pluginId: string, schema: JsonSchema): Validator {
     let v = this.validators.get(pluginId);

@@ -1,0 +1,15 @@
+import { definePlugin } from '@mpanel/sdk';
+import { manifest } from './src/manifest.ts';
+import { hostingRoutes } from './src/routes/index.ts';
+
+/**
+ * Hosting: servers and groups, reseller grants, plans, hosting accounts and what lives in them
+ * (websites, databases, SFTP users, cron), and the provisioning operations that make servers match.
+ * The engine that runs operations lives in src/provisioning/.
+ */
+export default definePlugin({
+  manifest,
+  register(ctx) {
+    for (const route of hostingRoutes(ctx)) ctx.routes.add(route);
+  },
+});

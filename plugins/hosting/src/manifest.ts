@@ -1,0 +1,51 @@
+import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
+
+const OWNERS = ['super_admin', 'admin'];
+const STAFF = [...OWNERS, 'manager'];
+const TECH = [...STAFF, 'technician'];
+const SUPPORT = [...TECH, 'support'];
+
+function perm(name: string, description: string, defaultRoles: string[]): PermissionDefinition {
+  return { name, description, defaultRoles };
+}
+
+/**
+ * Client users act on their own hosting accounts only (the ownership rule: `client_id` of the
+ * account), so `client` may hold the account-resource permissions. Servers and groups are staff
+ * only; a reseller's staff see their grants, never the parent's servers.
+ */
+export const PERMISSIONS: PermissionDefinition[] = [
+  perm('servers.read', 'See servers, their status, capacity and facts', TECH),
+  perm('servers.write', 'Add, edit, drain and remove servers; set their credentials', OWNERS),
+  perm('server-groups.read', 'See server groups and reseller grants', TECH),
+  perm('server-groups.write', 'Edit server groups and grant capacity to reseller tenants', OWNERS),
+  perm('hosting-plans.read', 'See hosting plans and their limits', SUPPORT),
+  perm('hosting-plans.write', 'Edit hosting plans', STAFF),
+  perm('hosting-accounts.read', 'See hosting accounts (intent, observed state, drift)', [...SUPPORT, 'client']),
+  perm('hosting-accounts.write', 'Create, place and change hosting accounts', TECH),
+  perm('websites.read', 'See websites of hosting accounts', [...SUPPORT, 'client']),
+  perm('websites.write', 'Add, change and remove websites', [...TECH, 'client']),
+  perm('databases.read', 'See databases of hosting accounts', [...SUPPORT, 'client']),
+  perm('databases.write', 'Create, reset and remove databases', [...TECH, 'client']),
+  perm('sftp-users.read', 'See SFTP users of hosting accounts', [...SUPPORT, 'client']),
+  perm('sftp-users.write', 'Add, change and remove SFTP users', [...TECH, 'client']),
+  perm('cron-jobs.read', 'See cron jobs of hosting accounts', [...SUPPORT, 'client']),
+  perm('cron-jobs.write', 'Add, change and remove cron jobs', [...TECH, 'client']),
+  perm('provisioning.read', 'See provisioning operations and their steps', TECH),
+  perm('provisioning.manage', 'Retry and cancel provisioning operations; be told when one needs attention', TECH),
+];
+
+export const manifest: PluginManifest = {
+  id: 'hosting',
+  name: 'Hosting',
+  version: '0.1.0',
+  description: 'Servers, reseller grants, hosting plans and accounts, websites, databases, SFTP users, cron and provisioning operations',
+  license: 'MIT',
+  category: 'feature',
+  engines: { mpanel: '>=0.1.0' },
+  dependencies: { billing: '>=0.1.0' },
+  resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
+  permissions: PERMISSIONS,
+  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  bootFailure: 'continue',
+};

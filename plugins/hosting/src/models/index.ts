@@ -1,0 +1,12 @@
+export { HostingModel } from './base.ts';
+export { ServerGroup, type Placement } from './server-group.ts';
+export { ServerGroupGrant } from './server-group-grant.ts';
+export { Server, type ServerStatus } from './server.ts';
+export { HostingPlan, type SuspensionPolicy } from './hosting-plan.ts';
+export { HostingAccount, type DesiredState, type ObservedState, type DriftItem, type SetupProgress } from './hosting-account.ts';
+export { AccountResource, type ResourceState } from './account-resource.ts';
+export { Website } from './website.ts';
+export { HostingDatabase } from './hosting-database.ts';
+export { SftpUser } from './sftp-user.ts';
+export { CronJob } from './cron-job.ts';
+export { ProvisioningOperation, type OperationStatus, type SubjectType, type OperationStep } from './provisioning-operation.ts';
