@@ -18,7 +18,7 @@ const RESERVED = ['/api/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v
 
 function checkRoute(id: string, route: RouteDefinition): void {
   const where = `Route ${route.method} ${route.path} of plugin "${id}"`;
-  if (!/^\/api\/(v1|webhooks)\//.test(route.path)) throw new PluginContextError(`${where} must be under /api/v1/ or /api/webhooks/`);
+  if (!/^\/api\/(v1|webhooks|agent\/v1)\//.test(route.path)) throw new PluginContextError(`${where} must be under /api/v1/, /api/webhooks/ or /api/agent/v1/`);
   if (RESERVED.some((p) => route.path === p || route.path.startsWith(`${p}/`))) throw new PluginContextError(`${where} is reserved for core`);
 }
 

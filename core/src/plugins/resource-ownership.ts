@@ -75,7 +75,8 @@ export class ResourceOwnership {
 
 /** The resource part of a name: `invoices.read` → invoices, `creditNote.issued` → credit-note, `/api/v1/orders/:id` → orders. */
 export function resourceSegment(kind: NamedThing, name: string): string | undefined {
-  if (kind === 'route') return /^\/api\/(?:v1|webhooks)\/([^/]+)/.exec(name)?.[1];
+  // `/api/agent/v1/...` (the hosting agent's protocol) is the resource `agent`.
+  if (kind === 'route') return /^\/api\/(?:v1\/|webhooks\/|(?=agent\/v1\/))([^/]+)/.exec(name)?.[1];
   const first = name.split('.')[0]!;
   return kind === 'event' ? first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) : first;
 }
