@@ -26,7 +26,7 @@ try {
   out(`bench:provisioning — ${N} accounts on one server (private nginx + php-fpm, MariaDB ${h.lab.env.mariadb.args.join(' ')}); load average before: ${load()}`);
 
   // End to end: orders placed first (not timed: that is billing), then all paid at once.
-  const orders = [];
+  const orders: Awaited<ReturnType<typeof order>>[] = [];
   for (let i = 0; i < N; i++) orders.push(await order(h.panel, h.setup, `b${i}-${process.pid}.bench.test`));
   const t0 = performance.now();
   const queue = [...orders];
