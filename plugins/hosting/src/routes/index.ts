@@ -1,2 +1,28 @@
 import type { PluginContext, RouteDefinition } from '@mpanel/sdk';
-export function hostingRoutes(_plugin: PluginContext): RouteDefinition[] { return []; }
+import { serverGroupRoutes } from './server-groups.ts';
+import { grantRoutes } from './grants.ts';
+import { serverRoutes } from './servers.ts';
+import { planRoutes } from './plans.ts';
+import { accountRoutes } from './accounts.ts';
+import { operationRoutes } from './operations.ts';
+import { accountResourceRoutes } from './account-resources.ts';
+import { websiteSpec } from '../resources/website.ts';
+import { databaseSpec } from '../resources/database.ts';
+import { sftpUserSpec } from '../resources/sftp-user.ts';
+import { cronJobSpec } from '../resources/cron-job.ts';
+
+/** Every route of the hosting plugin (admin and portal: the ownership rule decides what a client sees). */
+export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
+  return [
+    ...serverGroupRoutes(plugin),
+    ...grantRoutes(plugin),
+    ...serverRoutes(plugin),
+    ...planRoutes(plugin),
+    ...accountRoutes(plugin),
+    ...operationRoutes(plugin),
+    ...accountResourceRoutes(plugin, websiteSpec),
+    ...accountResourceRoutes(plugin, databaseSpec),
+    ...accountResourceRoutes(plugin, sftpUserSpec),
+    ...accountResourceRoutes(plugin, cronJobSpec),
+  ];
+}

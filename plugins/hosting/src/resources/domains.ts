@@ -1,0 +1,10 @@
+/** A hostname nginx can serve: lowercase labels, a letter TLD (or `xn--`), 253 characters at most. */
+const HOSTNAME = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+export function normaliseDomain(value: string): string {
+  return value.trim().toLowerCase().replace(/\.$/, '');
+}
+
+export function domainProblem(domain: string): string | null {
+  return HOSTNAME.test(domain) ? null : 'is not a valid domain name';
+}

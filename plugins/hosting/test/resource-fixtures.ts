@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { defineResourceFixtures } from '@mpanel/sdk/testing';
+
+export const WALKED_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOxbKblYKIcKTOSTMJmPKhXyZWt9NifQlHKZiIxIV8hA walker@test';
+
+/**
+ * One real record of every hosting resource a route takes by id, made through the plugin's own API
+ * (a server group with a grant to a sub-tenant, a server, a plan, an account on billing's walked
+ * service with a website, a database, an SFTP user and a cron job, and the account's operation).
+ */
+export default defineResourceFixtures(async ({ request, transaction, ids, tenantId }) => {
+  const group = await request<{ id: string }>('POST', '/api/v1/server-groups', { name: 'Walked group', placement: 'least_full' });
+  // A sub-tenant to grant capacity to (the walked tenant is no reseller, so not through the API).
+  const child = await transaction(async (trx) => {
+    const [row] = (await trx('tenants').insert({ name: 'Walked reseller', slug: `walked-${randomUUID().slice(0, 8)}`, parent_tenant_id: tenantId }).returning('id')) as Array<{ id: string }>;
+    return row!.id;
+  });
+  const grant = await request<{ id: string }>('POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: child, maxAccounts: 5 });
+  const server = await request<{ id: string }>('POST', '/api/v1/servers', {
+    name: 'walked1', hostname: 'walked1.example.test', groupId: group.id, status: 'online', maxAccounts: 10, credentials: { token: 'walked-secret' },
+  });
+  const plan = await request<{ id: string }>('POST', '/api/v1/hosting-plans', {
+    name: 'Walked plan', serverGroupId: group.id,
+    limits: { diskMb: 1000, sites: 5, databases: 5, cronJobs: 5, phpVersions: ['8.2'], phpMaxChildren: 5, memoryMb: 256 },
+  });
+  const account = await request<{ id: string; operation: { id: string } }>('POST', '/api/v1/hosting-accounts', { serviceId: ids.services, planId: plan.id, domain: 'walked.example.test' });
+  const under = `/api/v1/hosting-accounts/${account.id}`;
+  const website = await request<{ id: string }>('POST', `${under}/websites`, { domain: 'walked.example.test' });
+  const database = await request<{ id: string }>('POST', `${under}/databases`, { name: 'shop' });
+  const sftp = await request<{ id: string }>('POST', `${under}/sftp-users`, { name: 'deploy', authorizedKeys: [WALKED_KEY] });
+  const cron = await request<{ id: string }>('POST', `${under}/cron-jobs`, { schedule: '*/5 * * * *', command: 'php artisan schedule:run' });
+  return {
+    'server-groups': group.id,
+    grants: grant.id,
+    servers: server.id,
+    'hosting-plans': plan.id,
+    'hosting-accounts': account.id,
+    websites: website.id,
+    databases: database.id,
+    'sftp-users': sftp.id,
+    'cron-jobs': cron.id,
+    operations: account.operation.id,
+  };
+});
