@@ -69,7 +69,8 @@ export async function applyPool(env: AgentEnv, username: string, content: string
 }
 
 export function reloadFpm(env: AgentEnv): Promise<void> {
-  return coalescer(lockKey(env), () => withLock(lockKey(env), async () => {
+  return coalescer(lockKey(env), (begin) => withLock(lockKey(env), async () => {
+    begin();
     process.kill(await masterPid(env), 'SIGUSR2');
     // USR2 re-executes the master with the same pid; wait until it is back and still alive.
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -90,7 +91,13 @@ export async function waitForSocket(env: AgentEnv, username: string): Promise<vo
   throw new OpError('REMOTE_ERROR', `php-fpm did not open ${poolSocket(env, username)} after the reload; see the php-fpm log`, { retryable: true });
 }
 
-export async function fpmVersion(env: AgentEnv): Promise<string | null> {
-  const r = await run(env.fpm.bin, ['-v']);
-  return /PHP (\d+\.\d+)(\.\d+)?/.exec(r.stdout)?.[1] ?? null;
+const versions = new Map<string, Promise<string | null>>();
+/** The PHP version of the pool master's binary (asked once per binary: it does not change under a running agent). */
+export function fpmVersion(env: AgentEnv): Promise<string | null> {
+  let v = versions.get(env.fpm.bin);
+  if (!v) {
+    v = run(env.fpm.bin, ['-v']).then((r) => /PHP (\d+\.\d+)(\.\d+)?/.exec(r.stdout)?.[1] ?? null);
+    versions.set(env.fpm.bin, v);
+  }
+  return v;
 }

@@ -4,7 +4,7 @@ import type { AgentEnv } from './types.ts';
 import { OpError } from './types.ts';
 import { run } from './exec.ts';
 import { applyConfig, type FileChange } from './config-txn.ts';
-import { coalescer } from './reload.ts';
+import { coalescer, reloadCount } from './reload.ts';
 import { withLock } from './lock.ts';
 
 const args = (env: AgentEnv) => ['-p', env.nginx.prefix.endsWith('/') ? env.nginx.prefix : `${env.nginx.prefix}/`, '-c', env.nginx.confFile];
@@ -23,8 +23,11 @@ export async function applyVhosts(env: AgentEnv, changes: FileChange[]): Promise
   return changed;
 }
 
+export const nginxReloads = (env: AgentEnv) => reloadCount(lockKey(env));
+
 export function reloadNginx(env: AgentEnv): Promise<void> {
-  return coalescer(lockKey(env), () => withLock(lockKey(env), async () => {
+  return coalescer(lockKey(env), (begin) => withLock(lockKey(env), async () => {
+    begin();
     const custom = env.nginx.reload();
     if (custom) return custom;
     const master = await masterPid(env.nginx.confFile);

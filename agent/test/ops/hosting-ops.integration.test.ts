@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { HostingPlanLimits } from '@mpanel/sdk';
 import { startHostingLab, MARIADB_SOCKET, type HostingLab } from '../../../test/support/hosting-lab.ts';
 import { runOp, type AgentEnv, type OpResult } from '../../src/ops/index.ts';
+import { nginxReloads } from '../../src/ops/nginx.ts';
 
 /**
  * The agent's ops on real services (HOSTING.md §7.2): a private nginx, php-fpm master and sshd,
@@ -319,6 +320,22 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.deepEqual(facts.php, [phpVersion]);
     assert.match(facts.mariadb, /MariaDB/);
     assert.ok(facts.diskFreeMb > 0);
+  });
+
+  it('concurrent ops on two accounts converge and share nginx reloads', async function () {
+    const before = nginxReloads(env);
+    const extra = [[u1, 'c1'], [u1, 'c2'], [u2, 'c3'], [u2, 'c4']] as const;
+    const results = await Promise.all(extra.map(([u, id]) => op('site.ensure', site(u, id, `${id}-${tag}.test`, { php: null }))));
+    for (const r of results) assert.ok(r.ok, r.message);
+    const reloads = nginxReloads(env) - before;
+    // Ops of one account run one after the other, so how many reloads two accounts share depends on
+    // timing: never more than one per change (reload.test.ts shows the sharing itself).
+    assert.ok(reloads >= 1 && reloads <= extra.length, `${reloads} reloads for ${extra.length} concurrent site changes`);
+    for (const [, id] of extra) assert.equal((await get(`${id}-${tag}.test`, '/'))?.status, 403, 'served (an empty docroot is 403, not 444)');
+    const third = await op('site.ensure', site(u1, 'c5', `c5-${tag}.test`));
+    assert.equal(third.code, 'CAPACITY', 'the plan allows 3 sites');
+    await Promise.all(extra.map(([u, id]) => ok('site.remove', { username: u, siteId: id, domain: `${id}-${tag}.test` })));
+    for (const [, id] of extra) assert.equal(await get(`${id}-${tag}.test`, '/'), null);
   });
 
   it('remove: everything is gone and the unknown host gets 444', async function () {
