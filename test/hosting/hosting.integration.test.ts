@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { accountOf, order, pay, serviceStatus, untilActive, BIGGER_LIMITS, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
-import { databasesOf, probeSite, resetDbPassword, sitesOf } from './support/account-probe.ts';
+import { databaseWithPassword, databasesOf, probeSite, sitesOf } from './support/account-probe.ts';
 import { eventually } from './support/panel.ts';
 import { dbLogin, fpmPool, linuxUser, mariadbRoot, viaNginx } from './support/server-state.ts';
 import { startHosting, type Hosting } from './support/suite.ts';
@@ -72,12 +72,11 @@ describe('hosting end to end: billing → provisioning → mpanel-agent → ngin
       assert.equal(statSync(join(h.lab.env.homeRoot, account.username)).mode & 0o777, 0o711, 'home is 711');
       const sites = await sitesOf(h, account.id);
       assert.deepEqual(sites.map((s) => [s.domain, s.state]), [[site, 'active']]);
-      const dbs = await databasesOf(h, account.id);
-      assert.equal(dbs.length, 1, 'one database created with the account');
-      assert.equal(dbs[0]!.state, 'active');
-      assert.equal((await mariadbRoot(h.lab.env.mariadb, `SHOW DATABASES LIKE '${dbs[0]!.name}'`)).trim(), dbs[0]!.name);
-      db = { name: dbs[0]!.name, user: dbs[0]!.db_user, password: await resetDbPassword(h, dbs[0]!) };
-      await eventually('the reset password applied', () => dbLogin(h.lab.env.mariadb, db.user, db.password, db.name), 60_000);
+      const made = await databaseWithPassword(h, account.id);
+      db = { name: made.row.name, user: made.row.db_user, password: made.password };
+      await eventually('the database and its password on the server', () => dbLogin(h.lab.env.mariadb, db.user, db.password, db.name), 60_000);
+      assert.equal((await mariadbRoot(h.lab.env.mariadb, `SHOW DATABASES LIKE '${db.name}'`)).trim(), db.name);
+      assert.equal((await databasesOf(h, account.id)).find((d) => d.name === db.name)?.state, 'active');
 
       const page = await probeSite(h, account, sites[0]!, db);
       assert.equal(page.user, account.username, 'PHP runs as the account user');

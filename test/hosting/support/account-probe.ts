@@ -17,12 +17,19 @@ export async function databasesOf(h: Hosting, accountId: string): Promise<DbRow[
 }
 
 /**
- * The database's password, the way a customer gets it: shown once when staff (or the portal) reset
- * it. The reset is itself an operation on the server, so the new password works only once applied.
+ * The account's database and its password, the way a customer gets them: shown once, when the
+ * database is created or its password reset (both are operations on the server). When the create
+ * flow made a database, its password is reset; otherwise the client creates one.
  */
-export async function resetDbPassword(h: Hosting, db: DbRow): Promise<string> {
-  const res = await h.panel.ok<{ password: string }>('POST', `/api/v1/databases/${db.id}/reset-password`);
-  return res.password;
+export async function databaseWithPassword(h: Hosting, accountId: string): Promise<{ row: DbRow; password: string; created: boolean }> {
+  const existing = (await databasesOf(h, accountId))[0];
+  if (existing) {
+    const reset = await h.panel.ok<{ password: string }>('POST', `/api/v1/hosting-accounts/${accountId}/databases/${existing.id}/reset-password`);
+    return { row: existing, password: reset.password, created: false };
+  }
+  const made = await h.panel.ok<{ id: string; password: string }>('POST', `/api/v1/hosting-accounts/${accountId}/databases`, { name: 'shop' });
+  const row = (await databasesOf(h, accountId)).find((d) => d.id === made.id)!;
+  return { row, password: made.password, created: true };
 }
 
 /**
