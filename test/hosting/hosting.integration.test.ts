@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enrollIn } from './support/agent.ts';
 import { accountOf, order, pay, serviceStatus, untilActive, BIGGER_LIMITS, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
 import { databaseWithPassword, databasesOf, probeSite, sitesOf } from './support/account-probe.ts';
 import { eventually } from './support/panel.ts';
@@ -52,6 +54,13 @@ describe('hosting end to end: billing → provisioning → mpanel-agent → ngin
       const server = await h.panel.ok<{ status: string; facts: { nginx?: string; php?: string[] } }>('GET', `/api/v1/servers/${h.setup.serverId}`);
       assert.equal(server.status, 'online');
       assert.ok(server.facts && Object.keys(server.facts).length > 0, `facts reported: ${JSON.stringify(server.facts)}`);
+      const dir = mkdtempSync(join(tmpdir(), 'mpa-'));
+      try {
+        const again = await enrollIn(dir, h.panel.url, h.enrollToken);
+        assert.notEqual(again.code, 0, `a second enrollment with the same token is refused: ${again.stdout}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('order paid → pending setup → account, site and database created → PHP runs as the account user and reaches its database → service active', async () => {

@@ -28,7 +28,7 @@ export class AgentProcess {
   }
 
   async enroll(panelUrl: string, token: string): Promise<string> {
-    const r = await run(process.execPath, [AGENT_BIN, 'enroll', '--panel', panelUrl, '--token', token, '--state-dir', this.stateDir], process.env);
+    const r = await enrollIn(this.stateDir, panelUrl, token);
     assert.equal(r.code, 0, `mpanel-agent enroll failed: ${r.stdout}\n${r.stderr}`);
     return r.stdout;
   }
@@ -52,4 +52,9 @@ export class AgentProcess {
   output(): string {
     return this.process ? `${this.process.stdout.slice(-3000)}\n${this.process.stderr.slice(-3000)}` : '';
   }
+}
+
+/** `mpanel-agent enroll` into `stateDir`; answers its exit code and output. */
+export function enrollIn(stateDir: string, panelUrl: string, token: string): ReturnType<typeof run> {
+  return run(process.execPath, [AGENT_BIN, 'enroll', '--panel', panelUrl, '--token', token, '--state-dir', stateDir], process.env);
 }

@@ -16,6 +16,8 @@ export interface Hosting {
   setup: HostingSetup;
   /** The tenant's job-signing key, set by the suite before enrollment, so tests can sign (or forge) jobs. */
   panelKey: { privateKeyPem: string; publicKey: string };
+  /** The one-time enrollment token the agent used (spent). */
+  enrollToken: string;
   tenantId: string;
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function startHosting(opts: { portBase: number; webPort: number; ta
     await agent.start();
     await eventually('the server online', async () => (await panel.ok<{ status: string }>('GET', `/api/v1/servers/${setup.serverId}`)).status === 'online', 30_000);
     const me = await panel.ok<{ tenant: { id: string } }>('GET', '/api/v1/auth/me');
-    return { lab, panel, agent, setup, panelKey, tenantId: me.tenant.id, stop };
+    return { lab, panel, agent, setup, panelKey, enrollToken, tenantId: me.tenant.id, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
