@@ -8,7 +8,9 @@ export async function orConflict<T>(db: TenantDb, message: string, fn: (db: Tena
   try {
     return await db.trx.transaction(async (sp) => await fn(createTenantDb(sp, db.tenantId)));
   } catch (err) {
-    if (['23505', '23503'].includes((err as { code?: string }).code ?? '')) throw new ConflictError(message, details);
+    // Objection wraps driver errors (UniqueViolationError...): the SQLSTATE is on `nativeError`.
+    const e = err as { code?: string; nativeError?: { code?: string } };
+    if (['23505', '23503'].includes(e.code ?? e.nativeError?.code ?? '')) throw new ConflictError(message, details);
     throw err;
   }
 }
