@@ -112,6 +112,9 @@ export class WorkflowRunner {
     const logger = this.deps.logger.child({ workflow: run.name, runId: run.id, step: step.name, kind, attempt }) as unknown as PluginLogger;
     const fn = kind === 'run' ? step.run : step.compensate!;
     try {
+      // The tenant's plugin states are cached for seconds only: a step that starts long after the
+      // claim (slow steps before it) must not find extensions "disabled" (they fail closed).
+      await this.deps.prepareTenant(run.tenant_id);
       const output = await executeStep({
         fn: fn as never,
         context: { runId: run.id, tenantId: run.tenant_id, step: step.name, idempotencyKey, attempt, input: state.open(run.input, run.tenant_id, run.id), results, output: kind === 'compensate' ? results[step.name] : undefined },

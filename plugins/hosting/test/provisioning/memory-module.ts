@@ -35,7 +35,8 @@ export class MemoryServer {
   readonly accounts = new Map<string, MemoryAccount>();
   readonly resources = new Map<string, DesiredResource & { username: string }>();
   readonly packages = new Set<string>(['basic', 'gold']);
-  token = 'right-token';
+  /** The API token the server accepts; null: it asks for none (servers stored without credentials). */
+  token: string | null = 'right-token';
   requests = 0;
   /** Every call the module made, in order: `<action>:<username>`. */
   readonly calls: string[] = [];
@@ -91,7 +92,7 @@ export function memoryModule(lab: MemoryLab): ProvisioningModule {
     const started = Date.now();
     const fault = server.take(action);
     server.calls.push(`${action}:${call ? usernameOf(call) : '-'}`);
-    if (ctx.server.credentials.token !== server.token) {
+    if (server.token !== null && ctx.server.credentials.token !== server.token) {
       call?.operation.step(action, { ok: false, request: { token: ctx.server.credentials.token }, response: { error: 'login refused' } }, ['token']);
       throw new ProvisioningError(`The server ${ctx.server.hostname} refused the API token: put the server's current token in its credentials`, 'AUTH');
     }
@@ -134,7 +135,7 @@ export function memoryModule(lab: MemoryLab): ProvisioningModule {
     async create(call) {
       const pkg = packageOf(call);
       const server = lab.server(call.server.id);
-      if (pkg && !server.packages.has(pkg) && call.server.credentials.token === server.token) {
+      if (pkg && !server.packages.has(pkg) && (server.token === null || call.server.credentials.token === server.token)) {
         server.requests++;
         throw new ProvisioningError(`Package '${pkg}' does not exist on ${call.server.hostname}: create it there or pick another package in the plan`, 'INVALID_PACKAGE', { clientMessage: 'Your hosting is being set up by our staff.' });
       }

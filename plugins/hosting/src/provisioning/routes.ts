@@ -1,0 +1,108 @@
+import { assertClientOwns, ConflictError, list, NotFoundError, ok, paginationQuery, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
+import { loadOp, OPEN_STATUSES, ops, tenantDb, updateOpenOp, type OpRow } from './operation-store.ts';
+import { progressView } from './progress.ts';
+import { checkAccount, checkServer } from './reconcile.ts';
+import { startOperation } from './start.ts';
+import { operationView } from './views.ts';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
+const STATUSES = ['queued', 'running', 'succeeded', 'retrying', 'needs_attention', 'cancelled', 'superseded'];
+
+interface ListQuery { page: number; perPage: number; status?: string; serverId?: string; action?: string; accountId?: string }
+
+/**
+ * The Provisioning page's API (operations with their steps, retry, cancel), the portal's setup
+ * progress, and the two entry points of reconciliation: "Verify & repair" on an account and
+ * reconcile of a whole server. Reconciliation calls servers, so those two routes hold no
+ * transaction while the module talks to the server.
+ */
+export function provisioningRoutes(plugin: PluginContext): RouteDefinition[] {
+  const opOr404 = async (db: ReturnType<typeof tenantDb>, id: string, lock = false): Promise<OpRow> => {
+    const op = await loadOp(db, id, lock);
+    if (!op) throw new NotFoundError('Operation not found');
+    return op;
+  };
+  return [
+    {
+      method: 'GET', path: '/api/v1/provisioning/operations', permission: 'provisioning.read', summary: 'Provisioning operations, newest first',
+      schema: { query: { type: 'object', additionalProperties: false, properties: { ...paginationQuery, status: { type: 'string', enum: STATUSES }, serverId: uuid, accountId: uuid, action: { type: 'string', maxLength: 40 } } } },
+      handler: async (ctx) => {
+        const q = ctx.query as ListQuery;
+        const db = tenantDb(ctx.db, ctx.tenant!.id);
+        const base = ops(db);
+        if (q.status) base.where('provisioning_operations.status', q.status);
+        if (q.serverId) base.where('provisioning_operations.server_id', q.serverId);
+        if (q.accountId) base.where('provisioning_operations.account_id', q.accountId);
+        if (q.action) base.where('provisioning_operations.action', q.action);
+        const [counted] = (await base.clone().count({ n: '*' })) as Array<{ n: string }>;
+        const rows = (await base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.perPage).offset((q.page - 1) * q.perPage)) as OpRow[];
+        return list(rows.map((r) => operationView(r)), { total: Number(counted?.n ?? 0), page: q.page, perPage: q.perPage });
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/provisioning/operations/:id', permission: 'provisioning.read', summary: 'An operation with its steps timeline',
+      schema: { params: idParams },
+      handler: async (ctx) => ok(operationView(await opOr404(tenantDb(ctx.db, ctx.tenant!.id), ctx.params.id), true)),
+    },
+    {
+      method: 'POST', path: '/api/v1/provisioning/operations/:id/retry', permission: 'provisioning.manage', summary: 'Run an operation that needs attention again (a fresh retry schedule)',
+      schema: { params: idParams },
+      handler: async (ctx) => {
+        const db = tenantDb(ctx.db, ctx.tenant!.id);
+        const op = await opOr404(db, ctx.params.id, true);
+        if (op.status !== 'needs_attention') throw new ConflictError(`A ${op.status} operation cannot be retried`, { status: op.status });
+        await updateOpenOp(db, op.id, { error_code: null, error_message: null, client_message: null, next_attempt_at: null });
+        const row = await startOperation(db, op.id);
+        return ok(operationView(row, true));
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/provisioning/operations/:id/cancel', permission: 'provisioning.manage', summary: 'Stop an open operation (a step running on the server finishes; nothing after it runs)',
+      schema: { params: idParams },
+      handler: async (ctx) => {
+        const db = tenantDb(ctx.db, ctx.tenant!.id);
+        const op = await opOr404(db, ctx.params.id, true);
+        if (!OPEN_STATUSES.includes(op.status)) throw new ConflictError(`A ${op.status} operation cannot be cancelled`, { status: op.status });
+        await updateOpenOp(db, op.id, { status: 'cancelled', finished_at: new Date(), next_attempt_at: null });
+        if (op.action === 'create' && op.account_id) {
+          await db('hosting_accounts').where('hosting_accounts.id', op.account_id).whereNotNull('setup_progress')
+            .update({ setup_progress: db.trx.raw(`setup_progress || '{"failed":true}'::jsonb`), updated_at: db.trx.fn.now() });
+        }
+        return ok(operationView((await loadOp(db, op.id))!, true));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/hosting-accounts/:id/progress', permission: 'hosting-accounts.read', summary: 'Setup progress for the portal ("step 3 of 6"), neutral on failure',
+      schema: { params: idParams },
+      handler: async (ctx) => {
+        const db = tenantDb(ctx.db, ctx.tenant!.id);
+        const account = (await db('hosting_accounts').where('hosting_accounts.id', ctx.params.id).first('id', 'client_id', 'setup_progress', 'observed_state')) as
+          { id: string; client_id: string; setup_progress: Record<string, unknown> | null; observed_state: string | null } | undefined;
+        if (!account) throw new NotFoundError('Hosting account not found');
+        assertClientOwns(ctx.principal ?? undefined, account.client_id);
+        return ok({ accountId: account.id, ...progressView(account.setup_progress, account.observed_state) });
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/hosting-accounts/:id/verify', permission: 'provisioning.manage', transaction: false, summary: 'Verify & repair: observe the account on its server, store drift, queue the fixes',
+      schema: { params: idParams },
+      handler: async (ctx) => {
+        const tenantId = ctx.tenant!.id;
+        const exists = await plugin.db.transaction(tenantId, async (trx) => tenantDb(trx, tenantId)('hosting_accounts').where('hosting_accounts.id', ctx.params.id).first('id'));
+        if (!exists) throw new NotFoundError('Hosting account not found');
+        return ok(await checkAccount(plugin, tenantId, ctx.params.id, true));
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/servers/:id/reconcile', permission: 'provisioning.manage', transaction: false, summary: 'Observe every account of a server now; repair drift by policy; list unknown accounts as importable',
+      schema: { params: idParams },
+      handler: async (ctx) => {
+        const tenantId = ctx.tenant!.id;
+        const exists = await plugin.db.transaction(tenantId, async (trx) => tenantDb(trx, tenantId)('servers').where('servers.id', ctx.params.id).first('id'));
+        if (!exists) throw new NotFoundError('Server not found');
+        return ok(await checkServer(plugin, tenantId, ctx.params.id, false));
+      },
+    },
+  ];
+}
