@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { AGENT_AUTH_HEADER, buildRequestAuth, type EnrollRequest, type EnrollResponse, type PollResponse } from '@mpanel/sdk/agent-protocol';
 import type { OpResult } from './ops/index.ts';
 import type { AgentState } from './state.ts';
@@ -42,7 +43,9 @@ export class PanelClient {
 
   private signed<T>(path: string, payload: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     const url = new URL(path, this.state.panelUrl);
-    const body = JSON.stringify(payload);
+    // Ed25519 signatures are deterministic: two identical requests in one second would carry the
+    // same signature and the second would be refused as a replay. A nonce makes each one unique.
+    const body = JSON.stringify({ ...(payload as object), nonce: randomBytes(12).toString('base64url') });
     const auth = buildRequestAuth({
       serverId: this.state.serverId, tenantId: this.state.tenantId, privateKeyPem: this.privateKeyPem,
       method: 'POST', path: url.pathname, body,

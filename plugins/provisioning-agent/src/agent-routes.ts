@@ -32,12 +32,14 @@ const opResultSchema: JsonSchema = {
     message: { type: 'string', maxLength: 4000 },
     steps: { type: 'array', maxItems: 200, items: { type: 'object', required: ['name', 'ok'], properties: { name: { type: 'string', maxLength: 200 }, ok: { type: 'boolean' }, ms: { type: 'number' }, detail: { type: 'string', maxLength: 4000 } } } },
     observed: {},
+    nonce: { type: 'string', maxLength: 64 },
   },
 };
 
 /** The routes the agent calls (public: they authenticate with the enrollment token or the agent's signature). */
 export function agentRoutes(plugin: PluginContext<AgentSettings>, options: AgentRouteOptions): RouteDefinition[] {
   const authenticate = agentAuthenticator(plugin.db);
+  const generations = new Map<string, number>();
   const common = { method: 'POST' as const, public: true, scope: 'webhook' as const, transaction: false, tags: ['hosting'] };
   return [
     {
@@ -72,12 +74,23 @@ export function agentRoutes(plugin: PluginContext<AgentSettings>, options: Agent
       handler: async (ctx: RouteContext) => {
         const { tenantId, serverId } = await authenticate(ctx, POLL_PATH);
         const deadline = Date.now() + Math.min(options.pollWindowMs(), 25_000);
-        await plugin.db.transaction(tenantId, (trx) => touchServer(trx, serverId));
-        for (;;) {
-          const jobs = await plugin.db.transaction(tenantId, (trx) => claimJobs(trx, serverId));
-          const left = deadline - Date.now();
-          if (jobs.length > 0 || left <= 0 || options.shutdown.aborted) return ok({ jobs });
-          await options.wakeups.wait(serverKey(serverId), Math.min(POLL_CHECK_MS, left), options.shutdown);
+        // A newer poll of the same server (the agent restarted, or its connection was cut) ends
+        // this one without handing it jobs: nobody may be reading its answer any more.
+        const generation = (generations.get(serverId) ?? 0) + 1;
+        generations.set(serverId, generation);
+        options.wakeups.wake(serverKey(serverId));
+        const superseded = () => generations.get(serverId) !== generation;
+        try {
+          await plugin.db.transaction(tenantId, (trx) => touchServer(trx, serverId));
+          for (;;) {
+            if (superseded()) return ok({ jobs: [] });
+            const jobs = await plugin.db.transaction(tenantId, (trx) => claimJobs(trx, serverId));
+            const left = deadline - Date.now();
+            if (jobs.length > 0 || left <= 0 || options.shutdown.aborted) return ok({ jobs });
+            await options.wakeups.wait(serverKey(serverId), Math.min(POLL_CHECK_MS, left), options.shutdown);
+          }
+        } finally {
+          if (!superseded()) generations.delete(serverId);
         }
       },
     },
@@ -93,7 +106,8 @@ export function agentRoutes(plugin: PluginContext<AgentSettings>, options: Agent
         if (!isUuid(jobId)) throw new NotFoundError();
         const outcome = await plugin.db.transaction(tenantId, async (trx) => {
           await touchServer(trx, serverId);
-          return finishJob(trx, serverId, jobId, ctx.input.body);
+          const { nonce: _nonce, ...result } = ctx.input.body as { ok: boolean; nonce?: string };
+          return finishJob(trx, serverId, jobId, result);
         });
         if (outcome === 'unknown') throw new NotFoundError();
         options.wakeups.wake(jobKey(jobId));
