@@ -56,7 +56,7 @@ try {
   out(`  ratio end to end / direct          ${(e2ePerMin / directPerMin).toFixed(2)}`);
 
   const reconcile = await reconcileBench(RECONCILE_ACCOUNTS);
-  out(`  reconcile ${RECONCILE_ACCOUNTS} accounts (${reconcile.module}) ${(reconcile.ms / 1000).toFixed(2)} s   (${reconcile.drifted} drifted, ${reconcile.repaired} repaired; load average ${load()})`);
+  out(`  reconcile ${reconcile.accounts} accounts (${reconcile.module})  ${(reconcile.ms / 1000).toFixed(2)} s   (${reconcile.drifted} drifted, ${reconcile.repaired} repair queued; load average ${load()})`);
 } finally {
   await h.stop();
 }

@@ -90,9 +90,27 @@ export async function serviceStatus(panel: Panel, serviceId: string): Promise<st
 
 /** Waits until the service's account is active on the server and billing shows the service active. */
 export async function untilActive(panel: Panel, serviceId: string, ms = 90_000): Promise<AccountView> {
-  return eventually(`service ${serviceId} active with its account`, async () => {
-    const account = await accountOf(panel, serviceId);
-    if (account?.observedState !== 'active') return null;
-    return (await serviceStatus(panel, serviceId)) === 'active' ? account : null;
-  }, ms);
+  try {
+    return await eventually(`service ${serviceId} active with its account`, async () => {
+      const account = await accountOf(panel, serviceId);
+      if (account?.observedState !== 'active') return null;
+      return (await serviceStatus(panel, serviceId)) === 'active' ? account : null;
+    }, ms);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${await diagnose(panel, serviceId)}`);
+  }
+}
+
+/** What the panel knows about a service's provisioning, for a failure message: account, operations, agent jobs. */
+export async function diagnose(panel: Panel, serviceId: string): Promise<string> {
+  const k = panel.knex;
+  const service = await k('services').where({ id: serviceId }).first('status', 'suspend_reason');
+  const account = await k('hosting_accounts').where({ service_id: serviceId }).first();
+  const ops = account
+    ? await k('provisioning_operations').where({ account_id: account.id }).orderBy('created_at').select('action', 'status', 'attempt', 'error_code', 'error_message', 'steps')
+    : await k('provisioning_operations').orderBy('created_at', 'desc').limit(5).select('action', 'status', 'attempt', 'error_code', 'error_message', 'steps');
+  const jobs = await k('agent_jobs').orderBy('created_at', 'desc').limit(8).select('op', 'status', 'attempts', 'result');
+  const runs = await k('workflow_runs').orderBy('created_at', 'desc').limit(5).select('name', 'status', 'last_error');
+  const deliveries = await k('event_deliveries').whereNot('status', 'delivered').orderBy('created_at', 'desc').limit(5);
+  return `${JSON.stringify({ service, account, ops, jobs, runs, deliveries }, null, 1).slice(0, 12_000)}\nworker: ${panel.output('worker').slice(-3000)}`;
 }
