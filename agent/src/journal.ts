@@ -45,6 +45,8 @@ export class Journal {
       }
     }
     this.fh = await open(this.path, 'a', 0o600);
+    // End a torn last line, or the next entry would be glued to it and lost on the next read.
+    if (text && !text.endsWith('\n')) await this.append(null);
     return this;
   }
 
@@ -76,10 +78,10 @@ export class Journal {
   }
 
   /** One write at a time, each followed by fsync: the entry is on disk before anyone learns the result. */
-  private append(entry: Entry): Promise<void> {
+  private append(entry: Entry | null): Promise<void> {
     const next = this.writing.then(async () => {
       if (!this.fh) throw new Error('journal is not open');
-      await this.fh.write(`${JSON.stringify(entry)}\n`);
+      await this.fh.write(entry ? `${JSON.stringify(entry)}\n` : '\n');
       await this.fh.sync();
     });
     this.writing = next.catch(() => undefined);

@@ -10,6 +10,8 @@ import { startTestServer, type TestServer } from '../../../../core/src/testing/t
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, type TenantWithAdmin } from '../../../../core/src/testing/auth.ts';
 
+import { enrollAgent, loadState, type AgentState, type OpRunner } from '@mpanel/agent';
+
 export type { TestServer, TenantWithAdmin };
 export { createTenantWithAdmin };
 
@@ -38,6 +40,14 @@ export function agentModule(server: TestServer): ProvisioningModule {
 export async function insertServer(server: TestServer, tenantId: string, hostname = `web-${randomUUID().slice(0, 8)}.test`): Promise<string> {
   const [row] = await server.knex('servers').insert({ tenant_id: tenantId, name: hostname.split('.')[0], hostname }).returning('id');
   return (row as { id: string }).id;
+}
+
+/** Issues a token as the tenant's admin and enrolls an agent with it into `stateDir`. */
+export async function enrollServer(server: TestServer, admin: TenantWithAdmin, serverId: string, stateDir: string, runOp: OpRunner): Promise<{ state: AgentState; privateKeyPem: string }> {
+  const res = await server.request('POST', `/api/v1/servers/${serverId}/enrollment`, { token: admin.token });
+  if (res.status !== 201) throw new Error(`enrollment token: ${res.status} ${JSON.stringify(res.body)}`);
+  await enrollAgent({ panelUrl: server.url, token: res.body.data.token, stateDir, runOp });
+  return loadState(stateDir);
 }
 
 export interface RecordedSteps {
