@@ -5,7 +5,7 @@ import type { AgentEnv, Op } from './types.ts';
 import { OpError } from './types.ts';
 import * as v from './validate.ts';
 import { run, runOk } from './exec.ts';
-import { applyConfig } from './config-txn.ts';
+import { applyAndReload, applyConfig } from './config-txn.ts';
 import { atomicWrite, ensureDir, readIfExists } from './files.ts';
 import { homeOf } from './layout.ts';
 import { managedAccount } from './site.ts';
@@ -66,8 +66,7 @@ async function reloadSshd(env: AgentEnv): Promise<void> {
 
 async function applyMatch(env: AgentEnv, u: string, content: string | null): Promise<void> {
   await ensureDir(sftpEnv(env).sshdConfigDir, 0o755);
-  const changed = await applyConfig(`sshd:${sftpEnv(env).sshdConfigDir}`, [{ path: matchFile(env, u), content }], () => validateSshd(env));
-  if (changed) await reloadSshd(env);
+  await applyAndReload(() => applyConfig(`sshd:${sftpEnv(env).sshdConfigDir}`, [{ path: matchFile(env, u), content }], () => validateSshd(env)), () => reloadSshd(env));
 }
 
 const ensure: Op<SftpParams> = {
@@ -85,7 +84,8 @@ const ensure: Op<SftpParams> = {
     sftpEnv(env);
     await ctx.step('password', async () => {
       // '*' (not '!') means "no password" without marking the account locked, which would also refuse keys.
-      await runOk('chpasswd', ['-e'], { input: `${username}:${hash ?? '*'}\n` });
+      // A suspended SFTP user keeps none, so restoring the account cannot reopen it; the panel sends the hash again.
+      await runOk('chpasswd', ['-e'], { input: `${username}:${state === 'active' && hash ? hash : '*'}\n` });
     });
     await ctx.step('authorized keys', async () => {
       await ensureDir(keysDir(env), 0o755);
