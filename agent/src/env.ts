@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AgentEnv } from './ops/index.ts';
-
-const run = promisify(execFile);
 
 /** A hosting server's usual layout (Debian: nginx, php8.2-fpm, MariaDB over its socket). */
 export function productionEnv(): AgentEnv {
@@ -13,7 +9,9 @@ export function productionEnv(): AgentEnv {
     acmeRoot: '/var/lib/mpanel-agent/acme',
     nginx: {
       bin: '/usr/sbin/nginx', prefix: '/etc/nginx', confFile: '/etc/nginx/nginx.conf', sitesDir: '/etc/nginx/conf.d/mpanel', listen: '80', tlsListen: '443',
-      reload: () => run('/usr/sbin/nginx', ['-s', 'reload']).then(() => undefined),
+      // null: the ops reload with `nginx -p <prefix> -c <confFile> -s reload`, so a layout from env.json
+      // (JSON carries no function) reloads its own nginx, never the machine's.
+      reload: () => null,
     },
     fpm: { bin: '/usr/sbin/php-fpm8.2', confFile: '/etc/php/8.2/fpm/php-fpm.conf', poolsDir: '/etc/php/8.2/fpm/pool.d', runDir: '/run/php', pidFile: '/run/php/php8.2-fpm.pid' },
     mariadb: { bin: '/usr/bin/mariadb', args: ['--socket=/run/mysqld/mysqld.sock'] },

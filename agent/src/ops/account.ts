@@ -7,7 +7,7 @@ import { deleteAccount, listSites, readAccount, writeAccount, type AccountRecord
 import { homeOf } from './layout.ts';
 import { ensureDir, secureDir } from './files.ts';
 import { NOLOGIN, passwd, setExpired, shadow, userAdd, userDel } from './system.ts';
-import { applyPool, renderPool, waitForSocket } from './fpm.ts';
+import { applyPool, reloadFpm, renderPool, socketExists, waitForSocket } from './fpm.ts';
 import { applySites, removeSite, webSuspended } from './site.ts';
 import { accountDatabases, accountDbUsers, ident, killConnections, lockUsers, sql, account as dbAccount } from './mariadb.ts';
 import { removeSftp, sftpSuspend } from './sftp.ts';
@@ -83,7 +83,9 @@ const ensure: Op<EnsureParams> = {
         await ctx.step('php-fpm pool', () => applyPool(env, username, null));
       } else {
         await ctx.step('php-fpm pool', async () => {
-          await applyPool(env, username, poolContent);
+          const changed = await applyPool(env, username, poolContent);
+          // Unchanged but no socket: an agent killed between writing the pool and reloading left it unloaded.
+          if (!changed && !(await socketExists(env, username))) await reloadFpm(env);
           await waitForSocket(env, username);
         });
         await ctx.step('vhosts', () => applySites(env, sites, record));

@@ -76,6 +76,8 @@ export function reloadFpm(env: AgentEnv): Promise<void> {
   })).request();
 }
 
+export const socketExists = (env: AgentEnv, username: string) => access(poolSocket(env, username)).then(() => true, () => false);
+
 /** Waits for the pool's socket after a reload: the vhost's fastcgi_pass needs it. */
 export async function waitForSocket(env: AgentEnv, username: string): Promise<void> {
   for (let i = 0; i < 50; i++) {

@@ -203,6 +203,8 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.match(back!.body, new RegExp(`^db=${db1.name}$`, 'm'));
     assert.equal(sftp(u1).status, 0, 'SFTP works again');
     assert.match(execFileSync('crontab', ['-u', u1, '-l']).toString(), /^\*\/5 \* \* \* \* php/m);
+    await ok('cron.remove', { username: u1, cronId: 'cron1' });
+    assert.notEqual(spawnSync('crontab', ['-u', u1, '-l']).status, 0, 'the empty crontab is removed');
   });
 
   it('a suspended database resource is revoked: SELECT denied, then granted again', async function () {
@@ -251,6 +253,15 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.equal(redirect?.status, 301, redirect?.body);
     const https = spawnSync('curl', ['-sS', '--http2', '-k', '-o', '/dev/null', '-w', '%{http_code} %{http_version}', '--resolve', `${d2}:${lab.tlsPort}:127.0.0.1`, `https://${d2}:${lab.tlsPort}/index.php`], { encoding: 'utf8' });
     assert.equal(https.stdout, '200 2', https.stderr);
+    const served = () => spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${lab.tlsPort}`, '-servername', d2], { input: '', encoding: 'utf8' }).stdout;
+    const fingerprint = (crt: string) => execFileSync('openssl', ['x509', '-noout', '-serial', '-in', join(certs, crt)]).toString().trim().replace('serial=', '');
+    // cert.install: a mismatched pair is refused and the working pair stays; a good pair is served.
+    const refused = await op('cert.install', { username: u2, siteId: 'site2', domain: d2, certPem: pem('b.crt'), keyPem: pem('a.key') });
+    assert.equal(refused.code, 'REMOTE_ERROR');
+    assert.equal(spawnSync('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', `${d2}:${lab.tlsPort}:127.0.0.1`, `https://${d2}:${lab.tlsPort}/index.php`], { encoding: 'utf8' }).stdout, '200');
+    await ok('cert.install', { username: u2, siteId: 'site2', domain: d2, certPem: pem('b.crt'), keyPem: pem('b.key') });
+    const x509 = spawnSync('openssl', ['x509', '-noout', '-serial'], { input: served(), encoding: 'utf8' }).stdout.trim().replace('serial=', '');
+    assert.equal(x509, fingerprint('b.crt'));
     await ok('site.ensure', site(u2, 'site2', d2));
   });
 
