@@ -12,6 +12,7 @@ export const TICKET_PERMISSIONS: PermissionDefinition[] = [
   perm('tickets.manage', 'Staff work on tickets: assign, internal notes, merge, split, statuses, SLA settings', STAFF),
   perm('ticket-departments.write', 'Create and edit support departments', MANAGERS),
   perm('canned-replies.write', 'Create and edit canned replies', STAFF),
+  perm('support.maintenance', 'Run the SLA check and auto-close now, or as of another time', ['super_admin', 'admin']),
 ];
 
 export const TICKET_EVENTS = [
