@@ -7,7 +7,7 @@ const staff = (id: string, to: string, order: number, permission: string): UiMen
 const ADMIN_ROUTES: UiRoute[] = [
   { path: '/tickets', component: () => import('./admin/TicketQueue.vue'), permission: 'tickets.manage' },
   { path: '/tickets/:id', component: () => import('./admin/TicketView.vue'), permission: 'tickets.manage' },
-  { path: '/ticket-departments', component: () => import('./admin/Departments.vue'), permission: 'ticket-departments.write' },
+  { path: '/ticket-departments', component: () => import('./admin/DepartmentList.vue'), permission: 'ticket-departments.write' },
   { path: '/canned-replies', component: () => import('./admin/CannedReplies.vue'), permission: 'canned-replies.write' },
 ];
 const ADMIN_MENU: UiMenuItem[] = [
