@@ -7,7 +7,9 @@ import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const CLIENT = { email: 'margaret@example.test', password: 'Apollo-Guidance-1969' };
 
-describe('support tickets in the portal and the admin (browser)', () => {
+describe('support tickets in the portal and the admin (browser)', function () {
+  // A loaded machine: starting the server and the browser has taken over the default two minutes.
+  this.timeout(300_000);
   let server: TestServer;
   let browser: Browser;
   let token: string;

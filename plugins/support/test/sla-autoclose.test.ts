@@ -4,6 +4,7 @@ import { portalClient, tenantWithDepartment, type PortalClient } from './support
 import type { TenantWithAdmin } from '../../../core/src/testing/auth.ts'; // eslint-disable-line no-restricted-imports
 import { slaDeadlines, slaState } from '../src/tickets/sla.ts';
 import { TICKET_SETTING_DEFAULTS } from '../src/tickets/settings.ts';
+import { waitFor } from './support/mail.ts';
 
 const HOUR = 3_600_000;
 
@@ -88,6 +89,15 @@ describe('support SLA timers, escalation and auto-close under a moved clock', fu
     assert.equal((await row(talking)).status, 'customer_reply');
     // The client may rate the auto-closed ticket.
     assert.equal((await req('POST', `/api/v1/tickets/${quiet}/rating`, grace.token, { rating: 4 })).status, 200);
+  });
+
+  it('the scheduled job does the same pass for the tenant (fan-out job as of a moved time)', async () => {
+    const id = (await req('POST', '/api/v1/tickets', grace.token, { departmentId: t.departmentId, subject: 'Job', body: 'j' })).body.data.id as string;
+    await req('POST', `/api/v1/tickets/${id}/messages`, t.token, { body: 'Done?' });
+    const { jobQueue } = s.server.running.platform.container.cradle;
+    // The cron tick (no tenant) fans out one job per tenant with support enabled.
+    await jobQueue.enqueue('support', 'tickets.maintenance', { now: new Date(Date.now() + 30 * HOUR).toISOString() }, { tenantId: null });
+    await waitFor(async () => ((await row(id)).status === 'closed' ? true : undefined), 30_000);
   });
 
   it('only admins move the clock', async () => {
