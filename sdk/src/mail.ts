@@ -16,6 +16,11 @@ export interface OutgoingMail {
   html?: string;
   attachments?: MailAttachment[];
   /**
+   * Extra headers (`Message-ID`, `In-Reply-To`, `References`, `Auto-Submitted`): a conversation
+   * threaded in the recipient's mail client. A `Message-ID` given here replaces the generated one.
+   */
+  headers?: Record<string, string>;
+  /**
    * Stable key (an event id, `invoice:<id>:created`): sending the same key twice for a tenant queues
    * one mail, so at-least-once event handlers do not mail twice.
    */

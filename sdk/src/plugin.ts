@@ -114,7 +114,11 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
    */
   forEachTenant(fn: (tenant: TenantVisit) => Promise<void>, options?: { slug?: string }): Promise<number>;
   /** Non-secret platform facts. */
-  readonly platform: { readonly version: string; readonly publicUrl: string | null; readonly nodeEnv: string };
+  readonly platform: {
+    readonly version: string; readonly publicUrl: string | null; readonly nodeEnv: string;
+    /** DATA_DIR, for plugins that keep files (attachments); absent on hosts without one. */
+    readonly dataDir?: string;
+  };
   /** Outgoing mail of the current tenant (queued, retried; see sdk/src/mail.ts). */
   readonly mail: PluginMail;
   /**

@@ -15,6 +15,7 @@ export interface QueuedMail {
   text: string;
   html?: string;
   attachments?: Array<{ filename: string; contentType: string; base64: string }>;
+  headers?: Record<string, string>;
   idempotencyKey?: string;
 }
 
@@ -28,6 +29,14 @@ function address(r: MailRecipient, field: string): MailAddress {
 
 const list = (r: MailRecipient | MailRecipient[] | undefined, field: string) => (r === undefined ? undefined : (Array.isArray(r) ? r : [r]).map((x) => address(x, field)));
 
+/** A header name or value with a line break would let a value forge more headers. */
+function safeHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[A-Za-z0-9-]{1,76}$/.test(name) || /[\r\n]/.test(String(value))) throw new ValidationError({ headers: `header "${name}" is not allowed` });
+  }
+  return { ...headers };
+}
+
 /** Checks and flattens a plugin's mail into the job payload (errors surface at `send`, not in the job). */
 export function toQueued(mail: OutgoingMail, mailId: string, now: Date): QueuedMail {
   const to = list(mail.to, 'to')!;
@@ -40,6 +49,7 @@ export function toQueued(mail: OutgoingMail, mailId: string, now: Date): QueuedM
   if (mail.from) out.from = mail.from;
   if (mail.html) out.html = mail.html;
   if (mail.attachments?.length) out.attachments = mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content).toString('base64') }));
+  if (mail.headers) out.headers = safeHeaders(mail.headers);
   if (mail.idempotencyKey) out.idempotencyKey = mail.idempotencyKey;
   return out;
 }
@@ -50,7 +60,7 @@ export function toMessage(q: QueuedMail, settings: MailSettings, fallbackFrom: s
   if (!from.name) delete from.name;
   const message: MailMessage = {
     from, to: q.to, subject: q.subject, text: q.text,
-    headers: { 'Message-ID': `<${q.mailId}@mpanel>` },
+    headers: { 'Message-ID': `<${q.mailId}@mpanel>`, ...q.headers },
     idempotencyKey: q.idempotencyKey ?? q.mailId,
   };
   if (q.cc) message.cc = q.cc;

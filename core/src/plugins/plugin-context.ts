@@ -49,7 +49,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
   const ctx: PluginContext = {
     plugin: { id, version: record.version, manifest, directory: record.directory },
     logger,
-    platform: { version: c.version, publicUrl: c.config.publicUrl ?? null, nodeEnv: c.config.nodeEnv },
+    platform: { version: c.version, publicUrl: c.config.publicUrl ?? null, nodeEnv: c.config.nodeEnv, dataDir: c.config.dataDir },
     // Core's mail service (core/src/mail), resolved when sending: it registers after plugins do.
     mail: { send: (mail, options) => c.mail.send(mail, options) },
     branding: (tenantId) => pluginBranding(container, tenantOf(tenantId), currentExecution()?.trx() ?? undefined),
