@@ -1,6 +1,8 @@
 import { definePlugin } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import { registerTickets } from './src/tickets/register.ts';
+import { registerKb } from './src/kb/register.ts';
+import { registerAnnouncements } from './src/announcements/register.ts';
 
 /**
  * Support: one import and one call per area (tickets with their mail and attachments; the
@@ -10,5 +12,7 @@ export default definePlugin({
   manifest,
   register(ctx) {
     registerTickets(ctx);
+    registerKb(ctx);
+    registerAnnouncements(ctx);
   },
 });

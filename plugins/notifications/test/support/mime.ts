@@ -39,8 +39,8 @@ export function mimeParts(raw: string): { text: string; html: string } {
     const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
     if (/^multipart\//i.test(type) && boundary) {
       for (const part of body.split(`--${boundary}`).slice(1)) if (!part.startsWith('--')) visit(part.replace(/^\r?\n/, ''));
-    } else if (/^text\/html/i.test(type)) out.html = decodePart(head, body);
-    else if (/^text\/plain/i.test(type) || !type) out.text = decodePart(head, body);
+    } else if (/^text\/html/i.test(type)) out.html = decodePart(head, body).replace(/\r\n/g, '\n');
+    else if (/^text\/plain/i.test(type) || !type) out.text = decodePart(head, body).replace(/\r\n/g, '\n');
   };
   visit(raw);
   return out;
