@@ -10,7 +10,7 @@ import { testSockets } from '../../../core/test/plugins/sockets.ts';
 // eslint-disable-next-line no-restricted-imports
 import type { SmtpCapture } from '../../../core/test/mail/smtp-capture.ts';
 import { api, mailTo, startMailServer, waitFor } from './support/server.ts';
-import { decodedHeader } from './support/mime.ts';
+import { decodedHeader, mimeParts } from './support/mime.ts';
 
 /**
  * The notifications service as other plugins use it: in-app rows with a realtime unread count,
@@ -106,7 +106,11 @@ describe('notifications: in-app, mail by preference, realtime unread count, dige
     const { jobQueue } = server.running.platform.container.cradle;
     for (let i = 0; i < 2; i++) await jobQueue.enqueue('notifications', 'notifications.digest', { day: '2026-12-07' }, { tenantId: null, jobId: `digest-test-${i}` });
     const mail = await mailTo(smtp, 'agent@acme.test', /ungelesene Benachrichtigungen$/);
-    assert.match(decodedHeader(mail.raw, 'Subject'), /^1 ungelesene/);
+    // Unread and never digested: "Once" from above and this one.
+    assert.match(decodedHeader(mail.raw, 'Subject'), /^2 ungelesene/);
+    const { text } = mimeParts(mail.raw);
+    assert.match(text, /^Hallo agent@acme\.test,/);
+    assert.match(text, /- Digest me: please\n/);
     await waitFor(async () => Number((await server.knex('notifications').where({ title: 'Digest me' }).whereNotNull('digested_at').count({ n: '*' }))[0]!.n) === 1);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(smtp.received.filter((m) => /ungelesene/.test(decodedHeader(m.raw, 'Subject'))).length, 1);

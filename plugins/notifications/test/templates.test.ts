@@ -50,7 +50,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
   });
 
   it('a tenant\'s edited template is used (both parts from the one template)', async () => {
-    await req('PUT', '/api/v1/mail-templates/billing.invoice.created/en', {
+    await req('PUT', '/api/v1/mail-templates/billing.invoice.created', { language: 'en',
       subject: 'Your bill {{number}} is ready', html: '<h1>Dear {{name}}</h1><p>Please pay {{total}}.</p>', text: 'Dear {{name}}, please pay {{total}}.',
     });
     const { email, invoice } = await clientWithInvoice();
@@ -63,7 +63,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
   });
 
   it('HTML in a client\'s name is escaped in the HTML part and stays plain text in the text part and subject', async () => {
-    await req('PUT', '/api/v1/mail-templates/billing.invoice.created/en', {
+    await req('PUT', '/api/v1/mail-templates/billing.invoice.created', { language: 'en',
       subject: 'Bill {{number}} for {{name}}', html: '<p>Dear {{name}}</p>', text: 'Dear {{name}}',
     });
     const { email, invoice } = await clientWithInvoice({ firstName: '<img src=x onerror=alert(1)>', lastName: '<b>Bold</b> & "Co"' });
@@ -78,11 +78,11 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
   });
 
   it('a template that would print raw HTML ({{{…}}}) or does not compile is refused, and nothing is saved', async () => {
-    const raw = await server.request('PUT', '/api/v1/mail-templates/billing.invoice.created/de', { token: admin, body: { subject: 'x', html: '<p>{{{name}}}</p>', text: 'x' } });
+    const raw = await server.request('PUT', '/api/v1/mail-templates/billing.invoice.created', { token: admin, body: { language: 'de', subject: 'x', html: '<p>{{{name}}}</p>', text: 'x' } });
     assert.equal(raw.status, 400);
     assert.equal(raw.body.error, 'Validation failed');
     assert.match(raw.body.details.html, /raw output/);
-    const broken = await server.request('PUT', '/api/v1/mail-templates/billing.invoice.created/de', { token: admin, body: { subject: '{{#if x}}', html: '<p></p>', text: 'x' } });
+    const broken = await server.request('PUT', '/api/v1/mail-templates/billing.invoice.created', { token: admin, body: { language: 'de', subject: '{{#if x}}', html: '<p></p>', text: 'x' } });
     assert.equal(broken.status, 400);
     assert.ok(broken.body.details.subject);
     const one = await req('GET', '/api/v1/mail-templates/billing.invoice.created');
@@ -93,7 +93,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
     const { email, invoice } = await clientWithInvoice({ language: 'de' });
     const mail = await mailTo(smtp, email, `Rechnung ${invoice.number} von Acme Hosting`);
     assert.match(mimeParts(mail.raw).text, /Hallo Ada Lovelace,\n\ndie Rechnung/);
-    await req('PUT', '/api/v1/mail-templates/billing.invoice.created/de', { subject: 'Ihre Rechnung {{number}} – bitte zahlen', html: '<p>Grüß Gott {{name}}</p>', text: 'Grüß Gott {{name}}' });
+    await req('PUT', '/api/v1/mail-templates/billing.invoice.created', { language: 'de', subject: 'Ihre Rechnung {{number}} – bitte zahlen', html: '<p>Grüß Gott {{name}}</p>', text: 'Grüß Gott {{name}}' });
     const second = await clientWithInvoice({ language: 'de' });
     const edited = await mailTo(smtp, second.email, `Ihre Rechnung ${second.invoice.number} – bitte zahlen`);
     assert.equal(mimeParts(edited.raw).text.trim(), 'Grüß Gott Ada Lovelace');
@@ -103,7 +103,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
   });
 
   it('reset to default restores the default template', async () => {
-    const reset = await req('DELETE', '/api/v1/mail-templates/billing.invoice.created/en');
+    const reset = await req('DELETE', '/api/v1/mail-templates/billing.invoice.created?language=en');
     assert.equal(reset.edited, false);
     assert.equal(reset.subject, 'Invoice {{number}} from {{company}}');
     const { email, invoice } = await clientWithInvoice();
@@ -145,7 +145,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
     assert.deepEqual(await reqB('GET', '/api/v1/mail-log'), []);
     const aRow = (await server.knex('notification_mail_log').first('id')) as { id: string };
     assert.equal((await server.request('POST', `/api/v1/mail-log/${aRow.id}/resend`, { token: b.token })).status, 404);
-    assert.equal((await server.request('DELETE', '/api/v1/mail-templates/billing.invoice.created/de', { token: b.token })).status, 200);
+    assert.equal((await server.request('DELETE', '/api/v1/mail-templates/billing.invoice.created?language=de', { token: b.token })).status, 200);
     const still = await req('GET', '/api/v1/mail-templates/billing.invoice.created');
     assert.equal(still.languages.de.edited, true, 'B\'s reset does not touch A\'s edit');
   });

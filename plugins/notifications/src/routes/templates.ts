@@ -8,11 +8,13 @@ import { sendTemplated } from '../mail/send-mail.ts';
 
 const MAX_PART = 100_000;
 const keyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', maxLength: 200 } } } as const;
-const langParams = { type: 'object', required: ['key', 'language'], properties: { key: { type: 'string', maxLength: 200 }, language: { type: 'string', pattern: LANGUAGE.source } } } as const;
+const language = { type: 'string', pattern: LANGUAGE.source } as const;
 const part = { type: 'string', maxLength: MAX_PART } as const;
-const partsBody = { type: 'object', additionalProperties: false, required: ['subject', 'html', 'text'], properties: { subject: { type: 'string', minLength: 1, maxLength: 1000 }, html: part, text: part } } as const;
+const partsBody = { type: 'object', additionalProperties: false, required: ['language', 'subject', 'html', 'text'], properties: { language, subject: { type: 'string', minLength: 1, maxLength: 1000 }, html: part, text: part } } as const;
 
-type Ctx = RouteContext<{ key: string; language?: string }, Record<string, unknown>, Record<string, unknown>>;
+// The language travels in the body / query, not the path: `:key` is a registered name (no record
+// of a tenant), and one path parameter keeps the route one resource for the isolation walker.
+type Ctx = RouteContext<{ key: string }, Record<string, unknown>, Record<string, unknown>>;
 
 function known(registry: Registry, key: string) {
   const def = registry.templates.get(key);
@@ -63,29 +65,31 @@ export function templateRoutes(ctx: PluginContext, registry: Registry): RouteDef
       },
     },
     {
-      method: 'PUT', path: '/api/v1/mail-templates/:key/:language', permission: 'mail-templates.write', tags, schema: { params: langParams, body: partsBody },
+      method: 'PUT', path: '/api/v1/mail-templates/:key', permission: 'mail-templates.write', tags, schema: { params: keyParams, body: partsBody },
       summary: 'Save the tenant\'s version of a template in one language',
       handler: async (c: Ctx) => {
         const def = known(registry, c.params.key);
-        const parts = c.body as unknown as MailTemplateParts;
+        const { language: lang, ...parts } = c.body as unknown as MailTemplateParts & { language: string };
         validate(parts, def.sampleData);
-        await saveEdit(c.db, c.tenant!.id, def.key, c.params.language!, parts, c.principal?.userId ?? null);
-        return ok({ key: def.key, language: c.params.language, ...parts, edited: true });
+        await saveEdit(c.db, c.tenant!.id, def.key, lang, parts, c.principal?.userId ?? null);
+        return ok({ key: def.key, language: lang, ...parts, edited: true });
       },
     },
     {
-      method: 'DELETE', path: '/api/v1/mail-templates/:key/:language', permission: 'mail-templates.write', tags, schema: { params: langParams },
-      summary: 'Reset a language of a template to the default',
+      method: 'DELETE', path: '/api/v1/mail-templates/:key', permission: 'mail-templates.write', tags,
+      schema: { params: keyParams, query: { type: 'object', additionalProperties: false, required: ['language'], properties: { language } } },
+      summary: 'Reset a language of a template to the default (`?language=de`)',
       handler: async (c: Ctx) => {
         const def = known(registry, c.params.key);
-        await deleteEdit(c.db, def.key, c.params.language!);
-        const fallback = def.defaults[c.params.language!] ?? def.defaults.en;
-        return ok({ key: def.key, language: c.params.language, ...fallback, edited: false });
+        const lang = String(c.query.language);
+        await deleteEdit(c.db, def.key, lang);
+        const fallback = def.defaults[lang] ?? def.defaults.en;
+        return ok({ key: def.key, language: lang, ...fallback, edited: false });
       },
     },
     {
       method: 'POST', path: '/api/v1/mail-templates/:key/preview', permission: 'mail-templates.read', tags,
-      schema: { params: keyParams, body: { type: 'object', additionalProperties: false, properties: { language: { type: 'string', pattern: LANGUAGE.source }, subject: { type: 'string', maxLength: 1000 }, html: part, text: part, data: { type: 'object' } } } },
+      schema: { params: keyParams, body: { type: 'object', additionalProperties: false, properties: { language, subject: { type: 'string', maxLength: 1000 }, html: part, text: part, data: { type: 'object' } } } },
       summary: 'Render a template (the saved one, or the parts given: an unsaved draft) with sample data',
       handler: async (c: Ctx) => {
         const def = known(registry, c.params.key);
@@ -99,7 +103,7 @@ export function templateRoutes(ctx: PluginContext, registry: Registry): RouteDef
     },
     {
       method: 'POST', path: '/api/v1/mail-templates/:key/test', permission: 'mail-templates.write', tags,
-      schema: { params: keyParams, body: { type: 'object', additionalProperties: false, properties: { language: { type: 'string', pattern: LANGUAGE.source }, to: { type: 'string', format: 'email', maxLength: 320 } } } },
+      schema: { params: keyParams, body: { type: 'object', additionalProperties: false, properties: { language, to: { type: 'string', format: 'email', maxLength: 320 } } } },
       summary: 'Send the saved template with sample data to the caller (or another address)',
       handler: async (c: Ctx) => {
         const def = known(registry, c.params.key);
