@@ -60,7 +60,7 @@ export const manifest: PluginManifest = {
   // Its mails go through the notifications plugin's templates when it is there (loaded first).
   optionalDependencies: { notifications: '>=0.1.0' },
   permissions: PERMISSIONS,
-  events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
+  events: { emits: EVENTS, subscribes: ['client.created', 'invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
     // Menus and pages come from the UI module (ui/src/index.ts: nav.ts, routes).

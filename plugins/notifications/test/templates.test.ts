@@ -39,7 +39,7 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
     return { client, email, invoice: placed.invoice as { id: string; number: string } };
   }
 
-  it('the default template: same subject as before, an HTML part in the branded layout and a text part', async () => {
+  it('the default templates (welcome, invoice): same subjects as before, an HTML part in the branded layout and a text part', async () => {
     const { email, invoice } = await clientWithInvoice();
     const mail = await mailTo(smtp, email, `Invoice ${invoice.number} from Acme Hosting`);
     const { text, html } = mimeParts(mail.raw);
@@ -47,6 +47,8 @@ describe('notifications: mail templates (billing mails over SMTP)', function () 
     assert.match(html, /<p>Hello Ada Lovelace,<\/p>/);
     assert.match(html, /<meta name="viewport"/, 'the responsive layout');
     assert.match(html, /max-width:100%/);
+    const welcome = await mailTo(smtp, email, 'Welcome to Acme Hosting');
+    assert.match(mimeParts(welcome.raw).text, /^Hello Ada Lovelace,\n\nyour account with Acme Hosting is ready/);
   });
 
   it('a tenant\'s edited template is used (both parts from the one template)', async () => {

@@ -14,13 +14,14 @@ async function variables(plugin: Plugin, b: Billing, kind: MailKind, p: Payload)
   const client = (await b.db('clients').where('id', p.clientId ?? '').first()) as Record<string, string> | undefined;
   if (!client) return null;
   const name = `${client.first_name} ${client.last_name}`;
-  const vars: Record<string, string> = { name, company: b.settings.companyName ?? '', reason: String(p.reason ?? '') };
+  const base = plugin.platform.publicUrl?.replace(/\/$/, '') ?? '';
+  const vars: Record<string, string> = { name, company: b.settings.companyName ?? '', reason: String(p.reason ?? ''), portalUrl: base ? `${base}/client` : '' };
   if (p.invoiceId) {
     const inv = (await b.db('invoices').where('id', p.invoiceId).first()) as Record<string, unknown> | undefined;
     if (!inv) return null;
     if (ONLY_WHILE_UNPAID.has(kind) && inv.status !== 'unpaid') return null;
     const cur = inv.currency as string;
-    const portal = plugin.platform.publicUrl ? `${plugin.platform.publicUrl.replace(/\/$/, '')}/client/invoices/${inv.id as string}` : '';
+    const portal = base ? `${base}/client/invoices/${inv.id as string}` : '';
     Object.assign(vars, {
       number: String(inv.number ?? ''), total: formatMoney(Number(inv.total), cur), amountDue: formatMoney(amountDue(inv), cur),
       dueDate: String(p.dueDate ?? isoDay(inv.due_date)), amount: typeof p.amount === 'number' ? formatMoney(p.amount, cur) : '', invoiceUrl: portal,

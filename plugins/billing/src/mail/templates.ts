@@ -2,11 +2,11 @@ import type { MailTemplateDefinition, MailTemplateParts } from '@mpanel/sdk';
 
 /** The mails billing sends, with defaults a tenant may override (`mailTemplates` in the settings). */
 export type MailKind =
-  | 'invoice.created' | 'creditNote.issued' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended'
+  | 'client.created' | 'invoice.created' | 'creditNote.issued' | 'invoice.reminder' | 'invoice.overdue' | 'payment.received' | 'service.suspended'
   // Emitted by payment gateways (Stripe): the client must retry or confirm the payment.
   | 'payment.failed' | 'payment.actionRequired';
 
-export const MAIL_KINDS: MailKind[] = ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'];
+export const MAIL_KINDS: MailKind[] = ['client.created', 'invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'];
 
 /** The legacy plain-text override of billing's settings (`mailTemplates`). */
 export interface MailTemplate {
@@ -17,6 +17,10 @@ export interface MailTemplate {
 type Texts = Record<MailKind, MailTemplate>;
 
 const EN: Texts = {
+  'client.created': {
+    subject: 'Welcome to {{company}}',
+    text: 'Hello {{name}},\n\nyour account with {{company}} is ready. You can sign in to the client portal at {{portalUrl}} to order services, pay invoices and ask for help.\n\n{{company}}',
+  },
   'invoice.created': {
     subject: 'Invoice {{number}} from {{company}}',
     text: 'Hello {{name}},\n\nInvoice {{number}} for {{total}} is due on {{dueDate}}.\n\n{{company}}',
@@ -52,6 +56,10 @@ const EN: Texts = {
 };
 
 const DE: Texts = {
+  'client.created': {
+    subject: 'Willkommen bei {{company}}',
+    text: 'Hallo {{name}},\n\nIhr Konto bei {{company}} ist eingerichtet. Im Kundenportal unter {{portalUrl}} bestellen Sie Dienste, bezahlen Rechnungen und erhalten Hilfe.\n\n{{company}}',
+  },
   'invoice.created': {
     subject: 'Rechnung {{number}} von {{company}}',
     text: 'Hallo {{name}},\n\ndie Rechnung {{number}} über {{total}} ist am {{dueDate}} fällig.\n\n{{company}}',
@@ -96,7 +104,7 @@ function withHtml(t: MailTemplate): MailTemplateParts {
 
 const SAMPLE = {
   name: 'Ada Lovelace', company: 'Acme Hosting', number: 'INV-2026-00042', correctedNumber: 'INV-2026-00041', total: '$10.00', amountDue: '$10.00',
-  amount: '$10.00', dueDate: '2026-12-31', reason: 'overdue', service: 'Web Hosting (example.com)', invoiceUrl: 'https://panel.example.com/client/invoices/1',
+  amount: '$10.00', dueDate: '2026-12-31', reason: 'overdue', service: 'Web Hosting (example.com)', portalUrl: 'https://panel.example.com/client', invoiceUrl: 'https://panel.example.com/client/invoices/1',
 };
 
 export const templateKey = (kind: MailKind): string => `billing.${kind}`;
