@@ -2,6 +2,8 @@ import { definePlugin } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import { registerTickets } from './src/tickets/register.ts';
 import { startMail, stopMail } from './src/mail/register.ts';
+import { registerKb } from './src/kb/register.ts';
+import { registerAnnouncements } from './src/announcements/register.ts';
 
 /**
  * Support: one import and one call per area (tickets with their mail and attachments; the
@@ -12,6 +14,8 @@ export default definePlugin({
   manifest,
   register(ctx) {
     registerTickets(ctx);
+    registerKb(ctx);
+    registerAnnouncements(ctx);
   },
   async boot(ctx) {
     await startMail(ctx);

@@ -15,6 +15,7 @@ export * from './http-client.ts';
 export * from './net.ts';
 export * from './plugin.ts';
 export type * from './mail.ts';
+export * from './notifications.ts';
 export type * from './retention.ts';
 export * from './cli.ts';
 export * from './extension-points/index.ts';

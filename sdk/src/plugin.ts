@@ -17,6 +17,7 @@ import type { Principal } from './principal.ts';
 import type { PluginMail } from './mail.ts';
 import type { PluginCli } from './cli.ts';
 import type { PluginRetention } from './retention.ts';
+import type { Branding } from './extension-points/branding.ts';
 
 export interface PluginRoutes {
   /**
@@ -132,6 +133,11 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   };
   /** Outgoing mail of the current tenant (queued, retried; see sdk/src/mail.ts). */
   readonly mail: PluginMail;
+  /**
+   * The tenant's branding (the white-label provider's answer over the defaults), for what a plugin
+   * renders outside the browser: mails, PDFs. Default tenant: the current execution's.
+   */
+  branding(tenantId?: string): Promise<Branding>;
   /** Commands for the `mpanel` CLI (register phase; see sdk/src/cli.ts). */
   readonly cli: PluginCli;
   /** Old rows of the plugin's tables deleted after a period (register phase; see sdk/src/retention.ts). */

@@ -142,6 +142,7 @@ export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[
   resetSlots();
   offerSlot('platform', platformSlots.portalDashboard);
   offerSlot('platform', platformSlots.portalAccount);
+  offerSlot('platform', platformSlots.header);
   let plugins: UiPluginInfo[];
   try {
     plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });

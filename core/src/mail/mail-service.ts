@@ -75,8 +75,19 @@ export class MailService {
   /** Job handler of `core.mail.send`. */
   readonly handleJob = async (job: JobContext<QueuedMail>) => {
     if (!job.tenantId) throw new Error('mail job without a tenant');
-    const result = await this.deliver(job.tenantId, job.data);
+    const about = { mailId: job.data.mailId, idempotencyKey: job.data.idempotencyKey ?? null, attempt: job.attempt };
+    let result: Awaited<ReturnType<MailService['deliver']>>;
+    try {
+      result = await this.deliver(job.tenantId, job.data);
+    } catch (err) {
+      // Durable, after the fact: a mail log (the notifications plugin) shows the failed attempt.
+      await this.c.eventBus.emit({ source: 'core', name: 'mail.failed', tenantId: job.tenantId, payload: { ...about, error: (err as Error).message } });
+      throw err;
+    }
     job.logger.info({ mailId: job.data.mailId, via: result.via, accepted: result.accepted.length, rejected: result.rejected.length }, 'mail delivered');
+    // Never fail a delivered mail's job over the event (a retry would send it twice).
+    await this.c.eventBus.emit({ source: 'core', name: 'mail.sent', tenantId: job.tenantId, payload: { ...about, messageId: result.messageId } })
+      .catch((err: unknown) => job.logger.warn({ err }, 'mail.sent event not written'));
     return result;
   };
 }

@@ -10,6 +10,7 @@ import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 import { resolvePublicAddress } from '../net/address-guard.ts';
 import { pluginRoute } from '../http/plugin-route.ts';
 import { secretField } from './settings-store.ts';
+import { pluginBranding } from '../ui/plugin-branding.ts';
 
 export class PluginContextError extends Error {}
 
@@ -52,6 +53,7 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     platform: { version: c.version, publicUrl: c.config.publicUrl ?? null, nodeEnv: c.config.nodeEnv, dataDir: c.config.dataDir },
     // Core's mail service (core/src/mail), resolved when sending: it registers after plugins do.
     mail: { send: (mail, options) => c.mail.send(mail, options) },
+    branding: (tenantId) => pluginBranding(container, tenantOf(tenantId), currentExecution()?.trx() ?? undefined),
     cli: {
       command(command) {
         declaring('ctx.cli.command');

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { extensionPoints, isBrandColor, type Branding } from '@mpanel/sdk';
 import type { RootContainer } from '../container.ts';
 import { enabledExtension } from '../plugins/enabled-extension.ts';
@@ -13,6 +14,7 @@ export function cleanBranding(raw: Partial<Branding>): Partial<Branding> {
   if (raw.colors && typeof raw.colors === 'object') {
     out.colors = Object.fromEntries(Object.entries(raw.colors).filter(([token, value]) => isBrandColor(token, value)));
   }
+  if (typeof raw.footer === 'string') out.footer = raw.footer.slice(0, 1000);
   return out;
 }
 
@@ -22,17 +24,17 @@ export function cleanBranding(raw: Partial<Branding>): Partial<Branding> {
  * look: branding must never keep a login page from rendering.
  */
 export function extensionBranding(cradle: RootContainer['cradle']): BrandingSource {
-  return {
-    async forTenant(tenant) {
-      if (!tenant) return {};
-      const provider = await enabledExtension(cradle, extensionPoints.branding, tenant.id);
-      if (!provider) return {};
-      try {
-        return cleanBranding(await provider.extension.impl.branding({ tenantId: tenant.id, settings: await provider.settings() }));
-      } catch (err) {
-        cradle.logger.warn({ err, plugin: provider.extension.owner }, 'branding provider failed');
-        return {};
-      }
-    },
-  };
+  return { forTenant: async (tenant) => (tenant ? providedBranding(cradle, tenant.id) : {}) };
+}
+
+/** One tenant's provided branding; pass `trx` inside an open transaction (PGlite has one connection). */
+export async function providedBranding(cradle: RootContainer['cradle'], tenantId: string, trx?: Knex.Transaction): Promise<Partial<Branding>> {
+  const provider = await enabledExtension(cradle, extensionPoints.branding, tenantId, trx);
+  if (!provider) return {};
+  try {
+    return cleanBranding(await provider.extension.impl.branding({ tenantId, settings: await provider.settings() }));
+  } catch (err) {
+    cradle.logger.warn({ err, plugin: provider.extension.owner }, 'branding provider failed');
+    return {};
+  }
 }

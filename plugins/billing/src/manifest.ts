@@ -56,9 +56,11 @@ export const manifest: PluginManifest = {
   // Today's API names: its permissions, events and routes are named after these.
   resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules'],
   provides: { services: ['billing.payments', 'billing.services'] },
-  requires: { services: ['identity.portal-users'] },
+  requires: { services: ['identity.portal-users', 'notifications'] },
+  // Its mails go through the notifications plugin's templates when it is there (loaded first).
+  optionalDependencies: { notifications: '>=0.1.0' },
   permissions: PERMISSIONS,
-  events: { emits: EVENTS, subscribes: ['invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
+  events: { emits: EVENTS, subscribes: ['client.created', 'invoice.created', 'creditNote.issued', 'invoice.reminder', 'invoice.overdue', 'payment.received', 'service.suspended', 'payment.failed', 'payment.actionRequired'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
     // Menus and pages come from the UI module (ui/src/index.ts: nav.ts, routes).

@@ -1,11 +1,14 @@
 import { defineResourceFixtures } from '@mpanel/sdk/testing';
+import { kbFixtures } from './kb/resource-fixtures.ts';
 
 /**
  * One real record of every support resource a route takes by id, made through support's own API:
  * a department, a canned reply, and a ticket of billing's walked client with a staff reply and an
- * attachment (so `/tickets/:id/attachments/:attachmentId` is walked with a file that exists).
+ * attachment (so `/tickets/:id/attachments/:attachmentId` is walked with a file that exists); then
+ * the knowledge base's and announcements' records.
  */
-export default defineResourceFixtures(async ({ request, ids }) => {
+export default defineResourceFixtures(async (context) => {
+  const { request, ids } = context;
   const department = await request<{ id: string }>('POST', '/api/v1/ticket-departments', { name: 'Walked department', email: 'walked-desk@walk-a.test' });
   const canned = await request<{ id: string }>('POST', '/api/v1/canned-replies', { title: 'Walked', body: 'Hello {{client.name}}' });
   const ticket = await request<{ id: string }>('POST', '/api/v1/tickets', {
@@ -19,5 +22,6 @@ export default defineResourceFixtures(async ({ request, ids }) => {
     'canned-replies': canned.id,
     tickets: ticket.id,
     attachments: full.messages[0]!.attachments[0]!.id,
+    ...(await kbFixtures(context)),
   };
 });

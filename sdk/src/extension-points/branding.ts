@@ -6,6 +6,8 @@ export interface Branding {
   logoUrl: string | null;
   /** Token name (`primary`, `surface`, `text`, …) → a CSS colour (`#0a7`, `rgb(…)`, `hsl(…)`, a name). */
   colors: Record<string, string>;
+  /** Plain text under every mail (address, legal line); mails only. */
+  footer?: string;
 }
 
 /**

@@ -82,5 +82,7 @@ export const platformSlots = {
   portalDashboard: defineSlot('platform.portal-dashboard.panels', { kind: 'panels' }),
   /** Panels on the client portal's account page (billing's client profile). */
   portalAccount: defineSlot('platform.portal-account.panels', { kind: 'panels' }),
+  /** Small panels in the shell's header next to the signed-in user, both areas (the notifications bell). */
+  header: defineSlot('platform.header.panels', { kind: 'panels' }),
 } as const;
 

@@ -14,6 +14,7 @@ const fields = {
   taxExempt: { type: 'boolean' },
   address: { type: 'object', additionalProperties: { type: 'string', maxLength: 200 }, maxProperties: 10 },
   notes: { type: ['string', 'null'], maxLength: 5000 },
+  language: { type: ['string', 'null'], pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
   status: { enum: ['active', 'inactive', 'closed'] },
 };
 

@@ -16,6 +16,8 @@ export interface ClientInput {
   taxExempt?: boolean;
   address?: Record<string, string>;
   notes?: string | null;
+  /** The client's language for mails (`de`); null: the tenant's default (English). */
+  language?: string | null;
   status?: 'active' | 'inactive' | 'closed';
   password?: string;
 }
@@ -36,6 +38,7 @@ export function toClient(row: Record<string, unknown>, creditBalance?: number) {
     taxExempt: row.tax_exempt as boolean,
     address: row.address as Record<string, string>,
     notes: (row.notes as string | null) ?? null,
+    language: (row.language as string | null) ?? null,
     status: row.status as string,
     ...(creditBalance === undefined ? {} : { creditBalance }),
     createdAt: isoTime(row.created_at),
@@ -45,7 +48,7 @@ export function toClient(row: Record<string, unknown>, creditBalance?: number) {
 
 const COLUMNS: Record<string, string> = {
   email: 'email', firstName: 'first_name', lastName: 'last_name', companyName: 'company_name', country: 'country',
-  state: 'state', currency: 'currency', taxId: 'tax_id', taxExempt: 'tax_exempt', address: 'address', notes: 'notes', status: 'status',
+  state: 'state', currency: 'currency', taxId: 'tax_id', taxExempt: 'tax_exempt', address: 'address', notes: 'notes', language: 'language', status: 'status',
 };
 
 function columnsOf(input: Partial<ClientInput>): Record<string, unknown> {

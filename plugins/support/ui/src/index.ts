@@ -5,10 +5,14 @@
  */
 import { defineUiPlugin } from '@mpanel/sdk/ui';
 import { setupTicketsUi } from './tickets/setup.ts';
+import { setupKbUi } from './kb/setup.ts';
+import { setupAnnouncementsUi } from './announcements/setup.ts';
 
 export default defineUiPlugin({
   id: 'support',
   setup(host) {
     setupTicketsUi(host);
+    setupKbUi(host);
+    setupAnnouncementsUi(host);
   },
 });
