@@ -95,6 +95,8 @@ describe('support mail in and out (SMTP receiver, threaded replies)', function (
     assert.equal(client?.first_name, 'Linus');
     const ticket = await s.server.knex('tickets').where({ tenant_id: a.tenant.id, contact_email: 'linus@newcomer.test' }).first();
     assert.equal(ticket.client_id, client.id);
+    // Its receipt is delivered before the next test counts what was mailed.
+    await waitFor(async () => captured('linus@newcomer.test')[0]);
     await s.server.request('PATCH', `/api/v1/ticket-departments/${a.departmentId}`, { token: a.token, body: { unknownSenderPolicy: 'guest' } });
   });
 
