@@ -87,10 +87,24 @@ describe('support mail in and out (SMTP receiver, threaded replies)', function (
     await assert.rejects(deliver(PORT, { from: grace.email, to: `nobody-${process.pid}@acme.test`, subject: 'x', text: 'x' }), (err: { responseCode?: number }) => err.responseCode === 550);
   });
 
+  it('department policy create_client makes a client account of an unknown sender', async () => {
+    const patch = await s.server.request('PATCH', `/api/v1/ticket-departments/${a.departmentId}`, { token: a.token, body: { unknownSenderPolicy: 'create_client' } });
+    assert.equal(patch.status, 200, JSON.stringify(patch.body));
+    await deliver(PORT, { from: 'Linus Newcomer <linus@newcomer.test>', to: deskA, subject: 'First contact', text: 'Hello there' });
+    const client = await s.server.knex('clients').where({ tenant_id: a.tenant.id, email: 'linus@newcomer.test' }).first();
+    assert.equal(client?.first_name, 'Linus');
+    const ticket = await s.server.knex('tickets').where({ tenant_id: a.tenant.id, contact_email: 'linus@newcomer.test' }).first();
+    assert.equal(ticket.client_id, client.id);
+    // Its receipt is delivered before the next test counts what was mailed.
+    await waitFor(async () => captured('linus@newcomer.test')[0]);
+    await s.server.request('PATCH', `/api/v1/ticket-departments/${a.departmentId}`, { token: a.token, body: { unknownSenderPolicy: 'guest' } });
+  });
+
   it('an auto-reply opens no ticket and is never answered', async () => {
     const before = (await tickets(a.tenant.id)).length;
     const sentBefore = smtp.received.length;
-    for (const headers of [{ 'Auto-Submitted': 'auto-replied' }, { Precedence: 'bulk' }, { 'X-Autoreply': 'yes' }]) {
+    const automated: Array<Record<string, string>> = [{ 'Auto-Submitted': 'auto-replied' }, { Precedence: 'bulk' }, { 'X-Autoreply': 'yes' }];
+    for (const headers of automated) {
       await deliver(PORT, { from: 'robot@vacation.test', to: deskA, subject: 'Out of office', text: 'I am away', headers });
     }
     assert.equal((await tickets(a.tenant.id)).length, before);
