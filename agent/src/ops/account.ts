@@ -7,7 +7,7 @@ import { deleteAccount, listSites, readAccount, writeAccount, type AccountRecord
 import { homeOf } from './layout.ts';
 import { ensureDir, secureDir } from './files.ts';
 import { NOLOGIN, passwd, setExpired, shadow, userAdd, userDel } from './system.ts';
-import { applyPool, renderPool, waitForSocket } from './fpm.ts';
+import { applyPool, reloadFpm, renderPool, socketExists, waitForSocket } from './fpm.ts';
 import { applySites, removeSite, webSuspended } from './site.ts';
 import { accountDatabases, accountDbUsers, ident, killConnections, lockUsers, sql, account as dbAccount } from './mariadb.ts';
 import { removeSftp, sftpSuspend } from './sftp.ts';
@@ -63,11 +63,12 @@ const ensure: Op<EnsureParams> = {
       // Never adopt a user the agent did not create (a system account, another tool's user).
       if (existing && !previous) throw new OpError('CONFLICT', `Linux user ${username} exists and is not managed by mpanel-agent; pick another username`);
       if (existing && existing.uid < 1000) throw new OpError('CONFLICT', `Linux user ${username} is a system account (uid ${existing.uid})`);
+      if (existing && existing.shell !== NOLOGIN) throw new OpError('CONFLICT', `Linux user ${username} has shell ${existing.shell}, expected ${NOLOGIN}`);
+      // The record comes first: an agent killed right after useradd must find the user its own on the retry.
+      await writeAccount(env, record);
       if (!existing) await userAdd(username, homeOf(env, username));
-      else if (existing.shell !== NOLOGIN) throw new OpError('CONFLICT', `Linux user ${username} has shell ${existing.shell}, expected ${NOLOGIN}`);
     });
     await ctx.step('home layout', () => ensureHome(env, username));
-    await writeAccount(env, record);
     const loginBlocked = state === 'suspended' && suspension.sftp;
     await ctx.step(loginBlocked ? 'expire login' : 'restore login', async () => {
       const current = await shadow(username);
@@ -82,7 +83,9 @@ const ensure: Op<EnsureParams> = {
         await ctx.step('php-fpm pool', () => applyPool(env, username, null));
       } else {
         await ctx.step('php-fpm pool', async () => {
-          await applyPool(env, username, poolContent);
+          const changed = await applyPool(env, username, poolContent);
+          // Unchanged but no socket: an agent killed between writing the pool and reloading left it unloaded.
+          if (!changed && !(await socketExists(env, username))) await reloadFpm(env);
           await waitForSocket(env, username);
         });
         await ctx.step('vhosts', () => applySites(env, sites, record));

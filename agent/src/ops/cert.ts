@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Op } from './types.ts';
 import { OpError } from './types.ts';
 import * as v from './validate.ts';
-import { atomicWrite, readIfExists } from './files.ts';
-import { acmeTokenDir, certFile, keyFile } from './layout.ts';
+import { atomicWrite } from './files.ts';
+import { acmeTokenDir } from './layout.ts';
 import { readSite, writeSite } from './state.ts';
-import { applySites, ensureAcmeDir, managedAccount, observeSite, writeCert } from './site.ts';
+import { applySites, certChanges, ensureAcmeDir, managedAccount, observeSite } from './site.ts';
 
 /** Installs a certificate for a site and serves it on the HTTPS listener; the old files come back if nginx -t refuses the pair. */
 const install: Op<{ username: string; siteId: string; domain: string; certPem: string; keyPem: string }> = {
@@ -20,21 +20,12 @@ const install: Op<{ username: string; siteId: string; domain: string; certPem: s
     const account = await managedAccount(env, username);
     const site = await readSite(env, siteId);
     if (!site || site.username !== username) throw new OpError('NOT_FOUND', `Site ${siteId} does not exist for ${username}: run site.ensure first`);
-    const before = { cert: await readIfExists(certFile(env, siteId)), key: await readIfExists(keyFile(env, siteId)) };
-    await ctx.step('write certificate', () => writeCert(env, siteId, params.certPem, params.keyPem));
-    try {
-      const next = { ...site, tls: { forceHttps: site.tls?.forceHttps ?? false } };
-      await ctx.step('vhost', async () => {
-        await applySites(env, [next], account);
-        await writeSite(env, next);
-      });
-    } catch (error) {
-      if (before.cert !== null) await atomicWrite(certFile(env, siteId), before.cert, 0o644);
-      else await rm(certFile(env, siteId), { force: true });
-      if (before.key !== null) await atomicWrite(keyFile(env, siteId), before.key, 0o600);
-      else await rm(keyFile(env, siteId), { force: true });
-      throw error;
-    }
+    const next = { ...site, tls: { forceHttps: site.tls?.forceHttps ?? false } };
+    const certs = await certChanges(env, siteId, params.certPem, params.keyPem);
+    await ctx.step('certificate and vhost', async () => {
+      await applySites(env, [next], account, certs);
+      await writeSite(env, next);
+    });
     return observeSite(env, siteId);
   },
 };

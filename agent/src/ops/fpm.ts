@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AgentEnv } from './types.ts';
 import { OpError } from './types.ts';
 import { run } from './exec.ts';
-import { applyConfig } from './config-txn.ts';
+import { applyAndReload, applyConfig } from './config-txn.ts';
 import { coalescer } from './reload.ts';
 import { withLock } from './lock.ts';
 import type { AccountRecord } from './state.ts';
@@ -63,9 +63,7 @@ async function masterPid(env: AgentEnv): Promise<number> {
 
 /** Writes (or removes) one pool, validates with `php-fpm -t`, rolls back on failure, reloads with USR2 (coalesced). */
 export async function applyPool(env: AgentEnv, username: string, content: string | null): Promise<boolean> {
-  const changed = await applyConfig(lockKey(env), [{ path: poolFile(env, username), content }], () => test(env));
-  if (changed) await reloadFpm(env);
-  return changed;
+  return applyAndReload(() => applyConfig(lockKey(env), [{ path: poolFile(env, username), content }], () => test(env)), () => reloadFpm(env));
 }
 
 export function reloadFpm(env: AgentEnv): Promise<void> {
@@ -77,6 +75,8 @@ export function reloadFpm(env: AgentEnv): Promise<void> {
     await masterPid(env);
   })).request();
 }
+
+export const socketExists = (env: AgentEnv, username: string) => access(poolSocket(env, username)).then(() => true, () => false);
 
 /** Waits for the pool's socket after a reload: the vhost's fastcgi_pass needs it. */
 export async function waitForSocket(env: AgentEnv, username: string): Promise<void> {

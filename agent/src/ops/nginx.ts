@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import type { AgentEnv } from './types.ts';
 import { OpError } from './types.ts';
 import { run } from './exec.ts';
-import { applyConfig, type FileChange } from './config-txn.ts';
+import { applyAndReload, applyConfig, type FileChange } from './config-txn.ts';
 import { coalescer, reloadCount } from './reload.ts';
 import { withLock } from './lock.ts';
 
@@ -18,9 +18,7 @@ async function test(env: AgentEnv): Promise<string | null> {
 
 /** Writes vhost files, validates, rolls back on failure, then reloads (coalesced: ≤ 1 per second). */
 export async function applyVhosts(env: AgentEnv, changes: FileChange[]): Promise<boolean> {
-  const changed = await applyConfig(lockKey(env), changes, () => test(env));
-  if (changed) await reloadNginx(env);
-  return changed;
+  return applyAndReload(() => applyConfig(lockKey(env), changes, () => test(env)), () => reloadNginx(env));
 }
 
 export const nginxReloads = (env: AgentEnv) => reloadCount(lockKey(env));
@@ -48,6 +46,11 @@ async function masterPid(confFile: string): Promise<number | null> {
   return null;
 }
 
+async function retired(pid: number): Promise<boolean> {
+  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmd === '' || cmd.includes('shutting down');
+}
+
 async function children(pid: number): Promise<Set<number>> {
   const out = new Set<number>();
   for (const entry of await readdir('/proc')) {
@@ -64,7 +67,9 @@ async function children(pid: number): Promise<Set<number>> {
  */
 async function newWorkers(master: number, before: Set<number>): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if ([...(await children(master))].some((pid) => !before.has(pid))) return;
+    const now = await children(master);
+    // New workers exist and every old one has stopped accepting (gone, or "worker process is shutting down").
+    if ([...now].some((pid) => !before.has(pid)) && (await Promise.all([...before].map(retired))).every(Boolean)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new OpError('REMOTE_ERROR', 'nginx did not start workers with the new configuration within 5 s; see its error log', { retryable: true });

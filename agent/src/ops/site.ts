@@ -5,8 +5,9 @@ import { OpError } from './types.ts';
 import * as v from './validate.ts';
 import { certDir, deleteSite, listSites, readAccount, readSite, writeSite, type AccountRecord, type SiteRecord } from './state.ts';
 import { acmeDir, acmeTokenDir, certFile, homeOf, keyFile, vhostFile } from './layout.ts';
-import { atomicWrite, ensureDir, readIfExists, secureDir } from './files.ts';
-import { applyVhosts, verify } from './nginx.ts';
+import { ensureDir, readIfExists, secureDir } from './files.ts';
+import type { FileChange } from './config-txn.ts';
+import { applyVhosts, probe, reloadNginx, verify } from './nginx.ts';
 import { renderVhost, SUSPENDED_MARKER } from './vhost.ts';
 import { fpmVersion, waitForSocket } from './fpm.ts';
 import { groupId, passwd } from './system.ts';
@@ -48,8 +49,18 @@ function toRecord(username: string, site: SiteParams['site'], previous: SiteReco
 }
 
 /** Renders and applies a set of sites in one nginx transaction (validated, rolled back, one reload). */
-export async function applySites(env: AgentEnv, sites: SiteRecord[], account: AccountRecord): Promise<boolean> {
-  return applyVhosts(env, sites.map((s) => ({ path: vhostFile(env, s), content: renderVhost(env, s, { suspended: siteSuspended(s, account) }) })));
+export async function applySites(env: AgentEnv, sites: SiteRecord[], account: AccountRecord, extra: FileChange[] = []): Promise<boolean> {
+  return applyVhosts(env, [...extra, ...sites.map((s) => ({ path: vhostFile(env, s), content: renderVhost(env, s, { suspended: siteSuspended(s, account) }) }))]);
+}
+
+/** A certificate and key as part of the same nginx transaction as the vhost: `nginx -t` checks the pair, a refusal puts the old files back. */
+export async function certChanges(env: AgentEnv, siteId: string, certPem: unknown, keyPem: unknown): Promise<FileChange[]> {
+  const changes = [
+    { path: certFile(env, siteId), content: v.pem(certPem, 'certificate'), mode: 0o644 },
+    { path: keyFile(env, siteId), content: v.pem(keyPem, 'private key'), mode: 0o600 },
+  ];
+  await ensureDir(certDir(env), 0o700);
+  return changes;
 }
 
 const ensure: Op<SiteParams> = {
@@ -66,11 +77,7 @@ const ensure: Op<SiteParams> = {
         const installed = await fpmVersion(env);
         if (installed !== site.php.version) throw new OpError('UNSUPPORTED', `PHP ${site.php.version} is not installed on this server (it has ${installed ?? 'none'})`);
       }
-      if (desired.tls) {
-        if (!env.nginx.tlsListen) throw new OpError('UNSUPPORTED', 'This server has no HTTPS listener configured');
-        v.pem(desired.tls.certPem, 'certificate');
-        v.pem(desired.tls.keyPem, 'private key');
-      }
+      if (desired.tls && !env.nginx.tlsListen) throw new OpError('UNSUPPORTED', 'This server has no HTTPS listener configured');
       const names = new Set([site.domain, ...site.aliases]);
       const others = (await listSites(env)).filter((s) => s.id !== site.id);
       const clash = others.find((s) => [s.domain, ...s.aliases].some((n) => names.has(n)));
@@ -82,12 +89,12 @@ const ensure: Op<SiteParams> = {
     });
     await ctx.step('docroot', () => ensureDocroot(env, site));
     await ctx.step('acme webroot', () => ensureAcmeDir(env, site.id));
-    if (desired.tls) await ctx.step('certificate', () => writeCert(env, site.id, desired.tls!.certPem, desired.tls!.keyPem));
+    const certs = desired.tls ? await certChanges(env, site.id, desired.tls.certPem, desired.tls.keyPem) : [];
     if (site.php && !siteSuspended(site, account)) await ctx.step('php pool socket', () => waitForSocket(env, username));
     const changed = await ctx.step('vhost', async () => {
       await writeSite(env, site);
       try {
-        return await applySites(env, [site], account);
+        return await applySites(env, [site], account, certs);
       } catch (error) {
         // The vhost was rolled back: so is the record of it.
         if (previous) await writeSite(env, previous);
@@ -95,10 +102,12 @@ const ensure: Op<SiteParams> = {
         throw error;
       }
     });
-    if (changed) {
-      const suspended = siteSuspended(site, account);
-      await ctx.step('verify', () => verify(env, site.domain, (status) => (suspended ? status === 503 : status !== null && status !== 503)));
-    }
+    const suspended = siteSuspended(site, account);
+    const expected = (status: number | null) => (suspended ? status === 503 : status !== null && status !== 503);
+    // Unchanged but not answering as it should: an agent killed between writing the vhost and reloading left it unloaded.
+    const reload = !changed && !expected(await probe(env, site.domain));
+    if (reload) await ctx.step('reload', () => reloadNginx(env));
+    if (changed || reload) await ctx.step('verify', () => verify(env, site.domain, expected));
     return observeSite(env, site.id);
   },
 };
@@ -110,11 +119,6 @@ export async function ensureAcmeDir(env: AgentEnv, siteId: string): Promise<void
   await ensureDir(acmeTokenDir(env, siteId), 0o755);
 }
 
-export async function writeCert(env: AgentEnv, siteId: string, certPem: string, keyPem: string): Promise<void> {
-  await ensureDir(certDir(env), 0o700);
-  await atomicWrite(certFile(env, siteId), v.pem(certPem, 'certificate'), 0o644);
-  await atomicWrite(keyFile(env, siteId), v.pem(keyPem, 'private key'), 0o600);
-}
 
 /** Removes a site's vhost, ACME webroot and certificate; its files in the home stay (they are the customer's). */
 export async function removeSite(ctx: OpContext, site: SiteRecord): Promise<void> {

@@ -18,11 +18,17 @@ export function renderVhost(env: AgentEnv, site: SiteRecord, opts: { suspended: 
     ? [`    location / { default_type text/html; return 503 "<!doctype html><title>Suspended</title><h1>This site is temporarily unavailable</h1>\\n"; }`]
     : [
         `    root ${root};`,
+        // A customer's symlink to another account's file would be served by nginx (www-data can read every
+        // public_html): only links whose target has the link's owner are followed.
+        '    disable_symlinks if_not_owner from=$document_root;',
         `    index ${site.php ? 'index.php ' : ''}index.html index.htm;`,
         '    location ~ /\\.(?!well-known/) { deny all; }',
         ...(site.php
           ? [
               '    location ~ [^/]\\.php(/|$) {',
+              // The pool opens scripts as the account (open_basedir resolves links); nginx only checks they exist,
+              // which the link check could not do on a script that is not world-readable.
+              '        disable_symlinks off;',
               '        try_files $fastcgi_script_name =404;',
               '        fastcgi_split_path_info ^(.+?\\.php)(/.*)$;',
               `        include ${FASTCGI_PARAMS};`,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { nginxReloads } from '../../src/ops/nginx.ts';
  * installs them. Ports 30080 (http), 30443 (https), 30022 (sshd).
  */
 describe('agent ops on real nginx, php-fpm, MariaDB, sshd', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a loaded 2-core machine: one test waits on several reloads, each ≥ 1 s apart
   let lab: HostingLab;
   let env: AgentEnv;
   const tag = randomBytes(3).toString('hex').replace(/^\d/, 'x');
@@ -49,7 +49,7 @@ describe('agent ops on real nginx, php-fpm, MariaDB, sshd', function () {
     const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false, timeout: 10_000 }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: res.statusCode === 301 ? `→ ${res.headers.location} ${body}` : body }));
     });
     req.on('error', () => resolve(null));
     req.end();
@@ -72,7 +72,7 @@ describe('agent ops on real nginx, php-fpm, MariaDB, sshd', function () {
     if (!lab) return;
     await lab.stop();
     // Nothing of the suite may be left on the machine.
-    for (const u of [u1, u2]) assert.notEqual(spawnSync('id', [u]).status, 0, `${u} still exists`);
+    for (const u of [u1, u2, `${u1}_dev`]) assert.notEqual(spawnSync('id', [u]).status, 0, `${u} still exists`);
     const left = execFileSync('mariadb', [`--socket=${MARIADB_SOCKET}`, '-N', '-e', `SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'mpt${tag}%'; SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mpt${tag}%';`]).toString().trim().split('\n');
     assert.deepEqual(left, ['0', '0']);
     assert.equal(existsSync(lab.dir), false);
@@ -144,6 +144,15 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.match(page!.body, /^read=denied$/m);
     assert.match(page!.body, /^list=denied$/m);
     assert.match(page!.body, new RegExp(`^user=${u2}$`, 'm'));
+    // nginx itself (www-data reads every public_html) does not follow account 2's symlink to account 1's file.
+    writeFileSync(join(docroot(u1, d1), 'notes.txt'), 's3cr3t notes of account 1', { mode: 0o644 });
+    execFileSync('chown', [`${u1}:${u1}`, join(docroot(u1, d1), 'notes.txt')]);
+    assert.equal((await get(d1, '/notes.txt'))?.status, 200, 'a static file nginx may read');
+    execFileSync('ln', ['-s', join(docroot(u1, d1), 'notes.txt'), join(docroot(u2, d2), 'leak.txt')]);
+    execFileSync('chown', ['-h', `${u2}:${u2}`, join(docroot(u2, d2), 'leak.txt')]);
+    const leak = await get(d2, '/leak.txt');
+    assert.equal(leak?.status, 403);
+    assert.doesNotMatch(leak!.body, /s3cr3t/);
     // Without open_basedir, Unix permissions alone still deny it: account 2's user cannot read it either.
     const asUser = spawnSync('setpriv', ['--reuid', u2, '--regid', u2, '--clear-groups', 'cat', join(docroot(u1, d1), 'secret.php')], { encoding: 'utf8' });
     assert.notEqual(asUser.status, 0);
@@ -159,9 +168,13 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
   it('suspend: 503, database login refused, SFTP refused, cron commented; unsuspend: all back', async function () {
     await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp1', username: u1, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()], root: 'web', state: 'active' } });
     await ok('cron.ensure', { username: u1, cron: { kind: 'cron', id: 'cron1', schedule: '*/5 * * * *', command: 'php ~/web/cron.php > /dev/null', state: 'active' } });
+    await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp2', username: `${u1}_dev`, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()], root: 'web', state: 'active' } });
     const login = sftp(u1);
     assert.equal(login.status, 0, login.stderr);
     assert.match(login.stdout, new RegExp(d1));
+    const dev = sftp(`${u1}_dev`);
+    assert.equal(dev.status, 0, dev.stderr);
+    assert.equal(execFileSync('id', ['-u', `${u1}_dev`]).toString(), execFileSync('id', ['-u', u1]).toString(), 'an extra SFTP user shares the account uid');
     assert.equal(dbLogin(db1.user, db1.password, 'SELECT 1').status, 0);
 
     const suspended = await ok('account.ensure', { username: u1, state: 'suspended', plan });
@@ -174,6 +187,7 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /locked|denied/i);
     assert.notEqual(sftp(u1).status, 0, 'SFTP refused while suspended');
+    assert.notEqual(sftp(`${u1}_dev`).status, 0, 'the extra SFTP user too');
     assert.match(execFileSync('chage', ['-l', u1]).toString(), /Account expires\s*:\s*Jan 02, 1970/);
     assert.match(execFileSync('crontab', ['-u', u1, '-l']).toString(), /^# \*\/5 \* \* \* \* php/m);
     assert.equal(existsSync(join(env.fpm.poolsDir, `${u1}.conf`)), false, 'the pool is gone while suspended');
@@ -193,7 +207,13 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.equal(back?.status, 200);
     assert.match(back!.body, new RegExp(`^db=${db1.name}$`, 'm'));
     assert.equal(sftp(u1).status, 0, 'SFTP works again');
+    assert.equal(sftp(`${u1}_dev`).status, 0);
+    await ok('sftp.remove', { username: u1, sftpUsername: `${u1}_dev` });
+    assert.notEqual(spawnSync('id', [`${u1}_dev`]).status, 0);
+    await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp2', username: `${u1}_dev`, authorizedKeys: [], root: 'web', state: 'active' } });
     assert.match(execFileSync('crontab', ['-u', u1, '-l']).toString(), /^\*\/5 \* \* \* \* php/m);
+    await ok('cron.remove', { username: u1, cronId: 'cron1' });
+    assert.notEqual(spawnSync('crontab', ['-u', u1, '-l']).status, 0, 'the empty crontab is removed');
   });
 
   it('a suspended database resource is revoked: SELECT denied, then granted again', async function () {
@@ -239,9 +259,18 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
 
     await ok('site.ensure', site(u2, 'site2', d2, { tls: { certPem: pem('a.crt'), keyPem: pem('a.key'), forceHttps: true } }));
     const redirect = await get(d2, '/index.php');
-    assert.equal(redirect?.status, 301);
+    assert.equal(redirect?.status, 301, redirect?.body);
     const https = spawnSync('curl', ['-sS', '--http2', '-k', '-o', '/dev/null', '-w', '%{http_code} %{http_version}', '--resolve', `${d2}:${lab.tlsPort}:127.0.0.1`, `https://${d2}:${lab.tlsPort}/index.php`], { encoding: 'utf8' });
     assert.equal(https.stdout, '200 2', https.stderr);
+    const served = () => spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${lab.tlsPort}`, '-servername', d2], { input: '', encoding: 'utf8' }).stdout;
+    const fingerprint = (crt: string) => execFileSync('openssl', ['x509', '-noout', '-serial', '-in', join(certs, crt)]).toString().trim().replace('serial=', '');
+    // cert.install: a mismatched pair is refused and the working pair stays; a good pair is served.
+    const refused = await op('cert.install', { username: u2, siteId: 'site2', domain: d2, certPem: pem('b.crt'), keyPem: pem('a.key') });
+    assert.equal(refused.code, 'REMOTE_ERROR');
+    assert.equal(spawnSync('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', `${d2}:${lab.tlsPort}:127.0.0.1`, `https://${d2}:${lab.tlsPort}/index.php`], { encoding: 'utf8' }).stdout, '200');
+    await ok('cert.install', { username: u2, siteId: 'site2', domain: d2, certPem: pem('b.crt'), keyPem: pem('b.key') });
+    const x509 = spawnSync('openssl', ['x509', '-noout', '-serial'], { input: served(), encoding: 'utf8' }).stdout.trim().replace('serial=', '');
+    assert.equal(x509, fingerprint('b.crt'));
     await ok('site.ensure', site(u2, 'site2', d2));
   });
 
@@ -257,7 +286,8 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
       assert.match(r.message!, /php-fpm -t/);
       assert.equal(readFileSync(join(env.fpm.poolsDir, `${u1}.conf`), 'utf8'), pool, 'the pool was rolled back');
       assert.ok(alive(pid));
-      assert.equal((await get(d1))?.status, 200);
+      const page = await get(d1);
+      assert.equal(page?.status, 200, page?.body);
     } finally {
       execFileSync('rm', ['-f', broken]);
     }
@@ -273,6 +303,22 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     await ok('account.ensure', { username: u2, state: 'active', plan });
     assert.equal((await get(d1))?.status, 200);
     assert.equal((await get(d2))?.status, 200);
+  });
+
+  it('nginx down: REMOTE_UNAVAILABLE and retryable, the vhost put back; the retry after nginx is back applies it', async function () {
+    const pidFile = join(env.nginx.prefix, 'run', 'nginx.pid');
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGQUIT');
+    for (let i = 0; i < 50 && existsSync(pidFile); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const vhost = join(env.nginx.sitesDir, `${u2}--site2.conf`);
+    const before = readFileSync(vhost, 'utf8');
+    const change = site(u2, 'site2', d2, { aliases: [`www.${d2}`, `shop.${d2}`] });
+    const r = await op('site.ensure', change);
+    assert.equal(r.code, 'REMOTE_UNAVAILABLE', r.message);
+    assert.equal(r.retryable, true);
+    assert.equal(readFileSync(vhost, 'utf8'), before);
+    execFileSync(env.nginx.bin, ['-p', `${env.nginx.prefix}/`, '-c', env.nginx.confFile]);
+    await ok('site.ensure', change);
+    assert.equal((await get(`shop.${d2}`))?.status, 200);
   });
 
   it('MariaDB unreachable is REMOTE_UNAVAILABLE and retryable', async function () {
@@ -320,6 +366,27 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.deepEqual(facts.php, [phpVersion]);
     assert.match(facts.mariadb, /MariaDB/);
     assert.ok(facts.diskFreeMb > 0);
+  });
+
+  it('an agent killed half-way through creating an account: the next ensure converges', async function () {
+    const u3 = `mpt${tag}c`;
+    const d3 = `killed-${tag}.test`;
+    const steps = JSON.stringify([['account.ensure', { username: u3, state: 'active', plan }], ['site.ensure', site(u3, 'site3', d3)]]);
+    for (const delay of [150, 900]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'run-ops.ts'), JSON.stringify(env), steps], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+    await ok('account.ensure', { username: u3, state: 'active', plan });
+    await ok('site.ensure', site(u3, 'site3', d3));
+    userFile(u3, join(docroot(u3, d3), 'index.php'), '<?php echo posix_getpwuid(posix_geteuid())["name"];');
+    const page = await get(d3);
+    assert.equal(page?.status, 200);
+    assert.equal(page?.body, u3);
+    await ok('account.remove', { username: u3 });
+    assert.equal(await get(d3), null);
   });
 
   it('concurrent ops on two accounts converge and share nginx reloads', async function () {
