@@ -4,6 +4,7 @@ import type { AgentEnv, Op } from './types.ts';
 import { OpError } from './types.ts';
 import * as v from './validate.ts';
 import { managedAccount } from './site.ts';
+import { deleteDatabase, readDatabase, writeDatabase } from './state.ts';
 import { account, accountDatabases, grantDb, ident, killConnections, sql, sqlString } from './mariadb.ts';
 
 type DbParams = { username: string; database: Extract<DesiredResource, { kind: 'database' }> };
@@ -53,20 +54,30 @@ const ensure: Op<DbParams> = {
         await killConnections(env, [user]);
       });
     }
-    return observeDb(env, d.id, name, user);
+    const id = v.id(d.id, 'database id');
+    await writeDatabase(env, { id, username, name, user });
+    return observeDb(env, id, name, user);
   },
 };
 
-const remove: Op<{ username: string; name: string; user: string }> = {
+/** By name and user, or by the resource id the panel knows it by (recorded by db.ensure). */
+const remove: Op<{ username: string; name?: string; user?: string; databaseId?: string }> = {
   name: 'db.remove',
   async run(ctx, params) {
     const username = v.username(params.username, ctx.env.userPrefix);
-    const { name, user } = names(username, params.name, params.user);
+    const databaseId = params.databaseId === undefined ? undefined : v.id(params.databaseId, 'database id');
+    const record = databaseId === undefined ? null : await readDatabase(ctx.env, databaseId);
+    if (databaseId !== undefined && params.name === undefined && (!record || record.username !== username)) {
+      // Never ensured here (or already removed): nothing to drop.
+      return { kind: 'database', id: databaseId, exists: false } satisfies ObservedResource;
+    }
+    const { name, user } = names(username, params.name ?? record?.name, params.user ?? record?.user);
     await ctx.step('drop', async () => {
       await killConnections(ctx.env, [user]);
       await sql(ctx.env, `DROP DATABASE IF EXISTS ${ident(name)};\nDROP USER IF EXISTS ${account(user)};`);
     });
-    return { kind: 'database', id: name, exists: false } satisfies ObservedResource;
+    if (databaseId !== undefined) await deleteDatabase(ctx.env, databaseId);
+    return { kind: 'database', id: databaseId ?? name, exists: false } satisfies ObservedResource;
   },
 };
 

@@ -42,6 +42,12 @@ export const readSite = (env: AgentEnv, siteId: string) => readJson<SiteRecord>(
 export const writeSite = (env: AgentEnv, record: SiteRecord) => writeJson(env, 'sites', record.id, record);
 export const deleteSite = (env: AgentEnv, siteId: string) => rm(join(stateDir(env), 'sites', `${siteId}.json`), { force: true });
 
+/** Which database a resource id stands for, so a remove by id (all the panel keeps) finds it. */
+export interface DatabaseRecord { id: string; username: string; name: string; user: string }
+export const readDatabase = (env: AgentEnv, id: string) => readJson<DatabaseRecord>(join(stateDir(env), 'databases', `${id}.json`));
+export const writeDatabase = (env: AgentEnv, record: DatabaseRecord) => writeJson(env, 'databases', record.id, record);
+export const deleteDatabase = (env: AgentEnv, id: string) => rm(join(stateDir(env), 'databases', `${id}.json`), { force: true });
+
 async function listJson<T>(dir: string): Promise<T[]> {
   let names: string[];
   try {

@@ -226,6 +226,19 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.equal(dbLogin(db1.user, db1.password, `USE ${db1.name}; SELECT 1`).status, 0);
   });
 
+  it('a database removed by the resource id alone (all the panel keeps) is dropped with its user', async function () {
+    const extra = { ...db1, id: `${db1.id}-extra`, name: `${u1}_extra`, user: `${u1}_extra` };
+    await ok('db.ensure', { username: u1, database: extra });
+    assert.equal(dbLogin(extra.user, extra.password, `USE ${extra.name}; SELECT 1`).status, 0);
+    const r = await ok('db.remove', { username: u1, databaseId: extra.id });
+    assert.equal((r.observed as { exists: boolean }).exists, false);
+    assert.notEqual(dbLogin(extra.user, extra.password, 'SELECT 1').status, 0, 'the user is gone');
+    const schemas = execFileSync('mariadb', [`--socket=${MARIADB_SOCKET}`, '-N', '-e', `SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='${extra.name}'`]).toString().trim();
+    assert.equal(schemas, '0', 'the database is gone');
+    // Again: nothing left to drop, still a success.
+    await ok('db.remove', { username: u1, databaseId: extra.id });
+  });
+
   it('a broken nginx config is rolled back and the other sites keep serving', async function () {
     const broken = join(env.nginx.sitesDir, 'zz-manual-edit.conf');
     writeFileSync(broken, 'server { listen 127.0.0.1:30080; this_is_not_a_directive on; }\n');
