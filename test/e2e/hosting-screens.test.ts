@@ -142,6 +142,35 @@ describe('hosting screens (browser)', () => {
     await page.context().close();
   });
 
+  it('staff see an account\'s intent beside the server, its operations\' steps, the Hosting tab and the dashboard widget', async () => {
+    // The server says active while billing suspended it: drift.
+    await server.knex('hosting_accounts').where({ id: seed.account }).update({ desired_state: 'suspended', suspend_reason: 'overdue' });
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, `/admin/hosting-accounts/${seed.account}`, ADMIN);
+    await page.getByTestId('drift').waitFor();
+    assert.equal(await page.getByTestId('intent').innerText(), 'suspended');
+    assert.equal(await page.getByTestId('observed').innerText(), 'active');
+    const failed = page.locator(`[data-operation="${seed.operations.needs_attention}"]`);
+    await failed.getByText('Steps').click();
+    await failed.getByTestId('operation-steps').getByText('nginx -t failed: rolled back').waitFor();
+    await shot(page, 'admin-account');
+
+    const { service_id: serviceId } = (await server.knex('hosting_accounts').where({ id: seed.account }).first('service_id')) as { service_id: string };
+    await page.goto(`/admin/services/${serviceId}`);
+    await page.getByRole('tab', { name: 'Hosting' }).waitFor();
+    await page.getByTestId('service-hosting').getByTestId('drift').waitFor();
+    await shot(page, 'admin-service-hosting-tab');
+
+    await page.goto('/admin/');
+    await page.getByTestId('attention-count').waitFor();
+    assert.equal(await page.getByTestId('attention-count').innerText(), '1');
+    await shot(page, 'admin-dashboard-widget');
+    await page.getByTestId('hosting-attention').getByRole('link', { name: 'Open the Provisioning page' }).click();
+    await page.waitForURL(/\/admin\/provisioning\?status=needs_attention$/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('the Provisioning page filters by state, keeps it in the URL, and cancels after a confirmation', async () => {
     const { page, errors } = await watchedPage(browser, server.url);
     await signIn(page, '/admin/provisioning', ADMIN);
