@@ -1,6 +1,7 @@
 import { definePlugin } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import { hostingRoutes } from './src/routes/index.ts';
+import { registerProvisioning } from './src/provisioning/register.ts';
 
 /**
  * Hosting: servers and groups, reseller grants, plans, hosting accounts and what lives in them
@@ -11,5 +12,6 @@ export default definePlugin({
   manifest,
   register(ctx) {
     for (const route of hostingRoutes(ctx)) ctx.routes.add(route);
+    registerProvisioning(ctx);
   },
 });

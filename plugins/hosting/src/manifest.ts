@@ -1,4 +1,5 @@
 import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
+import { BILLING_INTENTS, PROVISIONING_EVENTS } from './provisioning/names.ts';
 
 const OWNERS = ['super_admin', 'admin'];
 const STAFF = [...OWNERS, 'manager'];
@@ -46,7 +47,10 @@ export const manifest: PluginManifest = {
   dependencies: { billing: '>=0.1.0' },
   resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
   permissions: PERMISSIONS,
-  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored); the screens are wt-hostui's.
+  // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
+  requires: { services: ['billing.services'] },
+  events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS] },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type {
+  ProvisioningError} from '../extension-points/provisioning.ts';
 import {
-  ProvisioningError,
   type ObservedAccount,
   type OperationStep,
   type ProvisioningAction,

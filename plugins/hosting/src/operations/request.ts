@@ -1,5 +1,6 @@
 import type { TenantDb } from '@mpanel/sdk';
 import { HostingAccount, ProvisioningOperation, type SubjectType } from '../models/index.ts';
+import { engineBound, startOperation } from '../provisioning/start.ts';
 
 export interface OperationRequest {
   subjectType: SubjectType;
@@ -37,6 +38,10 @@ export async function requestOperation(db: TenantDb, req: OperationRequest): Pro
     idempotencyKey: req.idempotencyKey,
   };
   const inserted = (await ProvisioningOperation.query(db.trx).insert(row).onConflict(['tenant_id', 'idempotency_key']).ignore().returning('*')) as unknown as ProvisioningOperation | undefined;
-  if (inserted?.id) return inserted;
+  if (inserted?.id) {
+    // The engine runs it: a workflow run written in this same transaction (it starts after the commit).
+    if (engineBound()) await startOperation(db, inserted.id);
+    return (await ProvisioningOperation.scoped(db).findById(inserted.id))!;
+  }
   return (await ProvisioningOperation.scoped(db).findOne({ idempotency_key: req.idempotencyKey }))!;
 }

@@ -10,6 +10,7 @@ import {
   type ProvisioningServer,
   type TenantDb,
 } from '@mpanel/sdk';
+import { openCredentials } from '../servers/credentials.ts';
 import { hostingBillingRef } from './billing-port.ts';
 
 /** The rows a call is built from (snake_case, as the tables have them). */
@@ -53,19 +54,21 @@ export async function loadCallParts(plugin: PluginContext, db: TenantDb, account
   return { account, server, plan, packageConfig: service?.provisioning?.config ?? {} };
 }
 
-function openCredentials(plugin: PluginContext, server: ServerRow): Record<string, string> {
-  if (!server.credentials) return {};
+function credentialsOf(plugin: PluginContext, server: ServerRow): Record<string, string> {
   try {
-    const plain = plugin.secrets.open(server.credentials, 'credentials', server.tenant_id);
-    const parsed = JSON.parse(plain) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+    return openCredentials(plugin, { id: server.id, tenantId: server.tenant_id, credentials: server.credentials });
   } catch {
     throw new ProvisioningError(`The stored credentials of server ${server.hostname} cannot be opened (encryption key rotated away?): set them again`, 'AUTH');
   }
 }
 
-export function moduleOf(plugin: PluginContext, server: ServerRow): ProvisioningModule {
-  const module = plugin.extensions.get(extensionPoints.provisioning, server.module);
+/**
+ * The server's module. Looked up in a transaction of its own: opening one loads the tenant's plugin
+ * states, which the lookup reads from a cache of seconds and fails closed without (a slow machine
+ * must not make a module look disabled).
+ */
+export async function moduleOf(plugin: PluginContext, tenantId: string, server: ServerRow): Promise<ProvisioningModule> {
+  const module = await plugin.db.transaction(tenantId, async () => plugin.extensions.get(extensionPoints.provisioning, server.module));
   if (!module) throw new ProvisioningError(`No provisioning module "${server.module}" is active for server ${server.hostname}: enable the plugin that provides it`, 'UNSUPPORTED');
   return module;
 }
@@ -74,7 +77,7 @@ export function serverOf(plugin: PluginContext, server: ServerRow): Provisioning
   return {
     id: server.id, tenantId: server.tenant_id, name: server.name, hostname: server.hostname,
     ...(server.address ? { ipAddress: server.address } : {}), ...(server.port ? { port: server.port } : {}),
-    credentials: openCredentials(plugin, server), facts: server.facts ?? {},
+    credentials: credentialsOf(plugin, server), facts: server.facts ?? {},
   };
 }
 

@@ -1,4 +1,5 @@
-import { ProvisioningError, type DesiredResource, type ObservedAccount, type ProvisioningCall, type ProvisioningModule, type ProvisioningResult, type ResourceKind } from '@mpanel/sdk';
+import { ProvisioningError, type PluginContext, type DesiredResource, type ObservedAccount, type ProvisioningCall, type ProvisioningModule, type ProvisioningResult, type ResourceKind } from '@mpanel/sdk';
+import { openDatabasePassword } from '../resources/database.ts';
 import { buildCall, loadCallParts, moduleOf, operationContext, type AccountRow } from './account-call.ts';
 import type { OpStep } from './guard.ts';
 import { appendSteps, stepRecord, tenantDb, updateOpenOp } from './operation-store.ts';
@@ -27,7 +28,7 @@ async function onExisting(module: ProvisioningModule, call: ProvisioningCall, fn
   }
 }
 
-async function perform(module: ProvisioningModule, call: ProvisioningCall, action: string, account: AccountRow, desired: Record<string, unknown>): Promise<ProvisioningResult | undefined> {
+async function perform(plugin: PluginContext, module: ProvisioningModule, call: ProvisioningCall, action: string, account: AccountRow, desired: Record<string, unknown>): Promise<ProvisioningResult | undefined> {
   switch (action) {
     case 'create': return module.create(call);
     case 'suspend': return onExisting(module, call, () => module.suspend(call, account.suspend_reason ?? undefined));
@@ -40,13 +41,26 @@ async function perform(module: ProvisioningModule, call: ProvisioningCall, actio
         call.operation.step('resources', { ok: true, response: { note: 'this server type manages no fine-grained resources' } });
         return undefined;
       }
-      if (action === 'resource.ensure') await module.resources.ensure(call, desired as unknown as DesiredResource);
-      else await module.resources.remove(call, { kind: desired.kind as ResourceKind, id: String(desired.id) });
+      const resource = desiredResource(plugin, call.tenantId, desired);
+      if (action === 'resource.ensure') await module.resources.ensure(call, resource);
+      else await module.resources.remove(call, { kind: resource.kind, id: resource.id });
       return undefined;
     }
     default:
       throw new ProvisioningError(`Unknown provisioning action "${action}"`, 'UNSUPPORTED');
   }
+}
+
+/**
+ * The resource of a `resource.*` operation (`desired.resource`, as the API queues it), with a
+ * database password opened from its sealed form for the call only.
+ */
+export function desiredResource(plugin: PluginContext, tenantId: string, desired: Record<string, unknown>): DesiredResource {
+  const { passwordSealed, ...resource } = (desired.resource ?? desired) as Record<string, unknown> & { kind: ResourceKind; id: string };
+  if (resource.kind === 'database' && typeof passwordSealed === 'string') {
+    return { ...resource, password: openDatabasePassword(plugin, tenantId, resource.id, passwordSealed) } as unknown as DesiredResource;
+  }
+  return resource as unknown as DesiredResource;
 }
 
 const OBSERVED_AFTER: Record<string, string> = { create: 'active', unsuspend: 'active', suspend: 'suspended', terminate: 'missing' };
@@ -70,7 +84,7 @@ export async function applyOperation(step: OpStep): Promise<{ outcome: 'applied'
     if (op.action === 'terminate') return { outcome: 'nothing-to-do' };
     throw new ProvisioningError(`Cannot ${op.action}: ${prepared.missing}`, 'CONFLICT');
   }
-  const module = moduleOf(plugin, prepared.server);
+  const module = await moduleOf(plugin, s.tenantId, prepared.server);
   const record = (name: string, data: Parameters<ProvisioningCall['operation']['step']>[1], redactKeys?: string[]) => void step.log.push(stepRecord(name, tries, data, redactKeys));
   const call = buildCall(plugin, prepared, operationContext(op, tries, record, s.signal), await plugin.settings.get(s.tenantId).catch(() => ({})));
   let outcome: 'applied' | 'already-applied' = 'applied';
@@ -82,7 +96,7 @@ export async function applyOperation(step: OpStep): Promise<{ outcome: 'applied'
     record('observe before retry', { ok: true, ms: Date.now() - started, response: { exists: seen.exists, status: seen.status, alreadyApplied: done } });
     if (done) outcome = 'already-applied';
   }
-  if (outcome === 'applied') result = await perform(module, call, op.action, prepared.account, op.desired);
+  if (outcome === 'applied') result = await perform(plugin, module, call, op.action, prepared.account, op.desired);
   record(op.action, { ok: true, ms: Date.now() - started, ...(result?.message ? { detail: result.message } : {}) });
   await s.transaction(async (trx) => {
     const db = tenantDb(trx, s.tenantId);

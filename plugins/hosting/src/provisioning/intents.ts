@@ -1,8 +1,9 @@
-import type { DomainEvent, PluginContext, TenantDb } from '@mpanel/sdk';
+import { ValidationError, type DomainEvent, type PluginContext, type TenantDb } from '@mpanel/sdk';
 import { requestOperation } from '../operations/request.ts';
-import { generateUsername } from '../usernames.ts';
+import { createHostingAccount } from '../accounts/create.ts';
 import type { AccountRow } from './account-call.ts';
 import { hostingBillingRef, type ProvisionedService } from './billing-port.ts';
+import { BILLING_INTENTS } from './names.ts';
 import { tenantDb } from './operation-store.ts';
 import { setProgress } from './progress.ts';
 import { startOperation } from './start.ts';
@@ -12,10 +13,8 @@ interface ServiceEvent { serviceId: string; reason?: string; type?: string; canc
 /** The `products.provisioning.module` whose services this engine builds. */
 export const HOSTING_MODULE = 'hosting';
 
-/** Billing's events this plugin turns into operations (declared in the manifest's `subscribes`). */
-export const BILLING_INTENTS = ['service.activated', 'service.suspended', 'service.unsuspended', 'service.upgraded', 'service.terminated', 'service.cancelled', 'service.cancellationRequested'] as const;
 
-const planIdOf = (svc: ProvisionedService) => {
+const planIdOf = (svc: ProvisionedService): string | null => {
   const id = svc.provisioning?.config.planId;
   return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
 };
@@ -40,28 +39,32 @@ async function activated(plugin: PluginContext, db: TenantDb, event: DomainEvent
   const billing = plugin.services.resolve(hostingBillingRef).forTenant(db.trx, db.tenantId);
   const svc = await billing.get(event.payload.serviceId);
   if (!svc || svc.provisioning?.module !== HOSTING_MODULE) return;
-  let account = await accountOfService(db, svc.id);
-  if (!account) {
-    const planId = planIdOf(svc);
-    const plan = planId ? await db('hosting_plans').where('hosting_plans.id', planId).first('id') : undefined;
-    if (!plan) {
-      plugin.logger.error({ serviceId: svc.id, productId: svc.productId }, 'hosting product has no valid provisioning.config.planId: the service stays pending');
+  const idempotencyKey = `${svc.id}:create:${event.id}`;
+  const existing = await accountOfService(db, svc.id);
+  if (existing) {
+    // Activated again (reactivation after a cancellation, or a redelivery): converge to active.
+    await db('hosting_accounts').where('hosting_accounts.id', existing.id).update({ desired_state: 'active', suspend_reason: null, updated_at: db.trx.fn.now() });
+    return queue(db, existing, 'create', event, { desiredState: 'active', username: existing.username, domain: existing.domain });
+  }
+  let created;
+  try {
+    created = await createHostingAccount(db, { serviceId: svc.id }, { triggeredBy: event.id, idempotencyKey });
+  } catch (err) {
+    // A product without a valid plan cannot be set up by any retry of this event: the service
+    // stays pending (billing shows it so) and staff create the account by hand once the plan is fixed.
+    if (err instanceof ValidationError) {
+      plugin.logger.error({ serviceId: svc.id, productId: svc.productId, details: err.details }, 'hosting product cannot be set up: the service stays pending');
       return;
     }
-    const domain = svc.domain ?? `${svc.id.slice(0, 8)}.invalid`;
-    const username = await generateUsername(domain, async () => false);
-    [account] = (await db.insert('hosting_accounts', {
-      service_id: svc.id, client_id: svc.clientId, plan_id: planId, username, domain: svc.domain, desired_state: 'active',
-    })) as AccountRow[];
-    if (svc.domain) {
-      // A domain already served by another live site (any tenant) is not taken over: staff see the account without it.
-      await db.trx('websites').insert({ tenant_id: db.tenantId, account_id: account!.id, domain: svc.domain, docroot: 'public_html', php_version: null, state: 'creating' }).onConflict().ignore();
-    }
-    await setProgress(db, account!.id, { step: 1 });
-  } else {
-    await db('hosting_accounts').where('hosting_accounts.id', account.id).update({ desired_state: 'active', suspend_reason: null, updated_at: db.trx.fn.now() });
+    throw err;
   }
-  await queue(db, account!, 'create', event, { desiredState: 'active', username: account!.username, domain: account!.domain });
+  if (svc.domain) {
+    // The order's domain is the account's first website. A domain already live elsewhere (any
+    // tenant) is not taken over: staff see the account without it.
+    await db.trx('websites').insert({ tenant_id: db.tenantId, account_id: created.account.id, domain: svc.domain, docroot: 'public_html', state: 'creating' }).onConflict().ignore();
+  }
+  await setProgress(db, created.account.id, { step: 1 });
+  await startOperation(db, created.operation.id);
 }
 
 /** Any later intent on a service that has an account: set the intent, queue the operation (last one wins). */

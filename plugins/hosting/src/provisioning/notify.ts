@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import type { PluginContext } from '@mpanel/sdk';
 import type { OpRow } from './operation-store.ts';
 
-/** Who is told when an operation needs a person (toast, digest). */
-export const ATTENTION_PERMISSION = 'provisioning.manage';
-export const PROVISIONING_EVENTS = ['provisioning.failed', 'provisioning.succeeded'] as const;
+import { ATTENTION_PERMISSION } from './names.ts';
+
+export { ATTENTION_PERMISSION };
 
 const payloadOf = (op: OpRow) => ({
   operationId: op.id, action: op.action, subjectType: op.subject_type, subjectId: op.subject_id,

@@ -46,10 +46,12 @@ export interface AccountCheck {
 export async function checkAccount(plugin: PluginContext, tenantId: string, accountId: string, repairAll: boolean): Promise<AccountCheck> {
   const loaded = await plugin.db.transaction(tenantId, async (trx) => {
     const parts = await loadCallParts(plugin, tenantDb(trx, tenantId), accountId);
-    return 'missing' in parts ? parts : { parts, module: moduleOf(plugin, parts.server) };
-  }).catch((err: unknown) => ({ missing: classify(err).message }));
+    return parts;
+  });
   if ('missing' in loaded) return { accountId, observed: null, drift: [], repairs: [], error: loaded.missing };
-  const { parts, module } = loaded;
+  const parts = loaded;
+  const module = await moduleOf(plugin, tenantId, parts.server).catch((err: unknown) => ({ failed: classify(err).message }));
+  if ('failed' in module) return { accountId, observed: null, drift: [], repairs: [], error: module.failed };
   const id = randomUUID();
   const settings = await plugin.settings.get(tenantId).catch(() => ({}));
   let seen: ObservedAccount;
@@ -103,8 +105,7 @@ export async function checkServer(plugin: PluginContext, tenantId: string, serve
   for (const a of accounts) checks.push(await checkAccount(plugin, tenantId, a.id, repairAll));
   let importable: RemoteAccount[] = [];
   try {
-    // In a transaction: it loads the tenant's plugin states, which the module lookup reads.
-    const module = await plugin.db.transaction(tenantId, async () => moduleOf(plugin, server));
+    const module = await moduleOf(plugin, tenantId, server);
     if (module.listAccounts && module.capabilities.listAccounts) {
       const known = new Set(accounts.map((a) => a.username));
       importable = (await module.listAccounts({ tenantId, settings: await plugin.settings.get(tenantId).catch(() => ({})), server: serverOf(plugin, server) })).filter((r) => !known.has(r.username));

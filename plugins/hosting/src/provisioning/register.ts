@@ -5,8 +5,7 @@ import { registerSchedules } from './schedule.ts';
 import { bindEngine } from './start.ts';
 import { defineOperationWorkflow } from './workflow.ts';
 
-export { BILLING_INTENTS } from './intents.ts';
-export { PROVISIONING_EVENTS, ATTENTION_PERMISSION } from './notify.ts';
+export { BILLING_INTENTS, PROVISIONING_EVENTS, ATTENTION_PERMISSION } from './names.ts';
 export { startOperation } from './start.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { assertClientOwns, ConflictError, list, NotFoundError, ok, paginationQuery, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
-import { loadOp, OPEN_STATUSES, ops, tenantDb, updateOpenOp, type OpRow } from './operation-store.ts';
+import { assertClientOwns, ConflictError, NotFoundError, ok, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
+import { loadOp, OPEN_STATUSES, tenantDb, updateOpenOp, type OpRow } from './operation-store.ts';
 import { progressView } from './progress.ts';
 import { checkAccount, checkServer } from './reconcile.ts';
 import { startOperation } from './start.ts';
@@ -7,12 +7,9 @@ import { operationView } from './views.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
-const STATUSES = ['queued', 'running', 'succeeded', 'retrying', 'needs_attention', 'cancelled', 'superseded'];
-
-interface ListQuery { page: number; perPage: number; status?: string; serverId?: string; action?: string; accountId?: string }
 
 /**
- * The Provisioning page's API (operations with their steps, retry, cancel), the portal's setup
+ * Retry and cancel of operations (the list and detail are the API's, routes/operations.ts), the portal's setup
  * progress, and the two entry points of reconciliation: "Verify & repair" on an account and
  * reconcile of a whole server. Reconciliation calls servers, so those two routes hold no
  * transaction while the module talks to the server.
@@ -24,27 +21,6 @@ export function provisioningRoutes(plugin: PluginContext): RouteDefinition[] {
     return op;
   };
   return [
-    {
-      method: 'GET', path: '/api/v1/provisioning/operations', permission: 'provisioning.read', summary: 'Provisioning operations, newest first',
-      schema: { query: { type: 'object', additionalProperties: false, properties: { ...paginationQuery, status: { type: 'string', enum: STATUSES }, serverId: uuid, accountId: uuid, action: { type: 'string', maxLength: 40 } } } },
-      handler: async (ctx) => {
-        const q = ctx.query as ListQuery;
-        const db = tenantDb(ctx.db, ctx.tenant!.id);
-        const base = ops(db);
-        if (q.status) base.where('provisioning_operations.status', q.status);
-        if (q.serverId) base.where('provisioning_operations.server_id', q.serverId);
-        if (q.accountId) base.where('provisioning_operations.account_id', q.accountId);
-        if (q.action) base.where('provisioning_operations.action', q.action);
-        const [counted] = (await base.clone().count({ n: '*' })) as Array<{ n: string }>;
-        const rows = (await base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.perPage).offset((q.page - 1) * q.perPage)) as OpRow[];
-        return list(rows.map((r) => operationView(r)), { total: Number(counted?.n ?? 0), page: q.page, perPage: q.perPage });
-      },
-    },
-    {
-      method: 'GET', path: '/api/v1/provisioning/operations/:id', permission: 'provisioning.read', summary: 'An operation with its steps timeline',
-      schema: { params: idParams },
-      handler: async (ctx) => ok(operationView(await opOr404(tenantDb(ctx.db, ctx.tenant!.id), ctx.params.id), true)),
-    },
     {
       method: 'POST', path: '/api/v1/provisioning/operations/:id/retry', permission: 'provisioning.manage', summary: 'Run an operation that needs attention again (a fresh retry schedule)',
       schema: { params: idParams },

@@ -67,7 +67,7 @@ export async function resourcesStep(step: OpStep): Promise<{ ensured: number }> 
     }
     return { parts, rows };
   });
-  const module = moduleOf(plugin, loaded.parts.server);
+  const module = await moduleOf(plugin, s.tenantId, loaded.parts.server);
   if (!module.resources) return { ensured: 0 };
   const tries = op.attempt;
   const call = buildCall(plugin, loaded.parts, operationContext(op, tries, (name, data, keys) => void step.log.push(stepRecord(name, tries, data, keys)), s.signal), await plugin.settings.get(s.tenantId).catch(() => ({})));
@@ -112,8 +112,14 @@ export async function finishStep(step: OpStep): Promise<{ status: 'succeeded' }>
     }
     const table = RESOURCE_TABLES[op.subject_type];
     if (table && (op.action === 'resource.ensure' || op.action === 'resource.remove')) {
-      const state = op.action === 'resource.remove' ? 'removed' : op.desired.state === 'suspended' ? 'suspended' : 'active';
+      const resource = (op.desired.resource ?? op.desired) as { state?: string; passwordSealed?: string };
+      const state = op.action === 'resource.remove' ? 'removed' : resource.state === 'suspended' ? 'suspended' : 'active';
       await db(table).where(`${table}.id`, op.subject_id).update({ state, updated_at: db.trx.fn.now() });
+      // A database password travels sealed until it is applied, and is not kept after.
+      if (resource.passwordSealed) {
+        const { passwordSealed: _applied, ...kept } = resource;
+        await db('provisioning_operations').where('provisioning_operations.id', op.id).update({ desired: JSON.stringify({ ...op.desired, resource: kept }) });
+      }
     }
     await emitSucceeded(plugin, trx, (await loadOp(db, op.id))!);
   });

@@ -14,6 +14,10 @@ export function bindEngine(ctx: PluginContext): void {
   engine = ctx;
 }
 
+export function engineBound(): boolean {
+  return engine !== undefined;
+}
+
 export function engineContext(): PluginContext {
   if (!engine) throw new Error('the provisioning engine is not registered (registerProvisioning(ctx) in the hosting plugin)');
   return engine;

@@ -117,6 +117,11 @@ export class Harness {
 
   /** The clock moves past the operation's next try: its run is due now (the sweeper picks it up). */
   async moveClock(op: { id: string; workflow_run_id: string }): Promise<void> {
+    // The operation says `retrying` a moment before the runtime gives the run back with its wait.
+    await waitFor(async () => {
+      const run = await this.knex('workflow_runs').where({ id: op.workflow_run_id }).first();
+      return run && (!run.lease_owner && new Date(run.next_attempt_at).getTime() > Date.now() || ['superseded', 'succeeded', 'needs_attention', 'cancelled'].includes(run.status));
+    }, 15_000, 'run given back');
     const past = new Date(Date.now() - 1000);
     await this.knex('workflow_runs').where({ id: op.workflow_run_id }).update({ next_attempt_at: past, kicked_at: null });
     await this.knex('provisioning_operations').where({ id: op.id }).update({ next_attempt_at: past });
