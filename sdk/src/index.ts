@@ -17,6 +17,7 @@ export * from './plugin.ts';
 export type * from './mail.ts';
 export * from './notifications.ts';
 export type * from './retention.ts';
+export type * from './readiness.ts';
 export * from './cli.ts';
 export * from './extension-points/index.ts';
 export * from './db/tenant-table.ts';

@@ -142,6 +142,35 @@ describe('hosting screens (browser)', () => {
     await page.context().close();
   });
 
+  it('staff see an account\'s intent beside the server, its operations\' steps, the Hosting tab and the dashboard widget', async () => {
+    // The server says active while billing suspended it: drift.
+    await server.knex('hosting_accounts').where({ id: seed.account }).update({ desired_state: 'suspended', suspend_reason: 'overdue' });
+    const { page, errors } = await watchedPage(browser, server.url);
+    await signIn(page, `/admin/hosting-accounts/${seed.account}`, ADMIN);
+    await page.getByTestId('drift').waitFor();
+    assert.equal(await page.getByTestId('intent').innerText(), 'suspended');
+    assert.equal(await page.getByTestId('observed').innerText(), 'active');
+    const failed = page.locator(`[data-operation="${seed.operations.needs_attention}"]`);
+    await failed.getByText('Steps').click();
+    await failed.getByTestId('operation-steps').getByText('nginx -t failed: rolled back').waitFor();
+    await shot(page, 'admin-account');
+
+    const { service_id: serviceId } = (await server.knex('hosting_accounts').where({ id: seed.account }).first('service_id')) as { service_id: string };
+    await page.goto(`/admin/services/${serviceId}`);
+    await page.getByRole('tab', { name: 'Hosting' }).waitFor();
+    await page.getByTestId('service-hosting').getByTestId('drift').waitFor();
+    await shot(page, 'admin-service-hosting-tab');
+
+    await page.goto('/admin/');
+    await page.getByTestId('attention-count').waitFor();
+    assert.equal(await page.getByTestId('attention-count').innerText(), '1');
+    await shot(page, 'admin-dashboard-widget');
+    await page.getByTestId('hosting-attention').getByRole('link', { name: 'Open the Provisioning page' }).click();
+    await page.waitForURL(/\/admin\/provisioning\?status=needs_attention$/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('the Provisioning page filters by state, keeps it in the URL, and cancels after a confirmation', async () => {
     const { page, errors } = await watchedPage(browser, server.url);
     await signIn(page, '/admin/provisioning', ADMIN);
@@ -150,27 +179,33 @@ describe('hosting screens (browser)', () => {
     assert.ok((await rows.count()) >= 3);
     await page.getByLabel('Status').selectOption('needs_attention');
     await page.waitForURL(/\/admin\/provisioning\?status=needs_attention$/);
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('main table tbody tr').length === 1);
-    assert.match(await rows.first().innerText(), /resource\.ensure/);
-    assert.match(await rows.first().innerText(), /nginx -t failed/);
+    // Exactly the operations that need attention (the seeded one, and any the engine stopped since).
+    const stopped = async () => ((await server.knex('provisioning_operations').where({ status: 'needs_attention' }).select('id')) as Array<{ id: string }>).length;
+    await page.locator(`main table tbody tr a[href$="/provisioning/${seed.operations.needs_attention}"]`).waitFor();
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('main table[aria-busy="true"]'));
+    const shown = await rows.allInnerTexts();
+    assert.equal(shown.length, await stopped());
+    assert.ok(shown.every((r) => r.includes('needs attention')), shown.join(' | '));
+    assert.ok(shown.some((r) => r.includes('nginx -t failed')), 'the error is on the row');
     await shot(page, 'admin-provisioning-filtered');
     // A reload (or a shared link) shows the same view.
     await page.reload();
-    await rows.first().waitFor();
-    assert.equal(await rows.count(), 1);
+    await page.locator(`main table tbody tr a[href$="/provisioning/${seed.operations.needs_attention}"]`).waitFor();
+    assert.equal(await rows.count(), await stopped());
     assert.equal(await page.getByLabel('Status').inputValue(), 'needs_attention');
 
     await page.getByLabel('Status').selectOption('queued');
     await page.waitForURL(/status=queued/);
-    await rows.filter({ hasText: 'suspend' }).first().waitFor();
-    await rows.first().getByRole('button', { name: 'Cancel operation' }).click();
+    const queued = rows.filter({ has: page.locator(`a[href$="/provisioning/${seed.operations.queued}"]`) });
+    await queued.waitFor();
+    await queued.getByRole('button', { name: 'Cancel operation' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Cancel "suspend"?').waitFor();
     assert.equal(((await server.knex('provisioning_operations').where({ id: seed.operations.queued }).first()) as { status: string }).status, 'queued', 'nothing before the answer');
     await shot(page, 'admin-provisioning-confirm');
     await dialog.getByTestId('confirm-yes').click();
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('main').getByText('Nothing here yet.').waitFor();
+    await page.locator(`main table tbody tr a[href$="/provisioning/${seed.operations.queued}"]`).waitFor({ state: 'detached' });
     assert.equal(((await server.knex('provisioning_operations').where({ id: seed.operations.queued }).first()) as { status: string }).status, 'cancelled');
     assert.deepEqual(errors, []);
     await page.context().close();

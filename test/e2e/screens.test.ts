@@ -114,7 +114,9 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     return { menu, findings };
   }
 
-  it('an admin opens every menu screen and record page', async () => {
+  it('an admin opens every menu screen and record page', async function () {
+    // Some forty screens (the hosting plugin's among them), each checked by axe: past mocha's default here.
+    this.timeout(300_000);
     const { menu, findings } = await walk('admin', ADMIN, [
       `/admin/clients/${ids.client}`, `/admin/invoices/${ids.invoice}`, `/admin/services/${ids.service}`, `/admin/products/${ids.product}`,
       `/admin/webhooks/${ids.webhook}`, `/admin/workflows/${ids.workflow}`, '/admin/orders/new', '/admin/clients/new', '/admin/tenants/new', '/admin/users/new', '/admin/plugins/gateway-manual/settings',
