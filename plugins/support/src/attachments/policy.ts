@@ -23,7 +23,6 @@ export const safeContentType = (filename: string): string => SAFE_TYPES[extensio
 /** The last path segment without control characters or quotes, at most 200 characters. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f"<>]/g, '').trim().slice(-200);
   return clean || 'attachment';
 }

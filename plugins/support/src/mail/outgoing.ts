@@ -2,6 +2,7 @@ import type { MailAddress } from '@mpanel/sdk';
 import type { Desk } from '../desk.ts';
 import type { DepartmentRow, MessageRow, TicketRow } from '../tickets/model.ts';
 import { mailKey, replyAddress, splitAddress } from './reply-address.ts';
+import { REPLY_ABOVE } from './trim.ts';
 
 /**
  * Every mail the support desk sends, in one file: today through `ctx.mail` with text bodies; the
@@ -42,7 +43,7 @@ export async function mailStaffReply(desk: Desk, ticket: TicketRow, department: 
     to: ticket.contact_name ? { email: ticket.contact_email, name: ticket.contact_name } : ticket.contact_email,
     ...(await sender(desk, department, ticket)),
     subject: `Re: ${subjectOf(ticket)}`,
-    text: `${message.body}\n\n-- \n${staffName ?? department.name}\n${department.name} · ticket #${ticket.number}\nReply to this mail to answer.`,
+    text: `${REPLY_ABOVE}\n\n${message.body}\n\n-- \n${staffName ?? department.name}\n${department.name} · ticket #${ticket.number}\nReply to this mail to answer.`,
     headers,
     idempotencyKey: `support:message:${message.id}`,
   }, { tenantId: desk.db.tenantId });

@@ -29,6 +29,8 @@ export function ticketRoutes(ctx: SupportContext): RouteDefinition[] {
             ...paginationQuery, departmentId: uuid, status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$` },
             assignee: { type: 'string', pattern: '^(me|none|[0-9a-f-]{36})$' }, sla: { enum: ['ok', 'warning', 'breached'] },
             priority: { enum: PRIORITIES }, tag, clientId: uuid, search: { type: 'string', maxLength: 100 },
+            // The UI kit's list sends its sort; the queue keeps its own order (latest activity first).
+            sort: { type: 'string', maxLength: 40 },
           },
         },
       },

@@ -16,6 +16,8 @@ export interface TicketSettings {
   mailPerSenderPerHour: number;
   /** Country of a client created from a mail (department policy `create_client`). */
   newClientCountry: string;
+  /** Currency of such a client. */
+  newClientCurrency: string;
 }
 
 const target = (firstResponseMinutes: number, resolutionMinutes: number) => ({ firstResponseMinutes, resolutionMinutes });
@@ -29,6 +31,7 @@ export const TICKET_SETTING_DEFAULTS: TicketSettings = {
   attachmentExtensions: ['png', 'jpg', 'jpeg', 'gif', 'pdf', 'txt', 'log', 'zip', 'csv'],
   mailPerSenderPerHour: 20,
   newClientCountry: 'US',
+  newClientCurrency: 'USD',
 };
 
 const minutes = { type: 'integer', minimum: 0, maximum: 60 * 24 * 365 };
@@ -42,4 +45,5 @@ export const TICKET_SETTING_FIELDS = {
   attachmentExtensions: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[a-z0-9]{1,10}$' } },
   mailPerSenderPerHour: { type: 'integer', minimum: 1, maximum: 10_000 },
   newClientCountry: { type: 'string', pattern: '^[A-Z]{2}$' },
+  newClientCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
 };
