@@ -67,7 +67,8 @@ async function main(): Promise<void> {
       samples.sort((x, y) => x - y);
       return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.at(-1)!, firstRight: `${firstRight}/${REQUESTS}` };
     };
-    await time('/api/v1/kb/search?q=warmup');
+    // The first request after the long insert may meet a keep-alive socket the server already closed.
+    await time('/api/v1/kb/search?q=warmup').catch(() => time('/api/v1/kb/search?q=warmup'));
     t = performance.now();
     const search = await run('search');
     const suggestions = await run('suggestions');

@@ -35,11 +35,12 @@ export async function mailDueAnnouncements(ctx: PluginContext, db: Knex.Transact
   return sent;
 }
 
-/** Registers the template and a job every five minutes that mails what became due. */
+/** Registers the template and the job that mails what became due: every five minutes for every tenant, or for one tenant on demand. */
 export function scheduleAnnouncementMail(ctx: PluginContext): void {
   ctx.services.tryResolve(notificationsRef)?.registerTemplate(ANNOUNCEMENT_TEMPLATE);
   ctx.jobs.define<{ now?: string }>('announcements.mail', async (job) => {
     const now = job.data.now ? new Date(job.data.now) : new Date();
+    if (job.tenantId) return { sent: await job.transaction((trx) => mailDueAnnouncements(ctx, trx, job.tenantId!, now)) };
     let sent = 0;
     await ctx.forEachTenant(async (tenant) => {
       sent += await tenant.transaction((trx) => mailDueAnnouncements(ctx, trx, tenant.id, now));

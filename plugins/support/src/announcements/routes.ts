@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { NotFoundError, list, ok, paginationQuery, type PluginContext, type RouteContext, type RouteDefinition } from '@mpanel/sdk';
 import type { Knex } from 'knex';
 import { audienceOf, type Audience } from '../kb/audience.ts';
 import { excerpt, renderMarkdown } from '../kb/markdown.ts';
-import { mailDueAnnouncements } from './mail.ts';
 
 type Ctx = RouteContext<{ id: string }, Record<string, unknown>, Record<string, unknown>>;
 type Row = Record<string, unknown>;
@@ -59,8 +59,13 @@ async function oneHandler(c: Ctx) {
 /** `/api/v1/announcements` (and `/api/v1/announcements/public` for the portal's page without login). */
 export function announcementRoutes(ctx: PluginContext): RouteDefinition[] {
   const listQuery = { type: 'object', additionalProperties: false, properties: { ...paginationQuery } } as const;
-  // Publishing with mail: the due ones go out in this request's transaction (the job catches later dates).
-  const mailIfDue = (c: Ctx) => mailDueAnnouncements(ctx, c.db, c.tenant!.id, new Date());
+  // Publishing with mail: a job for this tenant, held until the request commits, mails the due ones
+  // now (thousands of clients never hold a request); the five-minute tick catches later dates.
+  const mailIfDue = async (c: Ctx) => {
+    if (c.body.mailClients === true || c.body.status === 'published' || c.body.publishAt !== undefined) {
+      await ctx.jobs.enqueue('announcements.mail', {}, { tenantId: c.tenant!.id, jobId: `announcements.mail:${c.tenant!.id}:${randomUUID()}` });
+    }
+  };
   return [
     { method: 'GET', path: '/api/v1/announcements', permission: 'announcements.read', tags, schema: { query: listQuery }, summary: 'Announcements, newest first', handler: listHandler },
     { method: 'GET', path: '/api/v1/announcements/public', public: true, tags, schema: { query: listQuery }, summary: 'Published public announcements (no login)', handler: listHandler },
@@ -70,7 +75,7 @@ export function announcementRoutes(ctx: PluginContext): RouteDefinition[] {
       method: 'POST', path: '/api/v1/announcements', permission: 'announcements.write', tags, successStatus: 201,
       schema: { body: { type: 'object', additionalProperties: false, required: ['title', 'body'], properties: fields } }, summary: 'Write an announcement (published now unless publishAt says later)',
       handler: async (c: Ctx) => {
-        const row = { publishAt: new Date().toISOString(), ...c.body };
+        const row = { publishAt: new Date().toISOString(), status: 'published', ...c.body };
         const [created] = (await c.db('announcements').insert({ tenant_id: c.tenant!.id, author_id: c.principal?.userId ?? null, ...columns(row) }).returning('*')) as Row[];
         await mailIfDue(c);
         return ok(json(created!));
