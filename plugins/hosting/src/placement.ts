@@ -72,12 +72,14 @@ export async function grantFor(db: TenantDb, groupId: string): Promise<ServerGro
   return ServerGroupGrant.query(db.trx).where({ group_id: groupId, child_tenant_id: db.tenantId }).first();
 }
 
-/** The group's placement rule: the owner's row, or for a reseller `least_full` (it cannot read the group). */
+/** The group's placement rule and, for a reseller, its grant (the owner's rule comes through a definer function). */
 async function ruleOf(db: TenantDb, groupId: string): Promise<{ placement: Placement; grant: ServerGroupGrant | null } | null> {
   const own = await ServerGroup.scoped(db).findById(groupId);
   if (own) return { placement: own.placement, grant: null };
   const grant = await grantFor(db, groupId);
-  return grant ? { placement: 'least_full', grant } : null;
+  if (!grant) return null;
+  const { rows } = (await db.trx.raw('SELECT hosting_group_placement(?) AS placement', [groupId])) as { rows: Array<{ placement: Placement | null }> };
+  return { placement: rows[0]?.placement ?? 'least_full', grant };
 }
 
 /** Whether this tenant's own accounts on the granted servers leave room in the grant's quotas. */

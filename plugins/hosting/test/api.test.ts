@@ -87,6 +87,14 @@ describe('hosting API', function () {
       assert.equal(detail.intent.serviceStatus, 'pending');
       assert.equal(detail.plan.id, plan.id);
       assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId })).status, 409, 'one account per service');
+      const badDomain = await req(a.token, 'PATCH', `/api/v1/hosting-accounts/${acct.id}`, { domain: 'not a domain' });
+      assert.deepEqual([badDomain.status, badDomain.body.details], [400, { domain: 'is not a valid domain name' }]);
+      const other = await seedService(server, a.token, plan.id);
+      assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: other.serviceId, username: 'root' })).status, 400, 'a reserved name');
+      const named = await must(server, a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: other.serviceId, username: 'shopowner' });
+      assert.equal(named.username, 'shopowner');
+      const third = await seedService(server, a.token, plan.id);
+      assert.equal((await req(a.token, 'POST', '/api/v1/hosting-accounts', { serviceId: third.serviceId, username: 'shopowner' })).status, 409, 'taken on that server');
       const ops = await must(server, a.token, 'GET', `/api/v1/provisioning/operations?accountId=${acct.id}`);
       assert.deepEqual(ops.map((o: { id: string }) => o.id), [acct.operation.id]);
     });
@@ -193,7 +201,10 @@ describe('hosting API', function () {
       const base = `/api/v1/hosting-accounts/${acct.id}/cron-jobs`;
       assert.equal((await req(a.token, 'POST', base, { schedule: '61 * * * *', command: 'true' })).status, 400);
       assert.equal((await req(a.token, 'POST', base, { schedule: '* * * * *', command: 'true\n* * * * * evil' })).status, 400);
-      const job = await must(server, a.token, 'POST', base, { schedule: '*/10  *  * * *', command: 'php cron.php' });
+      // Two at once against a limit of one: the account row lock lets exactly one through.
+      const both = await Promise.all([0, 1].map(() => req(a.token, 'POST', base, { schedule: '*/10  *  * * *', command: 'php cron.php' })));
+      assert.deepEqual(both.map((r) => r.status).sort(), [201, 409]);
+      const job = both.find((r) => r.status === 201)!.body.data;
       assert.equal(job.schedule, '*/10 * * * *');
       assert.equal((await req(a.token, 'POST', base, { schedule: '@daily', command: 'x' })).status, 409);
       assert.equal((await must(server, a.token, 'PATCH', `${base}/${job.id}`, { schedule: '@hourly' })).schedule, '@hourly');
@@ -235,12 +246,15 @@ describe('hosting API', function () {
       const root = await superAdminToken(server);
       const parent = await createTenantWithAdmin(server, { slug: 'host-parent', isReseller: true, asToken: root });
       const child = await createTenantWithAdmin(server, { slug: 'host-child', parentTenantId: parent.tenant.id, asToken: parent.token });
-      const { group, servers: [s0] } = await seedGroup(server, parent.token, 'least_full', [{ maxAccounts: 10 }]);
+      // fill: the reseller's account must go to the older server although the newer one is emptier.
+      const { group, servers: [s0, s1], plan: own } = await seedGroup(server, parent.token, 'fill', [{ maxAccounts: 10 }, { maxAccounts: 10 }]);
+      await must(server, parent.token, 'POST', '/api/v1/hosting-accounts', { serviceId: (await seedService(server, parent.token, own.id)).serviceId });
       assert.equal((await req(parent.token, 'POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: a.tenant.id })).status, 400, 'only a sub-tenant');
       const grant = await must(server, parent.token, 'POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: child.tenant.id, maxAccounts: 1 });
       const plan = await must(server, child.token, 'POST', '/api/v1/hosting-plans', { name: 'resold', serverGroupId: group.id, limits: LIMITS });
       const first = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: (await seedService(server, child.token, plan.id)).serviceId });
-      assert.equal(first.serverId, s0.id, 'placed on the parent\'s server');
+      assert.equal(first.serverId, s0.id, 'placed on the parent\'s server by the parent\'s rule (fill)');
+      assert.equal((await req(child.token, 'GET', `/api/v1/servers/${s1.id}`)).status, 404);
       assert.equal((await req(child.token, 'GET', `/api/v1/servers/${s0.id}`)).status, 404);
       assert.equal((await req(child.token, 'GET', `/api/v1/server-groups/${group.id}`)).status, 404);
       assert.deepEqual((await must(server, child.token, 'GET', '/api/v1/servers')), []);
@@ -251,7 +265,7 @@ describe('hosting API', function () {
       const second = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: (await seedService(server, child.token, plan.id)).serviceId });
       assert.deepEqual([second.serverId, second.placement.reason, second.operation.status], [null, 'quota_exceeded', 'needs_attention']);
       // The parent counts the reseller's account against the server's capacity, without seeing it.
-      assert.deepEqual((await must(server, parent.token, 'GET', `/api/v1/servers/${s0.id}`)).load, { accounts: 1, allocatedDiskMb: LIMITS.diskMb });
+      assert.deepEqual((await must(server, parent.token, 'GET', `/api/v1/servers/${s0.id}`)).load, { accounts: 2, allocatedDiskMb: 2 * LIMITS.diskMb });
       assert.equal((await req(parent.token, 'GET', `/api/v1/hosting-accounts/${first.id}`)).status, 404);
       assert.equal((await req(parent.token, 'DELETE', `/api/v1/servers/${s0.id}`)).status, 409, 'the reseller\'s account keeps the server');
     });

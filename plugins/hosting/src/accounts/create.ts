@@ -4,6 +4,7 @@ import { requestOperation } from '../operations/request.ts';
 import { placeAccount, type PlacementResult } from '../placement.ts';
 import { generateUsername, usernameProblem } from '../usernames.ts';
 import { orConflict } from '../db.ts';
+import { checkedDomain } from '../resources/domains.ts';
 
 export interface CreateAccountInput {
   serviceId: string;
@@ -68,7 +69,7 @@ export async function createHostingAccount(db: TenantDb, input: CreateAccountInp
   const plan = await planOf(db, service, input.planId);
   const placement = await placementFor(db, plan, input.serverId);
   const serverId = placement.ok ? placement.serverId : null;
-  const domain = input.domain ?? service.domain ?? null;
+  const domain = checkedDomain(input.domain ?? service.domain ?? null);
   if (input.username) {
     const problem = usernameProblem(input.username);
     if (problem) throw new ValidationError({ username: problem });

@@ -1,5 +1,5 @@
 import { Model, snakeCaseMappers, type ModelConstructor, type PartialModelObject, type QueryBuilderType } from 'objection';
-import type { TenantDb } from '@mpanel/sdk';
+import { NotFoundError, type TenantDb } from '@mpanel/sdk';
 
 /**
  * The hosting models' base. A model is never bound to a global knex: every query runs on the
@@ -21,6 +21,13 @@ export class HostingModel extends Model {
   static scoped<M extends Model>(this: ModelConstructor<M>, db: TenantDb): QueryBuilderType<M> {
     const cls = this as unknown as typeof Model;
     return cls.query(db.trx).where(`${cls.tableName}.tenant_id`, db.tenantId) as unknown as QueryBuilderType<M>;
+  }
+
+  /** This tenant's row `id`, or a 404 (another tenant's record is a 404 too: row-level security hides it). */
+  static async findOwn<M extends Model>(this: ModelConstructor<M>, db: TenantDb, id: string): Promise<M> {
+    const row = await (this as unknown as typeof HostingModel).scoped(db).findById(id);
+    if (!row) throw new NotFoundError();
+    return row as unknown as M;
   }
 
   /** Inserts one row of this tenant (any `tenantId` given is overwritten) and returns it. */

@@ -2,7 +2,7 @@ import { ValidationError } from '@mpanel/sdk';
 import { Website } from '../models/index.ts';
 import { phpVersion } from '../plans/limits.ts';
 import { objectBody } from '../routes/common.ts';
-import { domainProblem, normaliseDomain } from './domains.ts';
+import { checkedDomain, domainProblem, normaliseDomain } from './domains.ts';
 import type { ResourceSpec, SpecContext } from './spec.ts';
 
 const fields = {
@@ -63,9 +63,7 @@ export const websiteSpec: ResourceSpec<Website> = {
   createBody: objectBody(fields, ['domain']),
   patchBody: objectBody(changeable, [], 1),
   async build(ctx, body) {
-    const domain = normaliseDomain(body.domain as string);
-    const problem = domainProblem(domain);
-    if (problem) throw new ValidationError({ domain: problem });
+    const domain = checkedDomain(body.domain as string)!;
     const row = check(ctx, domain, { docroot: `web/${domain}/public_html`, phpVersion: ctx.plan.limits.phpVersions?.[0] ?? null, ...body });
     return { row: { ...row, domain } };
   },

@@ -4,6 +4,7 @@ import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
 import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Website, type AccountResource } from '../models/index.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf, type LimitKey } from '../plans/limits.ts';
+import { checkedDomain } from '../resources/domains.ts';
 import { toAccount, toOperation, toPlan } from '../views.ts';
 import { idParams, listQuery, listRoute, objectBody, paginate, route, text, uuid } from './common.ts';
 
@@ -52,8 +53,9 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
         const plan = await HostingPlan.scoped(h.db).findById(account.planId);
         const count = (model: typeof AccountResource) => model.scoped(h.db).where({ account_id: account.id }).whereNotIn('state', ['removing', 'removed']).resultSize();
-        const [sites, databases, cronJobs] = await Promise.all([count(Website), count(HostingDatabase), count(CronJob)]);
-        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts: { sites, databases, cronJobs } };
+        // One after the other: a transaction is one connection.
+        const counts = { sites: await count(Website), databases: await count(HostingDatabase), cronJobs: await count(CronJob) };
+        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts };
       }),
     route(plugin, {
       method: 'PATCH', path: '/api/v1/hosting-accounts/:id', permission: 'hosting-accounts.write',
@@ -72,6 +74,7 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
           triggeredBy: h.actor, idempotencyKey: `account:${account.id}:changePackage:${h.requestId}`,
         });
       }
+      if (body.domain !== undefined) body.domain = checkedDomain(body.domain);
       const updated = await HostingAccount.scoped(h.db).patchAndFetchById(account.id, body);
       return { ...toAccount(updated), ...(operation ? { operation: toOperation(operation) } : {}) };
     }),

@@ -1,7 +1,6 @@
 import { NotFoundError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
-import { HostingAccount, ServerGroupGrant } from '../models/index.ts';
+import { HostingAccount, ServerGroup, ServerGroupGrant } from '../models/index.ts';
 import { toGrant } from '../views.ts';
-import { findGroup } from './server-groups.ts';
 import { idParams, limit, objectBody, orConflict, route, uuid } from './common.ts';
 
 const quotas = { maxAccounts: limit, maxDiskMb: { type: ['integer', 'null'], minimum: 0, maximum: 1_000_000_000 }, note: { type: ['string', 'null'], maxLength: 500 } };
@@ -38,12 +37,12 @@ export function grantRoutes(plugin: PluginContext): RouteDefinition[] {
   return [
     route(plugin, { method: 'GET', path: '/api/v1/server-groups/:id/grants', permission: 'server-groups.read', schema: { params: idParams } },
       async (h, ctx) => {
-        const group = await findGroup(h, ctx.input.params.id!);
+        const group = await ServerGroup.findOwn(h.db, ctx.input.params.id!);
         return (await ServerGroupGrant.scoped(h.db).where({ group_id: group.id }).orderBy('created_at')).map((g) => toGrant(g));
       }),
     route(plugin, { method: 'POST', path: '/api/v1/server-groups/:id/grants', permission: 'server-groups.write', successStatus: 201, schema: { params: idParams, body: objectBody({ childTenantId: uuid, ...quotas }, ['childTenantId']) } },
       async (h, ctx) => {
-        const group = await findGroup(h, ctx.input.params.id!);
+        const group = await ServerGroup.findOwn(h.db, ctx.input.params.id!);
         const body = ctx.input.body as { childTenantId: string };
         await assertChild(h.db, body.childTenantId);
         return toGrant(await orConflict(h.db, DUPLICATE, (db) => ServerGroupGrant.insertFor(db, { ...body, groupId: group.id })));

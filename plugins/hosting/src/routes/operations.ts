@@ -1,4 +1,4 @@
-import { NotFoundError, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
+import { type PluginContext, type RouteDefinition } from '@mpanel/sdk';
 import { ProvisioningOperation } from '../models/index.ts';
 import { toOperation } from '../views.ts';
 import { idParams, listQuery, listRoute, paginate, route, text, uuid } from './common.ts';
@@ -20,9 +20,7 @@ export function operationRoutes(plugin: PluginContext): RouteDefinition[] {
     }),
     route(plugin, { method: 'GET', path: '/api/v1/provisioning/operations/:id', permission: 'provisioning.read', schema: { params: idParams } },
       async (h, ctx) => {
-        const op = await ProvisioningOperation.scoped(h.db).findById(ctx.input.params.id!);
-        if (!op) throw new NotFoundError();
-        return toOperation(op);
+        return toOperation(await ProvisioningOperation.findOwn(h.db, ctx.input.params.id!));
       }),
   ];
 }

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ConflictError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import { HostingPlan, ServerGroup } from '../models/index.ts';
 import { grantFor } from '../placement.ts';
 import { DEFAULT_SUSPENSION, limitsSchema, suspensionPolicySchema } from '../plans/limits.ts';
@@ -16,11 +16,6 @@ const fields = {
 };
 const DUPLICATE = 'A hosting plan with this name exists';
 
-async function findPlan(db: TenantDb, id: string): Promise<HostingPlan> {
-  const plan = await HostingPlan.scoped(db).findById(id);
-  if (!plan) throw new NotFoundError();
-  return plan;
-}
 
 /** A plan places accounts on a group of this tenant, or on a parent's group granted to it. */
 async function assertUsableGroup(db: TenantDb, groupId: unknown): Promise<void> {
@@ -52,13 +47,13 @@ export function planRoutes(plugin: PluginContext): RouteDefinition[] {
       }),
     route(plugin, { method: 'GET', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.read', schema: { params: idParams } },
       async (h, ctx) => {
-        const plan = await findPlan(h.db, ctx.input.params.id!);
+        const plan = await HostingPlan.findOwn(h.db, ctx.input.params.id!);
         return { ...toPlan(plan), products: await productsOf(h.db, plan.id) };
       }),
     // Limit changes reach existing accounts through billing's plan change or a changePackage operation.
     route(plugin, { method: 'PATCH', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.write', schema: { params: idParams, body: objectBody(fields, [], 1) } },
       async (h, ctx) => {
-        const plan = await findPlan(h.db, ctx.input.params.id!);
+        const plan = await HostingPlan.findOwn(h.db, ctx.input.params.id!);
         await assertUsableGroup(h.db, ctx.input.body.serverGroupId);
         const body = { ...ctx.input.body };
         if (body.suspensionPolicy) body.suspensionPolicy = { ...plan.suspensionPolicy, ...(body.suspensionPolicy as object) };
@@ -66,7 +61,7 @@ export function planRoutes(plugin: PluginContext): RouteDefinition[] {
       }),
     route(plugin, { method: 'DELETE', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.write', schema: { params: idParams } },
       async (h, ctx) => {
-        const plan = await findPlan(h.db, ctx.input.params.id!);
+        const plan = await HostingPlan.findOwn(h.db, ctx.input.params.id!);
         const products = await productsOf(h.db, plan.id);
         if (products.length) throw new ConflictError('Products still sell this plan; retire it instead', { products: products.map((p: { name: string }) => p.name).join(', ') });
         await orConflict(h.db, 'Hosting accounts still use this plan; retire it instead', (db) => HostingPlan.scoped(db).deleteById(plan.id));

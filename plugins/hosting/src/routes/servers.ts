@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ConflictError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import { HostingAccount, Server, ServerGroup } from '../models/index.ts';
 import { sealCredentials } from '../servers/credentials.ts';
 import { toServer } from '../views.ts';
@@ -23,11 +23,6 @@ const fields = {
 };
 const DUPLICATE = 'A server with this hostname exists';
 
-async function findServer(db: TenantDb, id: string): Promise<Server> {
-  const server = await Server.scoped(db).findById(id);
-  if (!server) throw new NotFoundError();
-  return server;
-}
 
 async function assertGroup(db: TenantDb, groupId: unknown): Promise<void> {
   if (typeof groupId === 'string' && !(await ServerGroup.scoped(db).findById(groupId))) throw new ValidationError({ groupId: 'is not a server group of this tenant' });
@@ -66,21 +61,21 @@ export function serverRoutes(plugin: PluginContext): RouteDefinition[] {
       }),
     route(plugin, { method: 'GET', path: '/api/v1/servers/:id', permission: 'servers.read', schema: { params: idParams } },
       async (h, ctx) => {
-        const server = await findServer(h.db, ctx.input.params.id!);
+        const server = await Server.findOwn(h.db, ctx.input.params.id!);
         return toServer(server, await loadOf(h.db, server));
       }),
     route(plugin, { method: 'PATCH', path: '/api/v1/servers/:id', permission: 'servers.write', schema: { params: idParams, body: objectBody(fields, [], 1) } },
       async (h, ctx) => {
-        const server = await findServer(h.db, ctx.input.params.id!);
+        const server = await Server.findOwn(h.db, ctx.input.params.id!);
         await assertGroup(h.db, ctx.input.body.groupId);
         return toServer(await orConflict(h.db, DUPLICATE, (db) => Server.scoped(db).patchAndFetchById(server.id, columns(h, server.id, ctx.input.body))));
       }),
     // Draining: existing accounts stay, placement skips the server.
     route(plugin, { method: 'POST', path: '/api/v1/servers/:id/drain', permission: 'servers.write', schema: { params: idParams } },
-      async (h, ctx) => toServer(await Server.scoped(h.db).patchAndFetchById((await findServer(h.db, ctx.input.params.id!)).id, { status: 'draining' }))),
+      async (h, ctx) => toServer(await Server.scoped(h.db).patchAndFetchById((await Server.findOwn(h.db, ctx.input.params.id!)).id, { status: 'draining' }))),
     route(plugin, { method: 'DELETE', path: '/api/v1/servers/:id', permission: 'servers.write', schema: { params: idParams } },
       async (h, ctx) => {
-        const server = await findServer(h.db, ctx.input.params.id!);
+        const server = await Server.findOwn(h.db, ctx.input.params.id!);
         const load = await loadOf(h.db, server);
         if (load?.accounts) throw new ConflictError('The server still has hosting accounts', { accounts: String(load.accounts) });
         // Accounts of any tenant (terminated ones included) keep the server referenced: a 409, not a 500.

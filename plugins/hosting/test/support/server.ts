@@ -1,23 +1,7 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-// Hosting's schema comes from its migrations, so the HTTP tests boot core's test server with a
-// plugins folder holding billing and hosting (as billing's own API tests do).
+// Hosting's schema comes from its migrations: the HTTP tests boot core's test server with a plugins
+// folder holding billing (which hosting depends on) and hosting, through billing's own helper.
 // eslint-disable-next-line no-restricted-imports
-import { startTestServer, type TestServer } from '../../../../core/src/testing/test-server.ts';
+export type { TestServer } from '../../../../core/src/testing/test-server.ts';
+import { startBillingServer } from '../../../billing/test/support/api-server.ts';
 
-export type { TestServer };
-
-export async function startHostingServer(env: Record<string, string> = {}): Promise<{ server: TestServer; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mpanel-hosting-plugins-'));
-  for (const name of ['billing', 'hosting']) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(dir, name));
-  const server = await startTestServer({ env, plugins: { directories: [dir] } });
-  return {
-    server,
-    async close() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const startHostingServer = (env: Record<string, string> = {}) => startBillingServer(['hosting'], env);
