@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollIn } from './support/agent.ts';
-import { accountOf, order, pay, serviceStatus, untilActive, BIGGER_LIMITS, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
+import { accountOf, diagnose, order, pay, serviceStatus, untilActive, BIGGER_LIMITS, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
 import { databaseWithPassword, databasesOf, probeSite, sitesOf } from './support/account-probe.ts';
 import { eventually } from './support/panel.ts';
 import { dbLogin, fpmPool, linuxUser, mariadbRoot, viaNginx } from './support/server-state.ts';
@@ -20,7 +20,9 @@ describe('hosting end to end: billing → provisioning → mpanel-agent → ngin
   this.timeout(600_000);
   let h: Hosting;
   let seq = 0;
-  const domain = () => `site${++seq}-${process.pid}.lab.test`;
+  // The first label starts with the lab's user prefix (mpt): hosting names the Linux user after it, and the
+  // agent on the lab refuses any user outside the prefix (nothing outside it is touched on this machine).
+  const domain = () => `mpt${++seq}-${process.pid}.lab.test`;
 
   before(async function () {
     this.timeout(300_000);
@@ -80,12 +82,12 @@ describe('hosting end to end: billing → provisioning → mpanel-agent → ngin
       assert.ok(user.exists && !user.expired, `Linux user ${account.username} exists and is not expired`);
       assert.equal(statSync(join(h.lab.env.homeRoot, account.username)).mode & 0o777, 0o711, 'home is 711');
       const sites = await sitesOf(h, account.id);
-      assert.deepEqual(sites.map((s) => [s.domain, s.state]), [[site, 'active']]);
+      assert.deepEqual(sites.map((s) => [s.domain, s.state]), [[site, 'active']], await diagnose(h.panel, serviceId));
       const made = await databaseWithPassword(h, account.id);
       db = { name: made.row.name, user: made.row.db_user, password: made.password };
       await eventually('the database and its password on the server', () => dbLogin(h.lab.env.mariadb, db.user, db.password, db.name), 60_000);
       assert.equal((await mariadbRoot(h.lab.env.mariadb, `SHOW DATABASES LIKE '${db.name}'`)).trim(), db.name);
-      assert.equal((await databasesOf(h, account.id)).find((d) => d.name === db.name)?.state, 'active');
+      await eventually('the database row active once its operation finished', async () => (await databasesOf(h, account.id)).find((d) => d.name === db.name)?.state === 'active', 30_000);
 
       const page = await probeSite(h, account, sites[0]!, db);
       assert.equal(page.user, account.username, 'PHP runs as the account user');
