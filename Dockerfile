@@ -14,6 +14,7 @@ COPY admin-ui/package.json admin-ui/
 COPY plugins/billing/package.json plugins/billing/
 COPY plugins/gateway-manual/package.json plugins/gateway-manual/
 COPY plugins/gateway-stripe/package.json plugins/gateway-stripe/
+COPY plugins/hosting/package.json plugins/hosting/
 RUN npm ci --ignore-scripts
 
 # --- build: the admin UI and the plugins' browser bundles -------------------------------------

@@ -201,7 +201,10 @@ describe('hosting API', function () {
       const base = `/api/v1/hosting-accounts/${acct.id}/cron-jobs`;
       assert.equal((await req(a.token, 'POST', base, { schedule: '61 * * * *', command: 'true' })).status, 400);
       assert.equal((await req(a.token, 'POST', base, { schedule: '* * * * *', command: 'true\n* * * * * evil' })).status, 400);
-      const job = await must(server, a.token, 'POST', base, { schedule: '*/10  *  * * *', command: 'php cron.php' });
+      // Two at once against a limit of one: the account row lock lets exactly one through.
+      const both = await Promise.all([0, 1].map(() => req(a.token, 'POST', base, { schedule: '*/10  *  * * *', command: 'php cron.php' })));
+      assert.deepEqual(both.map((r) => r.status).sort(), [201, 409]);
+      const job = both.find((r) => r.status === 201)!.body.data;
       assert.equal(job.schedule, '*/10 * * * *');
       assert.equal((await req(a.token, 'POST', base, { schedule: '@daily', command: 'x' })).status, 409);
       assert.equal((await must(server, a.token, 'PATCH', `${base}/${job.id}`, { schedule: '@hourly' })).schedule, '@hourly');
