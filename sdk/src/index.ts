@@ -16,6 +16,7 @@ export * from './net.ts';
 export * from './plugin.ts';
 export type * from './mail.ts';
 export type * from './retention.ts';
+export type * from './readiness.ts';
 export * from './cli.ts';
 export * from './extension-points/index.ts';
 export * from './db/tenant-table.ts';

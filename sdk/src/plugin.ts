@@ -17,6 +17,7 @@ import type { Principal } from './principal.ts';
 import type { PluginMail } from './mail.ts';
 import type { PluginCli } from './cli.ts';
 import type { PluginRetention } from './retention.ts';
+import type { PluginReadiness } from './readiness.ts';
 
 export interface PluginRoutes {
   /**
@@ -132,6 +133,8 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
   readonly cli: PluginCli;
   /** Old rows of the plugin's tables deleted after a period (register phase; see sdk/src/retention.ts). */
   readonly retention: PluginRetention;
+  /** Checks reported by `GET /api/health/ready` (register phase; see sdk/src/readiness.ts). */
+  readonly readiness: PluginReadiness;
 }
 
 export interface PluginDefinition<TSettings = Record<string, unknown>> {

@@ -8,7 +8,7 @@ import { registerWorkGauges } from './metrics/database-gauges.ts';
 import { bullQueueRows } from './metrics/bullmq-gauges.ts';
 import { registerPlatformGauges } from './metrics/platform-gauges.ts';
 import { metricsOnMainPort, startMetricsListener } from './metrics/metrics-endpoint.ts';
-import { Readiness } from './readiness.ts';
+import { Readiness, type PluginReadinessCheck } from './readiness.ts';
 import { readinessRoute } from './readiness-route.ts';
 
 const listeners = new WeakMap<RootContainer, Server>();
@@ -25,6 +25,7 @@ export const opsModule: CoreModule = {
     container.register({
       backgroundServices: asValue(new BackgroundServices(logger)),
       metrics: asValue(new PlatformMetrics({ role: config.role, database: db.kind })),
+      readinessChecks: asValue(new Map()),
     } as never);
   },
   async start(container) {
@@ -39,6 +40,7 @@ export const opsModule: CoreModule = {
       plugins: c.pluginStatus,
       requiredPlugins: c.config.ops.requiredPlugins,
       work,
+      pluginChecks: c.readinessChecks,
       stuckAfterSeconds: c.config.ops.stuckAfterSeconds,
       migrationsCacheMs: c.config.ops.cacheMs,
       onError: (check, err) => c.logger.warn({ err, check }, 'readiness check failed'),
@@ -61,5 +63,7 @@ declare module '../container.ts' {
     backgroundServices: BackgroundServices;
     metrics: PlatformMetrics;
     readiness: Readiness;
+    /** Plugins' readiness checks by `<plugin>:<name>` (ctx.readiness.check). */
+    readinessChecks: Map<string, PluginReadinessCheck>;
   }
 }

@@ -24,12 +24,19 @@ export interface ReadinessSources {
   /** Plugins whose failure makes the instance not ready (READY_REQUIRED_PLUGINS). */
   requiredPlugins: string[];
   work: () => Promise<WorkSnapshot>;
+  /** Plugins' own checks (ctx.readiness.check); a plugin that is not active is not asked. */
+  pluginChecks?: ReadonlyMap<string, PluginReadinessCheck>;
   stuckAfterSeconds: number;
   /** Each check's budget (default 2 s): a probe answers within about that, whatever hangs. */
   timeoutMs?: number;
   /** How long the list of pending migrations is reused (default 5 s; it changes only on a deploy). */
   migrationsCacheMs?: number;
   onError?(check: string, err: unknown): void;
+}
+
+export interface PluginReadinessCheck {
+  owner: string;
+  run(): Promise<string | undefined | { warn: string }>;
 }
 
 /** The age of the oldest piece of due work: waiting job, undispatched event, undelivered delivery. */
@@ -75,6 +82,8 @@ export class Readiness {
       const problem = `oldest due work waits for ${Math.round(oldest)} s (threshold ${s.stuckAfterSeconds} s)`;
       return runsBackground(s.role) ? problem : { warn: problem };
     }]);
+    const active = new Set(s.plugins.list().filter((p) => p.status === 'active').map((p) => p.id));
+    for (const [name, check] of s.pluginChecks ?? []) if (active.has(check.owner)) checks.push([name, () => check.run()]);
     const results = await Promise.all(checks.map(async ([name, run]) => [name, await this.timed(name, run)] as const));
     return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
   }

@@ -64,6 +64,12 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         c.retentionRegistry.addForPlugin(id, target);
       },
     },
+    readiness: {
+      check(name, fn) {
+        declaring('ctx.readiness.check');
+        c.readinessChecks.set(`${id}:${name}`, { owner: id, run: fn });
+      },
+    },
     routes: {
       add(route) {
         declaring('ctx.routes.add');

@@ -36,6 +36,14 @@ describe('workflow definitions, retry policy and summaries', () => {
     assert.equal(verdict(new NeedsAttention('look'), 1, policy, 'fail').kind, 'attention');
   });
 
+  it('waits exactly retryAfterMs when the error says so (a provider\'s Retry-After, a plugin\'s own schedule)', () => {
+    assert.deepEqual(verdict(Object.assign(new Error('rate limited'), { retryAfterMs: 120_000 }), 1, policy, 'fail'), { kind: 'retry', delayMs: 120_000 });
+    assert.deepEqual(verdict(Object.assign(new Error('soon'), { retryAfterMs: 0 }), 2, policy, 'fail'), { kind: 'retry', delayMs: 0 });
+    const ignored = verdict(Object.assign(new Error('odd'), { retryAfterMs: -5 }), 1, policy, 'fail');
+    assert.ok(ignored.kind === 'retry' && ignored.delayMs <= 100, 'a negative wait falls back to the policy');
+    assert.equal(verdict(Object.assign(new Error('last'), { retryAfterMs: 10 }), 3, policy, 'fail').kind, 'fail', 'it does not add tries');
+  });
+
   it('redacts secret-looking keys and the keys a step marks secret, at any depth', () => {
     const out = summarize({ user: 'ada', password: 'x', nested: { api_key: 'k', privateKey: 'p', refreshToken: 't', list: [{ secret: 's', ok: 1 }] }, dbName: 'd' }, ['dbName']);
     assert.deepEqual(out, { user: 'ada', password: '[redacted]', nested: { api_key: '[redacted]', privateKey: '[redacted]', refreshToken: '[redacted]', list: [{ secret: '[redacted]', ok: 1 }] }, dbName: '[redacted]' });

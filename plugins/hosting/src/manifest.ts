@@ -1,5 +1,5 @@
 import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
-import { BILLING_INTENTS, PROVISIONING_EVENTS } from './provisioning/names.ts';
+import { BILLING_INTENTS, PROVISIONING_EVENTS, PROVISIONING_SETTINGS } from './provisioning/names.ts';
 
 const OWNERS = ['super_admin', 'admin'];
 const STAFF = [...OWNERS, 'manager'];
@@ -50,6 +50,7 @@ export const manifest: PluginManifest = {
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
   requires: { services: ['billing.services'] },
   events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS] },
+  settings: { type: 'object', additionalProperties: false, properties: PROVISIONING_SETTINGS },
   entry: { server: 'plugin.ts', migrations: 'migrations' },
   bootFailure: 'continue',
 };

@@ -8,6 +8,26 @@ export const WALKED_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOxbKblYKIcKTOSTM
  * (a server group with a grant to a sub-tenant, a server, a plan, an account on billing's walked
  * service with a website, a database, an SFTP user and a cron job, and the account's operation).
  */
+/**
+ * Waits until the provisioning engine is done with the fixtures' operations (runs ended, notices
+ * sent, their jobs finished): the walker compares A's data before and after its walk.
+ */
+async function settled(transaction: Parameters<Parameters<typeof defineResourceFixtures>[0]>[0]['transaction']): Promise<void> {
+  const busy = () => transaction(async (trx) => {
+    const count = async (q: { count(c: Record<string, string>): Promise<Array<{ n: string | number }>> }) => Number((await q.count({ n: '*' }))[0]!.n);
+    return (await count(trx('provisioning_operations').whereIn('status', ['queued', 'running', 'retrying'])))
+      + (await count(trx('workflow_runs').where((q) => q.whereIn('status', ['queued', 'running', 'compensating']).orWhere((w) => w.where('status', 'needs_attention').whereNull('notified_at')))))
+      + (await count(trx('jobs').whereIn('status', ['waiting', 'active'])));
+  });
+  const end = Date.now() + 30_000;
+  let quiet = 0;
+  // Quiet twice in a row: a notice queues its mail job a moment after the run ends.
+  while (quiet < 2 && Date.now() < end) {
+    quiet = (await busy()) === 0 ? quiet + 1 : 0;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export default defineResourceFixtures(async ({ request, transaction, ids, tenantId }) => {
   const group = await request<{ id: string }>('POST', '/api/v1/server-groups', { name: 'Walked group', placement: 'least_full' });
   // A sub-tenant to grant capacity to (the walked tenant is no reseller, so not through the API).
@@ -17,7 +37,9 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
   });
   const grant = await request<{ id: string }>('POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: child, maxAccounts: 5 });
   const server = await request<{ id: string }>('POST', '/api/v1/servers', {
-    name: 'walked1', hostname: 'walked1.example.test', groupId: group.id, status: 'online', maxAccounts: 10, credentials: { token: 'walked-secret' },
+    // Not online: the account stays unplaced, so the engine's runs end at once (needs_attention)
+    // instead of talking to a server that does not exist while the walker fingerprints A's data.
+    name: 'walked1', hostname: 'walked1.example.test', groupId: group.id, status: 'maintenance', maxAccounts: 10, credentials: { token: 'walked-secret' },
   });
   const plan = await request<{ id: string }>('POST', '/api/v1/hosting-plans', {
     name: 'Walked plan', serverGroupId: group.id,
@@ -29,6 +51,7 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
   const database = await request<{ id: string }>('POST', `${under}/databases`, { name: 'shop' });
   const sftp = await request<{ id: string }>('POST', `${under}/sftp-users`, { name: 'deploy', authorizedKeys: [WALKED_KEY] });
   const cron = await request<{ id: string }>('POST', `${under}/cron-jobs`, { schedule: '*/5 * * * *', command: 'php artisan schedule:run' });
+  await settled(transaction);
   return {
     'server-groups': group.id,
     grants: grant.id,

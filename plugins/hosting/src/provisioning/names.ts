@@ -8,3 +8,8 @@ export const PROVISIONING_EVENTS = ['provisioning.failed', 'provisioning.succeed
 
 /** Who is told when an operation needs a person (toast, workflow notice). */
 export const ATTENTION_PERMISSION = 'provisioning.manage';
+
+/** The hosting plugin's settings the engine reads (merged into the manifest's settings schema). */
+export const PROVISIONING_SETTINGS = {
+  attentionDigestTo: { type: 'string', maxLength: 1000, default: '', description: 'Addresses (comma separated) that get an hourly digest of provisioning operations needing attention' },
+} as const;

@@ -1,5 +1,6 @@
 import type { PluginContext } from '@mpanel/sdk';
 import { registerIntents } from './intents.ts';
+import { registerReadiness } from './readiness.ts';
 import { provisioningRoutes } from './routes.ts';
 import { registerSchedules } from './schedule.ts';
 import { bindEngine } from './start.ts';
@@ -19,5 +20,6 @@ export function registerProvisioning(plugin: PluginContext): void {
   defineOperationWorkflow(plugin);
   registerSchedules(plugin);
   registerIntents(plugin);
+  registerReadiness(plugin);
   for (const route of provisioningRoutes(plugin)) plugin.routes.add(route);
 }

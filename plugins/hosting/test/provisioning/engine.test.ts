@@ -86,6 +86,24 @@ describe('hosting provisioning engine (in-memory module)', function () {
     await h.api(w.t, 'POST', `/api/v1/provisioning/operations/${stuck.id}/retry`, undefined, 409);
   });
 
+  it('a worker that dies mid-call is replaced: the run resumes at its step, observes, and there is one account', async () => {
+    w.remote.inject({ action: 'create', code: 'TIMEOUT', hang: true });
+    const o = await h.order(w);
+    await h.pay(w, o);
+    const account = await waitFor(() => h.account(o.serviceId));
+    await waitFor(async () => w.remote.byService(o.serviceId).length === 1, 15_000, 'create reached the server');
+    const op = (await h.ops(account.id))[0]!;
+    // The worker holding the run is gone: another owner's lease, already expired (what a SIGKILL leaves).
+    await h.knex('workflow_runs').where({ id: op.workflow_run_id }).update({ lease_owner: 'dead-worker', lease_until: new Date(Date.now() - 1000), kicked_at: null });
+    const done = await h.opWhere(account.id, 'create', 'succeeded');
+    const steps = await h.knex('workflow_steps').where({ run_id: op.workflow_run_id, name: 'apply' }).first();
+    assert.equal(steps.attempts, 2, 'the step ran again on the new worker');
+    assert.equal(w.remote.byService(o.serviceId).length, 1);
+    assert.equal(w.remote.calls.filter((c) => c === `create:${account.username}`).length, 1, 'observed instead of creating again');
+    assert.ok(done.steps.some((s: { name: string; response?: { alreadyApplied?: boolean } }) => s.name === 'observe before retry' && s.response?.alreadyApplied === true));
+    assert.equal((await h.service(w, o.serviceId)).status, 'active');
+  });
+
   it('a package the server lacks needs attention at once, with the actionable message for staff only', async () => {
     const bad = await h.world({ remotePackage: 'platinum-typo' });
     const o = await h.order(bad);
@@ -137,6 +155,42 @@ describe('hosting provisioning engine (in-memory module)', function () {
     assert.equal(w.remote.accounts.get(account.username)!.status, 'suspended');
     const verified = (await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/verify`, undefined, 200)).body.data;
     assert.deepEqual([verified.observed, verified.drift.length], ['suspended', 0]);
+  });
+
+  it('overdue → suspended on the server → paid → unsuspended (auto-unsuspend is for reason overdue only)', async () => {
+    const o = await h.order(w);
+    await h.pay(w, o);
+    const account = await waitFor(() => h.account(o.serviceId));
+    await h.opWhere(account.id, 'create', 'succeeded');
+    const due = (await h.api(w.t, 'GET', `/api/v1/services/${o.serviceId}`, undefined, 200)).body.data.nextDueDate as string;
+    const day = (offset: number) => new Date(Date.parse(`${due}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    await h.api(w.t, 'POST', '/api/v1/billing/runs', { date: day(-1), force: true }, 200);
+    await h.api(w.t, 'POST', '/api/v1/billing/runs', { date: day(10), force: true }, 200);
+    assert.deepEqual(await h.service(w, o.serviceId).then((s) => [s.status, s.suspendReason]), ['suspended', 'overdue']);
+    await h.opWhere(account.id, 'suspend', 'succeeded');
+    assert.equal(w.remote.accounts.get(account.username)!.status, 'suspended');
+    assert.equal((await h.account(o.serviceId))!.suspend_reason, 'overdue');
+    const renewal = await h.knex('invoice_items as ii').join('invoices as i', 'i.id', 'ii.invoice_id').where({ 'ii.service_id': o.serviceId, 'ii.kind': 'recurring' }).first('i.id', 'i.total');
+    await h.pay(w, { serviceId: o.serviceId, invoiceId: renewal.id, total: Number(renewal.total) });
+    await h.opWhere(account.id, 'unsuspend', 'succeeded');
+    assert.equal(w.remote.accounts.get(account.username)!.status, 'active');
+    assert.equal((await h.service(w, o.serviceId)).status, 'active');
+
+    // Suspended by hand: paying does not bring it back (nothing is unsuspended without staff).
+    await h.api(w.t, 'POST', `/api/v1/services/${o.serviceId}/suspend`, {}, 200);
+    await waitFor(async () => (await h.ops(account.id)).filter((x) => x.action === 'suspend' && x.status === 'succeeded').length === 2);
+    await h.api(w.t, 'POST', '/api/v1/billing/runs', { date: day(20), force: true }, 200);
+    assert.equal((await h.service(w, o.serviceId)).status, 'suspended');
+    assert.equal((await h.ops(account.id)).filter((x) => x.action === 'unsuspend').length, 1);
+  });
+
+  it('GET /api/health/ready reports operations that need attention, in numbers only', async () => {
+    await waitFor(async () => (await h.knex('provisioning_operations').where({ status: 'needs_attention' }).first()) as unknown);
+    const res = await h.server.request('GET', '/api/health/ready');
+    const checks = res.body.data?.checks ?? res.body.checks;
+    const mine = checks['hosting:provisioning'];
+    assert.equal(mine.ok, true, 'reported, but no reason to take the instance out of the load balancer');
+    assert.match(mine.problem, /\d+ needs? attention/);
   });
 
   it('tenant B sees none of tenant A\'s operations', async () => {

@@ -27,6 +27,8 @@ export interface Fault {
   ambiguous?: boolean;
   retryAfterMs?: number;
   message?: string;
+  /** The server applies the change and the call never answers (its worker died mid-call). */
+  hang?: boolean;
   /** How many calls fail this way (default 1). */
   times?: number;
 }
@@ -97,7 +99,8 @@ export function memoryModule(lab: MemoryLab): ProvisioningModule {
       throw new ProvisioningError(`The server ${ctx.server.hostname} refused the API token: put the server's current token in its credentials`, 'AUTH');
     }
     let result: T | undefined;
-    if (!fault || fault.afterApply) result = apply(server);
+    if (!fault || fault.afterApply || fault.hang) result = apply(server);
+    if (fault?.hang) await new Promise<never>(() => undefined);
     if (fault) {
       call?.operation.step(action, { ok: false, response: { fault: fault.code }, ms: Date.now() - started });
       throw new ProvisioningError(fault.message ?? `${action} on ${ctx.server.hostname} failed: ${fault.code}`, fault.code, {
