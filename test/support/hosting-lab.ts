@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AgentEnv } from '../../agent/src/ops/types.ts';
 import { runOp } from '../../agent/src/ops/index.ts';
 import { listAccounts } from '../../agent/src/ops/state.ts';
+import { accountDatabases, accountDbUsers, account as dbAccount, ident, sql } from '../../agent/src/ops/mariadb.ts';
 
 /**
  * A private hosting stack for tests (HOSTING.md §7.2, §7.5): nginx with its own prefix and a
@@ -74,6 +75,17 @@ async function waitFor(what: string, check: () => boolean, ms = 10_000): Promise
   }
 }
 
+/** Last resort after a failed account.remove: the Linux users (and extra SFTP users), crontab, databases and database users. */
+async function forceRemove(env: AgentEnv, username: string): Promise<void> {
+  spawnSync('crontab', ['-u', username, '-r']);
+  const users = await accountDbUsers(env, username).catch(() => []);
+  const dbs = await accountDatabases(env, username).catch(() => []);
+  const statements = [...dbs.map((d) => `DROP DATABASE IF EXISTS ${ident(d)};`), ...users.map((u) => `DROP USER IF EXISTS ${dbAccount(u)};`)];
+  if (statements.length) await sql(env, statements.join('\n')).catch((e: Error) => console.error(`hosting lab: ${e.message}`));
+  const logins = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')[0] ?? '').filter((n) => n.startsWith(`${username}_`));
+  for (const login of [...logins, username]) spawnSync('userdel', ['--force', login]);
+}
+
 export async function startHostingLab(opts: { portBase: number; userPrefix?: string; sshd?: boolean }): Promise<HostingLab> {
   if (process.getuid?.() !== 0) throw new Error('the hosting lab runs as root (useradd, chown, private nginx with user www-data)');
   const nginxBin = need('/usr/sbin/nginx', 'nginx');
@@ -132,7 +144,11 @@ pm.max_children = 1
     // What the agent created (users, databases, crontabs) goes first, through its own remove op.
     for (const account of await listAccounts(env).catch(() => [])) {
       const r = await runOp(env, 'account.remove', { username: account.username });
-      if (!r.ok) console.error(`hosting lab: could not remove ${account.username}: ${r.message}`);
+      if (!r.ok) {
+        // A test that left the lab broken (say, a config nginx refuses) must still leave nothing on the machine.
+        console.error(`hosting lab: could not remove ${account.username} (${r.message}); removing it by force`);
+        await forceRemove(env, account.username);
+      }
     }
     for (const s of stops.reverse()) await s();
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { account, accountDatabases, grantDb, ident, killConnections, sql, sqlStr
 type DbParams = { username: string; database: Extract<DesiredResource, { kind: 'database' }> };
 
 function names(username: string, name: unknown, user: unknown): { name: string; user: string } {
-  return { name: v.dbIdentifier(name, username, 'database name', 64), user: v.dbIdentifier(user, username, 'database user', 32) };
+  return { name: v.dbIdentifier(name, username, 'database name', 64), user: v.dbIdentifier(user, username, 'database user', 80) };
 }
 
 async function hasGrant(env: AgentEnv, user: string, name: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { observeAccount } from './account.ts';
 import { observeSite } from './site.ts';
 import { observeDb } from './db.ts';
 import { observeCron } from './cron.ts';
-import { observeSftp } from './sftp.ts';
+import { observeSftpAll } from './sftp.ts';
 import { accountDatabases, sql, sqlString } from './mariadb.ts';
 
 type Ref = { kind: ResourceKind; id: string; name?: string; user?: string };
@@ -33,7 +33,7 @@ const observe: Op<{ username: string; refs?: Ref[] }> = {
       await ctx.step('databases', async () => {
         if (refs) {
           for (const r of refs.filter((x) => x.kind === 'database')) {
-            resources.push(await observeDb(env, v.id(r.id), v.dbIdentifier(r.name ?? r.id, username, 'database name', 64), v.dbIdentifier(r.user ?? r.name ?? r.id, username, 'database user', 32)));
+            resources.push(await observeDb(env, v.id(r.id), v.dbIdentifier(r.name ?? r.id, username, 'database name', 64), v.dbIdentifier(r.user ?? r.name ?? r.id, username, 'database user', 80)));
           }
           return;
         }
@@ -51,7 +51,7 @@ const observe: Op<{ username: string; refs?: Ref[] }> = {
         else resources.push(...(await observeCron(username)));
       });
     }
-    if (wants('sftpUser') && env.sftp) resources.push(await ctx.step('sftp', () => observeSftp(env, username)));
+    if (wants('sftpUser') && env.sftp) resources.push(...(await ctx.step('sftp', () => observeSftpAll(env, username))));
     return { account, resources };
   },
 };

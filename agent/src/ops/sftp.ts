@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DesiredResource, ObservedResource } from '@mpanel/sdk';
 import type { AgentEnv, Op } from './types.ts';
@@ -9,7 +9,7 @@ import { applyAndReload, applyConfig } from './config-txn.ts';
 import { atomicWrite, ensureDir, readIfExists } from './files.ts';
 import { homeOf } from './layout.ts';
 import { managedAccount } from './site.ts';
-import { shadow } from './system.ts';
+import { NOLOGIN, passwd, setExpired, shadow } from './system.ts';
 
 type SftpParams = { username: string; sftp: Extract<DesiredResource, { kind: 'sftpUser' }> };
 
@@ -26,10 +26,10 @@ const keysFile = (env: AgentEnv, u: string) => join(keysDir(env), u);
  * sshd requires); the session starts in web/. Suspended: no authentication method is left, so
  * sshd refuses every login for the user (the account's expiry date does the same at account level).
  */
-function renderMatch(env: AgentEnv, u: string, opts: { password: boolean; keys: boolean }): string {
+function renderMatch(env: AgentEnv, u: string, login: string, opts: { password: boolean; keys: boolean }): string {
   return [
-    `# managed by mpanel-agent: SFTP for ${u}; changes here are overwritten`,
-    `Match User ${u}`,
+    `# managed by mpanel-agent: SFTP login ${login} of ${u}; changes here are overwritten`,
+    `Match User ${login}`,
     `    ChrootDirectory ${homeOf(env, u)}`,
     '    ForceCommand internal-sftp -d /web',
     '    AllowTcpForwarding no',
@@ -64,9 +64,20 @@ async function reloadSshd(env: AgentEnv): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
-async function applyMatch(env: AgentEnv, u: string, content: string | null): Promise<void> {
+async function applyMatch(env: AgentEnv, u: string, login: string, opts: { password: boolean; keys: boolean } | null): Promise<void> {
   await ensureDir(sftpEnv(env).sshdConfigDir, 0o755);
-  await applyAndReload(() => applyConfig(`sshd:${sftpEnv(env).sshdConfigDir}`, [{ path: matchFile(env, u), content }], () => validateSshd(env)), () => reloadSshd(env));
+  const content = opts && renderMatch(env, u, login, opts);
+  await applyAndReload(() => applyConfig(`sshd:${sftpEnv(env).sshdConfigDir}`, [{ path: matchFile(env, login), content }], () => validateSshd(env)), () => reloadSshd(env));
+}
+
+/** Extra SFTP users share the account's uid and gid (files they upload belong to the account). */
+async function ensureLogin(env: AgentEnv, username: string, login: string): Promise<void> {
+  if (login === username) return;
+  const owner = await passwd(username);
+  if (!owner) throw new OpError('NOT_FOUND', `Linux user ${username} is missing: run account.ensure`);
+  const existing = await passwd(login);
+  if (existing && (existing.uid !== owner.uid || existing.shell !== NOLOGIN)) throw new OpError('CONFLICT', `Linux user ${login} exists and does not belong to ${username}`);
+  if (!existing) await runOk('useradd', ['--non-unique', '--uid', String(owner.uid), '--gid', String(owner.gid), '--home-dir', homeOf(env, username), '--no-create-home', '--shell', NOLOGIN, login]);
 }
 
 const ensure: Op<SftpParams> = {
@@ -75,58 +86,77 @@ const ensure: Op<SftpParams> = {
     const { env } = ctx;
     const username = v.username(params.username, env.userPrefix);
     const s = v.object(params.sftp, 'sftp') as SftpParams['sftp'];
-    if (s.username !== username) throw new OpError('UNSUPPORTED', 'Only the account\'s own SFTP user is supported (sftp.username must equal the account username)');
+    const login = v.sftpUsername(s.username, username);
     const state = v.state(s.state);
     const hash = s.passwordHash === undefined || s.passwordHash === null ? null : v.passwordHash(s.passwordHash);
     if (!Array.isArray(s.authorizedKeys) || s.authorizedKeys.length > 50) throw new OpError('INVALID_INPUT', 'authorizedKeys must be a list of at most 50 keys');
     const keys = s.authorizedKeys.map(v.authorizedKey);
     const account = await managedAccount(env, username);
     sftpEnv(env);
+    await ctx.step('login', () => ensureLogin(env, username, login));
     await ctx.step('password', async () => {
       // '*' (not '!') means "no password" without marking the account locked, which would also refuse keys.
       // A suspended SFTP user keeps none, so restoring the account cannot reopen it; the panel sends the hash again.
-      await runOk('chpasswd', ['-e'], { input: `${username}:${state === 'active' && hash ? hash : '*'}\n` });
+      await runOk('chpasswd', ['-e'], { input: `${login}:${state === 'active' && hash ? hash : '*'}\n` });
     });
     await ctx.step('authorized keys', async () => {
       await ensureDir(keysDir(env), 0o755);
-      if (keys.length && state === 'active') await atomicWrite(keysFile(env, username), `${keys.join('\n')}\n`, 0o644);
-      else await rm(keysFile(env, username), { force: true });
+      if (keys.length && state === 'active') await atomicWrite(keysFile(env, login), `${keys.join('\n')}\n`, 0o644);
+      else await rm(keysFile(env, login), { force: true });
     });
     const on = state === 'active' && !(account.state === 'suspended' && account.suspension.sftp);
-    await ctx.step('sshd match block', () => applyMatch(env, username, renderMatch(env, username, { password: on && hash !== null, keys: on && keys.length > 0 })));
-    return observeSftp(env, username);
+    await ctx.step('sshd match block', () => applyMatch(env, username, login, { password: on && hash !== null, keys: on && keys.length > 0 }));
+    return observeSftp(env, username, login);
   },
 };
 
-/** Account-level suspension: the Match block keeps its methods off until the account is restored. */
+/** The account's SFTP logins that have a Match block: its own user and '<username>_*'. */
+async function logins(env: AgentEnv, username: string): Promise<string[]> {
+  const names = await readdir(sftpEnv(env).sshdConfigDir).catch(() => [] as string[]);
+  return names.filter((n) => n === `${username}.conf` || (n.startsWith(`${username}_`) && n.endsWith('.conf'))).map((n) => n.slice(0, -5));
+}
+
+/** Account-level suspension: every login's Match block keeps its methods off until the account is restored. */
 export async function sftpSuspend(env: AgentEnv, username: string, suspended: boolean): Promise<void> {
-  const current = await readIfExists(matchFile(env, username));
-  if (current === null) return;
-  const hasKeys = (await readIfExists(keysFile(env, username))) !== null;
-  const hasPassword = ((await shadow(username))?.hash ?? '*').startsWith('$');
-  await applyMatch(env, username, renderMatch(env, username, { password: !suspended && hasPassword, keys: !suspended && hasKeys }));
+  for (const login of await logins(env, username)) {
+    const hasKeys = (await readIfExists(keysFile(env, login))) !== null;
+    const hasPassword = ((await shadow(login))?.hash ?? '*').startsWith('$');
+    await setExpired(login, suspended).catch(() => undefined);
+    await applyMatch(env, username, login, { password: !suspended && hasPassword, keys: !suspended && hasKeys });
+  }
 }
 
+async function removeLogin(env: AgentEnv, username: string, login: string): Promise<void> {
+  await rm(keysFile(env, login), { force: true });
+  await applyMatch(env, username, login, null);
+  if (login !== username && (await passwd(login))) await runOk('userdel', ['--force', login]); // --force: the account's PHP workers share the uid
+}
+
+/** Every SFTP login of the account (used by account.remove, before the account's own user goes). */
 export async function removeSftp(env: AgentEnv, username: string): Promise<void> {
-  await rm(keysFile(env, username), { force: true });
-  await applyMatch(env, username, null);
+  for (const login of await logins(env, username)) await removeLogin(env, username, login);
 }
 
-const remove: Op<{ username: string }> = {
+const remove: Op<{ username: string; sftpUsername?: string }> = {
   name: 'sftp.remove',
   async run(ctx, params) {
     const username = v.username(params.username, ctx.env.userPrefix);
-    await ctx.step('sshd match block', () => removeSftp(ctx.env, username));
-    await ctx.step('password', () => runOk('chpasswd', ['-e'], { input: `${username}:*\n` }).then(() => undefined));
-    return observeSftp(ctx.env, username);
+    const login = params.sftpUsername === undefined ? username : v.sftpUsername(params.sftpUsername, username);
+    await ctx.step('sftp login', () => removeLogin(ctx.env, username, login));
+    if (login === username) await ctx.step('password', () => runOk('chpasswd', ['-e'], { input: `${username}:*\n` }).then(() => undefined));
+    return observeSftp(ctx.env, username, login);
   },
 };
 
-export async function observeSftp(env: AgentEnv, username: string): Promise<ObservedResource> {
-  const block = env.sftp ? await readIfExists(matchFile(env, username)) : null;
-  if (block === null) return { kind: 'sftpUser', id: username, exists: false };
+export async function observeSftp(env: AgentEnv, _username: string, login: string): Promise<ObservedResource> {
+  const block = env.sftp ? await readIfExists(matchFile(env, login)) : null;
+  if (block === null) return { kind: 'sftpUser', id: login, exists: false };
   const open = /PasswordAuthentication yes|PubkeyAuthentication yes/.test(block);
-  return { kind: 'sftpUser', id: username, exists: true, state: open ? 'active' : 'suspended' };
+  return { kind: 'sftpUser', id: login, exists: true, state: open ? 'active' : 'suspended' };
+}
+
+export async function observeSftpAll(env: AgentEnv, username: string): Promise<ObservedResource[]> {
+  return env.sftp ? Promise.all((await logins(env, username)).map((l) => observeSftp(env, username, l))) : [];
 }
 
 export const sftpOps = [ensure, remove];

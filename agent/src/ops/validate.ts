@@ -19,6 +19,12 @@ export function username(value: unknown, prefix: string): string {
   return value;
 }
 
+/** An SFTP login: the account's own user, or '<username>_<name>' sharing its uid (the panel's extra SFTP users). */
+export function sftpUsername(value: unknown, owner: string): string {
+  if (typeof value !== 'string' || (value !== owner && !new RegExp(`^${owner}_[a-z0-9]{1,12}$`).test(value))) invalid(`SFTP username (must be "${owner}" or "${owner}_<a-z0-9>")`, value);
+  return value;
+}
+
 export function id(value: unknown, what = 'id'): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value)) invalid(what, value);
   return value;

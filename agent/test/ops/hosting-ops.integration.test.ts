@@ -15,7 +15,7 @@ import { nginxReloads } from '../../src/ops/nginx.ts';
  * installs them. Ports 30080 (http), 30443 (https), 30022 (sshd).
  */
 describe('agent ops on real nginx, php-fpm, MariaDB, sshd', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a loaded 2-core machine: one test waits on several reloads, each ≥ 1 s apart
   let lab: HostingLab;
   let env: AgentEnv;
   const tag = randomBytes(3).toString('hex').replace(/^\d/, 'x');
@@ -72,7 +72,7 @@ describe('agent ops on real nginx, php-fpm, MariaDB, sshd', function () {
     if (!lab) return;
     await lab.stop();
     // Nothing of the suite may be left on the machine.
-    for (const u of [u1, u2]) assert.notEqual(spawnSync('id', [u]).status, 0, `${u} still exists`);
+    for (const u of [u1, u2, `${u1}_dev`]) assert.notEqual(spawnSync('id', [u]).status, 0, `${u} still exists`);
     const left = execFileSync('mariadb', [`--socket=${MARIADB_SOCKET}`, '-N', '-e', `SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'mpt${tag}%'; SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mpt${tag}%';`]).toString().trim().split('\n');
     assert.deepEqual(left, ['0', '0']);
     assert.equal(existsSync(lab.dir), false);
@@ -168,9 +168,13 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
   it('suspend: 503, database login refused, SFTP refused, cron commented; unsuspend: all back', async function () {
     await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp1', username: u1, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()], root: 'web', state: 'active' } });
     await ok('cron.ensure', { username: u1, cron: { kind: 'cron', id: 'cron1', schedule: '*/5 * * * *', command: 'php ~/web/cron.php > /dev/null', state: 'active' } });
+    await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp2', username: `${u1}_dev`, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()], root: 'web', state: 'active' } });
     const login = sftp(u1);
     assert.equal(login.status, 0, login.stderr);
     assert.match(login.stdout, new RegExp(d1));
+    const dev = sftp(`${u1}_dev`);
+    assert.equal(dev.status, 0, dev.stderr);
+    assert.equal(execFileSync('id', ['-u', `${u1}_dev`]).toString(), execFileSync('id', ['-u', u1]).toString(), 'an extra SFTP user shares the account uid');
     assert.equal(dbLogin(db1.user, db1.password, 'SELECT 1').status, 0);
 
     const suspended = await ok('account.ensure', { username: u1, state: 'suspended', plan });
@@ -183,6 +187,7 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /locked|denied/i);
     assert.notEqual(sftp(u1).status, 0, 'SFTP refused while suspended');
+    assert.notEqual(sftp(`${u1}_dev`).status, 0, 'the extra SFTP user too');
     assert.match(execFileSync('chage', ['-l', u1]).toString(), /Account expires\s*:\s*Jan 02, 1970/);
     assert.match(execFileSync('crontab', ['-u', u1, '-l']).toString(), /^# \*\/5 \* \* \* \* php/m);
     assert.equal(existsSync(join(env.fpm.poolsDir, `${u1}.conf`)), false, 'the pool is gone while suspended');
@@ -202,6 +207,10 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     assert.equal(back?.status, 200);
     assert.match(back!.body, new RegExp(`^db=${db1.name}$`, 'm'));
     assert.equal(sftp(u1).status, 0, 'SFTP works again');
+    assert.equal(sftp(`${u1}_dev`).status, 0);
+    await ok('sftp.remove', { username: u1, sftpUsername: `${u1}_dev` });
+    assert.notEqual(spawnSync('id', [`${u1}_dev`]).status, 0);
+    await ok('sftp.ensure', { username: u1, sftp: { kind: 'sftpUser', id: 'sftp2', username: `${u1}_dev`, authorizedKeys: [], root: 'web', state: 'active' } });
     assert.match(execFileSync('crontab', ['-u', u1, '-l']).toString(), /^\*\/5 \* \* \* \* php/m);
     await ok('cron.remove', { username: u1, cronId: 'cron1' });
     assert.notEqual(spawnSync('crontab', ['-u', u1, '-l']).status, 0, 'the empty crontab is removed');

@@ -26,6 +26,8 @@ describe('agent ops: input validation and rendering (no services)', function () 
     assert.equal(v.cronSchedule('*/5 0-6 1,15 * mon-fri'), '*/5 0-6 1,15 * mon-fri');
     assert.equal(v.cronSchedule('@daily'), '@daily');
     assert.equal(v.dbPassword("it's-a-secret"), "it's-a-secret");
+    assert.equal(v.sftpUsername('mpt1_dev', 'mpt1'), 'mpt1_dev');
+    assert.equal(v.sftpUsername('mpt1', 'mpt1'), 'mpt1');
   });
 
   it('refuses injection, traversal and other accounts\' names', function () {
@@ -50,6 +52,8 @@ describe('agent ops: input validation and rendering (no services)', function () 
     invalid(() => v.authorizedKey('command="sh" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH'));
     invalid(() => v.authorizedKey('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH\nssh-rsa AAAA'));
     invalid(() => v.passwordHash('plaintext'));
+    invalid(() => v.sftpUsername('mpt2_dev', 'mpt1'));
+    invalid(() => v.sftpUsername('mpt1_de/v', 'mpt1'));
     invalid(() => v.acmeToken('../x'));
     invalid(() => v.pem('-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\nssl_certificate /etc/shadow;', 'certificate'));
   });

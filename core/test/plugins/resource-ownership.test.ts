@@ -77,5 +77,8 @@ describe('names belong to their owner (manifest resources)', () => {
     assert.equal(resourceSegment('permission', 'billing.reports.read'), 'billing');
     assert.equal(resourceSegment('event', 'creditNote.issued'), 'credit-note');
     assert.equal(resourceSegment('route', '/api/webhooks/stripe/:tenantId'), 'stripe');
+    assert.equal(resourceSegment('route', '/api/v1/servers/:id/agent'), 'servers');
+    // The hosting agent's protocol routes belong to the resource `agent`.
+    assert.equal(resourceSegment('route', '/api/agent/v1/jobs/:id/result'), 'agent');
   });
 });
