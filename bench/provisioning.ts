@@ -27,7 +27,7 @@ try {
 
   // End to end: orders placed first (not timed: that is billing), then all paid at once.
   const orders: Awaited<ReturnType<typeof order>>[] = [];
-  for (let i = 0; i < N; i++) orders.push(await order(h.panel, h.setup, `b${i}-${process.pid}.bench.test`));
+  for (let i = 0; i < N; i++) orders.push(await order(h.panel, h.setup, `mptb${i}-${process.pid}.bench.test`));
   const t0 = performance.now();
   const queue = [...orders];
   await Promise.all(Array.from({ length: PAY_CONCURRENCY }, async () => {
@@ -37,7 +37,7 @@ try {
   await eventually(`${N} sites answering`, async () => {
     await Promise.all(orders.map(async (o, i) => {
       if (answered.has(i)) return;
-      const r = await viaNginx(h.lab.nginxPort, `b${i}-${process.pid}.bench.test`);
+      const r = await viaNginx(h.lab.nginxPort, `mptb${i}-${process.pid}.bench.test`);
       if (r.status !== 0 && r.status !== 502) answered.add(i); // the vhost and its pool answer (not the 444 default)
     }));
     return answered.size === N;

@@ -61,7 +61,12 @@ async function activated(plugin: PluginContext, db: TenantDb, event: DomainEvent
   if (svc.domain) {
     // The order's domain is the account's first website. A domain already live elsewhere (any
     // tenant) is not taken over: staff see the account without it.
-    await db.trx('websites').insert({ tenant_id: db.tenantId, account_id: created.account.id, domain: svc.domain, docroot: 'public_html', state: 'creating' }).onConflict().ignore();
+    // Same layout and PHP default as a site added through the API (the agent serves web/<domain>/public_html).
+    const plan = (await db('hosting_plans').where('hosting_plans.id', created.account.planId).first('limits')) as { limits?: { phpVersions?: string[] } } | undefined;
+    await db.trx('websites').insert({
+      tenant_id: db.tenantId, account_id: created.account.id, domain: svc.domain, docroot: `web/${svc.domain}/public_html`,
+      php_version: plan?.limits?.phpVersions?.[0] ?? null, state: 'creating',
+    }).onConflict().ignore();
   }
   await setProgress(db, created.account.id, { step: 1 });
   await startOperation(db, created.operation.id);
