@@ -15,6 +15,10 @@ COPY plugins/billing/package.json plugins/billing/
 COPY plugins/gateway-manual/package.json plugins/gateway-manual/
 COPY plugins/gateway-stripe/package.json plugins/gateway-stripe/
 COPY plugins/hosting/package.json plugins/hosting/
+COPY plugins/notifications/package.json plugins/notifications/
+COPY plugins/provisioning-agent/package.json plugins/provisioning-agent/
+COPY plugins/support/package.json plugins/support/
+COPY agent/package.json agent/
 RUN npm ci --ignore-scripts
 
 # --- build: the admin UI and the plugins' browser bundles -------------------------------------

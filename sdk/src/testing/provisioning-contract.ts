@@ -76,8 +76,18 @@ async function expectProvisioningError(p: Promise<unknown>, what: string): Promi
   assert.fail(`${what}: expected a ProvisioningError, but the call succeeded`);
 }
 
+/** The mocha globals the suite uses, typed here so the SDK's package build needs no test-runner types. */
+interface MochaGlobals {
+  describe(title: string, fn: (this: { timeout(ms: number): void }) => void): void;
+  it(title: string, fn: () => Promise<void>): void;
+  beforeEach(fn: () => Promise<void>): void;
+}
+
 export function provisioningContract(options: ProvisioningContractOptions): void {
-  if (typeof describe !== 'function') throw new Error('provisioningContract() is a mocha suite: call it from a test file run by mocha');
+  const { describe, it, beforeEach } = globalThis as unknown as Partial<MochaGlobals>;
+  if (typeof describe !== 'function' || typeof it !== 'function' || typeof beforeEach !== 'function') {
+    throw new Error('provisioningContract() is a mocha suite: call it from a test file run by mocha');
+  }
   const { remote } = options;
   describe(`ProvisioningModule contract: ${options.name}`, function () {
     this.timeout(options.timeoutMs ?? 30_000);
