@@ -21,7 +21,7 @@ const RECONCILE_ACCOUNTS = Number(process.env.BENCH_RECONCILE_ACCOUNTS ?? 1000);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const h = await startHosting({ portBase: 33500, webPort: 33020, tag: `bench${process.pid}` });
+const h = await startHosting({ portBase: 29500, webPort: 29020, tag: `bench${process.pid}` });
 try {
   out(`bench:provisioning — ${N} accounts on one server (private nginx + php-fpm, MariaDB ${h.lab.env.mariadb.args.join(' ')}); load average before: ${load()}`);
 

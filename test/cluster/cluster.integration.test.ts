@@ -46,6 +46,15 @@ describe('many instances behind nginx, under failure', function () {
     await processes.get(name)!.stop(signal);
     processes.delete(name);
   };
+  /** Polls an instance's readiness directly (not through nginx) until it answers 200. */
+  const answersReady = async (port: number) => {
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health/ready`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the instance on ${port} never became ready`);
+  };
   const count = async (sql: string, bindings: string[] = []) => Number(((await knex.raw(sql, bindings)) as { rows: Array<{ n: number }> }).rows[0]!.n);
 
   before(async function () {
@@ -164,7 +173,9 @@ http { access_log ${dir}/logs/access.log;
       for (const name of ['web1', 'web2']) {
         await new Promise((r) => setTimeout(r, 4000));
         await kill(name, 'SIGTERM'); // drains what it accepted, then exits
-        await start(name, 'web', webPorts[name === 'web1' ? 0 : 1]);
+        const port = webPorts[name === 'web1' ? 0 : 1]!;
+        await start(name, 'web', port);
+        await answersReady(port); // the orchestrator's readiness probe, before it touches the next one
       }
       await new Promise((r) => setTimeout(r, 4000));
     })();

@@ -26,7 +26,7 @@ describe('hosting end to end: billing → provisioning → mpanel-agent → ngin
 
   before(async function () {
     this.timeout(300_000);
-    h = await startHosting({ portBase: 33100, webPort: 33010, tag: `e2e${process.pid}` });
+    h = await startHosting({ portBase: 29100, webPort: 29010, tag: `e2e${process.pid}` });
   });
   after(async () => { await h?.stop(); });
 

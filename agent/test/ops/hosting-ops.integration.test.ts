@@ -387,10 +387,12 @@ echo 'user=', posix_getpwuid(posix_geteuid())['name'], "\\n";
     const steps = JSON.stringify([['account.ensure', { username: u3, state: 'active', plan }], ['site.ensure', site(u3, 'site3', d3)]]);
     for (const delay of [150, 900]) {
       const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'run-ops.ts'), JSON.stringify(env), steps], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // Listened for from the start: on a quick machine the ops may all be done (and the child gone) before the kill.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
+      await exited;
     }
     await ok('account.ensure', { username: u3, state: 'active', plan });
     await ok('site.ensure', site(u3, 'site3', d3));
