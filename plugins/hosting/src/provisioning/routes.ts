@@ -20,6 +20,12 @@ export function provisioningRoutes(plugin: PluginContext): RouteDefinition[] {
     if (!op) throw new NotFoundError('Operation not found');
     return op;
   };
+  /** These routes run outside the request transaction (they wait on servers): the 404 check has its own. */
+  const requireOwnRow = async (tenantId: string, table: 'hosting_accounts' | 'servers', id: string, notFound: string) => {
+    const row = await plugin.db.transaction(tenantId, async (trx) => tenantDb(trx, tenantId)(table).where(`${table}.id`, id).first('id'));
+    if (!row) throw new NotFoundError(notFound);
+  };
+
   return [
     {
       method: 'POST', path: '/api/v1/provisioning/operations/:id/retry', permission: 'provisioning.manage', summary: 'Run an operation that needs attention again (a fresh retry schedule)',
@@ -65,8 +71,7 @@ export function provisioningRoutes(plugin: PluginContext): RouteDefinition[] {
       schema: { params: idParams },
       handler: async (ctx) => {
         const tenantId = ctx.tenant!.id;
-        const exists = await plugin.db.transaction(tenantId, async (trx) => tenantDb(trx, tenantId)('hosting_accounts').where('hosting_accounts.id', ctx.params.id).first('id'));
-        if (!exists) throw new NotFoundError('Hosting account not found');
+        await requireOwnRow(tenantId, 'hosting_accounts', ctx.params.id, 'Hosting account not found');
         return ok(await checkAccount(plugin, tenantId, ctx.params.id, true));
       },
     },
@@ -75,8 +80,7 @@ export function provisioningRoutes(plugin: PluginContext): RouteDefinition[] {
       schema: { params: idParams },
       handler: async (ctx) => {
         const tenantId = ctx.tenant!.id;
-        const exists = await plugin.db.transaction(tenantId, async (trx) => tenantDb(trx, tenantId)('servers').where('servers.id', ctx.params.id).first('id'));
-        if (!exists) throw new NotFoundError('Server not found');
+        await requireOwnRow(tenantId, 'servers', ctx.params.id, 'Server not found');
         return ok(await checkServer(plugin, tenantId, ctx.params.id, false));
       },
     },
