@@ -11,6 +11,7 @@ COPY package.json package-lock.json ./
 COPY sdk/package.json sdk/
 COPY core/package.json core/
 COPY admin-ui/package.json admin-ui/
+COPY plugins/ai/package.json plugins/ai/
 COPY plugins/billing/package.json plugins/billing/
 COPY plugins/gateway-manual/package.json plugins/gateway-manual/
 COPY plugins/gateway-stripe/package.json plugins/gateway-stripe/

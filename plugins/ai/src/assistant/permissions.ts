@@ -1,0 +1,3 @@
+import type { PermissionDefinition } from '@mpanel/sdk';
+
+export const ASSISTANT_PERMISSIONS: PermissionDefinition[] = [];

@@ -1,0 +1,3 @@
+import type { PermissionDefinition } from '@mpanel/sdk';
+
+export const FORECASTS_PERMISSIONS: PermissionDefinition[] = [];

@@ -1,0 +1,3 @@
+import type { PluginContext } from '@mpanel/sdk';
+
+export function registerForecasts(_ctx: PluginContext): void {}
