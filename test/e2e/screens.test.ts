@@ -143,7 +143,7 @@ describe('every screen (browser): headings, no console errors, accessibility, ke
     assert.equal(await focused(page, 'id'), 'main');
     // From the top of the page, Tab walks the header into the menu; Enter follows a link.
     await page.keyboard.press('Shift+Tab');
-    for (let i = 0; i < 10 && (await focused(page, 'nav')) !== 'billing:clients'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 25 && (await focused(page, 'nav')) !== 'billing:clients'; i++) await page.keyboard.press('Tab');
     assert.equal(await focused(page, 'nav'), 'billing:clients');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/admin\/clients$/);

@@ -23,8 +23,8 @@ export interface Database {
   kind: DatabaseKind;
   /** PostgreSQL only: the owner's connection URL (pg_dump). */
   url?: string;
-  /** PGlite only: its whole data directory as a gzipped tarball (backups; only the holder of the directory can take it). */
-  dumpDataDir?(): Promise<Blob>;
+  /** PGlite only: its whole data directory as a tarball, gzipped by default (backups; only the holder of the directory can take it). */
+  dumpDataDir?(compression?: 'gzip' | 'none'): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -88,7 +88,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const unlock = inMemory ? () => undefined : lockDataDir(dir);
   let pglite: PGlite;
   try {
-    pglite = new PGlite(inMemory ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    // 'memory://' by name: `new PGlite(undefined, { loadDataDir })` ignores the dump and starts empty.
+    pglite = new PGlite(inMemory ? 'memory://' : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     await pglite.waitReady;
   } catch (err) {
     unlock();
@@ -104,7 +105,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     knex,
     appKnex: knex,
     kind: 'pglite',
-    dumpDataDir: () => pglite.dumpDataDir('gzip'),
+    dumpDataDir: (compression = 'gzip') => pglite.dumpDataDir(compression),
     async close() {
       try {
         await knex.destroy();

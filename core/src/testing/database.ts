@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase, type Database } from '../db/connect.ts';
+import type { MigrationSet } from '../db/migrator.ts';
+import { pgliteTemplate, postgresTemplate } from './migrated-template.ts';
 
 let blankPglite: Promise<Blob> | undefined;
 
@@ -32,18 +34,21 @@ export interface TestDatabase {
 }
 
 /**
- * A brand-new, empty database for one test server: in-memory PGlite by default, or a new
- * PostgreSQL database on the server of `TEST_DATABASE_URL` (dropped afterwards).
+ * A brand-new database for one test server: in-memory PGlite by default, or a new PostgreSQL
+ * database on the server of `TEST_DATABASE_URL` (dropped afterwards). Empty, or with `migrated`
+ * sets already applied (copied from a template made once; see migrated-template.ts).
  */
-export async function createTestDatabase(url = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
+export async function createTestDatabase(url = process.env.TEST_DATABASE_URL, migrated?: MigrationSet[]): Promise<TestDatabase> {
   if (!url) {
-    const db = await openDatabase({ dataDir: 'memory://', loadDataDir: await blankDump() });
+    const loadDataDir = migrated ? await pgliteTemplate(migrated, blankDump) : await blankDump();
+    const db = await openDatabase({ dataDir: 'memory://', loadDataDir });
     return { db, destroy: () => db.close() };
   }
   const name = `mpanel_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const template = migrated ? ` TEMPLATE ${await postgresTemplate(url, migrated)}` : '';
   const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
   try {
-    await admin.raw(`CREATE DATABASE ${name}`);
+    await createDatabase(admin, `CREATE DATABASE ${name}${template}`);
   } finally {
     await admin.destroy();
   }
@@ -62,4 +67,20 @@ export async function createTestDatabase(url = process.env.TEST_DATABASE_URL): P
       }
     },
   };
+}
+
+/**
+ * PostgreSQL refuses to copy a template while another session is connected to it (55006): another
+ * process may be checking that the template exists at that moment. Such a wait is short.
+ */
+async function createDatabase(admin: knexFactory.Knex, statement: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.raw(statement);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from '../server.ts';
 import type { CoreModule } from '../module.ts';
 import type { PlatformOptions } from '../platform.ts';
 import { createTestDatabase } from './database.ts';
+import { predictableMigrationSets } from './migrated-template.ts';
 
 export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
@@ -38,7 +39,9 @@ export interface TestServerOptions {
 
 /** Boots the whole platform on an ephemeral port against a fresh database. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+  // Extra core modules may bring migrations of their own: such a server migrates from scratch.
+  const migrated = options.modules?.length || process.env.MPANEL_TEST_FRESH_DB ? undefined : await predictableMigrationSets(options.plugins);
+  const database = await createTestDatabase(undefined, migrated);
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
