@@ -19,8 +19,8 @@ describe('forecasts: churn scoring', () => {
   it('ranks every risky client above every safe one (fitted on the tenant\'s own history)', () => {
     const model = churnModel(history(400, 11).map((r) => ({ x: { ...zero(), ...r.x }, y: r.y })));
     assert.equal(model.fitted, true);
-    const risky = [{ overdueInvoices: 3, downgrades: 1 }, { overdueInvoices: 2, downgrades: 1, cancellationRequested: 1 }, { overdueInvoices: 3 }];
-    const safe = [{}, { latePayments: 1 }, { overdueInvoices: 0, latePayments: 0 }];
+    const risky: Array<Record<string, number>> = [{ overdueInvoices: 3, downgrades: 1 }, { overdueInvoices: 2, downgrades: 1, cancellationRequested: 1 }, { overdueInvoices: 3 }];
+    const safe: Array<Record<string, number>> = [{}, { latePayments: 1 }, { overdueInvoices: 0, latePayments: 0 }];
     const low = Math.min(...risky.map((x) => scoreWith(model, { ...zero(), ...x }).probability));
     const high = Math.max(...safe.map((x) => scoreWith(model, { ...zero(), ...x }).probability));
     assert.ok(low > high, `lowest risky ${low.toFixed(3)} ≤ highest safe ${high.toFixed(3)}`);
