@@ -51,11 +51,11 @@ export async function revenueForecasts(db: TenantDb, today: Date, horizon: numbe
   const since = `${earliest}-01T00:00:00Z`;
   const until = `${current}-01T00:00:00Z`;
   const month = (column: string) => db.trx.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM') as month`);
-  const group = (column: string) => db.trx.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM')`);
+  const group = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM'), currency`;
   const payments = (await db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', since).where('paid_at', '<', until)
-    .groupBy(group('paid_at'), 'currency').select(month('paid_at'), 'currency', db.trx.raw('sum(amount) as amount'))) as Row[];
+    .groupByRaw(group('paid_at')).select(month('paid_at'), 'currency', db.trx.raw('sum(amount) as amount'))) as Row[];
   const refunds = (await db('refunds').whereNotIn('gateway', NOT_MONEY).where('created_at', '>=', since).where('created_at', '<', until)
-    .groupBy(group('created_at'), 'currency').select(month('created_at'), 'currency', db.trx.raw('sum(amount) as amount'))) as Row[];
+    .groupByRaw(group('created_at')).select(month('created_at'), 'currency', db.trx.raw('sum(amount) as amount'))) as Row[];
   const services = (await db('services').whereNot('cycle', 'onetime').whereNot('status', 'pending')
     .select('cycle', 'currency', 'amount', 'status', 'registration_date', 'termination_date', 'updated_at')) as Array<Record<string, unknown>>;
 
