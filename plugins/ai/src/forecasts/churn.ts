@@ -24,9 +24,15 @@ export interface ChurnScore {
 
 type Counts = Map<string, number>;
 
-async function countBy(query: Promise<unknown>): Promise<Counts> {
+async function countBy(query: PromiseLike<unknown>): Promise<Counts> {
   const rows = (await query) as Array<{ client_id: string; n: string | number }>;
   return new Map(rows.map((r) => [r.client_id, Number(r.n)]));
+}
+
+/** Counts stop at 10: the eleventh overdue invoice says nothing the tenth did not, and the fit stays stable. */
+const MAX_COUNT = 10;
+function capped(count: number | undefined): number {
+  return Math.min(MAX_COUNT, count ?? 0);
 }
 
 function daysBefore(today: Date, days: number): string {
@@ -38,22 +44,21 @@ export async function churnSignals(db: TenantDb, today: Date) {
   const todayDay = today.toISOString().slice(0, 10);
   const window = daysBefore(today, WINDOW_DAYS);
   const n = raw('count(*) as n');
-  const [clients, services, overdue, late, disputes, downgrades, recent, before] = await Promise.all([
-    db('clients').select('id', 'first_name', 'last_name', 'company_name', 'status') as Promise<Array<Record<string, unknown>>>,
-    db('services').whereNot('cycle', 'onetime').groupBy('client_id').select('client_id',
+  // One after the other: the queries share the request's transaction (one connection).
+  const clients = (await db('clients').select('id', 'first_name', 'last_name', 'company_name', 'status')) as Array<Record<string, unknown>>;
+  const services = (await db('services').whereNot('cycle', 'onetime').groupBy('client_id').select('client_id',
       raw(`count(*) filter (where status in ('active','suspended','pending')) as live`),
       raw(`count(*) filter (where status in ('cancelled','terminated')) as ended`),
       raw(`count(*) filter (where status = 'suspended') as suspended`),
       raw(`count(*) filter (where status in ('active','suspended') and (cancellation_type is not null or cancel_at is not null)) as cancelling`),
-    ) as Promise<Array<Record<string, string | number>>>,
-    countBy(db('invoices').where({ kind: 'invoice', status: 'unpaid' }).where('due_date', '<', todayDay).groupBy('client_id').select('client_id', n)),
-    countBy(db('invoices').where({ kind: 'invoice', status: 'paid' }).where('paid_at', '>=', window).whereRaw('paid_at::date > due_date').groupBy('client_id').select('client_id', n)),
-    countBy(db('invoices').whereRaw(`jsonb_array_length(flags) > 0`).where('created_at', '>=', window).groupBy('client_id').select('client_id', n)),
-    countBy(db('credit_ledger').where('reason', 'like', 'downgrade of service %').where('created_at', '>=', window).groupBy('client_id').select('client_id', n)),
-    countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, SPEND_DAYS)).groupBy('client_id').select('client_id', raw('sum(amount - refunded) as n'))),
-    countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, 2 * SPEND_DAYS)).where('paid_at', '<', daysBefore(today, SPEND_DAYS))
-      .groupBy('client_id').select('client_id', raw('sum(amount - refunded) as n'))),
-  ]);
+    )) as Array<Record<string, string | number>>;
+  const overdue = await countBy(db('invoices').where({ kind: 'invoice', status: 'unpaid' }).where('due_date', '<', todayDay).groupBy('client_id').select('client_id', n));
+  const late = await countBy(db('invoices').where({ kind: 'invoice', status: 'paid' }).where('paid_at', '>=', window).whereRaw('paid_at::date > due_date').groupBy('client_id').select('client_id', n));
+  const disputes = await countBy(db('invoices').whereRaw(`jsonb_array_length(flags) > 0`).where('created_at', '>=', window).groupBy('client_id').select('client_id', n));
+  const downgrades = await countBy(db('credit_ledger').where('reason', 'like', 'downgrade of service %').where('created_at', '>=', window).groupBy('client_id').select('client_id', n));
+  const recent = await countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, SPEND_DAYS)).groupBy('client_id').select('client_id', raw('sum(amount - refunded) as n')));
+  const before = await countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, 2 * SPEND_DAYS)).where('paid_at', '<', daysBefore(today, SPEND_DAYS))
+    .groupBy('client_id').select('client_id', raw('sum(amount - refunded) as n')));
   const byClient = new Map(services.map((s) => [String(s.client_id), s]));
   return clients.map((c) => {
     const id = String(c.id);
@@ -62,12 +67,12 @@ export async function churnSignals(db: TenantDb, today: Date) {
     const ended = Number(s?.ended ?? 0);
     const prev = before.get(id) ?? 0;
     const x: Record<string, number> = {
-      overdueInvoices: overdue.get(id) ?? 0,
-      latePayments: late.get(id) ?? 0,
-      paymentDisputes: disputes.get(id) ?? 0,
-      downgrades: downgrades.get(id) ?? 0,
+      overdueInvoices: capped(overdue.get(id)),
+      latePayments: capped(late.get(id)),
+      paymentDisputes: capped(disputes.get(id)),
+      downgrades: capped(downgrades.get(id)),
       cancellationRequested: Number(s?.cancelling ?? 0) > 0 ? 1 : 0,
-      suspendedServices: Number(s?.suspended ?? 0),
+      suspendedServices: capped(Number(s?.suspended ?? 0)),
       // Share of the spend that went away (0 … 1); nothing spent before: no decline to speak of.
       spendDecline: prev > 0 ? Math.round(Math.max(0, (prev - (recent.get(id) ?? 0)) / prev) * 100) / 100 : 0,
     };

@@ -44,6 +44,16 @@ describe('forecasts: churn scoring', () => {
     assert.ok(m.weights.overdueInvoices! > 0.8 && m.weights.downgrades! > 0.8, JSON.stringify(m.weights));
     assert.ok(Math.abs(m.weights.latePayments!) < 0.5, JSON.stringify(m.weights));
   });
+
+  it('stays finite on extreme histories (every client with ten of everything, or all of them gone)', () => {
+    const extreme = Array.from({ length: 50 }, (_, i) => ({ x: { ...zero(), overdueInvoices: 10, latePayments: 10, paymentDisputes: 10, downgrades: 10 }, y: (i % 2) as 0 | 1 }));
+    const m = churnModel(extreme);
+    assert.ok(Object.values(m.weights).every(Number.isFinite) && Number.isFinite(m.bias), JSON.stringify(m));
+    const gone = churnModel(Array.from({ length: 50 }, () => ({ x: zero(), y: 1 as const })));
+    assert.equal(gone.fitted, false, 'no client who stayed: nothing to learn from');
+    const p = scoreWith(m, { ...zero(), overdueInvoices: 10, cancellationRequested: 1 }).probability;
+    assert.ok(p >= 0 && p <= 1);
+  });
 });
 
 function zero(): Record<string, number> {

@@ -53,4 +53,13 @@ describe('forecasts: exponential smoothing', () => {
     assert.deepEqual(empty.forecast.map((p) => [p.value, p.lower, p.upper]), [[0, 0, 0], [0, 0, 0], [0, 0, 0]]);
     assert.throws(() => smoothingForecast([1, 2, 3], { horizon: 1, confidence: 0.42 }), /confidence/);
   });
+  it('a higher confidence widens the interval; huge amounts and a flat history stay finite', () => {
+    const { history } = seasonalSeries(30, opts);
+    const width = (confidence: number) => { const p = smoothingForecast(history, { horizon: 1, confidence }).forecast[0]!; return p.upper - p.lower; };
+    assert.ok(width(0.8) < width(0.95) && width(0.95) < width(0.99));
+    const huge = smoothingForecast(history.map((v) => v * 1e8), { horizon: 24 });
+    assert.ok(huge.forecast.every((p) => Number.isFinite(p.value) && Number.isFinite(p.lower) && Number.isFinite(p.upper)));
+    const flat = smoothingForecast(new Array(30).fill(5_000), { horizon: 3 });
+    assert.deepEqual(flat.forecast.map((p) => [Math.round(p.value), Math.round(p.upper - p.lower)]), [[5_000, 0], [5_000, 0], [5_000, 0]]);
+  });
 });
