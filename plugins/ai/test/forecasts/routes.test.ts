@@ -115,6 +115,7 @@ describe('forecasts API', function () {
       assert.equal(mrr.currency, 'EUR');
       assert.deepEqual(mrr.history.map((h: { value: number }) => h.value), [4_000, 4_000, 4_000, 2_000, 2_000]);
       assert.equal(mrr.basedOn.dataPoints, 5);
+      assert.deepEqual((await get(t.token, '/api/v1/forecasts/revenue?currency=USD')).body.data.series, [], 'no USD here');
     });
   });
 
