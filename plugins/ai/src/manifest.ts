@@ -19,6 +19,7 @@ export const manifest: PluginManifest = {
   resources: ['ai', 'forecasts'],
   permissions: PERMISSIONS,
   events: { emits: [], subscribes: [] },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };
