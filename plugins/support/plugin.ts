@@ -4,6 +4,7 @@ import { registerTickets } from './src/tickets/register.ts';
 import { startMail, stopMail } from './src/mail/register.ts';
 import { registerKb } from './src/kb/register.ts';
 import { registerAnnouncements } from './src/announcements/register.ts';
+import { registerTicketTemplates } from './src/mail/templates.ts';
 
 /**
  * Support: one import and one call per area (tickets with their mail and attachments; the
@@ -14,6 +15,7 @@ export default definePlugin({
   manifest,
   register(ctx) {
     registerTickets(ctx);
+    registerTicketTemplates(ctx);
     registerKb(ctx);
     registerAnnouncements(ctx);
   },

@@ -26,11 +26,27 @@ export interface UiExternalOrigins {
   connect?: string[];
 }
 
+/**
+ * A portal page anybody may open, without a session (`/client/kb`): the portal shell routes its
+ * path before sign-in and shows the component the plugin's UI module gives with
+ * `host.addPublicPage` (in the `public` area), framed with the tenant's branding and a "Sign in"
+ * link. Its data must come from `public: true` routes: no permission, no principal.
+ */
+export interface UiPublicPage {
+  id: string;
+  label: string;
+  /** `/client/...`, params allowed (`/client/kb/:slug`); the same path the UI module registers. */
+  path: string;
+  order?: number;
+}
+
 export interface PluginUi {
   menu?: UiEntry[];
   settingsPages?: UiEntry[];
   dashboardWidgets?: UiEntry[];
   portalPages?: UiEntry[];
+  /** Portal pages shown without a session (see `UiPublicPage`). */
+  publicPages?: UiPublicPage[];
   externalOrigins?: UiExternalOrigins;
 }
 

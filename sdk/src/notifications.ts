@@ -43,6 +43,11 @@ export interface TemplatedMail {
   from?: MailAddress;
   replyTo?: MailAddress;
   attachments?: MailAttachment[];
+  /**
+   * Extra headers, as `ctx.mail.send` (`Message-ID`, `In-Reply-To`, `References`, `Auto-Submitted`):
+   * a templated mail can still thread under a conversation. Kept in the mail log for a resend.
+   */
+  headers?: Record<string, string>;
   /** As `ctx.mail.send`: the same key queues one mail per tenant. */
   idempotencyKey?: string;
   tenantId?: string;

@@ -11,6 +11,8 @@ export function installGuard(router: Router): void {
     const session = useSession();
     await session.ensureLoaded();
     if (to.meta.public) return session.signedIn && to.name === 'login' ? { path: '/' } : true;
+    // A plugin's page without a session (public-pages.ts): anybody, signed in or not.
+    if (to.meta.publicPage) return true;
     if (!session.signedIn) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
     if (typeof to.meta.permission === 'string' && !can(to.meta.permission)) return { name: 'forbidden' };
     return true;

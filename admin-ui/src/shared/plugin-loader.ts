@@ -111,6 +111,8 @@ function hostFor(plugin: UiPluginInfo, options: LoaderOptions, all: readonly UiP
       options.onPage(addPage(plugin.id, route));
       if (route.label) addMenu(plugin.id, { id: `page:${route.path}`, label: route.label, to: route.path, permission: route.permission, group: 'portal' });
     },
+    // Signed in, a plugin's public pages are not routed (the portal's own pages are): public-pages.ts.
+    addPublicPage: () => undefined,
     addMessages: (locale, messages) => i18n.global.mergeLocaleMessage(locale, messages),
     onRealtime,
     // Only from origins the plugin (or one depending on it) declared: the page's CSP allows every active plugin's, this keeps each to its own.

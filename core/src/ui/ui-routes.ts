@@ -28,7 +28,13 @@ export function filterUi(ui: PluginUi, principal: Principal): PluginUi {
   };
 }
 
-/** `GET /api/v1/ui/branding` (public) and `GET /api/v1/ui/plugins` (any signed-in user). */
+const moduleUrlOf = (p: { id: string; version: string; directory?: string | null; uiEntry?: string | null }): string | null =>
+  p.directory && p.uiEntry ? `/admin/plugin-ui/${p.id}/${basename(p.uiEntry)}?v=${encodeURIComponent(p.version)}` : null;
+
+/**
+ * `GET /api/v1/ui/branding` and `GET /api/v1/ui/public-pages` (public: the portal before sign-in)
+ * and `GET /api/v1/ui/plugins` (any signed-in user).
+ */
 export function uiRoutes(container: RootContainer): RouteDefinition[] {
   return [
     {
@@ -43,6 +49,24 @@ export function uiRoutes(container: RootContainer): RouteDefinition[] {
         const brand = await container.cradle.uiBranding.forTenant(tenant);
         ctx.set('Cache-Control', 'no-cache');
         return ok({ ...(await defaultBranding.forTenant(tenant)), ...brand });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/ui/public-pages',
+      public: true,
+      transaction: false,
+      summary: "The portal pages the tenant's enabled plugins show without a session (manifest `ui.publicPages`) and their UI module URL",
+      tags: ['ui'],
+      handler: async (ctx) => {
+        const tenant = ctx.state.tenant as TenantRef | undefined;
+        ctx.set('Cache-Control', 'no-cache');
+        if (!tenant) return ok([]);
+        const plugins = await container.cradle.uiPluginCatalog.list(tenant.id);
+        return ok(plugins.flatMap((p) => {
+          const moduleUrl = moduleUrlOf(p);
+          return moduleUrl && p.ui.publicPages?.length ? [{ id: p.id, moduleUrl, pages: p.ui.publicPages.map(({ id, label, path, order }) => ({ id, label, path, order: order ?? 100 })) }] : [];
+        }));
       },
     },
     {
@@ -66,7 +90,7 @@ export function uiRoutes(container: RootContainer): RouteDefinition[] {
             ui: filterUi(p.ui, principal),
             hasSettings: p.hasSettings,
             dependencies: p.dependencies ?? [],
-            moduleUrl: p.directory && p.uiEntry ? `/admin/plugin-ui/${p.id}/${basename(p.uiEntry)}?v=${encodeURIComponent(p.version)}` : null,
+            moduleUrl: moduleUrlOf(p),
           })),
         );
       },

@@ -45,11 +45,13 @@ export const manifest: PluginManifest = {
   category: 'feature',
   engines: { mpanel: '>=0.1.0' },
   dependencies: { billing: '>=0.1.0' },
+  // The client's provisioning notices go through the notifications plugin's templates when it is there.
+  optionalDependencies: { notifications: '>=0.1.0' },
   resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
   permissions: PERMISSIONS,
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
-  requires: { services: ['billing.services'] },
-  events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS] },
+  requires: { services: ['billing.services', 'notifications'] },
+  events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS, ...PROVISIONING_EVENTS] },
   settings: { type: 'object', additionalProperties: false, properties: PROVISIONING_SETTINGS },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },

@@ -30,6 +30,12 @@ export const manifest: PluginManifest = {
   settings: settingsSchema as unknown as Record<string, unknown>,
   ui: {
     settingsPages: [{ id: 'support-settings', label: 'Support', path: '/admin/settings/support', permission: 'tickets.manage' }],
+    // Shown without a session (public articles and announcements only): ui/src/kb/setup.ts, announcements/setup.ts.
+    publicPages: [
+      { id: 'kb', label: 'Knowledge base', path: '/client/kb' },
+      { id: 'kb-article', label: 'Knowledge base', path: '/client/kb/:slug' },
+      { id: 'announcements', label: 'Announcements', path: '/client/announcements' },
+    ],
   },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },

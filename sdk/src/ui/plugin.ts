@@ -12,8 +12,12 @@ import type { SlotFill, SlotKind, SlotRef } from './slots.ts';
 export type UiComponent = unknown;
 export type LazyComponent = UiComponent | (() => Promise<UiComponent | { default: UiComponent }>);
 
-/** Where a page lives: the staff app (`/admin`) or the client portal (`/client`). */
-export type UiArea = 'admin' | 'portal';
+/**
+ * Where a page lives: the staff app (`/admin`), the client portal (`/client`), or the portal's
+ * pages without a session (`public`: only `addPublicPage` and `addMessages` take effect there,
+ * `api` calls go without a token, so they reach `public: true` routes only).
+ */
+export type UiArea = 'admin' | 'portal' | 'public';
 
 export interface UiRoute {
   /**
@@ -105,6 +109,11 @@ export interface UiHost {
   /** A page of the client portal (only called when `area === 'portal'`). */
   addPortalPage(route: UiRoute & { label?: string }): void;
   /**
+   * The component of a page the manifest declares in `ui.publicPages` (same path without
+   * `/client`: `/kb/:slug`), shown without a session. Only takes effect when `area === 'public'`.
+   */
+  addPublicPage(route: { path: string; component: LazyComponent; title?: string }): void;
+  /**
    * Adds the plugin's texts to the host's messages (`{ billing: { invoice: 'Invoice' } }`), read
    * with vue-i18n's `useI18n().t('billing.invoice')` and by the host for menu labels.
    */
@@ -158,4 +167,4 @@ export function defineUiPlugin(definition: UiPluginDefinition): UiPluginDefiniti
 }
 
 /** The declarative UI entries of a manifest (`manifest.ui`): menus and settings pages render without plugin JS. */
-export type { PluginUi, UiEntry, UiExternalOrigins } from '../manifest.ts';
+export type { PluginUi, UiEntry, UiExternalOrigins, UiPublicPage } from '../manifest.ts';

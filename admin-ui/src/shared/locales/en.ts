@@ -13,6 +13,7 @@ export const en = {
     back: 'Back',
     clientSessionEnded: 'The client session has ended. Close this tab, or sign in as a client.',
   },
+  publicPages: { portal: 'Your portal' },
   state: { loading: 'Loading…', empty: 'Nothing here yet.', error: 'Something went wrong.', retry: 'Try again', forbidden: 'You do not have access to this page.', notFound: 'Page not found.' },
   list: { search: 'Search', previous: 'Previous page', next: 'Next page', page: 'Page {page} of {pages}', total: '{total} results', perPage: 'Rows per page', status: 'Status', any: 'Any' },
   form: { save: 'Save', saved: 'Saved', cancel: 'Cancel', create: 'Create', secretSet: 'A value is stored; leave empty to keep it', required: 'required', optionsFailed: 'The choices could not be loaded: {error}' },

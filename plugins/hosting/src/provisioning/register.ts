@@ -5,6 +5,7 @@ import { provisioningRoutes } from './routes.ts';
 import { registerSchedules } from './schedule.ts';
 import { bindEngine } from './start.ts';
 import { defineOperationWorkflow } from './workflow.ts';
+import { registerClientNotices } from './client-notice.ts';
 
 export { BILLING_INTENTS, PROVISIONING_EVENTS, ATTENTION_PERMISSION } from './names.ts';
 export { startOperation } from './start.ts';
@@ -21,5 +22,6 @@ export function registerProvisioning(plugin: PluginContext): void {
   registerSchedules(plugin);
   registerIntents(plugin);
   registerReadiness(plugin);
+  registerClientNotices(plugin);
   for (const route of provisioningRoutes(plugin)) plugin.routes.add(route);
 }

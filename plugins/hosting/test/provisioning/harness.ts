@@ -41,9 +41,10 @@ export class Harness {
   server!: TestServer;
   private dir = '';
 
-  async start(): Promise<this> {
+  /** `plugins`: more of the repository's plugins to load beside billing and hosting (`notifications`). */
+  async start(opts: { plugins?: string[] } = {}): Promise<this> {
     this.dir = mkdtempSync(join(tmpdir(), 'mpanel-hosting-plugins-'));
-    for (const name of ['billing', 'hosting']) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(this.dir, name));
+    for (const name of ['billing', 'hosting', ...(opts.plugins ?? [])]) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(this.dir, name));
     this.server = await startTestServer({
       env: { WORKFLOW_LEASE_MS: '400', WORKFLOW_SWEEP_MS: '50' },
       plugins: { directories: [this.dir], definitions: [memoryProvider], eventRetryBaseMs: 50 },
@@ -83,10 +84,10 @@ export class Harness {
   }
 
   /** A client orders the product for `domain`; the invoice is not paid yet. */
-  async order(w: World, domain = `${randomUUID().slice(0, 8)}.test`): Promise<Ordered> {
-    const client = await this.api(w.t, 'POST', '/api/v1/clients', { email: `c-${randomUUID().slice(0, 8)}@example.test`, firstName: 'Ann', lastName: 'Client', country: 'DE' }, 201);
-    const placed = await this.api(w.t, 'POST', '/api/v1/orders', { clientId: client.body.data.id, items: [{ productId: w.productId, cycle: 'monthly', domain }] }, 201);
-    return { serviceId: placed.body.data.services[0].id, invoiceId: placed.body.data.invoice.id, total: placed.body.data.invoice.total };
+  async order(w: World, domain = `${randomUUID().slice(0, 8)}.test`, client: Record<string, unknown> = {}): Promise<Ordered & { clientId: string }> {
+    const created = await this.api(w.t, 'POST', '/api/v1/clients', { email: `c-${randomUUID().slice(0, 8)}@example.test`, firstName: 'Ann', lastName: 'Client', country: 'DE', ...client }, 201);
+    const placed = await this.api(w.t, 'POST', '/api/v1/orders', { clientId: created.body.data.id, items: [{ productId: w.productId, cycle: 'monthly', domain }] }, 201);
+    return { clientId: created.body.data.id, serviceId: placed.body.data.services[0].id, invoiceId: placed.body.data.invoice.id, total: placed.body.data.invoice.total };
   }
 
   async pay(w: World, o: Ordered): Promise<void> {

@@ -11,6 +11,7 @@ export interface LoggedRequest {
   language: string | null;
   from?: TemplatedMail['from'];
   replyTo?: TemplatedMail['replyTo'];
+  headers?: TemplatedMail['headers'];
 }
 
 /** Runs `fn` in the caller's transaction, or in a new one of the tenant (boot, scripts). */
@@ -34,7 +35,7 @@ export async function sendTemplated(ctx: PluginContext, registry: Registry, mail
     if (existing) return existing.id;
     const brand = await ctx.branding(tenantId);
     const rendered = await renderMail(db, registry, brand, mail.template, mail.language, mail.data);
-    const request: LoggedRequest = { to: mail.to, data: mail.data, language: mail.language ?? null, ...(mail.from ? { from: mail.from } : {}), ...(mail.replyTo ? { replyTo: mail.replyTo } : {}) };
+    const request: LoggedRequest = { to: mail.to, data: mail.data, language: mail.language ?? null, ...(mail.from ? { from: mail.from } : {}), ...(mail.replyTo ? { replyTo: mail.replyTo } : {}), ...(mail.headers ? { headers: mail.headers } : {}) };
     const [row] = (await db('notification_mail_log').insert({
       tenant_id: tenantId, client_id: mail.clientId ?? null, user_id: mail.userId ?? null, resent_from: resentFrom,
       template_key: mail.template, language: rendered.language, to_email: mail.to.email, to_name: mail.to.name ?? null,
@@ -44,6 +45,7 @@ export async function sendTemplated(ctx: PluginContext, registry: Registry, mail
       to: mail.to, subject: rendered.subject, text: rendered.text, html: rendered.html,
       ...(mail.from ? { from: mail.from } : {}), ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
       ...(mail.attachments ? { attachments: mail.attachments } : {}),
+      ...(mail.headers ? { headers: mail.headers } : {}),
       idempotencyKey: key,
     }, { tenantId });
     await db('notification_mail_log').where({ id: row!.id }).update({ mail_ref: ref });

@@ -6,6 +6,11 @@ type Ctx = RouteContext<{ id: string }, Record<string, unknown>, Record<string, 
 const COLUMNS = ['id', 'client_id as clientId', 'template_key as template', 'language', 'to_email as toEmail', 'subject', 'status', 'error', 'resent_from as resentFrom', 'sent_at as sentAt', 'created_at as createdAt'];
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
+/** A resend stays in the thread (In-Reply-To, References) but is a new message: its own Message-ID. */
+function resendHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'message-id'));
+}
+
 /** `/api/v1/mail-log`: what was mailed (per client), its delivery status, and resend. */
 export function mailLogRoutes(ctx: PluginContext, registry: Registry): RouteDefinition[] {
   const tags = ['notifications'];
@@ -36,6 +41,7 @@ export function mailLogRoutes(ctx: PluginContext, registry: Registry): RouteDefi
           template: row.template_key as string, to: req.to, data: req.data, language: req.language,
           clientId: row.client_id as string | null, userId: row.user_id as string | null,
           ...(req.from ? { from: req.from } : {}), ...(req.replyTo ? { replyTo: req.replyTo } : {}),
+          ...(req.headers ? { headers: resendHeaders(req.headers) } : {}),
         }, row.id as string);
         c.response.status = 202;
         return ok({ id, resentFrom: row.id });

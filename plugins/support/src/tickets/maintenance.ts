@@ -2,7 +2,9 @@ import type { Desk } from '../desk.ts';
 import type { TicketRow } from './model.ts';
 import { PRIORITIES } from './model.ts';
 import { escalatedPriority, slaState } from './sla.ts';
-import { closeTicket } from './service.ts';
+import { closeTicket, department } from './service.ts';
+import { mailAutoClosed } from '../mail/outgoing.ts';
+import { noticeEscalation } from './escalation-notice.ts';
 import { notifyStaff } from './realtime.ts';
 
 export interface MaintenanceResult { warned: number; breached: number; autoClosed: number }
@@ -25,6 +27,7 @@ export async function runMaintenance(desk: Desk): Promise<MaintenanceResult> {
       await desk.db.insert('ticket_messages', { ticket_id: t.id, author_kind: 'system', internal: true, body: `SLA breached: escalated from ${t.priority} to ${priority}.`, created_at: desk.now, updated_at: desk.now });
       await desk.ctx.events.emit('ticket.slaBreached', { ticketId: t.id, number: t.number, from: t.priority, to: priority, assigneeUserId: t.assignee_user_id });
       notifyStaff(desk, 'slaBreached', row!);
+      await noticeEscalation(desk, row!, t.priority, priority);
       result.breached++;
     } else if (state === 'warning' && !t.sla_warned_at) {
       const [row] = (await desk.db('tickets').where({ id: t.id }).update({ sla_warned_at: desk.now }).returning('*')) as TicketRow[];
@@ -37,7 +40,8 @@ export async function runMaintenance(desk: Desk): Promise<MaintenanceResult> {
     const before = new Date(desk.now.getTime() - desk.settings.autoCloseHours * 3_600_000);
     const stale = (await desk.db('tickets').where({ status: 'answered' }).where('last_staff_reply_at', '<=', before).select('*')) as TicketRow[];
     for (const t of stale) {
-      await closeTicket(desk, t, { kind: 'system', userId: null, email: null, name: null }, `Closed automatically after ${desk.settings.autoCloseHours} hours without a reply.`);
+      const closed = await closeTicket(desk, t, { kind: 'system', userId: null, email: null, name: null }, `Closed automatically after ${desk.settings.autoCloseHours} hours without a reply.`);
+      await mailAutoClosed(desk, closed, await department(desk, t.department_id), desk.settings.autoCloseHours);
       result.autoClosed++;
     }
   }
