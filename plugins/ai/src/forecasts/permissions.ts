@@ -1,3 +1,3 @@
 import type { PermissionDefinition } from '@mpanel/sdk';
 
-export const FORECASTS_PERMISSIONS: PermissionDefinition[] = [];
+export const FORECAST_PERMISSIONS: PermissionDefinition[] = [];
