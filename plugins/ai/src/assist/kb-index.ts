@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { aiFailure, type AiSession } from '../llm/client.ts';
 import { redact } from '../llm/safety.ts';
+import { cosine } from './vectors.ts';
 
 export interface KbHit { id: string; title: string; body: string; score: number }
 
@@ -48,16 +49,6 @@ export async function refreshKbEmbeddings(trx: Knex.Transaction, tenantId: strin
     }
   }
   return stale.length;
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /**
