@@ -23,6 +23,7 @@ export const manifest: PluginManifest = {
   events: { emits: [], subscribes: ['ticket.created'] },
   // Endpoint, sealed API key, models, budget, switches: edited through /api/v1/ai/settings.
   settings: aiSettingsSchema as unknown as Record<string, unknown>,
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startFakeOpenAi, messageText, type FakeOpenAi, type RecordedRequest } from '../../../../test/fakes/openai/server.ts';
 import { standInModel } from '../../eval/stand-in-model.ts';
-import { aiTenant, clientAccount, openTicket, startAiServer, waitFor, type AiServer, type AiTenant } from './harness.ts';
+import { aiTenant, clientAccount, createUser, openTicket, startAiServer, waitFor, type AiServer, type AiTenant } from './harness.ts';
 
 const KEY = 'sk-tenant-a-0123456789abcdef';
 
@@ -64,8 +64,6 @@ describe('AI ticket assistance (settings, usage, drafts, triage) against a fake 
   });
 
   async function createAgent(roles: string[], clientId?: string): Promise<string> {
-    // eslint-disable-next-line no-restricted-imports
-    const { createUser } = await import('../../../../core/src/testing/auth.ts');
     return (await createUser(s.server, t.token, roles, { tenant: t.tenant.slug, ...(clientId ? { clientId } : {}) })).token;
   }
 

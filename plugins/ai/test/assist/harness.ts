@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 // eslint-disable-next-line no-restricted-imports
 import { startTestServer, type TestServer } from '../../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
-import { createTenantWithAdmin, type TenantWithAdmin } from '../../../../core/src/testing/auth.ts';
+import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../../core/src/testing/auth.ts';
 import { EVAL_ARTICLES, EVAL_DEPARTMENTS } from '../../eval/fixtures.ts';
+
+export { createUser };
 
 export interface AiServer { server: TestServer; close(): Promise<void> }
 
