@@ -44,7 +44,9 @@ export async function draftReply(ctx: PluginContext, trx: Knex.Transaction, tena
   const ticket = await staffTicket(trx, tenantId, p, ticketId);
   const session = await aiSession(ctx, { tenantId, userId: p.userId, feature: 'drafts' });
   const messages = await publicMessages(trx, tenantId, ticket.id);
-  const question = [ticket.subject, ...messages.filter((m) => m.author === 'client').slice(-3).map((m) => m.body)].join('\n');
+  // What the client asks: their last messages; a ticket staff opened for them has its first message instead.
+  const fromClient = messages.filter((m) => m.author === 'client');
+  const question = [ticket.subject, ...(fromClient.length ? fromClient.slice(-3) : messages.slice(0, 1)).map((m) => m.body)].join('\n');
   const articles = await nearestArticles(trx, tenantId, session, question);
   const request = draftMessages({ ticket, messages, articles, records: await clientRecords(trx, tenantId, p, ticket.client_id) });
   let answer: string;

@@ -69,7 +69,7 @@ describe('AI ticket assistance (settings, usage, drafts, triage) against a fake 
 
   describe('drafts', () => {
     it('cite the knowledge-base article that answers the ticket, and record usage', async () => {
-      const ticket = await openTicket(s.server, t, client.id, 'Forgot my password', 'I forgot the password of the control panel. How can I reset the password?');
+      const ticket = await openTicket(s.server, t, client.id, 'Help please', 'I forgot the password of the control panel. How can I reset the password?');
       const before = fake.requests.length;
       const r = await req('POST', `/api/v1/tickets/${ticket}/ai-draft`);
       assert.equal(r.status, 200, JSON.stringify(r.body));
