@@ -2,6 +2,7 @@ import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
 import { ASSIST_PERMISSIONS } from './assist/permissions.ts';
 import { ASSISTANT_PERMISSIONS } from './assistant/permissions.ts';
 import { FORECAST_PERMISSIONS } from './forecasts/permissions.ts';
+import { aiSettingsSchema } from './llm/settings.ts';
 
 /** Every area's permissions, one spread per area, so each area keeps its names next to its code. */
 const PERMISSIONS: PermissionDefinition[] = [...ASSIST_PERMISSIONS, ...ASSISTANT_PERMISSIONS, ...FORECAST_PERMISSIONS];
@@ -18,7 +19,10 @@ export const manifest: PluginManifest = {
   dependencies: { billing: '>=0.1.0', support: '>=0.1.0' },
   resources: ['ai', 'forecasts'],
   permissions: PERMISSIONS,
-  events: { emits: [], subscribes: [] },
+  // Triage suggestions for new tickets.
+  events: { emits: [], subscribes: ['ticket.created'] },
+  // Endpoint, sealed API key, models, budget, switches: edited through /api/v1/ai/settings.
+  settings: aiSettingsSchema as unknown as Record<string, unknown>,
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',

@@ -1,6 +1,7 @@
 import type { UiHost, UiMenuItem, UiRoute } from '@mpanel/sdk/ui';
 import { en } from './messages.ts';
 import { supportHost } from './host.ts';
+import { ticketPanels } from './slots.ts';
 
 const staff = (id: string, to: string, order: number, permission: string): UiMenuItem => ({ id, label: `nav.${id}`, to, group: 'support', order, permission });
 
@@ -26,6 +27,7 @@ const PORTAL_MENU: UiMenuItem[] = [{ id: 'portalTickets', label: 'nav.portalTick
 /** The tickets area's menus and pages: the staff queue and its screens, the client's tickets. */
 export function setupTicketsUi(host: UiHost): void {
   supportHost.set(host);
+  if (host.area === 'admin') host.offer(ticketPanels);
   host.addMessages('en', en);
   const [routes, menu] = host.area === 'admin' ? [ADMIN_ROUTES, ADMIN_MENU] : [PORTAL_ROUTES, PORTAL_MENU];
   for (const route of routes) host.addRoute(route);
