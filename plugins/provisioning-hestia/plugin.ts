@@ -29,6 +29,6 @@ export default definePlugin<HestiaSettings>({
   },
 
   register(ctx) {
-    ctx.extensions.provide(extensionPoints.provisioning, 'hestia', createHestiaModule({ settingsOf: (tenantId) => ctx.settings.get(tenantId) }));
+    ctx.extensions.provide(extensionPoints.provisioning, 'hestia', createHestiaModule({ settingsOf: (tenantId) => ctx.settings.get(tenantId), guard: (host) => ctx.net.resolvePublic(host) }));
   },
 });

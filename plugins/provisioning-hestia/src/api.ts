@@ -18,12 +18,20 @@ export interface HestiaCallOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_PORT = 8083;
 
+/** Refuses hosts on the internal network (`ctx.net.resolvePublic`): a tenant must not aim the panel's requests there. */
+export type HostGuard = (host: string) => Promise<unknown>;
+
 export class HestiaApi {
-  constructor(private readonly server: ProvisioningServer) {}
+  constructor(private readonly server: ProvisioningServer, private readonly guard?: HostGuard) {}
+
+  private get host(): string {
+    return this.server.ipAddress ?? this.server.hostname;
+  }
 
   get endpoint(): string {
     const scheme = this.server.credentials.scheme === 'http' ? 'http' : 'https';
-    return `${scheme}://${this.server.ipAddress ?? this.server.hostname}:${this.server.port ?? DEFAULT_PORT}/api/`;
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `${scheme}://${host}:${this.server.port ?? DEFAULT_PORT}/api/`;
   }
 
   private auth(): Record<string, string> {
@@ -57,6 +65,13 @@ export class HestiaApi {
   }
 
   private async send(cmd: string, args: string[], returncode: boolean, opts: HestiaCallOptions): Promise<string> {
+    if (this.guard) {
+      try {
+        await this.guard(this.host);
+      } catch (err) {
+        throw new ProvisioningError(`Server ${this.server.hostname} points at ${this.host}, which this platform may not connect to (${(err as Error).message}): use the server's public address`, 'INVALID_INPUT');
+      }
+    }
     const form = new URLSearchParams({ ...this.auth(), cmd, ...(returncode ? { returncode: 'yes' } : {}) });
     args.forEach((a, i) => form.set(`arg${i + 1}`, a));
     const shown = args.map((a, i) => (opts.secretArgs?.includes(i) ? '***' : a));

@@ -9,7 +9,7 @@ import {
   type RemoteAccount,
   type ServerCall,
 } from '@mpanel/sdk';
-import { DEFAULT_TIMEOUT_MS, HestiaApi } from './api.ts';
+import { DEFAULT_TIMEOUT_MS, HestiaApi, type HostGuard } from './api.ts';
 import { HESTIA, errorForExitCode } from './exit-codes.ts';
 
 export interface HestiaSettings {
@@ -26,6 +26,8 @@ export interface HestiaUserJson {
 export interface HestiaModuleOptions {
   /** This plugin's settings for a tenant (the call's own `settings` are the calling plugin's). */
   settingsOf?(tenantId: string): Promise<Partial<HestiaSettings>>;
+  /** Refuses private addresses (the plugin passes `ctx.net.resolvePublic`). */
+  guard?: HostGuard;
 }
 
 /** The Hestia username: the hosting plugin always sets one; a bare call gets one derived from the service. */
@@ -72,7 +74,7 @@ export function createHestiaModule(options: HestiaModuleOptions = {}): Provision
     const s = Number(own.timeoutSeconds ?? call.settings.timeoutSeconds);
     return Number.isFinite(s) && s > 0 ? s * 1000 : DEFAULT_TIMEOUT_MS;
   };
-  const api = (call: ServerCall<HestiaSettings>) => new HestiaApi(call.server);
+  const api = (call: ServerCall<HestiaSettings>) => new HestiaApi(call.server, options.guard);
   const run = async (call: ProvisioningCall<HestiaSettings>, cmd: string, args: string[], secretArgs?: number[]) =>
     api(call).code(cmd, args, { mutates: true, timeoutMs: await timeoutOf(call), operation: call.operation, ...(secretArgs ? { secretArgs } : {}) });
   const what = (call: ProvisioningCall) => `user ${usernameOf(call)} on ${call.server.hostname}`;

@@ -158,3 +158,18 @@ describe('provisioning-hestia: faults and exit codes', () => {
     assert.deepEqual([test.ok, test.version], [true, '1.8.11']);
   });
 });
+
+describe('provisioning-hestia: the private-address guard', () => {
+  it('refuses a server on a private address before sending anything (INVALID_INPUT, not retried)', async () => {
+    const fake = await new FakeHestiaServer().start();
+    try {
+      const guarded = createHestiaModule({ guard: async (host) => { throw new Error(`${host} is a private address`); } });
+      const call = accountCall(fake);
+      const err = await failure(guarded.create(callFor(call, 'create')));
+      assert.deepEqual([err.code, err.retryable], ['INVALID_INPUT', false]);
+      assert.equal(fake.requests.length, 0);
+    } finally {
+      await fake.close();
+    }
+  });
+});
