@@ -11,6 +11,7 @@ import { importView, loadImport, type ImportRow } from './store.ts';
 import { billingOf, checkedOptions } from './options.ts';
 
 export const IMPORT_JOB = 'hosting.import';
+const STALE_AFTER_MS = 15 * 60_000;
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const serverParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
@@ -124,6 +125,10 @@ export function importRoutes(plugin: PluginContext): RouteDefinition[] {
         const server = await loadServer(db, ctx.params.id);
         if (!server) throw new NotFoundError('Server not found');
         const options = await checkedOptions(plugin, db, ctx.input.body as Record<string, unknown>);
+        // An import whose worker died stays open: after 15 minutes without progress it no longer blocks a new one.
+        await db('hosting_imports').where('hosting_imports.server_id', server.id).whereIn('status', ['queued', 'running'])
+          .where('updated_at', '<', new Date(Date.now() - STALE_AFTER_MS))
+          .update({ status: 'failed', error: 'abandoned: no progress for 15 minutes', finished_at: new Date(), updated_at: db.trx.fn.now() });
         const [row] = await orConflict(db, 'An import of this server is already running', (sp) => sp.insert<ImportRow>('hosting_imports', {
           server_id: server.id, options: JSON.stringify(options), started_by: `${ctx.principal!.kind}:${ctx.principal!.id}`,
         }));

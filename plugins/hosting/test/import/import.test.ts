@@ -195,4 +195,14 @@ describe('hosting import of existing accounts (Hestia fake, 500 accounts)', func
     assert.deepEqual(rec.body.data.missing, ['imp0002']);
     assert.equal(await count('provisioning_operations', { tenant_id: a.tenant.id, action: 'terminate' }), 0, 'a vanished account is reported, not acted on');
   });
+
+  it('an import whose worker died stops blocking after 15 minutes; `usernames` limits a run to those accounts', async () => {
+    const [stale] = await server.knex('hosting_imports').insert({ tenant_id: a.tenant.id, server_id: serverId, status: 'running', updated_at: new Date(Date.now() - 16 * 60_000) }).returning('id');
+    const started = await api(a, 'POST', `/api/v1/servers/${serverId}/imports`, { productId, nextDueDate, country: 'DE', usernames: ['newcomer'] });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const done = await finished(a, started.body.data.id);
+    assert.deepEqual(done.counts, { imported: 1, matched: 0, created: 1, skipped: 0 });
+    assert.equal((await server.knex('hosting_imports').where({ id: stale.id }).first()).status, 'failed');
+    assert.equal(await count('hosting_accounts', { server_id: serverId }), 501);
+  });
 });
