@@ -32,7 +32,7 @@ export default definePlugin<Partial<BillingSettings>>({
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));
-    ctx.services.provide(billingServicesRef, createBillingServices());
+    ctx.services.provide(billingServicesRef, createBillingServices(ctx));
     // Core binds a portal user only to a client account that exists in the user's tenant.
     ctx.extensions.provide(extensionPoints.clientAccounts, 'billing', {
       async exists({ db }, clientId) {

@@ -2,6 +2,7 @@ import { definePlugin } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import { hostingRoutes } from './src/routes/index.ts';
 import { registerProvisioning } from './src/provisioning/register.ts';
+import { registerImport } from './src/import/job.ts';
 
 /**
  * Hosting: servers and groups, reseller grants, plans, hosting accounts and what lives in them
@@ -13,5 +14,6 @@ export default definePlugin({
   register(ctx) {
     for (const route of hostingRoutes(ctx)) ctx.routes.add(route);
     registerProvisioning(ctx);
+    registerImport(ctx);
   },
 });

@@ -37,12 +37,12 @@ export const PERMISSIONS: PermissionDefinition[] = [
 ];
 
 export const EVENTS = [
-  'client.created', 'client.updated', 'client.deleted', 'product.created', 'product.updated',
+  'client.created', 'client.imported', 'client.updated', 'client.deleted', 'product.created', 'product.updated',
   'order.created', 'order.accepted', 'order.cancelled',
   'invoice.created', 'invoice.paid', 'invoice.reminder', 'invoice.overdue', 'creditNote.issued',
   'payment.received', 'payment.refunded',
   'service.activated', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.cancelled',
-  'service.cancellationRequested', 'service.upgraded', 'billing.runCompleted',
+  'service.cancellationRequested', 'service.upgraded', 'service.imported', 'billing.runCompleted',
 ];
 
 export const manifest: PluginManifest = {

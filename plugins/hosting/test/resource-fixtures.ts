@@ -51,6 +51,11 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
   const database = await request<{ id: string }>('POST', `${under}/databases`, { name: 'shop' });
   const sftp = await request<{ id: string }>('POST', `${under}/sftp-users`, { name: 'deploy', authorizedKeys: [WALKED_KEY] });
   const cron = await request<{ id: string }>('POST', `${under}/cron-jobs`, { schedule: '*/5 * * * *', command: 'php artisan schedule:run' });
+  // A finished import of the server, written directly: running one would ask the walked server (not online) for its accounts.
+  const imported = await transaction(async (trx) => {
+    const [row] = (await trx('hosting_imports').insert({ tenant_id: tenantId, server_id: server.id, status: 'succeeded', finished_at: new Date() }).returning('id')) as Array<{ id: string }>;
+    return row!.id;
+  });
   await settled(transaction);
   return {
     'server-groups': group.id,
@@ -63,5 +68,6 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
     'sftp-users': sftp.id,
     'cron-jobs': cron.id,
     operations: account.operation.id,
+    imports: imported,
   };
 });

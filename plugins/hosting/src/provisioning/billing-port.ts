@@ -21,6 +21,13 @@ export interface ProvisionedService {
 export interface HostingBilling {
   get(serviceId: string): Promise<ProvisionedService | undefined>;
   markActive(serviceId: string): Promise<boolean>;
+  // Import of accounts that exist on a server already (src/import): no order, invoice, mail or provisioning.
+  matchClient(by: { email?: string | null; domain?: string | null }): Promise<{ clientId: string; by: 'email' | 'domain' } | null>;
+  importClient(input: { email: string; firstName: string; lastName: string; country: string; companyName?: string | null }): Promise<{ id: string; created: boolean }>;
+  importProblem(productId: string, cycle: string): Promise<string | null>;
+  importService(input: {
+    clientId: string; productId: string; cycle: string; nextDueDate: string; status: 'active' | 'suspended'; domain?: string | null; amount?: number;
+  }): Promise<{ id: string }>;
 }
 
 export interface HostingBillingService {

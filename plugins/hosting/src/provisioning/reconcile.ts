@@ -86,6 +86,8 @@ export interface ServerCheck {
   accounts: AccountCheck[];
   /** Accounts the server has that no hosting account of this tenant knows: offered for import. */
   importable: RemoteAccount[];
+  /** The reverse: accounts mPanel has on this server that the server does not (usernames). */
+  missing: string[];
   error?: string;
 }
 
@@ -100,10 +102,12 @@ export async function checkServer(plugin: PluginContext, tenantId: string, serve
         .select('id', 'username')) as Array<{ id: string; username: string }>,
     };
   });
-  if (!server) return { serverId, accounts: [], importable: [], error: 'server not found' };
+  if (!server) return { serverId, accounts: [], importable: [], missing: [], error: 'server not found' };
   const checks: AccountCheck[] = [];
   for (const a of accounts) checks.push(await checkAccount(plugin, tenantId, a.id, repairAll));
   let importable: RemoteAccount[] = [];
+  const usernameOf = new Map(accounts.map((a) => [a.id, a.username]));
+  const missing = checks.filter((c) => c.observed === 'missing').map((c) => usernameOf.get(c.accountId)!);
   try {
     const module = await moduleOf(plugin, tenantId, server);
     if (module.listAccounts && module.capabilities.listAccounts) {
@@ -111,7 +115,7 @@ export async function checkServer(plugin: PluginContext, tenantId: string, serve
       importable = (await module.listAccounts({ tenantId, settings: await plugin.settings.get(tenantId).catch(() => ({})), server: serverOf(plugin, server) })).filter((r) => !known.has(r.username));
     }
   } catch (err) {
-    return { serverId, accounts: checks, importable, error: classify(err).message };
+    return { serverId, accounts: checks, importable, missing, error: classify(err).message };
   }
-  return { serverId, accounts: checks, importable };
+  return { serverId, accounts: checks, importable, missing };
 }

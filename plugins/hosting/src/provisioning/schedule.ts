@@ -22,7 +22,7 @@ export function registerSchedules(plugin: PluginContext): void {
       run: async (s) => {
         const result = await checkServer(plugin, s.tenantId, s.input.serverId, false);
         // The output is the run's summary: counts, not every account.
-        return { accounts: result.accounts.length, drifted: result.accounts.filter((a) => a.drift.length).length, repairs: result.accounts.reduce((n, a) => n + a.repairs.length, 0), importable: result.importable.map((r) => r.username), error: result.error ?? null };
+        return { accounts: result.accounts.length, drifted: result.accounts.filter((a) => a.drift.length).length, repairs: result.accounts.reduce((n, a) => n + a.repairs.length, 0), importable: result.importable.map((r) => r.username), missing: result.missing, error: result.error ?? null };
       },
     })],
   });

@@ -4,6 +4,7 @@
  */
 import { choices, filled, type CreateScreen, type FormValues } from '@mpanel/sdk/ui/vue';
 import { P } from '../permissions.ts';
+import { serverCredentials } from '../import.ts';
 
 /** Whole-number fields as numbers (the API answers 422 naming the field for anything else). */
 function numbers(body: FormValues, keys: string[]): Record<string, unknown> {
@@ -32,18 +33,26 @@ export const CREATE_SCREENS: Record<string, CreateScreen> = {
     endpoint: '/servers',
     permission: P.serversWrite,
     back: '/servers',
-    // The new server's page opens with its enrollment command (the agent is installed next).
-    next: (s) => `/servers/${String(s.id)}?enroll=1`,
+    // An agent server's page opens with its enrollment command (the agent is installed next).
+    next: (s) => `/servers/${String(s.id)}${s.module === 'mpanel-agent' ? '?enroll=1' : ''}`,
     fields: [
       { name: 'name', label: 'hosting.name' },
       { name: 'hostname', label: 'hosting.hostname', hint: 'hosting.hostnameHint' },
       { name: 'address', label: 'hosting.address', hint: 'hosting.addressHint' },
       { name: 'groupId', label: 'hosting.group', type: 'select', source: { endpoint: '/server-groups', label: 'name', none: 'hosting.noGroup' } },
-      { name: 'module', label: 'hosting.module', type: 'select', options: choices('mpanel-agent') },
+      { name: 'module', label: 'hosting.module', type: 'select', options: choices('mpanel-agent', 'hestia'), hint: 'hosting.moduleHint' },
+      { name: 'port', label: 'hosting.port', type: 'number', hint: 'hosting.portHint' },
+      { name: 'accessKey', label: 'hosting.accessKey', hint: 'hosting.accessKeyHint', autocomplete: 'off' },
+      { name: 'secretKey', label: 'hosting.secretKey', type: 'password', autocomplete: 'new-password' },
       { name: 'maxAccounts', label: 'hosting.maxAccounts', type: 'number', hint: 'hosting.unlimitedHint' },
       { name: 'maxDiskGb', label: 'hosting.maxDiskGb', type: 'number', hint: 'hosting.unlimitedHint' },
     ],
-    toBody: (v) => numbers(filled(v), ['maxAccounts', 'maxDiskGb']),
+    toBody: (v) => {
+      const { accessKey: _a, secretKey: _s, ...rest } = numbers(filled(v), ['maxAccounts', 'maxDiskGb', 'port']);
+      const credentials = serverCredentials(v);
+      // A panel server is usable at once (no enrollment): it starts online.
+      return { ...rest, ...(credentials ? { credentials } : {}), ...(v.module === 'hestia' ? { status: 'online' } : {}) };
+    },
   },
 };
 

@@ -1,0 +1,36 @@
+// The DOM first: forms.ts loads Vue, whose DOM renderer binds `document` when first loaded (other UI test files mount after this one).
+import '../../../../admin-ui/test/support/mount.ts';
+import assert from 'node:assert/strict';
+import { isFinished, mappingsOf, percentDone, previewSummary, serverCredentials, type PreviewAccount } from '../../ui/src/import.ts';
+import { CREATE_SCREENS } from '../../ui/src/admin/forms.ts';
+
+const account = (username: string, action: PreviewAccount['proposal']['action']): PreviewAccount => ({ username, status: 'active', proposal: { action } });
+
+describe('hosting UI: import screen logic', () => {
+  it('counts the preview with the accounts staff left out as skipped, and sends those as mappings', () => {
+    const accounts = [account('a1', 'match'), account('a2', 'create'), account('a3', 'create'), account('a4', 'skip'), account('a5', 'none')];
+    const left = new Set(['a3', 'a1']);
+    assert.deepEqual(previewSummary(accounts, left), { match: 0, create: 1, skip: 3, none: 1 });
+    assert.deepEqual(mappingsOf(left), [{ username: 'a1', skip: true }, { username: 'a3', skip: true }]);
+  });
+
+  it('progress: 0 before the server was listed, the share processed, 100 when done', () => {
+    assert.equal(percentDone({ status: 'queued', progress: { total: 0, processed: 0 } }), 0);
+    assert.equal(percentDone({ status: 'running', progress: { total: 503, processed: 250 } }), 50);
+    assert.equal(percentDone({ status: 'succeeded', progress: { total: 0, processed: 0 } }), 100);
+    assert.equal(isFinished({ status: 'failed' }), true);
+    assert.equal(isFinished({ status: 'running' }), false);
+  });
+
+  it('the server form: Hestia credentials become a credentials object and the server starts online; the agent gets neither', () => {
+    const screen = CREATE_SCREENS.servers!;
+    assert.ok(screen.fields.find((f) => f.name === 'module')!.options!.some((o) => o.value === 'hestia'));
+    const hestia = screen.toBody({ name: 'h1', hostname: 'h1.example.com', module: 'hestia', port: '8083', accessKey: ' AK1 ', secretKey: 'S3CRET', address: '' });
+    assert.deepEqual(hestia, { name: 'h1', hostname: 'h1.example.com', module: 'hestia', port: 8083, credentials: { accessKey: 'AK1', secretKey: 'S3CRET' }, status: 'online' });
+    const agent = screen.toBody({ name: 'a1', hostname: 'a1.example.com', module: 'mpanel-agent', accessKey: '', secretKey: '' });
+    assert.deepEqual(agent, { name: 'a1', hostname: 'a1.example.com', module: 'mpanel-agent' });
+    assert.equal(serverCredentials({ accessKey: 'only-one' }), undefined);
+    assert.equal(screen.next!({ id: 'x', module: 'hestia' }), '/servers/x');
+    assert.equal(screen.next!({ id: 'x', module: 'mpanel-agent' }), '/servers/x?enroll=1');
+  });
+});
