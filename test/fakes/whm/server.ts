@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handlers, type WhmAnswer } from './functions.ts';
 import { WhmState } from './state.ts';
@@ -42,8 +43,10 @@ export class FakeWhmServer {
   private readonly faults: Array<{ fn: string | undefined; fault: WhmFault }> = [];
   private readonly held = new Set<ServerResponse>();
 
+  private tls = false;
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get token(): string {
@@ -60,10 +63,13 @@ export class FakeWhmServer {
     return fn ? this.requests.filter((r) => r.function === fn).length : this.requests.length;
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch((err: unknown) => {
+  /** Listens on `port` (0: any); with `tls` over HTTPS with that key and (self-signed) certificate, as WHM on 2087. */
+  async start(port = 0, tls?: { key: string; cert: string }): Promise<this> {
+    const listener = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) this.send(res, 500, { error: String(err) });
-    }));
+    });
+    this.tls = !!tls;
+    this.server = tls ? createTlsServer(tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
