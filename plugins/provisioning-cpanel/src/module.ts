@@ -49,18 +49,25 @@ function observedOf(row: WhmAccountRow): ObservedAccount {
  * succeeds when the server already is as asked. Timeouts and 5xx after sending are ambiguous, so
  * the platform observes before retrying; a refused token is AUTH and never retried.
  */
-export function createCpanelModule(defaults: { timeoutMs?: number } = {}): ProvisioningModule<CpanelSettings> {
+export interface CpanelModuleOptions {
+  /** This plugin's settings for a tenant (the hosting plugin passes its own settings on each call). */
+  settingsOf?(tenantId: string): Promise<CpanelSettings>;
+}
+
+export function createCpanelModule(options: CpanelModuleOptions = {}): ProvisioningModule<CpanelSettings> {
   const label = (call: ServerCall<CpanelSettings>) => call.server.name ?? call.server.hostname;
-  const timeoutOf = (call: ServerCall<CpanelSettings>) => {
-    const ms = (call.settings.requestTimeoutSeconds ?? 0) * 1000 || defaults.timeoutMs || DEFAULT_TIMEOUT_S * 1000;
+  const timeoutOf = async (call: ServerCall<CpanelSettings>) => {
+    const own = await options.settingsOf?.(call.tenantId).catch(() => undefined);
+    const seconds = own?.requestTimeoutSeconds ?? call.settings.requestTimeoutSeconds ?? DEFAULT_TIMEOUT_S;
+    const ms = seconds * 1000;
     const deadline = (call as Partial<ProvisioningCall>).operation?.deadline;
     // Never past the operation's deadline (at least a second, so a late call still gets its answer).
     return deadline ? Math.max(1000, Math.min(ms, deadline.getTime() - Date.now())) : ms;
   };
-  const whm = <T = Record<string, unknown>>(call: ServerCall<CpanelSettings>, fn: string, params: Record<string, string>, mutating: boolean): Promise<WhmEnvelope<T>> => {
+  const whm = async <T = Record<string, unknown>>(call: ServerCall<CpanelSettings>, fn: string, params: Record<string, string>, mutating: boolean): Promise<WhmEnvelope<T>> => {
     const operation = (call as Partial<ProvisioningCall>).operation;
     return callWhm<T>(connectionOf(call.server), fn, params, {
-      timeoutMs: timeoutOf(call), mutating, label: label(call), ...(operation ? { operation } : {}), ...(operation?.signal ? { signal: operation.signal } : {}),
+      timeoutMs: await timeoutOf(call), mutating, label: label(call), ...(operation ? { operation } : {}), ...(operation?.signal ? { signal: operation.signal } : {}),
     });
   };
   const username = (call: ProvisioningCall): string => {

@@ -12,5 +12,5 @@ export function whmCall(whm: FakeWhmServer, opts: { package?: string; token?: st
     server: { id: randomUUID(), name: 'web1', hostname: 'web1.test', ipAddress: '127.0.0.1', port: whm.port, credentials: { protocol: 'http', username: 'root', token: opts.token ?? whm.token } },
     account: { serviceId, clientId: randomUUID(), username: user, domain: opts.domain ?? `${user}.test`, packageConfig: {} },
     plan: { diskMb: 1000, sites: 1, databases: 1, phpVersions: ['8.2'], phpMaxChildren: 2, memoryMb: 256, remotePackage: opts.package ?? 'basic' },
-  } as ProvisioningCall, 'create');
+  } as unknown as ProvisioningCall, 'create');
 }
