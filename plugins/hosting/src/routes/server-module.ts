@@ -1,5 +1,5 @@
 import {
-  assertClientOwns, can, ConflictError, ForbiddenError, HttpError, isClientScoped, NotFoundError, ok, UnauthorizedError,
+  assertClientOwns, can, ConflictError, extensionPoints, list, ForbiddenError, HttpError, isClientScoped, NotFoundError, ok, UnauthorizedError,
   type PluginContext, type RouteDefinition,
 } from '@mpanel/sdk';
 import { buildCall, loadCallParts, operationContext } from '../provisioning/account-call.ts';
@@ -29,6 +29,16 @@ const asPanelError = (err: unknown): never => {
  */
 export function serverModuleRoutes(plugin: PluginContext): RouteDefinition[] {
   return [
+    {
+      method: 'GET', path: '/api/v1/provisioning/modules', permission: 'servers.read', tags: ['hosting'],
+      summary: 'The provisioning modules active for this tenant (the server form\'s type picker), with what each can do',
+      handler: async () => {
+        const modules = plugin.extensions.list(extensionPoints.provisioning)
+          .map(({ key, impl }) => ({ id: key, displayName: impl.displayName, capabilities: impl.capabilities, listsPackages: typeof impl.listPackages === 'function' }))
+          .sort((x, y) => x.displayName.localeCompare(y.displayName));
+        return list(modules, { total: modules.length, page: 1, perPage: Math.max(modules.length, 1) });
+      },
+    },
     {
       method: 'POST', path: '/api/v1/servers/:id/test-connection', permission: 'servers.write', transaction: false, tags: ['hosting'],
       summary: 'Ask the server\'s module to reach the server with its credentials; records the facts it reports',

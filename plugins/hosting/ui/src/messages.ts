@@ -23,6 +23,15 @@ export const en = {
     enrollHelp: 'Run this as root on the server. The token works once and expires at {expires}; the agent then connects to the panel by itself (no inbound port needed).',
     enrollCommand: 'Enrollment command', copy: 'Copy', copied: 'Copied to the clipboard',
     testConnection: 'Test connection',
+    // Panel servers (cPanel/WHM, Hestia): their login, packages, and single sign-on.
+    moduleDefault: 'mpanel-agent (default)', port: 'Port', portHint: 'Optional: the panel API port (WHM: 2087), if not the default.',
+    panelUser: 'Panel API user', panelUserHint: 'Panel servers only (cPanel: the WHM user of the API token, usually root).',
+    panelToken: 'Panel API token', panelTokenHint: 'Panel servers only. Stored encrypted; never shown again.',
+    panelFingerprint: 'Certificate fingerprint (SHA-256)', panelFingerprintHint: 'Optional: pins a self-signed panel certificate.',
+    panelInsecure: 'Do not verify the panel\'s TLS certificate',
+    connectionOk: 'Connected: {message}', connectionFailed: 'Connection failed: {message}',
+    packages: 'Packages on the server', noPackages: 'No packages found.', packagesUnsupported: 'This module has no packages.',
+    loginToPanel: 'Log in to the control panel', loginAsAdmin: 'Log in to the server as admin', loginFailed: 'The control panel could not be opened. Please try again later.',
     agent: {
       online: 'The agent is connected (last call {at}).', offline: 'The agent has not called since {at}: check that mpanel-agent runs on the server and can reach the panel.',
       notEnrolled: 'No agent is enrolled yet: run the enrollment command on the server.', unavailable: 'Agent servers need the provisioning-agent plugin, which is not active.',
