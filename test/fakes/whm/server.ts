@@ -84,6 +84,8 @@ export class FakeWhmServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
+    // The browser a session URL is opened in asks for an icon: none, and no error either.
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     const login = /^\/(cpsess\d{10})\/login\/?$/.exec(url.pathname);
     if (login && req.method === 'GET') return this.landing(res, login[1]!, url.searchParams.get('session') ?? '');
     const api = /^\/json-api\/([a-z_]+)$/.exec(url.pathname);
