@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { FakeWhmServer } from './server.ts';
 
+/** A parsed answer: test code reads WHM's documented fields by name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = Record<string, any>;
+
 /** The fake against WHM API 1's documented request and answer shapes, and its faults. */
 describe('WHM API 1 fake', () => {
   let whm: FakeWhmServer;
@@ -10,7 +14,7 @@ describe('WHM API 1 fake', () => {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const res = await fetch(url, { headers: { authorization: `whm root:${token}` }, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) as Record<string, any> : text };
+    return { status: res.status, headers: res.headers, body: ((res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : { text }) as Answer };
   };
   beforeEach(async () => {
     whm = await new FakeWhmServer().start();
