@@ -11,8 +11,8 @@ const RULES: Array<[RegExp, ProvisioningErrorCode]> = [
   [/passwd entry .* already exists|user(name)? .* (already exists|is taken|is reserved)/i, 'ALREADY_EXISTS'],
   [/domain .* already exists|already (owned|exists) .*domain|is already (configured|in use)/i, 'CONFLICT'],
   [/does not exist|could not find|no such (user|account)|not found/i, 'NOT_FOUND'],
-  [/(limit|maximum|quota|exceed|too many accounts|license)/i, 'CAPACITY'],
   [/too many requests|rate limit/i, 'RATE_LIMITED'],
+  [/(limit|maximum|quota|exceed|too many accounts|license)/i, 'CAPACITY'],
   [/not a valid|invalid|is required|must (be|have|start)|too (long|short)/i, 'INVALID_INPUT'],
 ];
 

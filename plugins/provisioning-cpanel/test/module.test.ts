@@ -97,6 +97,15 @@ describe('provisioning-cpanel: the module against the WHM fake, with faults', ()
     assert.equal(acct(call), undefined);
   });
 
+  it('a rate limit WHM reports in its own envelope is RATE_LIMITED and retryable too', async () => {
+    const call = whmCall(whm);
+    whm.inject({ kind: 'whmRateLimit' }, 'createacct');
+    const err = await failure(module.create(call));
+    assert.equal(err.code, 'RATE_LIMITED');
+    assert.equal(err.retryable, true);
+    assert.equal(acct(call), undefined);
+  });
+
   it('a 503 before applying is REMOTE_UNAVAILABLE and retryable', async () => {
     const call = whmCall(whm);
     whm.inject({ kind: 'unavailable' }, 'createacct');
@@ -211,6 +220,7 @@ describe('provisioning-cpanel: the module against the WHM fake, with faults', ()
     assert.equal(codeOfReason('Specified package “x” does not exist.'), 'INVALID_PACKAGE');
     assert.equal(codeOfReason('System user bob does not exist!'), 'NOT_FOUND');
     assert.equal(codeOfReason('Your license only allows 5 accounts'), 'CAPACITY');
+    assert.equal(codeOfReason('API rate limit exceeded'), 'RATE_LIMITED');
     assert.equal(codeOfReason('Something odd happened'), 'REMOTE_ERROR');
   });
 

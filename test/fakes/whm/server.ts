@@ -22,6 +22,8 @@ export type WhmFault =
   | { kind: 'slow'; ms: number }
   /** HTTP 429 with Retry-After, nothing applied. */
   | { kind: 'rateLimit'; retryAfterSeconds?: number }
+  /** HTTP 200 with `metadata.result: 0` and a rate-limit reason, nothing applied (a limit WHM or a proxy reports in the envelope). */
+  | { kind: 'whmRateLimit' }
   /** HTTP 503 before applying (cpsrvd restarting). */
   | { kind: 'unavailable' };
 
@@ -108,6 +110,10 @@ export class FakeWhmServer {
       record.status = 429;
       res.setHeader('retry-after', String(fault.retryAfterSeconds ?? 1));
       return this.send(res, 429, { metadata: { version: 1, command: fn, result: 0, reason: 'Too many requests' } });
+    }
+    if (fault?.kind === 'whmRateLimit') {
+      record.status = 200;
+      return this.send(res, 200, { metadata: { version: 1, command: fn, result: 0, reason: 'Too many requests: try again later.' } });
     }
     if (fault?.kind === 'unavailable') {
       record.status = 503;
