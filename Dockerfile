@@ -18,6 +18,7 @@ COPY plugins/gateway-stripe/package.json plugins/gateway-stripe/
 COPY plugins/hosting/package.json plugins/hosting/
 COPY plugins/notifications/package.json plugins/notifications/
 COPY plugins/provisioning-agent/package.json plugins/provisioning-agent/
+COPY plugins/provisioning-cpanel/package.json plugins/provisioning-cpanel/
 COPY plugins/provisioning-hestia/package.json plugins/provisioning-hestia/
 COPY plugins/support/package.json plugins/support/
 COPY agent/package.json agent/

@@ -23,6 +23,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('hosting-plans.read', 'See hosting plans and their limits', SUPPORT),
   perm('hosting-plans.write', 'Edit hosting plans', STAFF),
   perm('hosting-accounts.read', 'See hosting accounts (intent, observed state, drift)', [...SUPPORT, 'client']),
+  perm('hosting-accounts.sso', 'Log in to the control panel of a hosting account (single sign-on)', [...TECH, 'client']),
   perm('hosting-accounts.write', 'Create, place and change hosting accounts', TECH),
   perm('websites.read', 'See websites of hosting accounts', [...SUPPORT, 'client']),
   perm('websites.write', 'Add, change and remove websites', [...TECH, 'client']),

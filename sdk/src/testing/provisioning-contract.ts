@@ -142,6 +142,7 @@ export function provisioningContract(options: ProvisioningContractOptions): void
       // And a retry anyway (a platform without observe) still converges instead of failing with "already exists".
       await module.create(callFor(call, 'create'));
       assert.equal(await remote.count(call), 1);
+      assert.equal((await agrees(call, 'after the retry')).status, 'active');
     });
 
     it('a package the server lacks fails as INVALID_PACKAGE with an actionable message, nothing created', async () => {
@@ -163,6 +164,7 @@ export function provisioningContract(options: ProvisioningContractOptions): void
       assert.equal(err.retryable, false);
       assert.equal(err.ambiguous, false);
       if (before !== undefined) assert.equal(remote.requests!() - before, 1, 'one request: the module does not retry a refused login');
+      assert.equal((await remote.truth(call)).exists, false, 'nothing was created with refused credentials');
     });
   });
 }

@@ -2,7 +2,7 @@ import {
   HttpError, NotFoundError, ProvisioningError, createTenantDb, list, ok,
   type PluginContext, type RouteContext, type RouteDefinition, type TenantDb,
 } from '@mpanel/sdk';
-import { loadServer, moduleOf, serverOf } from '../provisioning/account-call.ts';
+import { loadServer } from '../provisioning/account-call.ts';
 import { classify } from '../provisioning/failures.ts';
 import { orConflict } from '../db.ts';
 import { knownUsernames, propose, type ImportMapping } from './matching.ts';
@@ -60,36 +60,11 @@ async function orBadGateway<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Import of the accounts a server already has (any module with `listAccounts`): a preview of the
- * mapping to clients, the import as a job with progress, its report; plus the server checks a
- * panel module offers (connection, packages).
+ * mapping to clients, the import as a job with progress, its report. (Testing the connection and
+ * listing packages are in routes/server-module.ts, for every module.)
  */
 export function importRoutes(plugin: PluginContext): RouteDefinition[] {
   return [
-    {
-      method: 'POST', path: '/api/v1/servers/:id/test-connection', permission: 'servers.write', transaction: false, tags: ['hosting'],
-      summary: "Ask the server's module whether it can log in (credentials, API reachable, version)",
-      schema: { params: serverParams },
-      handler: async (ctx) => {
-        const tenantId = tenantOf(ctx);
-        const server = await ownServerOr404(plugin, tenantId, ctx.params.id);
-        const result = await orBadGateway(async () => (await moduleOf(plugin, tenantId, server)).testConnection({ tenantId, settings: {}, server: serverOf(plugin, server) }));
-        return ok(result);
-      },
-    },
-    {
-      method: 'GET', path: '/api/v1/servers/:id/packages', permission: 'servers.read', transaction: false, tags: ['hosting'],
-      summary: 'The packages that exist on the server (cPanel/Hestia), for the plan editor',
-      schema: { params: serverParams },
-      handler: async (ctx) => {
-        const tenantId = tenantOf(ctx);
-        const server = await ownServerOr404(plugin, tenantId, ctx.params.id);
-        const packages = await orBadGateway(async () => {
-          const module = await moduleOf(plugin, tenantId, server);
-          return module.listPackages ? module.listPackages({ tenantId, settings: {}, server: serverOf(plugin, server) }) : [];
-        });
-        return ok(packages);
-      },
-    },
     {
       method: 'POST', path: '/api/v1/servers/:id/imports/preview', permission: 'servers.write', transaction: false, tags: ['hosting'],
       summary: "The server's accounts and what an import would do with each (match a client, create one, skip)",

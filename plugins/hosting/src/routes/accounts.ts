@@ -1,7 +1,7 @@
-import { ConflictError, ValidationError, scopeToClient, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
+import { ConflictError, ValidationError, extensionPoints, scopeToClient, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import { createHostingAccount } from '../accounts/create.ts';
 import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
-import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Website, type AccountResource } from '../models/index.ts';
+import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Server, Website, type AccountResource } from '../models/index.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf, type LimitKey } from '../plans/limits.ts';
 import { checkedDomain } from '../resources/domains.ts';
@@ -25,6 +25,14 @@ async function assertFits(db: TenantDb, account: HostingAccount, plan: HostingPl
     if (used > max) over[key] = `${used} in use, the plan allows ${max}`;
   }
   if (Object.keys(over).length) throw new ConflictError(`The account does not fit plan "${plan.name}"`, over);
+}
+
+/** The control panel the account lives in, when its module offers single sign-on (the portal's "Log in" button). */
+async function panelOf(plugin: PluginContext, db: TenantDb, account: HostingAccount): Promise<{ name: string; sso: boolean } | null> {
+  if (!account.serverId || account.desiredState === 'terminated') return null;
+  const server = await Server.scoped(db).findById(account.serverId);
+  const module = server ? plugin.extensions.get(extensionPoints.provisioning, server.module) : undefined;
+  return module ? { name: module.displayName, sso: !!module.sso && module.capabilities.sso } : null;
 }
 
 export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
@@ -55,7 +63,7 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
         const count = (model: typeof AccountResource) => model.scoped(h.db).where({ account_id: account.id }).whereNotIn('state', ['removing', 'removed']).resultSize();
         // One after the other: a transaction is one connection.
         const counts = { sites: await count(Website), databases: await count(HostingDatabase), cronJobs: await count(CronJob) };
-        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts };
+        return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts, panel: await panelOf(plugin, h.db, account) };
       }),
     route(plugin, {
       method: 'PATCH', path: '/api/v1/hosting-accounts/:id', permission: 'hosting-accounts.write',

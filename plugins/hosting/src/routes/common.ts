@@ -43,6 +43,24 @@ function hostingOf(plugin: PluginContext, ctx: RouteContext): Hosting {
 export type HostingContext = RouteContext<Record<string, string>, Record<string, unknown>, Record<string, unknown>>;
 type Handler = (h: Hosting, ctx: HostingContext) => Promise<unknown>;
 
+/**
+ * A hosting route that first asks servers something (`before`, outside any transaction: a slow
+ * panel holds no database connection), then runs `handler` in a transaction of its own.
+ */
+export function serverCheckedRoute(plugin: PluginContext, def: Omit<RouteDefinition, 'handler' | 'transaction'>, before: (tenantId: string, ctx: HostingContext) => Promise<void>, handler: Handler): RouteDefinition {
+  return {
+    tags: ['hosting'], ...def, transaction: false,
+    handler: async (ctx) => {
+      if (!ctx.tenant || !ctx.principal) throw new UnauthorizedError();
+      const tenantId = ctx.tenant.id;
+      await before(tenantId, ctx as HostingContext);
+      const principal = ctx.principal;
+      return ok(await plugin.db.transaction(tenantId, (trx) => handler(
+        { db: createTenantDb(trx, tenantId), principal, plugin, actor: `${principal.kind}:${principal.id}`, requestId: ctx.requestId }, ctx as HostingContext)));
+    },
+  };
+}
+
 /** A hosting route: the handler's result is wrapped in `{ data }`. */
 export function route(plugin: PluginContext, def: Omit<RouteDefinition, 'handler'>, handler: Handler): RouteDefinition {
   return { tags: ['hosting'], ...def, handler: async (ctx) => ok(await handler(hostingOf(plugin, ctx), ctx as HostingContext)) };

@@ -2,6 +2,7 @@ import type { PluginContext, RouteDefinition } from '@mpanel/sdk';
 import { serverGroupRoutes } from './server-groups.ts';
 import { grantRoutes } from './grants.ts';
 import { serverRoutes } from './servers.ts';
+import { serverModuleRoutes } from './server-module.ts';
 import { planRoutes } from './plans.ts';
 import { accountRoutes } from './accounts.ts';
 import { operationRoutes } from './operations.ts';
@@ -17,6 +18,7 @@ export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
     ...serverGroupRoutes(plugin),
     ...grantRoutes(plugin),
     ...serverRoutes(plugin),
+    ...serverModuleRoutes(plugin),
     ...planRoutes(plugin),
     ...accountRoutes(plugin),
     ...operationRoutes(plugin),

@@ -1,9 +1,10 @@
 import { ConflictError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import { HostingPlan, ServerGroup } from '../models/index.ts';
 import { grantFor } from '../placement.ts';
+import { assertRemotePackage, planPackage } from '../plans/remote-package.ts';
 import { DEFAULT_SUSPENSION, limitsSchema, suspensionPolicySchema } from '../plans/limits.ts';
 import { toPlan } from '../views.ts';
-import { idParams, listQuery, listRoute, objectBody, orConflict, paginate, route, text } from './common.ts';
+import { idParams, listQuery, listRoute, objectBody, orConflict, paginate, route, serverCheckedRoute, text } from './common.ts';
 
 const fields = {
   name: text(100),
@@ -38,7 +39,9 @@ export function planRoutes(plugin: PluginContext): RouteDefinition[] {
         if (q.retired !== undefined) query.where({ retired: q.retired });
         return paginate(query, q, ['name', 'id'], toPlan);
       }),
-    route(plugin, { method: 'POST', path: '/api/v1/hosting-plans', permission: 'hosting-plans.write', successStatus: 201, schema: { body: objectBody(fields, ['name', 'limits']) } },
+    // The remote package is checked against the group's panels first (outside the transaction).
+    serverCheckedRoute(plugin, { method: 'POST', path: '/api/v1/hosting-plans', permission: 'hosting-plans.write', successStatus: 201, schema: { body: objectBody(fields, ['name', 'limits']) } },
+      (tenantId, ctx) => assertRemotePackage(plugin, tenantId, ctx.input.body.serverGroupId as string | undefined, ctx.input.body.remotePackage as string | undefined),
       async (h, ctx) => {
         const body = ctx.input.body;
         await assertUsableGroup(h.db, body.serverGroupId);
@@ -51,7 +54,15 @@ export function planRoutes(plugin: PluginContext): RouteDefinition[] {
         return { ...toPlan(plan), products: await productsOf(h.db, plan.id) };
       }),
     // Limit changes reach existing accounts through billing's plan change or a changePackage operation.
-    route(plugin, { method: 'PATCH', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.write', schema: { params: idParams, body: objectBody(fields, [], 1) } },
+    serverCheckedRoute(plugin, { method: 'PATCH', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.write', schema: { params: idParams, body: objectBody(fields, [], 1) } },
+      async (tenantId, ctx) => {
+        const body = ctx.input.body;
+        if (body.remotePackage === undefined && body.serverGroupId === undefined) return;
+        const now = await planPackage(plugin, tenantId, ctx.input.params.id!);
+        if (!now) return; // the handler answers the 404
+        await assertRemotePackage(plugin, tenantId, body.serverGroupId !== undefined ? body.serverGroupId as string | null : now.groupId,
+          body.remotePackage !== undefined ? body.remotePackage as string | null : now.remotePackage);
+      },
       async (h, ctx) => {
         const plan = await HostingPlan.findOwn(h.db, ctx.input.params.id!);
         await assertUsableGroup(h.db, ctx.input.body.serverGroupId);

@@ -93,7 +93,8 @@ describe('hosting import of existing accounts (Hestia fake, 500 accounts)', func
     assert.equal(test.status, 200, JSON.stringify(test.body));
     assert.deepEqual([test.body.data.ok, test.body.data.version], [true, '1.8.11']);
     const pkgs = await api(a, 'GET', `/api/v1/servers/${serverId}/packages`);
-    assert.deepEqual(pkgs.body.data.map((p: { id: string }) => p.id).sort(), ['default', 'gold']);
+    assert.equal(pkgs.body.data.supported, true);
+    assert.deepEqual(pkgs.body.data.packages.map((p: { id: string }) => p.id).sort(), ['default', 'gold']);
   });
 
   it('tenant B cannot preview, import, read or test tenant A\'s server: 404, nothing written', async () => {

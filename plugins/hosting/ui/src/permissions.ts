@@ -11,6 +11,7 @@ export const P = {
   plansWrite: 'hosting-plans.write',
   accountsRead: 'hosting-accounts.read',
   accountsWrite: 'hosting-accounts.write',
+  accountsSso: 'hosting-accounts.sso',
   operationsRead: 'provisioning.read',
   operationsManage: 'provisioning.manage',
   websitesRead: 'websites.read',

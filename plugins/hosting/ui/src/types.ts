@@ -96,6 +96,8 @@ export interface HostingAccount {
   plan?: Pick<HostingPlan, 'id' | 'name' | 'limits'> | null;
   /** What the account holds against the plan's limits (the detail answer). */
   counts?: { sites: number; databases: number; cronJobs: number };
+  /** The account's control panel and whether it offers single sign-on (the detail answer). */
+  panel?: { name: string; sso: boolean } | null;
   usage?: Record<string, unknown> | null;
   setupProgress?: SetupProgress | null;
   domain?: string | null;

@@ -15,6 +15,33 @@ function numbers(body: FormValues, keys: string[]): Record<string, unknown> {
 
 export const PLACEMENTS = ['least_full', 'fill', 'round_robin'];
 
+/**
+ * A panel server's login (cPanel/WHM, Hestia): the API user and token, and TLS for a self-signed
+ * panel certificate. Sent as the server's write-only `credentials` (sealed by the API).
+ */
+const PANEL_CREDENTIAL_FIELDS = [
+  { name: 'credUsername', label: 'hosting.panelUser', hint: 'hosting.panelUserHint' },
+  { name: 'credToken', label: 'hosting.panelToken', type: 'password' as const, autocomplete: 'off', hint: 'hosting.panelTokenHint' },
+  { name: 'credFingerprint', label: 'hosting.panelFingerprint', hint: 'hosting.panelFingerprintHint' },
+  { name: 'credTlsInsecure', label: 'hosting.panelInsecure', type: 'checkbox' as const },
+];
+
+/**
+ * The server form's values as the API body: numbers as numbers, the panel login as `credentials`
+ * (cPanel's user and token, or Hestia's access and secret key). A panel server needs no
+ * enrollment: it starts online.
+ */
+export function serverBody(v: FormValues): Record<string, unknown> {
+  const { credUsername, credToken, credFingerprint, credTlsInsecure, accessKey: _a, secretKey: _s, ...rest } = v;
+  const credentials: Record<string, string> = { ...serverCredentials(v) };
+  if (typeof credUsername === 'string' && credUsername) credentials.username = credUsername;
+  if (typeof credToken === 'string' && credToken) credentials.token = credToken;
+  if (typeof credFingerprint === 'string' && credFingerprint) credentials.fingerprint = credFingerprint;
+  if (credTlsInsecure === true) credentials.tlsInsecure = 'true';
+  const body = { ...numbers(filled(rest), ['maxAccounts', 'maxDiskGb', 'port']), ...(v.module && v.module !== 'mpanel-agent' ? { status: 'online' } : {}) };
+  return Object.keys(credentials).length ? { ...body, credentials } : body;
+}
+
 export const CREATE_SCREENS: Record<string, CreateScreen> = {
   'server-groups': {
     title: 'hosting.newServerGroup',
@@ -33,26 +60,23 @@ export const CREATE_SCREENS: Record<string, CreateScreen> = {
     endpoint: '/servers',
     permission: P.serversWrite,
     back: '/servers',
-    // An agent server's page opens with its enrollment command (the agent is installed next).
-    next: (s) => `/servers/${String(s.id)}${s.module === 'mpanel-agent' ? '?enroll=1' : ''}`,
     fields: [
       { name: 'name', label: 'hosting.name' },
       { name: 'hostname', label: 'hosting.hostname', hint: 'hosting.hostnameHint' },
       { name: 'address', label: 'hosting.address', hint: 'hosting.addressHint' },
       { name: 'groupId', label: 'hosting.group', type: 'select', source: { endpoint: '/server-groups', label: 'name', none: 'hosting.noGroup' } },
-      { name: 'module', label: 'hosting.module', type: 'select', options: choices('mpanel-agent', 'hestia'), hint: 'hosting.moduleHint' },
+      // The modules active for the tenant (mpanel-agent, cPanel, Hestia...): empty is the agent.
+      { name: 'module', label: 'hosting.module', type: 'select', source: { endpoint: '/provisioning/modules', label: 'displayName', none: 'hosting.moduleDefault' } },
       { name: 'port', label: 'hosting.port', type: 'number', hint: 'hosting.portHint' },
+      ...PANEL_CREDENTIAL_FIELDS,
       { name: 'accessKey', label: 'hosting.accessKey', hint: 'hosting.accessKeyHint', autocomplete: 'off' },
       { name: 'secretKey', label: 'hosting.secretKey', type: 'password', autocomplete: 'new-password' },
       { name: 'maxAccounts', label: 'hosting.maxAccounts', type: 'number', hint: 'hosting.unlimitedHint' },
       { name: 'maxDiskGb', label: 'hosting.maxDiskGb', type: 'number', hint: 'hosting.unlimitedHint' },
     ],
-    toBody: (v) => {
-      const { accessKey: _a, secretKey: _s, ...rest } = numbers(filled(v), ['maxAccounts', 'maxDiskGb', 'port']);
-      const credentials = serverCredentials(v);
-      // A panel server is usable at once (no enrollment): it starts online.
-      return { ...rest, ...(credentials ? { credentials } : {}), ...(v.module === 'hestia' ? { status: 'online' } : {}) };
-    },
+    toBody: (v) => serverBody(v),
+    // A panel server is tested and shows its packages; an agent server opens with its enrollment command.
+    next: (s) => `/servers/${String(s.id)}${s.module === 'mpanel-agent' ? '?enroll=1' : ''}`,
   },
 };
 
