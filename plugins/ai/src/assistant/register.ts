@@ -1,3 +1,7 @@
 import type { PluginContext } from '@mpanel/sdk';
+import { assistantRoutes } from './routes.ts';
 
-export function registerAssistant(_ctx: PluginContext): void {}
+/** The assistant: chat routes for staff and for portal clients, its tools generated from the route registry. */
+export function registerAssistant(ctx: PluginContext): void {
+  for (const route of assistantRoutes(ctx)) ctx.routes.add(route);
+}
