@@ -19,6 +19,6 @@ export const manifest: PluginManifest = {
   resources: ['ai', 'forecasts'],
   permissions: PERMISSIONS,
   events: { emits: [], subscribes: [] },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };
