@@ -97,6 +97,26 @@ describe('ai assistant: tools as the user, proposals, streaming', function () {
     assert.deepEqual(stored.body.data.messages.map((m: { role: string }) => m.role), ['user', 'assistant']);
   });
 
+  it('passes each chunk on as the model produces it (nothing buffered until the end)', async () => {
+    fake.script({ content: 'One, two, three, four, five, six, seven, eight.', pauseMs: 120 });
+    const res = await fetch(`${server.url}${STAFF}/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Count' }),
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    let firstText: number | undefined;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+      if (firstText === undefined && seen.includes('"type":"text"')) firstText = Date.now();
+    }
+    const end = Date.now();
+    assert.ok(firstText !== undefined && end - firstText >= 500, `first text ${firstText ? end - firstText : 'never'} ms before the end`);
+    assert.match(seen, /"type":"done","text":"One, two, three, four, five, six, seven, eight\."/);
+  });
+
   it('a client\'s assistant cannot read another client\'s invoice, even asked by id: the API says 404 and so does the answer', async () => {
     fake.script({ toolCalls: [{ name: 'get_invoice', arguments: { id: invoiceB.id } }] }, reportLastTool());
     const res = await req('POST', `${PORTAL}/messages`, tokenA, { message: `Show me invoice ${invoiceB.id}` });

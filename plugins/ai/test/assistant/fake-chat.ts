@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
  */
 
 export interface ScriptedToolCall { name: string; arguments: string | Record<string, unknown> }
-export interface ScriptedReply { content?: string; toolCalls?: ScriptedToolCall[] }
+export interface ScriptedReply {
+  content?: string;
+  toolCalls?: ScriptedToolCall[];
+  /** Streamed: wait this long between text chunks (a slow model), to prove the answer is passed on as it comes. */
+  pauseMs?: number;
+}
 /** A reply, or one computed from the request the fake received (its `messages`, `tools`...). */
 export type Script = ScriptedReply | ((request: ChatRequest) => ScriptedReply);
 
@@ -75,7 +80,10 @@ export async function startFakeChat(options: { port?: number } = {}): Promise<Fa
     const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices, ...extra })}\n\n`);
     send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-    for (const piece of (reply.content ?? '').match(/[\s\S]{1,8}/g) ?? []) send([{ index: 0, delta: { content: piece }, finish_reason: null }]);
+    for (const piece of (reply.content ?? '').match(/[\s\S]{1,8}/g) ?? []) {
+      send([{ index: 0, delta: { content: piece }, finish_reason: null }]);
+      if (reply.pauseMs) await new Promise((resolve) => setTimeout(resolve, reply.pauseMs));
+    }
     toolCalls.forEach((call, index) => {
       send([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, finish_reason: null }]);
       const args = call.function.arguments;
