@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
 import { startFakeChat, type FakeChat } from '../../plugins/ai/test/assistant/fake-chat.ts';
+import { configureAi } from '../../plugins/ai/test/assistant/server.ts';
 import { launchBrowser, logIn, screenshot, unexpected, watchedPage } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 
@@ -17,7 +18,7 @@ describe('the AI assistant chat in the admin and the portal (browser)', function
 
   before(async () => {
     fake = await startFakeChat();
-    process.env.MPANEL_AI_BASE_URL = fake.url;
+    configureAi(fake.url);
     server = await startUiServer();
     browser = await launchBrowser();
     const token = await adminToken(server);
@@ -37,7 +38,7 @@ describe('the AI assistant chat in the admin and the portal (browser)', function
     await browser?.close();
     await server?.close();
     await fake?.close();
-    delete process.env.MPANEL_AI_BASE_URL;
+    configureAi(undefined);
   });
 
   it('staff ask, the answer streams in, a proposed suspension runs only on Confirm', async () => {

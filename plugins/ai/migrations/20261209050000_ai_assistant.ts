@@ -17,6 +17,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('audience').notNullable();
     t.text('title').notNullable();
     t.index(['user_id', 'audience'], 'ai_assistant_conversations_user_idx');
+    // Retention deletes conversations idle for longer than the tenant's period.
+    t.index(['updated_at'], 'ai_assistant_conversations_updated_idx');
   });
   await check(knex, 'ai_assistant_conversations', 'audience', `audience IN ('staff','portal')`);
 

@@ -3,7 +3,7 @@ import type { TestServer } from '../../../../core/src/testing/test-server.ts'; /
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../../core/src/testing/auth.ts';
 import { lastToolResult, startFakeChat, type FakeChat } from './fake-chat.ts';
-import { startAssistantServer } from './server.ts';
+import { configureAi, startAssistantServer } from './server.ts';
 
 const STAFF = '/api/v1/ai/assistant';
 const PORTAL = '/api/v1/ai/portal-assistant';
@@ -33,7 +33,7 @@ describe('ai assistant: tools as the user, proposals, streaming', function () {
 
   before(async () => {
     fake = await startFakeChat();
-    process.env.MPANEL_AI_BASE_URL = fake.url;
+    configureAi(fake.url);
     ({ server, close } = await startAssistantServer());
     t = await createTenantWithAdmin(server, { slug: `ai-assistant-${process.pid}` });
     const product = await req('POST', '/api/v1/products', t.token, { name: 'Web', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1000 }] });
@@ -62,7 +62,7 @@ describe('ai assistant: tools as the user, proposals, streaming', function () {
   after(async () => {
     await close?.();
     await fake?.close();
-    delete process.env.MPANEL_AI_BASE_URL;
+    configureAi(undefined);
   });
 
   it('streams the answer as NDJSON chunks, with tools generated from the route registry', async () => {
@@ -210,5 +210,26 @@ describe('ai assistant: tools as the user, proposals, streaming', function () {
     // The same user's portal chat does not list staff conversations either.
     assert.ok((await req('GET', `${STAFF}/conversations`, t.token)).body.data.some((c: { id: string }) => c.id === id));
     assert.equal((await req('POST', `${STAFF}/messages`, t.token, { message: '' })).status, 400);
+    // Kept only for the tenant's retention period.
+    const retention = await req('GET', '/api/v1/retention', t.token);
+    assert.ok(JSON.stringify(retention.body).includes('assistant-conversations'), JSON.stringify(retention.body).slice(0, 300));
+  });
+
+  it('the endpoint down: a clear error line in the stream, a 503 as JSON', async () => {
+    const down = await startFakeChat();
+    await down.close();
+    configureAi(down.url);
+    try {
+      const json = await req('POST', `${STAFF}/messages`, t.token, { message: 'Anyone there?' });
+      assert.equal(json.status, 503, JSON.stringify(json.body));
+      assert.match(json.body.error, /cannot be reached/);
+      const res = await fetch(`${server.url}${STAFF}/messages`, {
+        method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Still there?' }),
+      });
+      const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: number });
+      assert.deepEqual(lines.at(-1), { type: 'error', error: 'The AI endpoint cannot be reached', code: 'endpoint_down', status: 503 });
+    } finally {
+      configureAi(fake.url);
+    }
   });
 });

@@ -19,3 +19,12 @@ export async function startAssistantServer(env: Record<string, string> = {}): Pr
     },
   };
 }
+
+/**
+ * Points the assistant at an OpenAI-compatible endpoint (or none). The stand-in llm/client.ts reads
+ * the environment; with ai-assist's client (tenant settings) this is the one place to change.
+ */
+export function configureAi(baseUrl: string | undefined): void {
+  if (baseUrl) process.env.MPANEL_AI_BASE_URL = baseUrl;
+  else delete process.env.MPANEL_AI_BASE_URL;
+}
