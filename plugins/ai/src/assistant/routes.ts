@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Knex } from 'knex';
 import {
   HttpError, list, NotFoundError, ok, paginationQuery, UnauthorizedError, type PluginContext, type RouteContext, type RouteDefinition,
 } from '@mpanel/sdk';
@@ -51,7 +52,7 @@ function audienceRoutes(ctx: PluginContext, a: (typeof AUDIENCES)[number], tools
         const who = caller(req);
         const conversation = await ctx.db.transaction(who.tenantId, async (trx) => {
           if (!req.body.conversationId) return createConversation(trx, { tenantId: who.tenantId, userId: who.userId, audience, title: req.body.message });
-          const found = await findConversation(trx, req.body.conversationId, who.userId, audience);
+          const found = await findConversation(trx, req.body.conversationId, who.userId);
           if (!found) throw new NotFoundError('Conversation not found');
           return found;
         });
@@ -85,7 +86,7 @@ function audienceRoutes(ctx: PluginContext, a: (typeof AUDIENCES)[number], tools
       schema: { params: idParams },
       handler: async (req: RouteContext<{ id: string }>) => {
         const who = caller(req);
-        const conversation = await findConversation(req.db, req.params.id, who.userId, audience);
+        const conversation = await findConversation(req.db, req.params.id, who.userId);
         if (!conversation) throw new NotFoundError('Conversation not found');
         const messages = await loadMessages(req.db, conversation.id);
         const proposals = await req.db('ai_assistant_proposals').where({ conversation_id: conversation.id }).orderBy('created_at');
@@ -100,7 +101,7 @@ function audienceRoutes(ctx: PluginContext, a: (typeof AUDIENCES)[number], tools
       handler: async (req: RouteContext<{ id: string }>) => {
         const who = caller(req);
         const claimed = await ctx.db.transaction(who.tenantId, (trx) => claimProposal(trx, req.params.id, who.userId, 'running'));
-        if (!claimed) throw await proposalMissing(ctx, who.tenantId, req.params.id, who.userId);
+        if (!claimed) throw await ctx.db.transaction(who.tenantId, (trx) => proposalMissing(trx, req.params.id, who.userId));
         let res;
         try {
           res = await ctx.routes.call({
@@ -126,7 +127,8 @@ function audienceRoutes(ctx: PluginContext, a: (typeof AUDIENCES)[number], tools
       handler: async (req: RouteContext<{ id: string }>) => {
         const who = caller(req);
         const row = await claimProposal(req.db, req.params.id, who.userId, 'cancelled');
-        if (!row) throw await proposalMissing(ctx, who.tenantId, req.params.id, who.userId);
+        // The request's own transaction: a second connection could wait forever behind it (PGlite has one).
+        if (!row) throw await proposalMissing(req.db, req.params.id, who.userId);
         return ok({ proposal: toProposal(row) });
       },
     },
@@ -134,8 +136,8 @@ function audienceRoutes(ctx: PluginContext, a: (typeof AUDIENCES)[number], tools
 }
 
 /** 404 for a proposal that is not the user's (or not there); 409 for their own one already decided. */
-async function proposalMissing(ctx: PluginContext, tenantId: string, id: string, userId: string): Promise<HttpError> {
-  const own = await ctx.db.transaction(tenantId, (trx) => findOwnProposal(trx, id, userId));
+async function proposalMissing(trx: Knex.Transaction, id: string, userId: string): Promise<HttpError> {
+  const own = await findOwnProposal(trx, id, userId);
   return own ? new HttpError(409, `This proposal is already ${own.status}`) : new NotFoundError('Proposal not found');
 }
 

@@ -14,9 +14,9 @@ export interface ProposalRow {
 /** How much history is replayed to the model: the newest messages only, so a long chat stays affordable. */
 const HISTORY_LIMIT = 40;
 
-/** The user's own conversation (in this audience), or undefined: another user's is never found. */
-export function findConversation(trx: Knex.Transaction, id: string, userId: string, audience: Audience): Promise<ConversationRow | undefined> {
-  return trx<ConversationRow>('ai_assistant_conversations').where({ id, user_id: userId, audience }).first();
+/** The user's own conversation, or undefined: another user's (or tenant's) is never found. */
+export function findConversation(trx: Knex.Transaction, id: string, userId: string): Promise<ConversationRow | undefined> {
+  return trx<ConversationRow>('ai_assistant_conversations').where({ id, user_id: userId }).first();
 }
 
 export async function createConversation(trx: Knex.Transaction, row: { tenantId: string; userId: string; audience: Audience; title: string }): Promise<ConversationRow> {
