@@ -40,6 +40,7 @@ export async function startServer(config: Config, options: PlatformOptions = {})
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
+  if (servesHttp(config.role)) platform.container.cradle.routes.servedAt = url;
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) =>

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RouteDefinition } from './routes.ts';
+import type { RouteDefinition, RouteInfo, SelfRequest, SelfResponse } from './routes.ts';
 import type { PermissionDefinition } from './principal.ts';
 import type { PluginManifest } from './manifest.ts';
 import type { PluginLogger } from './logger.ts';
@@ -27,6 +27,18 @@ export interface PluginRoutes {
    * plugin is disabled the route answers 404.
    */
   add(route: RouteDefinition): void;
+  /**
+   * Every registered route (core's and every plugin's) as data, without handlers: method, path,
+   * owner, permission, scope, summary and schemas. For code generated from the API (an
+   * assistant's tools); the list is complete once every plugin has registered (boot or later).
+   */
+  catalog(): RouteInfo[];
+  /**
+   * Calls the platform's own HTTP API as the caller whose `authorization` header is given (their
+   * token, tenant and permissions, the normal guards, validation and audit entry). Throws when the
+   * platform is not serving HTTP (a CLI run). Never forge an `authorization`: pass the request's own.
+   */
+  call(request: SelfRequest): Promise<SelfResponse>;
 }
 
 export interface PluginPermissions {

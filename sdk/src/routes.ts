@@ -93,6 +93,38 @@ export interface RouteDefinition<P = any, Q = any, B = any> extends RouteOptions
   handler: RouteHandler<P, Q, B>;
 }
 
+/** A registered route as data (`ctx.routes.catalog()`): what a route declares, minus its handler. */
+export interface RouteInfo {
+  method: HttpMethod;
+  path: string;
+  /** `core` or the plugin id. */
+  owner: string;
+  permission?: string;
+  public: boolean;
+  scope?: RouteScope;
+  summary?: string;
+  schema?: RouteOptions['schema'];
+}
+
+/** A call of the platform's own API (`ctx.routes.call`). */
+export interface SelfRequest {
+  method: HttpMethod;
+  /** An `/api/...` path with its params filled in (and percent-encoded). */
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  /** The caller's `Authorization` header, forwarded as is. */
+  authorization: string;
+  /** The `x-tenant-id` a super admin acting on another tenant sent, forwarded as is. */
+  actAsTenant?: string;
+}
+
+export interface SelfResponse {
+  status: number;
+  /** The parsed JSON answer (null when there was none or it was not JSON). */
+  body: unknown;
+}
+
 export interface ListMeta {
   total: number;
   page: number;

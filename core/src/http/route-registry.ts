@@ -15,6 +15,8 @@ export class RouteConflictError extends Error {}
  */
 export class RouteRegistry {
   private readonly routes = new Map<string, RegisteredRoute>();
+  /** Where this process serves the routes (`http://127.0.0.1:port`), once it listens: `ctx.routes.call` goes there. */
+  servedAt: string | undefined;
 
   add(owner: string, route: RouteDefinition): void {
     const key = `${route.method} ${normalise(route.path)}`;

@@ -11,6 +11,7 @@ import { resolvePublicAddress } from '../net/address-guard.ts';
 import { pluginRoute } from '../http/plugin-route.ts';
 import { secretField } from './settings-store.ts';
 import { pluginBranding } from '../ui/plugin-branding.ts';
+import { callSelf, routeInfo } from '../http/self-call.ts';
 
 export class PluginContextError extends Error {}
 
@@ -79,6 +80,8 @@ export function createPluginContext(record: PluginRecord, container: RootContain
         c.pluginManager.resources.check(manifest, 'route', route.path);
         c.routes.add(id, pluginRoute(route));
       },
+      catalog: () => c.routes.list().map(routeInfo),
+      call: (request) => callSelf(c.routes.servedAt, request),
     },
     permissions: {
       register(definition) {

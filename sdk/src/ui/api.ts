@@ -20,8 +20,10 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface RequestOptions {
   body?: unknown;
   query?: Record<string, QueryValue>;
-  /** Return the raw Response (PDF downloads). */
+  /** Return the raw Response (PDF downloads, streamed answers). */
   raw?: boolean;
+  /** Extra request headers, e.g. `accept: 'application/x-ndjson'` for a streamed answer; `authorization` is always the client's own. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -89,7 +91,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const doFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
 
   async function send(method: string, path: string, opts: RequestOptions, retried: boolean): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const token = options.getToken?.();
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
