@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- tests boot core's test server
 import type { TestServer } from '../../../../core/src/testing/test-server.ts';
 import { startAiServer } from '../assist/harness.ts';
 
