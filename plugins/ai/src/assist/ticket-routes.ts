@@ -1,4 +1,4 @@
-import { NotFoundError, ConflictError, ok, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
+import { ConflictError, HttpError, NotFoundError, ok, UnauthorizedError, type PluginContext, type RouteDefinition } from '@mpanel/sdk';
 import { draftReply } from './draft.ts';
 import { staffTicket } from './ticket-data.ts';
 import { triageJson } from './triage.ts';
@@ -26,21 +26,38 @@ export function ticketRoutes(ctx: PluginContext): RouteDefinition[] {
     },
     {
       method: 'POST', path: '/api/v1/tickets/:id/ai-triage/accept', permission: 'ai.use',
-      summary: "Applies the suggested department and/or priority to the ticket (both unless one is set false); needs support's tickets.manage",
+      summary: "Applies the suggested department and/or priority to the ticket (both unless one is set false) through support's own ticket route, as the caller",
+      // The change goes through support's PATCH route, a request of its own: this one holds no transaction meanwhile.
+      transaction: false,
       schema: { params: idParams, body: { type: 'object', additionalProperties: false, properties: { department: { type: 'boolean' }, priority: { type: 'boolean' } } } },
       handler: async (req) => {
         const tenantId = req.tenant!.id;
-        const ticket = await staffTicket(req.db, tenantId, req.principal!, (req.params as { id: string }).id);
+        const id = (req.params as { id: string }).id;
+        const authorization = req.header('authorization');
+        if (!authorization) throw new UnauthorizedError();
+        const row = await ctx.db.transaction(tenantId, async (trx) => {
+          const ticket = await staffTicket(trx, tenantId, req.principal!, id);
+          const found = (await trx('ai_ticket_triage').where({ tenant_id: tenantId, ticket_id: ticket.id }).first()) as Row | undefined;
+          if (!found) throw new NotFoundError('This ticket has no triage suggestion');
+          if (found.status !== 'suggested') throw new ConflictError(`The suggestion was already ${String(found.status)}`);
+          return found;
+        });
         const body = (req.body ?? {}) as { department?: boolean; priority?: boolean };
-        const row = (await req.db('ai_ticket_triage').where({ tenant_id: tenantId, ticket_id: ticket.id }).forUpdate().first()) as Row | undefined;
-        if (!row) throw new NotFoundError('This ticket has no triage suggestion');
-        if (row.status !== 'suggested') throw new ConflictError(`The suggestion was already ${String(row.status)}`);
         const change: Row = {};
-        if (body.department !== false && row.department_id) change.department_id = row.department_id;
+        if (body.department !== false && row.department_id) change.departmentId = row.department_id;
         if (body.priority !== false && row.priority) change.priority = row.priority;
-        if (Object.keys(change).length) await req.db('tickets').where({ tenant_id: tenantId, id: ticket.id }).update({ ...change, updated_at: req.db.fn.now() });
-        const [updated] = (await req.db('ai_ticket_triage').where({ id: row.id }).update({ status: 'accepted', decided_by: req.principal!.userId, decided_at: req.db.fn.now(), updated_at: req.db.fn.now() }).returning('*')) as Row[];
-        return ok(triageJson(updated!), 'Suggestion applied');
+        // Support's own route: its SLA targets are recomputed, its events and audit entry written, and its permission decides.
+        if (Object.keys(change).length) {
+          const res = await ctx.routes.call({ method: 'PATCH', path: `/api/v1/tickets/${id}`, body: change, authorization, actAsTenant: req.header('x-tenant-id') });
+          if (res.status >= 300) {
+            const answer = (res.body ?? {}) as { error?: string; details?: Record<string, string> };
+            throw new HttpError(res.status, answer.error ?? 'The ticket could not be changed', answer.details);
+          }
+        }
+        const [updated] = (await ctx.db.transaction(tenantId, (trx) => trx('ai_ticket_triage').where({ id: row.id, status: 'suggested' })
+          .update({ status: 'accepted', decided_by: req.principal!.userId, decided_at: trx.fn.now(), updated_at: trx.fn.now() }).returning('*'))) as Row[];
+        if (!updated) throw new ConflictError('The suggestion was decided meanwhile');
+        return ok(triageJson(updated), 'Suggestion applied');
       },
     },
     {

@@ -240,6 +240,9 @@ describe('AI ticket assistance (settings, usage, drafts, triage) against a fake 
       assert.equal(accepted.body.data.status, 'accepted');
       const after = await s.server.knex('tickets').where({ id: ticket }).first('department_id', 'priority');
       assert.deepEqual(after, { department_id: t.departments.Billing, priority: 'high' });
+      // Applied through support's own route as the staff member: its audit entry is there.
+      const audited = await s.server.knex('audit_logs').where({ tenant_id: t.tenant.id, target_id: ticket, action: 'request.patch' });
+      assert.equal(audited.length, 1, 'one audited PATCH of the ticket');
       assert.equal((await req('POST', `/api/v1/tickets/${ticket}/ai-triage/accept`, t.token, {})).status, 409);
     });
 
