@@ -118,6 +118,15 @@ describe('support tickets over HTTP', function () {
     assert.ok(!queue.body.data.some((x: { id: string }) => x.id === a), 'merged tickets leave the queue');
   });
 
+  it('staff open a ticket for a client: the contact is the client (mails greet them), not the staff member', async () => {
+    const opened = await req('POST', '/api/v1/tickets', t.token, { departmentId: t.departmentId, clientId: alan.clientId, subject: 'Your renewal', body: 'We noticed your card expires.' });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    const row = await s.server.knex('tickets').where({ id: opened.body.data.id }).first('contact_name', 'contact_email');
+    assert.deepEqual(row, { contact_name: 'Alan Client', contact_email: alan.email });
+    const named = await req('POST', '/api/v1/tickets', t.token, { departmentId: t.departmentId, clientId: alan.clientId, contactName: 'Alan T.', subject: 'Named', body: 'As given.' });
+    assert.equal((await s.server.knex('tickets').where({ id: named.body.data.id }).first('contact_name')).contact_name, 'Alan T.');
+  });
+
   it('round robin assigns the department members in turn', async () => {
     const one = await createUser(s.server, t.token, ['support'], { tenant: t.tenant.slug });
     const two = await createUser(s.server, t.token, ['support'], { tenant: t.tenant.slug });

@@ -68,6 +68,7 @@ export function ticketRoutes(ctx: SupportContext): RouteDefinition[] {
       const dept = await department(desk, b.departmentId);
       let clientId: string | null;
       let contactEmail: string;
+      let contactName: string | null = b.contactName ?? actor.name ?? null;
       if (!staff) {
         // A client opens tickets for its own account, in departments shown to clients.
         if (!isClientScoped(p) || !p.clientId || !dept.client_visible) throw new ValidationError({ departmentId: 'no such department' });
@@ -75,14 +76,16 @@ export function ticketRoutes(ctx: SupportContext): RouteDefinition[] {
         contactEmail = actor.email ?? '';
       } else {
         clientId = b.clientId ?? null;
-        if (clientId && !(await desk.db('clients').where({ id: clientId }).first('id'))) throw new ValidationError({ clientId: 'no such client' });
-        const client = clientId ? ((await desk.db('clients').where({ id: clientId }).first('email')) as { email: string }) : null;
+        const client = clientId ? ((await desk.db('clients').where({ id: clientId }).first('email', 'first_name', 'last_name')) as { email: string; first_name: string; last_name: string | null } | undefined) : null;
+        if (clientId && !client) throw new ValidationError({ clientId: 'no such client' });
         contactEmail = b.contactEmail ?? client?.email ?? '';
+        // Staff open it for someone else: mails greet the client, not the staff member.
+        contactName = b.contactName ?? (client ? [client.first_name, client.last_name].filter(Boolean).join(' ') : null);
         if (!contactEmail) throw new ValidationError({ contactEmail: 'is required for a ticket without a client' });
       }
       const { ticket } = await openTicket(desk, actor, {
         departmentId: dept.id, subject: b.subject, body: b.body, priority: staff ? b.priority : (b.priority === 'urgent' ? 'high' : b.priority),
-        clientId, contactEmail, contactName: b.contactName ?? actor.name, serviceId: b.serviceId, invoiceId: b.invoiceId, domain: b.domain,
+        clientId, contactEmail, contactName, serviceId: b.serviceId, invoiceId: b.invoiceId, domain: b.domain,
         tags: staff ? b.tags : [], files: decodeFiles(b.attachments),
       });
       return ok(ticketJson(ticket, desk.now, desk.settings.slaWarnPercent, staff));
