@@ -19,8 +19,8 @@ export const manifest: PluginManifest = {
   dependencies: { billing: '>=0.1.0', support: '>=0.1.0' },
   resources: ['ai', 'forecasts'],
   permissions: PERMISSIONS,
-  // Triage suggestions for new tickets.
-  events: { emits: [], subscribes: ['ticket.created'] },
+  // Triage suggestions for new tickets; declined payments for the churn forecast.
+  events: { emits: [], subscribes: ['ticket.created', 'payment.failed'] },
   // Endpoint, sealed API key, models, budget, switches: edited through /api/v1/ai/settings.
   settings: aiSettingsSchema as unknown as Record<string, unknown>,
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).

@@ -8,13 +8,13 @@ import { fitLogistic, type LogisticModel } from './logistic.ts';
  * already left has by construction (an open cancellation request, suspended services, a spend that
  * fell to nothing), which would otherwise teach the model that leaving predicts leaving.
  */
-export const FITTED_FACTORS = ['overdueInvoices', 'latePayments', 'paymentDisputes', 'downgrades'] as const;
+export const FITTED_FACTORS = ['overdueInvoices', 'latePayments', 'paymentDisputes', 'failedPayments', 'negativeTickets', 'downgrades'] as const;
 export const FIXED_FACTORS = ['cancellationRequested', 'suspendedServices', 'spendDecline'] as const;
 export type ChurnFactor = (typeof FITTED_FACTORS)[number] | (typeof FIXED_FACTORS)[number];
 
 export const CHURN_PRIOR: { weights: Record<ChurnFactor, number>; bias: number } = {
   weights: {
-    overdueInvoices: 0.9, latePayments: 0.3, paymentDisputes: 1.2, downgrades: 0.7,
+    overdueInvoices: 0.9, latePayments: 0.3, paymentDisputes: 1.2, failedPayments: 0.6, negativeTickets: 0.5, downgrades: 0.7,
     cancellationRequested: 2.5, suspendedServices: 1.0, spendDecline: 1.5,
   },
   // About 5 % for a client with no signal at all.

@@ -55,6 +55,10 @@ export async function churnSignals(db: TenantDb, today: Date) {
   const overdue = await countBy(db('invoices').where({ kind: 'invoice', status: 'unpaid' }).where('due_date', '<', todayDay).groupBy('client_id').select('client_id', n));
   const late = await countBy(db('invoices').where({ kind: 'invoice', status: 'paid' }).where('paid_at', '>=', window).whereRaw('paid_at::date > due_date').groupBy('client_id').select('client_id', n));
   const disputes = await countBy(db('invoices').whereRaw(`jsonb_array_length(flags) > 0`).where('created_at', '>=', window).groupBy('client_id').select('client_id', n));
+  const failedPayments = await countBy(db('ai_payment_failures').where('failed_at', '>=', window).groupBy('client_id').select('client_id', n));
+  // Tickets whose triage read the client as upset (the AI plugin's own suggestions, accepted or not).
+  const upsetTickets = await countBy(db('ai_ticket_triage').join('tickets', 'tickets.id', 'ai_ticket_triage.ticket_id').where('ai_ticket_triage.sentiment', 'negative')
+    .where('ai_ticket_triage.created_at', '>=', window).whereNotNull('tickets.client_id').groupBy('tickets.client_id').select('tickets.client_id as client_id', n));
   const downgrades = await countBy(db('credit_ledger').where('reason', 'like', 'downgrade of service %').where('created_at', '>=', window).groupBy('client_id').select('client_id', n));
   const recent = await countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, SPEND_DAYS)).groupBy('client_id').select('client_id', raw('sum(amount - refunded) as n')));
   const before = await countBy(db('payments').whereNotIn('gateway', NOT_MONEY).where('paid_at', '>=', daysBefore(today, 2 * SPEND_DAYS)).where('paid_at', '<', daysBefore(today, SPEND_DAYS))
@@ -70,6 +74,8 @@ export async function churnSignals(db: TenantDb, today: Date) {
       overdueInvoices: capped(overdue.get(id)),
       latePayments: capped(late.get(id)),
       paymentDisputes: capped(disputes.get(id)),
+      failedPayments: capped(failedPayments.get(id)),
+      negativeTickets: capped(upsetTickets.get(id)),
       downgrades: capped(downgrades.get(id)),
       cancellationRequested: Number(s?.cancelling ?? 0) > 0 ? 1 : 0,
       suspendedServices: capped(Number(s?.suspended ?? 0)),
@@ -103,7 +109,7 @@ export async function churnForecast(db: TenantDb, today: Date) {
       fittedFactors: [...FITTED_FACTORS],
       fixedFactors: [...FIXED_FACTORS],
       period: { from: daysBefore(today, WINDOW_DAYS).slice(0, 10), to: today.toISOString().slice(0, 10) },
-      source: 'billing clients, services, invoices (overdue, paid late, flagged), payments (last 90 days vs the 90 before) and downgrade credits; label: clients whose recurring services all ended',
+      source: 'billing clients, services, invoices (overdue, paid late, flagged), payments (last 90 days vs the 90 before), downgrade credits, declined payments (payment.failed) and tickets triaged as negative; label: clients whose recurring services all ended',
     },
   };
 }

@@ -171,6 +171,41 @@ describe('forecasts API', function () {
       assert.equal(res.body.meta.total, 8 + 6, 'the stayers and the scored six (the revenue test\'s client has no service)');
     });
 
+    it('a declined payment (payment.failed) and an upset ticket raise a client above its otherwise identical twin', async () => {
+      const seed = new BillingSeed(server.knex, b.tenant.id);
+      const product = await seed.product();
+      const twins: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await seed.client();
+        await seed.service(c, product, { amount: 1_000, start: day(daysAgo(200)) });
+        await seed.invoice(c, { status: 'paid', total: 1_000, due: day(daysAgo(5)), paidAt: daysAgo(6) });
+        twins.push(c);
+      }
+      const [declined, upset, calm] = twins as [string, string, string];
+      const { eventBus } = server.running.platform.container.cradle;
+      // Two declines (two events), and one that names no client (ignored).
+      await eventBus.emit({ source: 'gateway-stripe', name: 'payment.failed', tenantId: b.tenant.id, payload: { clientId: declined, gateway: 'stripe', transactionId: 'pi_1', reason: 'declined' } });
+      await eventBus.emit({ source: 'gateway-stripe', name: 'payment.failed', tenantId: b.tenant.id, payload: { clientId: declined, gateway: 'stripe', transactionId: 'pi_1', reason: 'declined' } });
+      await eventBus.emit({ source: 'gateway-stripe', name: 'payment.failed', tenantId: b.tenant.id, payload: { clientId: 'not-a-uuid' } });
+      await withTenant(server.knex, b.tenant.id, async (_db, trx) => {
+        const [dept] = await trx('ticket_departments').insert({ tenant_id: b.tenant.id, name: 'Billing' }).returning('id');
+        const [ticket] = await trx('tickets').insert({ tenant_id: b.tenant.id, number: 1, department_id: dept.id, client_id: upset, contact_email: 'upset@fc.test', subject: 'Charged twice' }).returning('id');
+        await trx('ai_ticket_triage').insert({ tenant_id: b.tenant.id, ticket_id: ticket.id, sentiment: 'negative', priority: 'high' });
+      });
+      for (let i = 0; i < 100 && Number((await server.knex('ai_payment_failures').where({ client_id: declined }).count({ n: '*' }).first())!.n) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(Number((await server.knex('ai_payment_failures').where({ tenant_id: b.tenant.id }).count({ n: '*' }).first())!.n), 2, 'two failures kept; the event without a client id is not');
+
+      const res = await get(b.token, '/api/v1/forecasts/churn?perPage=100');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const score = (id: string) => res.body.data.find((x: { clientId: string }) => x.clientId === id) as { probability: number; factors: Array<{ factor: string; value: number }> };
+      assert.ok(score(declined).probability > score(calm).probability, `declined ${score(declined).probability} vs calm ${score(calm).probability}`);
+      assert.ok(score(upset).probability > score(calm).probability, `upset ${score(upset).probability} vs calm ${score(calm).probability}`);
+      assert.deepEqual(score(declined).factors.map((f) => [f.factor, f.value]), [['failedPayments', 2]]);
+      assert.deepEqual(score(upset).factors.map((f) => [f.factor, f.value]), [['negativeTickets', 1]]);
+      assert.deepEqual(score(calm).factors, []);
+      assert.equal((await get(a.token, '/api/v1/forecasts/churn?perPage=100')).body.data.some((x: { clientId: string }) => twins.includes(x.clientId)), false, 'tenant A sees none of them');
+    });
+
     it('tenant B sees none of tenant A\'s clients, and the default weights when it has no history', async () => {
       const res = await get(b.token, '/api/v1/forecasts/churn');
       assert.equal(res.status, 200);
