@@ -8,7 +8,7 @@ import { orderPlugins } from './plugins/order.ts';
  * Core's migrations followed by each plugin's, in dependency order (for `mpanel migrate`). A plugin
  * that cannot load is left out with a warning on stderr; the server reports it as failed.
  */
-export async function allMigrationSets(sources: PluginSources = {}): Promise<MigrationSet[]> {
+export async function allMigrationSets(sources: PluginSources = {}, warn = (line: string) => void process.stderr.write(line)): Promise<MigrationSet[]> {
   const found = new Map<string, { directory: string | null; manifest: ReturnType<typeof validateManifest> }>();
   for (const candidate of discoverPlugins(sources)) {
     try {
@@ -16,11 +16,11 @@ export async function allMigrationSets(sources: PluginSources = {}): Promise<Mig
       const manifest = validateManifest(def.manifest, candidate.source);
       found.set(manifest.id, { directory: candidate.directory, manifest });
     } catch (err) {
-      process.stderr.write(`Skipping plugin ${candidate.source}: ${err instanceof Error ? err.message : String(err)}\n`);
+      warn(`Skipping plugin ${candidate.source}: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
   const { order, rejected } = orderPlugins([...found.values()].map((f) => f.manifest));
-  for (const [id, reason] of rejected) process.stderr.write(`Skipping plugin ${id}: ${reason}\n`);
+  for (const [id, reason] of rejected) warn(`Skipping plugin ${id}: ${reason}\n`);
   const sets = [CORE_MIGRATIONS];
   for (const id of order) {
     const { directory, manifest } = found.get(id)!;

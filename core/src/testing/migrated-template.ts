@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { migrateUp, type MigrationSet } from '../db/migrator.ts';
@@ -19,7 +19,8 @@ import type { PluginSources } from '../plugins/discovery.ts';
 export function migrationSetsKey(sets: MigrationSet[]): string {
   const hash = createHash('sha256');
   for (const set of sets) {
-    hash.update(`${set.owner}\0${set.tableName}\0${set.directory}\n`);
+    // Tests link plugins into a fresh temporary folder each run: the real folder names the set.
+    hash.update(`${set.owner}\0${set.tableName}\0${realDirectory(set.directory)}\n`);
     let files: string[] = [];
     try {
       files = readdirSync(set.directory).sort();
@@ -34,14 +35,23 @@ export function migrationSetsKey(sets: MigrationSet[]): string {
   return hash.digest('hex').slice(0, 20);
 }
 
+function realDirectory(directory: string): string {
+  try {
+    return realpathSync(directory);
+  } catch {
+    return directory;
+  }
+}
+
 /**
- * The migration sets a server with these plugin sources will run, or undefined when they cannot be
- * known before it starts (folders of fixture plugins that may fail to load on purpose): such a
- * server migrates from scratch, as before.
+ * The migration sets a server with these plugin sources will run (a plugin that cannot load is
+ * left out, as the server leaves out its migrations), or undefined for npm packages, which resolve
+ * outside the repository: such a server migrates from scratch, as before.
  */
 export async function predictableMigrationSets(sources: PluginSources | undefined): Promise<MigrationSet[] | undefined> {
-  if (sources?.directories || sources?.packages || process.env.MPANEL_PLUGINS) return undefined;
-  return allMigrationSets(sources ?? {});
+  if (sources?.packages || process.env.MPANEL_PLUGINS) return undefined;
+  // The server itself reports a plugin it cannot load; this look ahead stays quiet.
+  return allMigrationSets(sources ?? {}, () => undefined);
 }
 
 const pgliteTemplates = new Map<string, Promise<Blob>>();
