@@ -85,4 +85,5 @@ export function retentionRoutes(container: RootContainer): RouteDefinition[] {
   ];
 }
 
-const ownChoices = (views: TargetView[]) => Object.fromEntries(views.filter((v) => v.tenantSettable).map((v) => [v.target, v.tenantDays]));
+/** The periods the tenant chose itself (a target left at the platform's period is not listed). */
+const ownChoices = (views: TargetView[]) => Object.fromEntries(views.filter((v) => v.tenantSettable && v.tenantDays !== null).map((v) => [v.target, v.tenantDays]));

@@ -56,6 +56,7 @@ describe('retention API: GET/PATCH /api/v1/retention', () => {
     assert.equal((await get(b.token)).audit_logs!.days, 400);
     const audit = await server.request('GET', '/api/v1/audit-logs?action=retention.updated', { token: a.token });
     assert.deepEqual(audit.body.data[0].after, { audit_logs: 730, sessions: 30 });
+    assert.deepEqual(audit.body.data[0].before, {}, 'nothing of its own before');
     assert.equal((await patch(a.token, { audit_logs: null })).status, 200);
     assert.equal((await get(a.token)).audit_logs!.days, 400);
     assert.equal((await get(a.token)).sessions!.days, 30);
