@@ -24,7 +24,8 @@ describe('hosting UI: import screen logic', () => {
 
   it('the server form: Hestia credentials become a credentials object and the server starts online; the agent gets neither', () => {
     const screen = CREATE_SCREENS.servers!;
-    assert.ok(screen.fields.find((f) => f.name === 'module')!.options!.some((o) => o.value === 'hestia'));
+    // The module picker offers the modules active for the tenant (Hestia among them when its plugin is on).
+    assert.equal(screen.fields.find((f) => f.name === 'module')!.source?.endpoint, '/provisioning/modules');
     const hestia = screen.toBody({ name: 'h1', hostname: 'h1.example.com', module: 'hestia', port: '8083', accessKey: ' AK1 ', secretKey: 'S3CRET', address: '' });
     assert.deepEqual(hestia, { name: 'h1', hostname: 'h1.example.com', module: 'hestia', port: 8083, credentials: { accessKey: 'AK1', secretKey: 'S3CRET' }, status: 'online' });
     const agent = screen.toBody({ name: 'a1', hostname: 'a1.example.com', module: 'mpanel-agent', accessKey: '', secretKey: '' });
