@@ -29,6 +29,6 @@ export default definePlugin<CpanelSettings>({
   },
 
   register(ctx) {
-    ctx.extensions.provide(extensionPoints.provisioning, 'cpanel', createCpanelModule({ settingsOf: (tenantId) => ctx.settings.get(tenantId) }));
+    ctx.extensions.provide(extensionPoints.provisioning, 'cpanel', createCpanelModule({ settingsOf: (tenantId) => ctx.settings.get(tenantId), guard: (host) => ctx.net.resolvePublic(host) }));
   },
 });

@@ -43,7 +43,8 @@ describe('cPanel server and single sign-on (browser)', () => {
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     await whm.start(0, { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') });
     whm.state.addPackage('basic', { QUOTA: 2048 });
-    server = await startUiServer();
+    // The fake WHM listens on 127.0.0.1: the operator allows private targets (panels on the same network do).
+    server = await startUiServer({ MPANEL_ALLOW_PRIVATE_TARGETS: 'true' });
     browser = await launchBrowser();
     token = await adminToken(server);
 

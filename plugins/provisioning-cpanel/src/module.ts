@@ -52,6 +52,11 @@ function observedOf(row: WhmAccountRow): ObservedAccount {
 export interface CpanelModuleOptions {
   /** This plugin's settings for a tenant (the hosting plugin passes its own settings on each call). */
   settingsOf?(tenantId: string): Promise<CpanelSettings>;
+  /**
+   * Refuses addresses this platform may not connect to (ctx.net.resolvePublic): a tenant's staff
+   * enter the server's address, and must not reach the internal network through it.
+   */
+  guard?(host: string): Promise<unknown>;
 }
 
 export function createCpanelModule(options: CpanelModuleOptions = {}): ProvisioningModule<CpanelSettings> {
@@ -66,7 +71,13 @@ export function createCpanelModule(options: CpanelModuleOptions = {}): Provision
   };
   const whm = async <T = Record<string, unknown>>(call: ServerCall<CpanelSettings>, fn: string, params: Record<string, string>, mutating: boolean): Promise<WhmEnvelope<T>> => {
     const operation = (call as Partial<ProvisioningCall>).operation;
-    return callWhm<T>(connectionOf(call.server), fn, params, {
+    const connection = connectionOf(call.server);
+    if (options.guard) {
+      await options.guard(connection.host).catch((err: Error) => {
+        throw new ProvisioningError(`Server ${label(call)} points at ${connection.host}, which this platform may not connect to (${err.message}): use the server's public address`, 'INVALID_INPUT');
+      });
+    }
+    return callWhm<T>(connection, fn, params, {
       timeoutMs: await timeoutOf(call), mutating, label: label(call), ...(operation ? { operation } : {}), ...(operation?.signal ? { signal: operation.signal } : {}),
     });
   };

@@ -34,7 +34,8 @@ describe('provisioning-cpanel through the hosting API', function () {
     whm.state.addPackage('basic', { QUOTA: 1000 });
     dir = mkdtempSync(join(tmpdir(), 'mpanel-cpanel-plugins-'));
     for (const name of ['billing', 'hosting', 'provisioning-cpanel']) symlinkSync(fileURLToPath(new URL(`../../${name}`, import.meta.url)), join(dir, name));
-    server = await startTestServer({ plugins: { directories: [dir] } });
+    // The fake WHM listens on 127.0.0.1: the operator allows private targets (panels on the same network do).
+    server = await startTestServer({ env: { MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, plugins: { directories: [dir] } });
     a = await createTenantWithAdmin(server);
     b = await createTenantWithAdmin(server);
   });

@@ -55,6 +55,15 @@ describe('provisioning-cpanel: the module against the WHM fake, with faults', ()
     assert.doesNotMatch(JSON.stringify(steps), new RegExp(result.password));
   });
 
+  it('a server whose address the platform may not reach (the guard refuses it) fails as INVALID_INPUT before any request', async () => {
+    const guarded = createCpanelModule({ guard: async (host) => { throw new Error(`${host} is a loopback address`); } });
+    const before = whm.count();
+    const err = await failure(guarded.create(whmCall(whm)));
+    assert.equal(err.code, 'INVALID_INPUT');
+    assert.match(err.message, /may not connect to \(127\.0\.0\.1 is a loopback address\)/);
+    assert.equal(whm.count(), before, 'no request reached the server');
+  });
+
   it('a 500 after WHM applied a suspend is ambiguous; observe shows it applied and a retry converges', async () => {
     const call = await created();
     whm.inject({ kind: 'errorAfterApply' }, 'suspendacct');
