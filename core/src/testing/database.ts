@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { PGlite } from '@electric-sql/pglite';
+import { APP_ROLE } from '@mpanel/sdk';
 import { openDatabase, type Database } from '../db/connect.ts';
 import type { MigrationSet } from '../db/migrator.ts';
 import { pgliteTemplate, postgresTemplate } from './migrated-template.ts';
@@ -49,6 +50,9 @@ export async function createTestDatabase(url = process.env.TEST_DATABASE_URL, mi
   const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
   try {
     await createDatabase(admin, `CREATE DATABASE ${name}${template}`);
+    // The app role is the cluster's, and a test that migrates down (migrations.test.ts) takes its
+    // LOGIN away; a server from a template runs no migration that gives it back.
+    if (template) await admin.raw(`DO $$ BEGIN ALTER ROLE ${APP_ROLE} WITH LOGIN; EXCEPTION WHEN undefined_object THEN NULL; END $$`);
   } finally {
     await admin.destroy();
   }
