@@ -12,7 +12,7 @@ import { applySites, removeSite, webSuspended } from './site.ts';
 import { accountDatabases, accountDbUsers, ident, killConnections, lockUsers, sql, account as dbAccount } from './mariadb.ts';
 import { removeSftp, sftpSuspend } from './sftp.ts';
 import { crontabRemove, crontabSuspend } from './cron.ts';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 
 type EnsureParams = { username: string; state: 'active' | 'suspended'; plan: HostingPlanLimits; suspension?: Partial<Suspension> };
 
@@ -103,8 +103,10 @@ const ensure: Op<EnsureParams> = {
 };
 
 export async function observeAccount(env: AgentEnv, username: string): Promise<ObservedAccount & { uid?: number; home?: string }> {
-  const [user, record, sh] = await Promise.all([passwd(username), readAccount(env, username), shadow(username)]);
-  if (!user || !record) return { exists: false, username };
+  const [user, record, sh, web] = await Promise.all([passwd(username), readAccount(env, username), shadow(username), stat(`${homeOf(env, username)}/web`).catch(() => null)]);
+  // No home layout yet: an account.ensure cut short after useradd (agent killed). Not an account
+  // yet, so a retry runs the ensure again (it adopts its own user) instead of building sites on nothing.
+  if (!user || !record || !web?.isDirectory()) return { exists: false, username };
   const status = sh?.expire === '1' || record.state === 'suspended' ? 'suspended' : 'active';
   return { exists: true, status, username, uid: user.uid, home: homeOf(env, username), remote: { uid: user.uid, home: homeOf(env, username), plan: record.plan, suspension: record.suspension, loginExpired: sh?.expire === '1', sites: (await listSites(env, username)).map((s) => s.domain) } };
 }
