@@ -88,3 +88,15 @@ export const memoryDnsPlugin = definePlugin({
     ctx.extensions.provide(extensionPoints.dns, 'memory', memoryDns.provider());
   },
 });
+
+/** A test-only plugin that uses the `dns.zones` service as hosting and ssl do (its context is kept for the tests). */
+export const consumer: { ctx: import('@mpanel/sdk').PluginContext | null } = { ctx: null };
+export const dnsConsumerPlugin = definePlugin({
+  manifest: {
+    id: 'dns-consumer', name: 'DNS service consumer', version: '1.0.0', engines: { mpanel: '>=0.1.0' },
+    dependencies: { dns: '>=0.1.0' }, requires: { services: ['dns.zones'] },
+  },
+  register(ctx) {
+    consumer.ctx = ctx;
+  },
+});

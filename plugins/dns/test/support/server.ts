@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // folder holding billing and dns, plus the in-memory provider given as a definition.
 // eslint-disable-next-line no-restricted-imports
 import { startTestServer, type TestServer } from '../../../../core/src/testing/test-server.ts';
-import { memoryDnsPlugin } from './memory-provider.ts';
+import { dnsConsumerPlugin, memoryDnsPlugin } from './memory-provider.ts';
 
 export type { TestServer };
 
@@ -16,7 +16,7 @@ export async function startDnsServer(opts: { provider?: boolean } = {}): Promise
   for (const name of ['billing', 'dns']) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(dir, name));
   const server = await startTestServer({
     env: { WORKFLOW_LEASE_MS: '400', WORKFLOW_SWEEP_MS: '50' },
-    plugins: { directories: [dir], definitions: opts.provider === false ? [] : [memoryDnsPlugin], eventRetryBaseMs: 50 },
+    plugins: { directories: [dir], definitions: opts.provider === false ? [dnsConsumerPlugin] : [memoryDnsPlugin, dnsConsumerPlugin], eventRetryBaseMs: 50 },
   });
   return {
     server,
