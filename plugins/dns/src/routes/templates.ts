@@ -33,6 +33,7 @@ export function templateRoutes(_plugin: PluginContext): RouteDefinition[] {
   const db = (c: Ctx<unknown>) => createTenantDb(c.db, c.tenant!.id);
   async function save(c: Ctx<TemplateBody>, id: string | null): Promise<TemplateRow> {
     const d = db(c);
+    if (id && !(await d('dns_zone_templates').where({ id }).first('id'))) throw new NotFoundError('Template not found');
     if (c.body.name !== undefined) {
       const q = d('dns_zone_templates').where({ name: c.body.name });
       if (id) q.whereNot({ id });
