@@ -34,10 +34,6 @@ export const manifest: PluginManifest = {
   provides: { services: ['dns.zones'] },
   permissions: PERMISSIONS,
   settings: settingsSchema as unknown as Record<string, unknown>,
-  ui: {
-    menu: [{ id: 'dns-zones', label: 'DNS', path: '/admin/dns', permission: 'dns.zones.read', icon: 'globe', order: 60 }],
-    portalPages: [{ id: 'dns-zones', label: 'DNS', path: '/client/dns', permission: 'dns.zones.read', order: 60 }],
-  },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
