@@ -4,6 +4,7 @@
  * their own account's zones, and NS/PTR rows are read-only for them.
  */
 import { defineUiPlugin, type UiRoute } from '@mpanel/sdk/ui';
+import { setDnsHost } from './host.ts';
 
 const ZONES: UiRoute[] = [
   { path: '/dns', title: 'DNS zones', component: () => import('./ZonesView.vue'), permission: 'dns.zones.read' },
@@ -13,6 +14,7 @@ const ZONES: UiRoute[] = [
 export default defineUiPlugin({
   id: 'dns',
   setup(host) {
+    setDnsHost(host);
     if (host.area === 'admin') {
       for (const route of ZONES) host.addRoute(route);
       host.addRoute({ path: '/dns-templates', title: 'Zone templates', component: () => import('./TemplatesView.vue'), permission: 'dns.templates.read' });
