@@ -155,9 +155,6 @@ export function normalizeRecordSet(zone: string, input: { name: string; type: Dn
     if (values.length > 1) throw new RecordError('values', 'a CNAME has exactly one value');
     if (name === zone) throw new RecordError('name', 'the zone apex cannot be a CNAME (it has NS and SOA records)');
   }
-  if (input.type === 'NS' && name === zone) {
-    // The apex NS set is the zone's nameservers: allowed for staff (protected type), checked as hosts above.
-  }
   return { name, type: input.type, ttl, values };
 }
 

@@ -1,4 +1,4 @@
-import { DnsProviderError, HttpError, ValidationError, ok, type PluginContext, type RouteContext, type RouteDefinition } from '@mpanel/sdk';
+import { HttpError, ValidationError, ok, type DnsProviderError, type PluginContext, type RouteContext, type RouteDefinition } from '@mpanel/sdk';
 import { NoProviderError, publishZone, resolveProvider } from '../publish.ts';
 import { relativeName } from '../records.ts';
 import { ZoneStore, actorOf, type ZoneRow } from '../store.ts';

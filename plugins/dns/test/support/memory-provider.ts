@@ -1,4 +1,4 @@
-import { DnsProviderError, definePlugin, extensionPoints, type DnsProvider, type DnsRecordSet, type DnsRecordType } from '@mpanel/sdk';
+import { DnsProviderError, definePlugin, extensionPoints, type DnsProvider, type DnsRecordSet, type DnsRecordType, type PluginContext } from '@mpanel/sdk';
 
 /** An in-memory authoritative DNS host for the tests: every call is logged; `down` and `refuse` fake outages and 422s. */
 export class MemoryDns {
@@ -53,7 +53,7 @@ export class MemoryDns {
         if (this.refuse && `${this.refuse.name} ${this.refuse.type}` === `${set.name} ${set.type}`) {
           throw new DnsProviderError(this.refuse.message, 'INVALID', { name: set.name, type: set.type });
         }
-        if (!set.name.endsWith(zone) ) throw new DnsProviderError('Name is out of zone', 'INVALID', { name: set.name, type: set.type });
+        if (!set.name.endsWith(zone)) throw new DnsProviderError('Name is out of zone', 'INVALID', { name: set.name, type: set.type });
         this.calls.push({ op: 'upsert', zone, name: set.name, type: set.type, values: [...set.values] });
         this.zone(zone).set(`${set.name} ${set.type}`, { ...set, values: [...set.values] });
       },
@@ -90,7 +90,7 @@ export const memoryDnsPlugin = definePlugin({
 });
 
 /** A test-only plugin that uses the `dns.zones` service as hosting and ssl do (its context is kept for the tests). */
-export const consumer: { ctx: import('@mpanel/sdk').PluginContext | null } = { ctx: null };
+export const consumer: { ctx: PluginContext | null } = { ctx: null };
 export const dnsConsumerPlugin = definePlugin({
   manifest: {
     id: 'dns-consumer', name: 'DNS service consumer', version: '1.0.0', engines: { mpanel: '>=0.1.0' },
