@@ -159,7 +159,7 @@ export class ZoneStore {
   }
 
   /** Creates a zone row (409 when the name is taken here or by another tenant), its records from a template. */
-  async createZone(input: { name: string; clientId?: string | null; owner?: string | null; template?: TemplateRow | null; variables?: Record<string, string>; nameservers?: string[] }, actor: Actor): Promise<ZoneRow> {
+  async createZone(input: { name: string; clientId?: string | null; owner?: string | null; template?: TemplateRow | null; variables?: Record<string, string>; nameservers?: string[]; nestAcrossClients?: boolean }, actor: Actor): Promise<ZoneRow> {
     let name: string;
     try {
       name = normalizeZoneName(input.name);
@@ -168,6 +168,15 @@ export class ZoneStore {
     }
     if (input.clientId && !(await this.db('clients').where({ id: input.clientId }).first('id'))) throw new ValidationError({ clientId: 'is not a client of this tenant' });
     if (await this.zoneByName(name)) throw new ConflictError(`The zone ${name} exists`, { name: 'already exists' });
+    // Within the tenant, a zone inside or above another client account's zone would take over its
+    // names on the shared DNS servers: only staff may nest zones across accounts.
+    if (!input.nestAcrossClients) {
+      const overlap = (await this.zones()
+        .where((w) => w.whereRaw("right(?, length(name) + 1) = '.' || name", [name]).orWhereRaw("right(name, length(?) + 1) = '.' || ?", [name, name]))
+        .select('name', 'client_id')) as Array<{ name: string; client_id: string | null }>;
+      const foreign = overlap.find((z) => z.client_id !== (input.clientId ?? null));
+      if (foreign) throw new ConflictError(`The zone ${name} overlaps ${foreign.name}, which belongs to another account`, { name: `overlaps ${foreign.name} of another account` });
+    }
     const nameservers = (input.nameservers ?? input.template?.nameservers ?? []).map((ns) => ns.replace(/\.$/, '').toLowerCase());
     let zone: ZoneRow;
     try {

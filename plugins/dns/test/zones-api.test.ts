@@ -135,6 +135,13 @@ describe('dns plugin: zones and records over HTTP', function () {
     assert.equal(other.status, 404);
     const list = await server.request('GET', '/api/v1/dns/zones', { token: otherClientToken });
     assert.equal(list.body.meta.total, 0);
+    // Another client cannot take a name inside (or above) this client's zone; the owner and staff can nest.
+    const nested = await server.request('POST', '/api/v1/dns/zones', { token: otherClientToken, body: { name: 'shop.client-site.test' } });
+    assert.equal(nested.status, 409, JSON.stringify(nested.body));
+    assert.match(nested.body.details.name, /overlaps client-site\.test/);
+    assert.equal((await server.request('POST', '/api/v1/dns/zones', { token: otherClientToken, body: { name: 'test.client-site.test' } })).status, 409);
+    await must(server, clientToken, 'POST', '/api/v1/dns/zones', { name: 'own.client-site.test' });
+    await must(server, a.token, 'POST', '/api/v1/dns/zones', { name: 'staff.client-site.test' });
     // A client naming another account when creating: 404.
     const foreign = await server.request('POST', '/api/v1/dns/zones', { token: otherClientToken, body: { name: 'steal.test', clientId } });
     assert.equal(foreign.status, 404);

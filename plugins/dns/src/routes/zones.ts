@@ -1,5 +1,5 @@
 import {
-  ValidationError, actingClientId, isClientScoped, list, ok, paginationQuery, scopeToClient,
+  ValidationError, actingClientId, can, isClientScoped, list, ok, paginationQuery, scopeToClient,
   type PluginContext, type RouteContext, type RouteDefinition,
 } from '@mpanel/sdk';
 import { queuePublish } from '../publish.ts';
@@ -61,7 +61,7 @@ export function zoneRoutes(plugin: PluginContext): RouteDefinition[] {
         } else if (c.body.templateId === undefined) {
           template = (await store.defaultTemplate()) ?? null;
         }
-        const zone = await store.createZone({ name: c.body.name, clientId, template, variables: c.body.variables, nameservers: c.body.nameservers }, actorOf(p));
+        const zone = await store.createZone({ name: c.body.name, clientId, template, variables: c.body.variables, nameservers: c.body.nameservers, nestAcrossClients: can(p, 'dns.records.protected') }, actorOf(p));
         await queuePublish(plugin, c.tenant!.id, zone.id);
         return ok(zoneJson(zone));
       },
