@@ -139,7 +139,7 @@ export function definePublishing(plugin: PluginContext): void {
   plugin.workflows.define<{ zoneId: string }>({
     name: PUBLISH_WORKFLOW,
     onExhausted: 'needs_attention',
-    attentionPermission: 'dns.zones.write',
+    attentionPermission: 'dns.records.protected', // staff only: clients hold dns.zones.write
     retry: { attempts: 300, backoffMs: 1000, maxBackoffMs: 300_000 },
     steps: [step('publish', { timeoutMs: 120_000, run: (s) => publishZone(plugin, s.tenantId, s.input.zoneId) })],
   });
