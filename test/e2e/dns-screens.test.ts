@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
 import { launchBrowser, logIn, screenshot, unexpected, watchedPage } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
+import { accessibilityViolations } from './support/axe.ts';
 
 const CLIENT = { email: 'dns-client@example.test', password: 'Dns-Client-Passphrase-7' };
 
@@ -62,6 +63,7 @@ describe('dns screens (browser)', () => {
     await page.getByTestId('dns-history').getByText('record.created www.dana.example.test A').waitFor();
     // The refused value's 400 is the one expected failure.
     assert.deepEqual(unexpected(errors, 400), []);
+    assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'dns-zone-admin');
   });
 
@@ -84,6 +86,7 @@ describe('dns screens (browser)', () => {
     await page.getByTestId('dns-save-record').click();
     await page.getByTestId('dns-record-_dmarc-TXT').waitFor();
     assert.deepEqual(errors, []);
+    assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'dns-zone-portal');
   });
 });
