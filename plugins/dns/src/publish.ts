@@ -103,14 +103,25 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
         await provider.createZone(call, fqdn(zone.name), zone.nameservers.map(fqdn));
         await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_zones').where({ id: zoneId }).update({ provider_created: true }));
       }
+      // A set the provider refuses stays queued (and is reported); the others are still published.
+      let refused: unknown = null;
       for (const change of pending) {
         current = { name: fqdn(change.name), type: change.type };
         const set = await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_record_sets').where({ zone_id: zoneId, name: change.name, type: change.type }).first()) as { ttl: number; values: string[] } | undefined;
-        if (set) await provider.upsertRecordSet(call, fqdn(zone.name), { name: fqdn(change.name), type: change.type, ttl: set.ttl, values: set.values });
-        else await provider.deleteRecordSet(call, fqdn(zone.name), fqdn(change.name), change.type);
+        try {
+          if (set) await provider.upsertRecordSet(call, fqdn(zone.name), { name: fqdn(change.name), type: change.type, ttl: set.ttl, values: set.values });
+          else await provider.deleteRecordSet(call, fqdn(zone.name), fqdn(change.name), change.type);
+        } catch (err) {
+          if ((err as { name?: string; code?: string }).name === 'DnsProviderError' && (err as DnsProviderError).code === 'INVALID') {
+            if (!refused) refused = Object.assign(err as DnsProviderError, { record: (err as DnsProviderError).record ?? current });
+            continue;
+          }
+          throw err;
+        }
         published++;
         await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_pending_changes').where({ zone_id: zoneId, name: change.name, type: change.type, rev: change.rev }).delete());
       }
+      if (refused) throw refused;
     } catch (err) {
       const e = err as Error;
       const providerError = err instanceof DnsProviderError || (err as { name?: string }).name === 'DnsProviderError' ? (err as DnsProviderError) : null;

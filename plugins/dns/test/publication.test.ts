@@ -57,9 +57,12 @@ describe('dns plugin: publication queue and the dns.zones service', function () 
     const zone = await must(server, a.token, 'POST', '/api/v1/dns/zones', { name: 'refused.test' });
     memoryDns.refuse = { name: 'bad.refused.test.', type: 'TXT', message: 'Record bad.refused.test./TXT: too long' };
     await must(server, a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'bad', type: 'TXT', values: ['x'] });
-    const failed = await waitFor(async () => { const p = await zoneState(zone.id); return p.state === 'failed' ? p : null; }, 15_000, 'failed state');
+    await must(server, a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'good', type: 'A', values: ['192.0.2.4'] });
+    const failed = await waitFor(async () => { const p = await zoneState(zone.id); return p.state === 'failed' && memoryDns.values('refused.test', 'good.refused.test', 'A') ? p : null; }, 15_000, 'failed state');
     assert.deepEqual(failed.record, { name: 'bad.refused.test.', type: 'TXT' });
     assert.match(failed.error, /too long/);
+    // The refused set stays queued; the good one was published beside it.
+    assert.deepEqual((await server.knex('dns_pending_changes').where({ zone_id: zone.id })).map((r) => `${r.name} ${r.type}`), ['bad.refused.test TXT']);
     const res = await server.request('POST', `/api/v1/dns/zones/${zone.id}/publish`, { token: a.token });
     assert.equal(res.status, 400);
     assert.deepEqual(res.body.details, { values: 'Record bad.refused.test./TXT: too long', record: 'bad TXT' });
