@@ -185,7 +185,7 @@ export interface DigAnswer {
 /** Asks the lab's PowerDNS directly (`dig @127.0.0.1 -p <port> +norec`). */
 export function dig(lab: Pick<PowerDnsLab, 'dnsPort'> | number, name: string, type: string, opts: DigOptions = {}): DigAnswer {
   const port = typeof lab === 'number' ? lab : lab.dnsPort;
-  const args = ['@127.0.0.1', '-p', String(port), '+norec', '+time=2', '+tries=2', '+nocmd', '+nostats', '+multiline=false'];
+  const args = ['@127.0.0.1', '-p', String(port), '+norec', '+time=2', '+tries=2', '+nocmd', '+nostats', '+nomultiline'];
   if (opts.dnssec) args.push('+dnssec');
   if (opts.tcp) args.push('+tcp');
   args.push(name, type);

@@ -247,7 +247,19 @@ export function createPowerDnsProvider(options: PowerDnsProviderOptions = {}): D
       const a = await api(ctx);
       const ns = (nameservers?.length ? nameservers : ((await settingsFor(ctx)).nameservers ?? [])).map(canonicalName);
       const body = { name, kind: 'Native', nameservers: ns, account: ctx.tenantId, soa_edit_api: 'DEFAULT', api_rectify: true };
-      const { status: code, data } = await a.call<PdnsZone>('POST', '/zones', body, { what: `zone ${name}`, accept: [409] });
+      let code: number;
+      let data: PdnsZone | null;
+      try {
+        ({ status: code, data } = await a.call<PdnsZone>('POST', '/zones', body, { what: `zone ${name}`, accept: [409] }));
+      } catch (err) {
+        // Two creates of one zone at once: PowerDNS answers the loser 500 (the backend's unique
+        // constraint), not 409. When the zone is there now, that is the same as a 409.
+        if (!(err instanceof DnsProviderError) || !/HTTP 5\d\d/.test(err.message)) throw err;
+        const there = await readZone(ctx, name).catch(() => null);
+        if (!there) throw err;
+        code = 409;
+        data = null;
+      }
       if (code !== 409) return toZone(data!, ns);
       // It exists: ours (a retry after a lost answer) converges; another tenant's is a conflict.
       const existing = await readZone(ctx, name);

@@ -85,6 +85,14 @@ describe('dns-powerdns: provider against a stub API', () => {
     assert.deepEqual([err.code, err.retryable], ['CONFLICT', false]);
   });
 
+  it('a 500 on create (a concurrent create won) converges when the zone is ours; stays UNAVAILABLE when it is not there', async () => {
+    stub.answer = (req) => (req.method === 'POST' ? { status: 500, body: 'Internal Server Error' } : { status: 200, body: { id: 'race.test.', name: 'race.test.', account: TENANT, rrsets: [] } });
+    assert.equal((await provider.createZone(ctx(), 'race.test.')).name, 'race.test.');
+    stub.answer = (req) => (req.method === 'POST' ? { status: 500, body: 'Internal Server Error' } : { status: 404, body: 'Not Found' });
+    const err = await failure(provider.createZone(ctx(), 'race.test.'));
+    assert.deepEqual([err.code, err.retryable], ['UNAVAILABLE', true]);
+  });
+
   it('a 422 is INVALID with PowerDNS message and the record it names', async () => {
     const msg = "Record www.shop.test./A '1.2.3.': Parsing record content (try 'pdnsutil check-zone'): unable to parse IP address, trailing dot";
     stub.answer = () => ({ status: 422, body: { error: msg } });
