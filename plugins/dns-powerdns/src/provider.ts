@@ -12,8 +12,9 @@ import {
 /**
  * PowerDNS Authoritative through its HTTP API (HOSTING.md §4.1, verified on 4.7.3): zones are
  * `Native` with `soa_edit_api: DEFAULT`, a record set is written with `PATCH … REPLACE` (the whole
- * set) and removed with `PATCH … DELETE` (idempotent: 204 for a missing set). Every call is one
- * request, never retried here: the dns plugin queues and retries what is UNAVAILABLE.
+ * set) and removed with `PATCH … DELETE` (idempotent: 204 for a missing set). A 500/502/503 is
+ * tried again a few times within the call's timeout (all requests are idempotent); anything still
+ * failing is UNAVAILABLE and the dns plugin queues and retries it.
  *
  * PowerDNS's `account` field is a label only (listing by account returns every zone): it is set to
  * the tenant id so that a 409 on create can tell "ours already" (converge) from "someone else's"
@@ -33,6 +34,8 @@ export interface PowerDnsSettings {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Tries of one request that meets HTTP 500/502/503 (see PowerDnsApi.call). */
+export const TRANSIENT_TRIES = 6;
 
 /** Refuses hosts on the internal network (`ctx.net.resolvePublic`). */
 export type HostGuard = (host: string) => Promise<unknown>;
@@ -117,6 +120,12 @@ export class PowerDnsApi {
     return `/zones/${encodeURIComponent(canonicalName(zone).replace(/\//g, '=2F'))}`;
   }
 
+  /**
+   * One API request. Every request mPanel sends is idempotent (PATCH REPLACE/DELETE, PUT, GET; a
+   * repeated POST of a zone meets 409 and converges), so an HTTP 500/502/503 is tried again a few
+   * times within the timeout: PowerDNS's SQLite backend answers 500 ("database is locked") when two
+   * writes meet. What still fails is UNAVAILABLE and the dns plugin's queue retries it later.
+   */
   async call<T>(method: string, path: string, body: unknown, opts: CallOptions): Promise<{ status: number; data: T | null }> {
     if (this.guard) {
       try {
@@ -125,27 +134,15 @@ export class PowerDnsApi {
         throw new DnsProviderError(`The PowerDNS API URL points at ${this.host}, which this platform may not connect to (${(err as Error).message}): use the server's public address`, 'AUTH');
       }
     }
+    const deadline = Date.now() + this.timeoutMs;
     let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { 'X-API-Key': this.apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-        throw new DnsProviderError(`PowerDNS did not answer within ${this.timeoutMs / 1000} s (${opts.what}): the change stays queued and is retried`, 'UNAVAILABLE');
-      }
-      const why = e.cause?.code ?? e.cause?.message ?? e.message;
-      throw new DnsProviderError(`Cannot reach the PowerDNS API at ${this.base} (${why}): the change stays queued and is retried`, 'UNAVAILABLE');
-    }
     let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new DnsProviderError(`PowerDNS broke off its answer (${opts.what}): ${(err as Error).message}`, 'UNAVAILABLE');
+    for (let attempt = 1; ; attempt++) {
+      ({ res, text } = await this.once(method, path, body, opts, deadline));
+      const transient = res.status === 500 || res.status === 502 || res.status === 503;
+      const pause = Math.min(500, 20 * 2 ** attempt) * (0.5 + Math.random());
+      if (!transient || attempt >= TRANSIENT_TRIES || Date.now() + pause >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
     if (res.ok || opts.accept?.includes(res.status)) {
       if (!text || !res.ok) return { status: res.status, data: null };
@@ -156,6 +153,25 @@ export class PowerDnsApi {
       }
     }
     throw mapError(res.status, text, opts);
+  }
+
+  private async once(method: string, path: string, body: unknown, opts: CallOptions, deadline: number): Promise<{ res: Response; text: string }> {
+    try {
+      const res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { 'X-API-Key': this.apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      });
+      return { res, text: await res.text() };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new DnsProviderError(`PowerDNS did not answer within ${this.timeoutMs / 1000} s (${opts.what}): the change stays queued and is retried`, 'UNAVAILABLE');
+      }
+      const why = e.cause?.code ?? e.cause?.message ?? e.message;
+      throw new DnsProviderError(`Cannot reach the PowerDNS API at ${this.base} (${why}): the change stays queued and is retried`, 'UNAVAILABLE');
+    }
   }
 }
 

@@ -115,6 +115,15 @@ describe('dns-powerdns on a real PowerDNS (integration)', function () {
     assert.equal((await provider.listZones(ctx())).filter((z) => z.name === 'race.test.').length, 1);
   });
 
+  it('concurrent writes to several zones all land (the SQLite backend answers some of them 500 "database is locked")', async () => {
+    const zones = ['c0.test.', 'c1.test.', 'c2.test.', 'c3.test.'];
+    for (const z of zones) await provider.createZone(ctx(), z);
+    await Promise.all(zones.map(async (z) => {
+      for (let i = 0; i < 15; i++) await provider.upsertRecordSet(ctx(), z, { name: `r${i}.${z}`, type: 'A', ttl: 60, values: [`192.0.2.${i + 1}`] });
+    }));
+    for (const z of zones) for (const i of [0, 7, 14]) assert.deepEqual(dig(lab, `r${i}.${z}`, 'A').values, [`192.0.2.${i + 1}`]);
+  });
+
   it('bad content is INVALID with PowerDNS message and the record; nothing changes', async () => {
     await provider.createZone(ctx(), 'bad.test.');
     await provider.upsertRecordSet(ctx(), 'bad.test.', { name: 'www.bad.test.', type: 'A', ttl: 60, values: ['192.0.2.1'] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DnsProviderError, ExtensionCallContext } from '@mpanel/sdk';
-import { createPowerDnsProvider, mapError, recordOf, txtContent, type PowerDnsSettings } from '../src/provider.ts';
+import { TRANSIENT_TRIES, createPowerDnsProvider, mapError, recordOf, txtContent, type PowerDnsSettings } from '../src/provider.ts';
 
 /** A tiny stand-in for the PowerDNS API: each test says how it answers and sees what was sent. */
 class Stub {
@@ -152,15 +152,29 @@ describe('dns-powerdns: provider against a stub API', () => {
   });
 
   it('5xx, 429 and a timeout are UNAVAILABLE and retryable', async () => {
-    for (const status of [500, 502, 503, 429]) {
+    for (const status of [500, 502, 503, 504, 429]) {
+      stub.seen = [];
       stub.answer = () => ({ status, body: { error: 'busy' } });
       const err = await failure(provider.listZones(ctx()));
       assert.deepEqual([err.code, err.retryable], ['UNAVAILABLE', true], `HTTP ${status}`);
+      // 500/502/503 are tried again (a locked SQLite backend); a gateway timeout or a rate limit is not.
+      assert.equal(stub.seen.length, [500, 502, 503].includes(status) ? TRANSIENT_TRIES : 1, `HTTP ${status}`);
     }
     stub.answer = () => ({ status: 200, body: [], delayMs: 1500 });
     const err = await failure(provider.listZones(ctx()));
     assert.deepEqual([err.code, err.retryable], ['UNAVAILABLE', true]);
     assert.match(err.message, /did not answer within 1 s/);
+  });
+
+  it('a 500 that goes away (SQLite "database is locked") is tried again and the write succeeds; a 422 is not tried again', async () => {
+    let n = 0;
+    stub.answer = () => (++n < 3 ? { status: 500, body: 'Internal Server Error' } : { status: 204 });
+    await provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'a.shop.test.', type: 'A', ttl: 60, values: ['192.0.2.1'] });
+    assert.equal(stub.seen.length, 3);
+    stub.seen = [];
+    stub.answer = () => ({ status: 422, body: { error: 'nope' } });
+    await failure(provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'a.shop.test.', type: 'A', ttl: 60, values: ['192.0.2.1'] }));
+    assert.equal(stub.seen.length, 1);
   });
 
   it('a refused connection is UNAVAILABLE', async () => {
