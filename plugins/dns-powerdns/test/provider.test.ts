@@ -155,7 +155,7 @@ describe('dns-powerdns: provider against a stub API', () => {
     for (const status of [500, 502, 503, 504, 429]) {
       stub.seen = [];
       stub.answer = () => ({ status, body: { error: 'busy' } });
-      const err = await failure(provider.listZones(ctx()));
+      const err = await failure(provider.listZones(ctx({ timeoutSeconds: 10 })));
       assert.deepEqual([err.code, err.retryable], ['UNAVAILABLE', true], `HTTP ${status}`);
       // 500/502/503 are tried again (a locked SQLite backend); a gateway timeout or a rate limit is not.
       assert.equal(stub.seen.length, [500, 502, 503].includes(status) ? TRANSIENT_TRIES : 1, `HTTP ${status}`);
@@ -175,6 +175,15 @@ describe('dns-powerdns: provider against a stub API', () => {
     stub.answer = () => ({ status: 422, body: { error: 'nope' } });
     await failure(provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'a.shop.test.', type: 'A', ttl: 60, values: ['192.0.2.1'] }));
     assert.equal(stub.seen.length, 1);
+  });
+
+  it('retries of a 500 stop at the call timeout', async () => {
+    stub.answer = () => ({ status: 500, body: 'Internal Server Error' });
+    const started = Date.now();
+    const err = await failure(provider.listZones(ctx({ timeoutSeconds: 1 })));
+    assert.equal(err.code, 'UNAVAILABLE');
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    assert.ok(stub.seen.length >= 2 && stub.seen.length <= TRANSIENT_TRIES, String(stub.seen.length));
   });
 
   it('a refused connection is UNAVAILABLE', async () => {
