@@ -113,7 +113,19 @@ export async function startPowerDnsLab(opts: PowerDnsLabOptions): Promise<PowerD
     }
   };
 
+  /** Starts pdns_server; when it exits while starting (a port still held a moment after a stop), tries twice more. */
   const start = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce();
+      } catch (err) {
+        if (attempt >= 3 || !(err as Error).message.startsWith('pdns_server exited')) throw err;
+        await sleep(500 * attempt);
+      }
+    }
+  };
+
+  const startOnce = async (): Promise<void> => {
     const fd = openSync(logFile, 'a');
     const proc = spawn(pdns, [`--config-dir=${dir}`], { stdio: ['ignore', fd, fd], detached: false });
     closeSync(fd);
