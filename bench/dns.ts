@@ -56,11 +56,11 @@ export async function benchDns(lab: PowerDnsLab, opts: { changes: number; concur
 
   const direct = async (round: number) =>
     timed(opts.concurrency, perWorker, async (w, i) => {
-      const rs = change(zones[w], i, round);
+      const rs = change(zones[w]!, i, round);
       const records = rs.values.map((v) => ({ content: rs.type === 'TXT' ? txtContent(v) : v, disabled: false }));
       // The same retry of a 500 as the provider's (SQLite answers concurrent writes "database is locked").
       for (let attempt = 1; ; attempt++) {
-        const res = await fetch(`${base}/zones/${encodeURIComponent(zones[w])}`, {
+        const res = await fetch(`${base}/zones/${encodeURIComponent(zones[w]!)}`, {
           method: 'PATCH',
           headers: { 'X-API-Key': lab.apiKey, 'content-type': 'application/json' },
           body: JSON.stringify({ rrsets: [{ name: rs.name, type: rs.type, ttl: rs.ttl, changetype: 'REPLACE', records }] }),
@@ -72,7 +72,7 @@ export async function benchDns(lab: PowerDnsLab, opts: { changes: number; concur
         await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * (0.5 + Math.random())));
       }
     });
-  const viaProvider = async (round: number) => timed(opts.concurrency, perWorker, (w, i) => provider.upsertRecordSet(ctx, zones[w], change(zones[w], i, round)));
+  const viaProvider = async (round: number) => timed(opts.concurrency, perWorker, (w, i) => provider.upsertRecordSet(ctx, zones[w]!, change(zones[w]!, i, round)));
 
   const best = { direct: null as Run | null, provider: null as Run | null };
   let round = 0;
@@ -85,7 +85,7 @@ export async function benchDns(lab: PowerDnsLab, opts: { changes: number; concur
     }
   }
   // What the last round wrote is what PowerDNS answers.
-  const last = change(zones[0], 0, round);
+  const last = change(zones[0]!, 0, round);
   const answered = dig(lab, last.name, last.type).values;
   if (JSON.stringify(answered) !== JSON.stringify(last.values)) throw new Error(`dig ${last.name} answered ${JSON.stringify(answered)}, expected ${JSON.stringify(last.values)}`);
   return { direct: best.direct!, provider: best.provider!, directRetries, ratio: Math.round((best.provider!.perSecond / best.direct!.perSecond) * 100) / 100 };

@@ -189,8 +189,9 @@ function messageOf(text: string): string {
 /** Which record set a 422 is about: `Record www.ex.org./A '…': …` or `RRset www.ex.org. IN A: …`. */
 export function recordOf(message: string): { name: string; type: DnsRecordType } | undefined {
   const m = /Record (\S+?)\/([A-Z0-9]+) /.exec(message) ?? /RRset (\S+) IN ([A-Z0-9]+)/.exec(message);
-  if (!m || !RECORD_TYPES.has(m[2])) return undefined;
-  return { name: m[1].toLowerCase(), type: m[2] as DnsRecordType };
+  const [, name, type] = m ?? [];
+  if (!name || !type || !RECORD_TYPES.has(type)) return undefined;
+  return { name: name.toLowerCase(), type: type as DnsRecordType };
 }
 
 export function mapError(status: number, body: string, opts: Pick<CallOptions, 'what' | 'record'>): DnsProviderError {

@@ -154,7 +154,7 @@ describe('dns-powerdns on a real PowerDNS (integration)', function () {
     assert.equal(status.enabled, true);
     assert.ok(status.ds.length >= 1);
     for (const ds of status.ds) assert.match(ds, /^signed\.test\. IN DS \d+ 13 \d [0-9a-f]+$/);
-    assert.match(status.dnskeys![0], /^signed\.test\. IN DNSKEY 257 3 13 \S+$/);
+    assert.match(status.dnskeys![0]!, /^signed\.test\. IN DNSKEY 257 3 13 \S+$/);
 
     const signed = dig(lab, 'signed.test', 'A', { dnssec: true });
     assert.deepEqual(signed.values, ['192.0.2.77']);
@@ -163,7 +163,7 @@ describe('dns-powerdns on a real PowerDNS (integration)', function () {
     assert.equal(rrsig[4], 'A');
     assert.equal(rrsig[5], '13', 'ECDSAP256SHA256');
     // The DS the client gives the registrar matches the key the server publishes.
-    const keytag = status.ds[0].split(' ')[3];
+    const keytag = status.ds[0]!.split(' ')[3]!;
     const dnskey = dig(lab, 'signed.test', 'DNSKEY', { dnssec: true });
     assert.ok(dnskey.answers.some((r) => r[3] === 'RRSIG' && r.includes(keytag)), dnskey.raw);
     // Records changed after enabling are signed too (api_rectify).

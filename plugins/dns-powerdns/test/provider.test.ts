@@ -65,16 +65,16 @@ describe('dns-powerdns: provider against a stub API', () => {
     stub.answer = () => ({ status: 201, body: { id: 'shop.test.', name: 'shop.test.', rrsets: [] } });
     const zone = await provider.createZone(ctx(), 'Shop.TEST');
     assert.deepEqual(zone, { name: 'shop.test.', id: 'shop.test.', nameservers: ['ns1.example.net.', 'ns2.example.net.'] });
-    assert.equal(stub.seen[0].method, 'POST');
-    assert.equal(stub.seen[0].url, '/api/v1/servers/localhost/zones');
-    assert.equal(stub.seen[0].key, 'k3y');
-    assert.deepEqual(stub.seen[0].body, { name: 'shop.test.', kind: 'Native', nameservers: ['ns1.example.net.', 'ns2.example.net.'], account: TENANT, soa_edit_api: 'DEFAULT', api_rectify: true });
+    assert.equal(stub.seen[0]!.method, 'POST');
+    assert.equal(stub.seen[0]!.url, '/api/v1/servers/localhost/zones');
+    assert.equal(stub.seen[0]!.key, 'k3y');
+    assert.deepEqual(stub.seen[0]!.body, { name: 'shop.test.', kind: 'Native', nameservers: ['ns1.example.net.', 'ns2.example.net.'], account: TENANT, soa_edit_api: 'DEFAULT', api_rectify: true });
   });
 
   it('accepts an API URL that already ends in /api/v1 and a custom server id', async () => {
     stub.answer = () => ({ status: 200, body: [] });
     await provider.listZones(ctx({ apiUrl: `http://127.0.0.1:${stub.port}/pdns/api/v1/`, serverId: 'edge-1' }));
-    assert.equal(stub.seen[0].url, '/pdns/api/v1/servers/edge-1/zones');
+    assert.equal(stub.seen[0]!.url, '/pdns/api/v1/servers/edge-1/zones');
   });
 
   it("409 on create: our own zone converges; another account's is CONFLICT", async () => {
@@ -109,9 +109,9 @@ describe('dns-powerdns: provider against a stub API', () => {
   it('upsert is one PATCH REPLACE of the whole set (TXT quoted, duplicates folded); no values is a DELETE', async () => {
     stub.answer = () => ({ status: 204 });
     await provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'shop.test.', type: 'TXT', ttl: 300, values: ['v=spf1 -all', '"already quoted"', 'v=spf1 -all'] });
-    assert.equal(stub.seen[0].method, 'PATCH');
-    assert.equal(stub.seen[0].url, '/api/v1/servers/localhost/zones/shop.test.');
-    assert.deepEqual(stub.seen[0].body, { rrsets: [{ name: 'shop.test.', type: 'TXT', ttl: 300, changetype: 'REPLACE', records: [{ content: '"v=spf1 -all"', disabled: false }, { content: '"already quoted"', disabled: false }] }] });
+    assert.equal(stub.seen[0]!.method, 'PATCH');
+    assert.equal(stub.seen[0]!.url, '/api/v1/servers/localhost/zones/shop.test.');
+    assert.deepEqual(stub.seen[0]!.body, { rrsets: [{ name: 'shop.test.', type: 'TXT', ttl: 300, changetype: 'REPLACE', records: [{ content: '"v=spf1 -all"', disabled: false }, { content: '"already quoted"', disabled: false }] }] });
     await provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'old.shop.test.', type: 'A', ttl: 300, values: [] });
     await provider.deleteRecordSet(ctx(), 'shop.test.', 'gone.shop.test.', 'CNAME');
     assert.deepEqual(stub.seen.slice(1).map((s) => s.body), [
@@ -216,7 +216,7 @@ describe('dns-powerdns: provider against a stub API', () => {
     const own = createPowerDnsProvider({ settingsOf: async () => ({ apiUrl: `http://127.0.0.1:${stub.port}`, apiKey: 'own' }) });
     const test = await own.testConnection({ tenantId: TENANT, settings: {} });
     assert.deepEqual(test, { ok: true, message: 'PowerDNS Authoritative 4.7.3' });
-    assert.equal(stub.seen[0].key, 'own');
+    assert.equal(stub.seen[0]!.key, 'own');
   });
 
   it('DNSSEC status lists DS and DNSKEY of active keys in presentation format', async () => {
