@@ -17,7 +17,8 @@ import type { DnsRecordSet, ExtensionCallContext } from '@mpanel/sdk';
 import { TRANSIENT_TRIES, createPowerDnsProvider, txtContent, type PowerDnsSettings } from '../plugins/dns-powerdns/src/provider.ts';
 import { dig, startPowerDnsLab, type PowerDnsLab } from '../test/support/powerdns-lab.ts';
 
-interface Run { changes: number; failed: number; ms: number; perSecond: number }
+/** `cpuUsPerChange`: this (client) process's CPU per change: what the provider adds, without the server's noise. */
+interface Run { changes: number; failed: number; ms: number; perSecond: number; cpuUsPerChange: number }
 
 const change = (zone: string, i: number, round: number): DnsRecordSet =>
   i % 3 === 2
@@ -27,6 +28,7 @@ const change = (zone: string, i: number, round: number): DnsRecordSet =>
 /** Changes that still failed after the retries are counted apart, not in changes/s. */
 async function timed(workers: number, perWorker: number, work: (worker: number, i: number) => Promise<void>): Promise<Run> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let failed = 0;
   let firstError = '';
   await Promise.all(Array.from({ length: workers }, async (_, w) => {
@@ -40,9 +42,10 @@ async function timed(workers: number, perWorker: number, work: (worker: number, 
     }
   }));
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   const changes = workers * perWorker - failed;
   if (changes === 0) throw new Error(`every change failed: ${firstError}`);
-  return { changes, failed, ms: Math.round(ms), perSecond: Math.round((changes / ms) * 1000 * 10) / 10 };
+  return { changes, failed, ms: Math.round(ms), perSecond: Math.round((changes / ms) * 1000 * 10) / 10, cpuUsPerChange: Math.round((used.user + used.system) / (workers * perWorker)) };
 }
 
 export async function benchDns(lab: PowerDnsLab, opts: { changes: number; concurrency: number; rounds: number }) {
@@ -75,20 +78,23 @@ export async function benchDns(lab: PowerDnsLab, opts: { changes: number; concur
   const viaProvider = async (round: number) => timed(opts.concurrency, perWorker, (w, i) => provider.upsertRecordSet(ctx, zones[w]!, change(zones[w]!, i, round)));
 
   const best = { direct: null as Run | null, provider: null as Run | null };
+  const cpu = { direct: [] as number[], provider: [] as number[] };
   let round = 0;
   for (let r = 0; r < opts.rounds; r++) {
     for (const side of r % 2 === 0 ? (['direct', 'provider'] as const) : (['provider', 'direct'] as const)) {
       round++;
       const run = side === 'direct' ? await direct(round) : await viaProvider(round);
-      console.log(`round ${r + 1} ${side.padEnd(8)} ${run.changes} changes in ${run.ms} ms → ${run.perSecond}/s${run.failed ? ` (${run.failed} failed after retries)` : ''}`);
+      console.log(`round ${r + 1} ${side.padEnd(8)} ${run.changes} changes in ${run.ms} ms → ${run.perSecond}/s, client CPU ${run.cpuUsPerChange} µs/change${run.failed ? ` (${run.failed} failed after retries)` : ''}`);
       if (!best[side] || run.perSecond > best[side]!.perSecond) best[side] = run;
+      cpu[side].push(run.cpuUsPerChange);
     }
   }
   // What the last round wrote is what PowerDNS answers.
   const last = change(zones[0]!, 0, round);
   const answered = dig(lab, last.name, last.type).values;
   if (JSON.stringify(answered) !== JSON.stringify(last.values)) throw new Error(`dig ${last.name} answered ${JSON.stringify(answered)}, expected ${JSON.stringify(last.values)}`);
-  return { direct: best.direct!, provider: best.provider!, directRetries, ratio: Math.round((best.provider!.perSecond / best.direct!.perSecond) * 100) / 100 };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { direct: best.direct!, provider: best.provider!, directRetries, cpuDirect: median(cpu.direct), cpuProvider: median(cpu.provider), ratio: Math.round((best.provider!.perSecond / best.direct!.perSecond) * 100) / 100 };
 }
 
 async function main(): Promise<void> {
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     for (const c of [1, concurrency]) {
       console.log(`\n== ${changes} record-set changes, ${c} in flight ==`);
       const r = await benchDns(lab, { changes, concurrency: c, rounds });
-      console.log(`| ${c} in flight | direct ${r.direct.perSecond}/s | provider ${r.provider.perSecond}/s | ratio provider/direct ${r.ratio} | direct 500s retried: ${r.directRetries} |`);
+      console.log(`| ${c} in flight | direct ${r.direct.perSecond}/s | provider ${r.provider.perSecond}/s | ratio provider/direct ${r.ratio} | client CPU µs/change direct ${r.cpuDirect}, provider ${r.cpuProvider} | direct 500s retried: ${r.directRetries} |`);
     }
   } finally {
     await lab.stop();
