@@ -115,9 +115,17 @@ export class PowerDnsApi {
     this.timeoutMs = (Number.isFinite(t) && t > 0 ? Math.min(t, 300) : DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
 
-  /** `example.com.` → the path of the zone (PowerDNS ids are the name, with `/` as `=2F`). */
+  /**
+   * `example.com.` → the path of the zone (PowerDNS ids are the name, with `/` as `=2F` for
+   * RFC 2317 reverse zones). A name that is not a DNS name (`..`, empty labels) never reaches a URL.
+   */
   zonePath(zone: string): string {
-    return `/zones/${encodeURIComponent(canonicalName(zone).replace(/\//g, '=2F'))}`;
+    const name = canonicalName(zone);
+    const labels = name.slice(0, -1).split('.');
+    if (name.length > 254 || labels.some((l) => !/^[a-z0-9_/-]{1,63}$/.test(l))) {
+      throw new DnsProviderError(`"${zone}" is not a zone name`, 'INVALID');
+    }
+    return `/zones/${encodeURIComponent(name.replace(/\//g, '=2F'))}`;
   }
 
   /**
@@ -262,6 +270,7 @@ export function createPowerDnsProvider(options: PowerDnsProviderOptions = {}): D
     async createZone(ctx, zone, nameservers) {
       const name = canonicalName(zone);
       const a = await api(ctx);
+      a.zonePath(name);
       const ns = (nameservers?.length ? nameservers : ((await settingsFor(ctx)).nameservers ?? [])).map(canonicalName);
       const body = { name, kind: 'Native', nameservers: ns, account: ctx.tenantId, soa_edit_api: 'DEFAULT', api_rectify: true };
       let code: number;

@@ -195,6 +195,15 @@ describe('dns-powerdns on a real PowerDNS (integration)', function () {
     assert.deepEqual(dig(lab, 'down.test', 'A').values, ['192.0.2.99']);
   });
 
+  it('an RFC 2317 reverse zone (a "/" in its name) is created, answers its PTR and is deleted', async () => {
+    const zone = '0/26.2.0.192.in-addr.arpa.';
+    assert.equal((await provider.createZone(ctx(), zone)).id, '0=2F26.2.0.192.in-addr.arpa.');
+    await provider.upsertRecordSet(ctx(), zone, { name: `5.${zone}`, type: 'PTR', ttl: 60, values: ['host.example.net.'] });
+    assert.deepEqual(dig(lab, `5.${zone}`, 'PTR').values, ['host.example.net.']);
+    await provider.deleteZone(ctx(), zone);
+    assert.ok(!(await provider.listZones(ctx())).some((z) => z.name === zone));
+  });
+
   it('deleteZone removes it from the server; deleting it again succeeds', async () => {
     await provider.createZone(ctx(), 'gone.test.');
     await provider.upsertRecordSet(ctx(), 'gone.test.', { name: 'gone.test.', type: 'A', ttl: 60, values: ['192.0.2.5'] });

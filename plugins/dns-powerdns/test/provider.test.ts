@@ -194,6 +194,18 @@ describe('dns-powerdns: provider against a stub API', () => {
     stub = await new Stub().start(35210);
   });
 
+  it('a zone name that is not a DNS name is INVALID before any request (no path games)', async () => {
+    for (const zone of ['..', '.', 'a..b', '../../servers', 'x'.repeat(64) + '.test', 'sp ace.test', 'q?.test']) {
+      for (const call of [() => provider.deleteZone(ctx(), zone), () => provider.createZone(ctx(), zone), () => provider.listRecords(ctx(), zone), () => provider.dnssec!.enable(ctx(), zone)]) {
+        assert.equal((await failure(call())).code, 'INVALID', zone);
+      }
+    }
+    assert.equal(stub.seen.length, 0);
+    stub.answer = () => ({ status: 204 });
+    await provider.deleteRecordSet(ctx(), '0/26.2.0.192.in-addr.arpa', '5.0/26.2.0.192.in-addr.arpa.', 'PTR');
+    assert.equal(stub.seen[0]!.url, '/api/v1/servers/localhost/zones/0%3D2F26.2.0.192.in-addr.arpa.');
+  });
+
   it('missing or broken settings are AUTH with what to set, before any request', async () => {
     for (const s of [{ apiUrl: '' }, { apiKey: '' }, { apiUrl: 'not a url' }, { apiUrl: 'ftp://127.0.0.1/' }]) {
       const err = await failure(provider.listZones(ctx(s)));
