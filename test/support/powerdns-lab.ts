@@ -158,7 +158,12 @@ export async function startPowerDnsLab(opts: PowerDnsLabOptions): Promise<PowerD
     }
   };
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     dnsPort,
     apiPort,
