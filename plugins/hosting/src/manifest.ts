@@ -1,5 +1,6 @@
 import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
 import { BILLING_INTENTS, PROVISIONING_EVENTS, PROVISIONING_SETTINGS } from './provisioning/names.ts';
+import { DNS_SETTINGS } from './dns/zones.ts';
 
 const OWNERS = ['super_admin', 'admin'];
 const STAFF = [...OWNERS, 'manager'];
@@ -47,13 +48,14 @@ export const manifest: PluginManifest = {
   engines: { mpanel: '>=0.1.0' },
   dependencies: { billing: '>=0.1.0' },
   // The client's provisioning notices go through the notifications plugin's templates when it is there.
-  optionalDependencies: { notifications: '>=0.1.0' },
+  // New accounts' and websites' zones go through the dns plugin's `dns.zones` when it is there (setting `dnsZones`).
+  optionalDependencies: { notifications: '>=0.1.0', dns: '>=0.1.0' },
   resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
   permissions: PERMISSIONS,
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
-  requires: { services: ['billing.services', 'notifications'] },
+  requires: { services: ['billing.services', 'notifications', 'dns.zones'] },
   events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS, ...PROVISIONING_EVENTS] },
-  settings: { type: 'object', additionalProperties: false, properties: PROVISIONING_SETTINGS },
+  settings: { type: 'object', additionalProperties: false, properties: { ...PROVISIONING_SETTINGS, ...DNS_SETTINGS } },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',

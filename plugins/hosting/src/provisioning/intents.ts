@@ -1,6 +1,7 @@
 import { ValidationError, type DomainEvent, type PluginContext, type TenantDb } from '@mpanel/sdk';
 import { requestOperation } from '../operations/request.ts';
 import { createHostingAccount } from '../accounts/create.ts';
+import { ensureHostingZone, removeHostingZones } from '../dns/zones.ts';
 import type { AccountRow } from './account-call.ts';
 import { hostingBillingRef, type ProvisionedService } from './billing-port.ts';
 import { BILLING_INTENTS } from './names.ts';
@@ -68,6 +69,7 @@ async function activated(plugin: PluginContext, db: TenantDb, event: DomainEvent
       php_version: plan?.limits?.phpVersions?.[0] ?? null, state: 'creating',
     }).onConflict().ignore();
   }
+  await ensureHostingZone(plugin, db, { accountId: created.account.id, domain: created.account.domain, serverId: created.account.serverId, clientId: created.account.clientId });
   await setProgress(db, created.account.id, { step: 1 });
   await startOperation(db, created.operation.id);
 }
@@ -93,6 +95,7 @@ async function changed(plugin: PluginContext, db: TenantDb, event: DomainEvent<S
     case 'service.terminated':
     case 'service.cancelled':
       await set({ desired_state: 'terminated' });
+      await removeHostingZones(plugin, db, account.id);
       return queue(db, account, 'terminate', event, { desiredState: 'terminated' });
     default:
       // cancellationRequested: nothing changes on the server yet; billing cancels the service at

@@ -38,6 +38,8 @@ export interface ResourceSpec<M extends AccountResource = AccountResource> {
   patch?(ctx: SpecContext, row: M, body: Record<string, unknown>): Promise<Built>;
   /** The SDK `DesiredResource` the operation carries (state added by the caller). */
   desired(ctx: SpecContext, row: M): Record<string, unknown>;
+  /** Runs in the create's transaction after its operation is queued (a website's DNS zone). */
+  afterCreate?(ctx: SpecContext, row: M): Promise<void>;
   /** Routes of this kind beyond CRUD (a database's password reset). */
   extraRoutes?(helpers: ResourceHelpers<M>): RouteDefinition[];
 }

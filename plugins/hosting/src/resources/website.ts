@@ -1,5 +1,6 @@
 import { ValidationError } from '@mpanel/sdk';
 import { Website } from '../models/index.ts';
+import { ensureHostingZone } from '../dns/zones.ts';
 import { phpVersion } from '../plans/limits.ts';
 import { objectBody } from '../routes/common.ts';
 import { checkedDomain, domainProblem, normaliseDomain } from './domains.ts';
@@ -66,6 +67,9 @@ export const websiteSpec: ResourceSpec<Website> = {
     const domain = checkedDomain(body.domain as string)!;
     const row = check(ctx, domain, { docroot: `web/${domain}/public_html`, phpVersion: ctx.plan.limits.phpVersions?.[0] ?? null, ...body });
     return { row: { ...row, domain } };
+  },
+  async afterCreate(ctx, site) {
+    await ensureHostingZone(ctx.h.plugin, ctx.h.db, { accountId: ctx.account.id, domain: site.domain, serverId: ctx.account.serverId, clientId: ctx.account.clientId });
   },
   async patch(ctx, site, body) {
     return { row: check(ctx, site.domain, body) };

@@ -75,6 +75,7 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
         const built = await spec.build(sc, ctx.input.body, id);
         const row = await orConflict(h.db, spec.duplicate, (db) => spec.model.insertFor(db, { ...built.row, id, accountId: live.account.id, state: 'creating' }) as Promise<M>);
         const op = await operation(sc, row, 'resource.ensure', built.secret);
+        await spec.afterCreate?.(sc, row);
         return { ...toResource(row), ...built.reveal, operation: op };
       }),
     route(plugin, { method: 'DELETE', path: one, permission: write, schema: { params: oneParams } },

@@ -1,5 +1,6 @@
 import { ConflictError, ValidationError, extensionPoints, scopeToClient, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
 import { createHostingAccount } from '../accounts/create.ts';
+import { ensureHostingZone } from '../dns/zones.ts';
 import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
 import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Server, Website, type AccountResource } from '../models/index.ts';
 import { requestOperation } from '../operations/request.ts';
@@ -54,6 +55,8 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
       schema: { body: objectBody({ serviceId: uuid, planId: uuid, serverId: uuid, domain: { type: ['string', 'null'], maxLength: 253 }, username: text(16, 2) }, ['serviceId']) },
     }, async (h, ctx) => {
       const created = await createHostingAccount(h.db, ctx.input.body as never, { triggeredBy: h.actor, idempotencyKey: `account:${String(ctx.input.body.serviceId)}:create:${h.requestId}` });
+      const { account } = created;
+      await ensureHostingZone(plugin, h.db, { accountId: account.id, domain: account.domain, serverId: account.serverId, clientId: account.clientId });
       return { ...toAccount(created.account), operation: toOperation(created.operation), placement: created.placement };
     }),
     route(plugin, { method: 'GET', path: '/api/v1/hosting-accounts/:id', permission: 'hosting-accounts.read', schema: { params: idParams } },

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PluginDefinition } from '@mpanel/sdk';
 // Hosting's schema comes from its migrations: boot core's test server with a plugins folder
 // holding billing and hosting (as billing's API tests do), plus the in-memory module.
 // eslint-disable-next-line no-restricted-imports
@@ -42,12 +43,12 @@ export class Harness {
   private dir = '';
 
   /** `plugins`: more of the repository's plugins to load beside billing and hosting (`notifications`). */
-  async start(opts: { plugins?: string[] } = {}): Promise<this> {
+  async start(opts: { plugins?: string[]; definitions?: PluginDefinition[] } = {}): Promise<this> {
     this.dir = mkdtempSync(join(tmpdir(), 'mpanel-hosting-plugins-'));
     for (const name of ['billing', 'hosting', ...(opts.plugins ?? [])]) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(this.dir, name));
     this.server = await startTestServer({
       env: { WORKFLOW_LEASE_MS: '400', WORKFLOW_SWEEP_MS: '50' },
-      plugins: { directories: [this.dir], definitions: [memoryProvider], eventRetryBaseMs: 50 },
+      plugins: { directories: [this.dir], definitions: [memoryProvider, ...(opts.definitions ?? [])], eventRetryBaseMs: 50 },
     });
     return this;
   }
