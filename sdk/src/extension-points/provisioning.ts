@@ -266,6 +266,15 @@ export interface ProvisioningModule<TSettings = Record<string, unknown>> {
   sso?(ctx: ProvisioningCall<TSettings>, as: 'client' | 'admin'): Promise<SsoResult>;
   /** Extra buttons (reboot, reset SSH key...), keyed by action id. */
   customActions?: Record<string, CustomAction<TSettings>>;
+  /**
+   * Certificates on a site (optional): ACME http-01 tokens in the site's root-owned challenge
+   * directory, and installing a certificate so the site's HTTPS listener serves it.
+   */
+  certificates?: {
+    putChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string; keyAuthorization: string }): Promise<void>;
+    removeChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string }): Promise<void>;
+    install(ctx: ProvisioningCall<TSettings>, input: { siteId: string; domain: string; certPem: string; keyPem: string }): Promise<void>;
+  };
   /** Desired-state resources inside an account (sites, databases, SFTP users, cron, mail...). */
   resources?: {
     ensure(ctx: ProvisioningCall<TSettings>, desired: DesiredResource): Promise<ObservedResource>;
