@@ -125,7 +125,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     assert.equal((await h.panel.knex('websites').where({ id: site.id }).first('certificate_id')).certificate_id, cert.id, 'the website records its certificate');
     const s = await served(site.domain);
     assert.equal(s.verify, '0 200 2', 'curl verifies the served chain against Pebble\'s root, over HTTP/2');
-    assert.equal(s.body, `hello from ${site.domain}`, 'the site itself answers over HTTPS');
+    assert.equal(s.body.trim(), `hello from ${site.domain}`, 'the site itself answers over HTTPS');
     assert.equal(s.serial.toLowerCase(), cert.serial!.toLowerCase(), 'nginx serves the certificate the panel stored');
     const summary = await h.panel.ok<{ total: number; ok: number; attention: number }>('GET', '/api/v1/certificates/summary');
     assert.deepEqual([summary.total, summary.ok, summary.attention], [1, 1, 0]);
