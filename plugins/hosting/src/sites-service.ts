@@ -73,7 +73,7 @@ export function createHostingSitesService(plugin: PluginContext): HostingSitesSe
     putChallenge: (tenantId, siteId, challenge) => withModule(tenantId, siteId, 'put an ACME challenge', (m, call) => m.putChallenge(call, { siteId, ...challenge })),
     removeChallenge: (tenantId, siteId, token) => withModule(tenantId, siteId, 'remove an ACME challenge', (m, call) => m.removeChallenge(call, { siteId, token })),
     installCertificate: (tenantId, siteId, cert) => withModule(tenantId, siteId, 'install a certificate', async (m, call, site) => {
-      await m.install(call, { siteId, domain: site.domain, certPem: cert.certPem, keyPem: cert.keyPem });
+      await m.install(call, { siteId, domain: site.domain, certPem: cert.certPem, keyPem: cert.keyPem, forceHttps: site.redirect_https });
       await plugin.db.transaction(tenantId, (trx) => createTenantDb(trx, tenantId)('websites').where('websites.id', siteId).update({ certificate_id: cert.certificateId, updated_at: new Date() }));
     }),
   };

@@ -80,7 +80,7 @@ export function createAgentModule(options: AgentModuleOptions): ProvisioningModu
         await run(call, 'acme.token.delete', { siteId: input.siteId, token: input.token }, call.operation);
       },
       async install(call, input) {
-        await run(call, 'cert.install', { username: username(call), siteId: input.siteId, domain: input.domain, certPem: input.certPem, keyPem: input.keyPem }, call.operation);
+        await run(call, 'cert.install', { username: username(call), siteId: input.siteId, domain: input.domain, certPem: input.certPem, keyPem: input.keyPem, ...(input.forceHttps !== undefined ? { forceHttps: input.forceHttps } : {}) }, call.operation);
       },
     },
     resources: {

@@ -10,7 +10,7 @@ import { order, pay, untilActive, type AccountView } from '../../../test/hosting
 // eslint-disable-next-line no-restricted-imports
 import { eventually } from '../../../test/hosting/support/panel.ts';
 // eslint-disable-next-line no-restricted-imports
-import { docrootOf, linuxUser } from '../../../test/hosting/support/server-state.ts';
+import { docrootOf, linuxUser, viaNginx } from '../../../test/hosting/support/server-state.ts';
 // eslint-disable-next-line no-restricted-imports
 import { dig, startPowerDnsLab, type PowerDnsLab } from '../../../test/support/powerdns-lab.ts';
 // eslint-disable-next-line no-restricted-imports
@@ -129,6 +129,27 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     assert.equal(s.serial.toLowerCase(), cert.serial!.toLowerCase(), 'nginx serves the certificate the panel stored');
     const summary = await h.panel.ok<{ total: number; ok: number; attention: number }>('GET', '/api/v1/certificates/summary');
     assert.deepEqual([summary.total, summary.ok, summary.attention], [1, 1, 0]);
+  });
+
+  it('editing the website keeps its certificate (site.ensure without tls) and applies "redirect to HTTPS"', async () => {
+    const ops = async () => Number((await h.panel.knex('provisioning_operations').where({ account_id: account.id }).count('* as n'))[0]!.n);
+    const before = await ops();
+    const patched = await h.panel.request('PATCH', `/api/v1/hosting-accounts/${account.id}/websites/${site.id}`, { redirectHttps: true });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await eventually('the website edit applied on the server', async () => {
+      if ((await ops()) <= before) return null;
+      const open = await h.panel.knex('provisioning_operations').where({ account_id: account.id }).whereIn('status', ['queued', 'running', 'retrying']).first('id');
+      return !open;
+    }, 90_000);
+    const last = await h.panel.knex('provisioning_operations').where({ account_id: account.id }).orderBy('created_at', 'desc').first('status', 'error_message');
+    assert.equal(last.status, 'succeeded', JSON.stringify(last));
+    const plain = await viaNginx(PORTS.labBase + 80, site.domain, '/hello.txt');
+    assert.equal(plain.status, 301, 'HTTP now redirects to HTTPS');
+    const s = await served(site.domain);
+    assert.equal(s.verify, '0 200 2', 'the certificate is still served after the edit');
+    assert.equal(s.serial.toLowerCase(), cert.serial!.toLowerCase());
+    const token = await viaNginx(PORTS.labBase + 80, site.domain, '/.well-known/acme-challenge/missing-token');
+    assert.equal(token.status, 404, 'the challenge location is not redirected (renewals keep working)');
   });
 
   it('a name that does not resolve: stopped by the pre-flight, then (pre-flight off) failed with the CA\'s message stored and a retry scheduled', async () => {

@@ -193,7 +193,13 @@ export type ResourceState = 'active' | 'suspended';
 export type DesiredResource =
   | { kind: 'site'; id: string; domain: string; aliases: string[]; docroot: string;
       php: { version: string; maxChildren: number } | null;
-      tls: { certPem: string; keyPem: string; forceHttps: boolean } | null;
+      /**
+       * null: no HTTPS. Omitted: the server keeps the certificate it has (a certificate plugin
+       * installs and renews it through `certificates.install`), with `forceHttps` applied to it.
+       */
+      tls?: { certPem: string; keyPem: string; forceHttps: boolean } | null;
+      /** With `tls` omitted: redirect HTTP to HTTPS while the site has a certificate. */
+      forceHttps?: boolean;
       state: ResourceState }
   | { kind: 'database'; id: string; engine: 'mariadb' | 'postgresql'; name: string; user: string; password?: string; maxConnections?: number; state: ResourceState }
   | { kind: 'mailDomain'; id: string; domain: string; dkim: { selector: string; privateKeyPem: string } | null; catchAll?: string; state: ResourceState }
@@ -273,7 +279,7 @@ export interface ProvisioningModule<TSettings = Record<string, unknown>> {
   certificates?: {
     putChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string; keyAuthorization: string }): Promise<void>;
     removeChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string }): Promise<void>;
-    install(ctx: ProvisioningCall<TSettings>, input: { siteId: string; domain: string; certPem: string; keyPem: string }): Promise<void>;
+    install(ctx: ProvisioningCall<TSettings>, input: { siteId: string; domain: string; certPem: string; keyPem: string; forceHttps?: boolean }): Promise<void>;
   };
   /** Desired-state resources inside an account (sites, databases, SFTP users, cron, mail...). */
   resources?: {
