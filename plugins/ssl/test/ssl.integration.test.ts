@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 // eslint-disable-next-line no-restricted-imports
 import { startHosting, type Hosting } from '../../../test/hosting/support/suite.ts';
 // eslint-disable-next-line no-restricted-imports
@@ -85,7 +87,11 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     root = await pebble.rootPem();
     h = await startHosting({
       portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls,
-      panelEnv: { NODE_EXTRA_CA_CERTS: pebble.caFile, MPANEL_ALLOW_PRIVATE_TARGETS: 'true' },
+      panelEnv: {
+        NODE_EXTRA_CA_CERTS: pebble.caFile, MPANEL_ALLOW_PRIVATE_TARGETS: 'true',
+        // dns.zones on the lab PowerDNS (test fixture) until the dns plugin is merged.
+        MPANEL_PLUGINS: fileURLToPath(new URL('./fixtures/ssl-dns-lab', import.meta.url)), SSL_LAB_PDNS_URL: pdns.apiUrl, SSL_LAB_PDNS_KEY: pdns.apiKey,
+      },
     });
     await h.panel.ok('PUT', '/api/v1/plugins/ssl/settings', {
       directoryUrl: pebble.directoryUrl, email: `ssl-${tag}@example.com`, preflight: true, preflightResolvers: [`127.0.0.1:${PORTS.pdns}`],
@@ -182,6 +188,33 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     const summary = await h.panel.ok<{ failing: number; attention: number }>('GET', '/api/v1/certificates/summary');
     assert.deepEqual([summary.failing, summary.attention], [1, 1]);
     await h.panel.ok('PUT', '/api/v1/plugins/ssl/settings', { preflight: true });
+  });
+
+  it('a wildcard gets a certificate over dns-01: two concurrent TXT values on _acme-challenge in PowerDNS, validated by Pebble, removed afterwards', async () => {
+    const base = `wild-${process.pid}.${ZONE}`;
+    const requested = await h.panel.request<{ data: CertView }>('POST', '/api/v1/certificates', { names: [`*.${base}`, base] });
+    assert.equal(requested.status, 202, JSON.stringify(requested.body));
+    assert.equal(requested.body.data.challenge, 'dns-01', 'a wildcard: dns-01');
+    assert.equal(requested.body.data.siteId, null);
+    const done = await settle(requested.body.data.id, 'the wildcard issued', (c) => c.issuedAt !== null || c.failureCount > 0);
+    assert.equal(done.failureCount, 0, `no failure: ${done.lastError}`);
+    assert.equal(done.status, 'active');
+    const full = await h.panel.ok<{ certificatePem: string }>('GET', `/api/v1/certificates/${done.id}`);
+    const leafPem = full.certificatePem.split(/(?<=-----END CERTIFICATE-----)/)[0]!.trim();
+    const leaf = new X509Certificate(leafPem);
+    assert.deepEqual(leaf.subjectAltName!.split(', ').sort(), [`DNS:*.${base}`, `DNS:${base}`].sort());
+    const chainFile = join(pebble.dir, 'wild-chain.pem');
+    const leafFile = join(pebble.dir, 'wild-leaf.pem');
+    const rootFile = join(pebble.dir, 'root0.pem');
+    writeFileSync(rootFile, root);
+    writeFileSync(leafFile, `${leafPem}\n`);
+    writeFileSync(chainFile, full.certificatePem.slice(full.certificatePem.indexOf(leafPem) + leafPem.length).trim() + '\n');
+    const verified = spawnSync('openssl', ['verify', '-CAfile', rootFile, '-untrusted', chainFile, leafFile], { encoding: 'utf8' });
+    assert.equal(verified.status, 0, `openssl verify: ${verified.stdout}${verified.stderr}`);
+    const log = pebble.log();
+    assert.ok(log.includes(`_acme-challenge.${base}`) || /dns-01/.test(log), 'Pebble validated over DNS');
+    const txt = dig(pdns, `_acme-challenge.${base}`, 'TXT');
+    assert.deepEqual(txt.values, [], `the TXT values are gone afterwards: ${txt.raw}`);
   });
 
   it('with the clock past renew_at, the renewal sweep renews it by itself and nginx serves the new certificate', async () => {
