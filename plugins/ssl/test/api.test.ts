@@ -9,7 +9,7 @@ import type { PluginContext } from '@mpanel/sdk';
 import { startTestServer, type TestServer } from '../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { must, seedGroup, seedService } from '../../hosting/test/support/seed.ts';
 import { sweepTenant } from '../src/certificates.ts';
 import type { SslSettings } from '../src/settings.ts';

@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { startHosting, type Hosting } from '../../../test/hosting/support/suite.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { order, pay, untilActive, type AccountView } from '../../../test/hosting/support/fixtures.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { eventually } from '../../../test/hosting/support/panel.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { docrootOf, linuxUser, viaNginx } from '../../../test/hosting/support/server-state.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { dig, startPowerDnsLab, type PowerDnsLab } from '../../../test/support/powerdns-lab.ts';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { startPebbleLab, type PebbleLab } from '../../../test/support/pebble-lab.ts';
 
 /**
