@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import type { PluginContext } from '@mpanel/sdk';
+import type { HostingSitesService, PluginContext } from '@mpanel/sdk';
 // eslint-disable-next-line no-restricted-imports
 import { startTestServer, type TestServer } from '../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
@@ -149,6 +149,32 @@ describe('ssl API and sweep', function () {
     assert.ok(retry > 115 * 60_000 && retry <= 120 * 60_000, `second back-off two hours: ${retry}`);
     const patched = await must(server, clientToken, 'PATCH', `/api/v1/certificates/${certId}`, { autoRenew: false });
     assert.equal(patched.autoRenew, false);
+  });
+
+  describe('hosting.sites (the seam hosting provides)', () => {
+    const service = () => (server.running.platform.container.cradle.pluginServices.get('hosting.sites') as { impl: HostingSitesService }).impl;
+    const inTenant = <R>(tenantId: string, fn: (trx: Knex.Transaction) => Promise<R>) => server.knex.transaction(fn);
+
+    it('finds a live website by its domain or an alias (any case), only in its own tenant, never a removed one', async () => {
+      const viaAlias = await inTenant(a.tenant.id, (trx) => service().forTenant(trx, a.tenant.id).findByName('WWW.Shop.ssl-a.test'));
+      assert.equal(viaAlias?.id, siteA.id);
+      assert.deepEqual([viaAlias?.domain, viaAlias?.aliases], ['shop.ssl-a.test', ['www.shop.ssl-a.test']]);
+      assert.ok(viaAlias?.clientId && viaAlias.accountId && viaAlias.serverId);
+      assert.equal(await inTenant(b.tenant.id, (trx) => service().forTenant(trx, b.tenant.id).findByName('shop.ssl-a.test')), null, 'another tenant');
+      assert.equal(await inTenant(b.tenant.id, (trx) => service().forTenant(trx, b.tenant.id).get(siteA.id)), null);
+      await server.knex('websites').where({ id: siteOther.id }).update({ state: 'removed' });
+      try {
+        assert.equal(await inTenant(a.tenant.id, (trx) => service().forTenant(trx, a.tenant.id).findByName('other.ssl-a.test')), null, 'removed');
+      } finally {
+        await server.knex('websites').where({ id: siteOther.id }).update({ state: 'creating' });
+      }
+    });
+
+    it('reaching the server says why it cannot: no module for the server, another tenant\'s site is not found', async () => {
+      await assert.rejects(service().putChallenge(a.tenant.id, siteA.id, { token: 'tok', keyAuthorization: 'tok.thumb' }), /No provisioning module "mpanel-agent" is active/);
+      await assert.rejects(service().installCertificate(b.tenant.id, siteA.id, { certificateId: certId, certPem: 'x', keyPem: 'y' }), /Website not found/);
+      assert.equal((await server.knex('websites').where({ id: siteA.id }).first('certificate_id')).certificate_id, null, 'nothing recorded on a failed install');
+    });
   });
 
   describe('sweep', () => {
