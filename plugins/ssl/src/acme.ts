@@ -77,7 +77,10 @@ export function plainError(err: unknown): string {
   const raw = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 1500);
   const m = raw.toLowerCase();
   let hint = '';
-  if (/could not resolve|nxdomain|no valid a records|servfail|dns problem|no such host/.test(m)) {
+  if (/econnrefused|enotfound|eai_again|econnreset|etimedout|self[- ]signed|unable to verify the first certificate|unable to get local issuer/.test(m)) {
+    // Node's own network/TLS codes: mPanel did not reach the CA (the CA's validation errors are words, not codes).
+    hint = 'mPanel could not reach the CA\'s directory: check the directory URL (and its TLS certificate); mPanel retries later by itself.';
+  } else if (/could not resolve|nxdomain|no valid a records|servfail|dns problem|no such host/.test(m)) {
     hint = 'The CA could not look up the name in DNS: make sure its A/AAAA record exists and points at the site\'s server.';
   } else if (/ratelimit|rate limit|too many/.test(m)) {
     hint = 'The CA\'s rate limit was reached: mPanel retries later by itself.';
@@ -85,8 +88,6 @@ export function plainError(err: unknown): string {
     hint = 'The CA did not find the expected _acme-challenge TXT record: check that the zone is served by mPanel\'s DNS.';
   } else if (/unauthorized|invalid response|404|connection refused|timeout|connect/.test(m)) {
     hint = 'The CA could not fetch the challenge from the site: check that the name points at this server and that port 80 is open.';
-  } else if (/econnrefused|enotfound|certificate|self.signed|unable to verify/.test(m)) {
-    hint = 'mPanel could not reach the CA\'s directory: check the directory URL (and its TLS certificate).';
   } else if (/externalaccountbinding|eab|external account/.test(m)) {
     hint = 'The CA requires external account binding: set the EAB key id and HMAC key in the SSL settings.';
   }

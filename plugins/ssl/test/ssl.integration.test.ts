@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -39,6 +40,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
   let pdns: PowerDnsLab;
   let pebble: PebbleLab;
   let root = '';
+  const work = mkdtempSync(join(tmpdir(), 'ssl-e2e-'));
   let account: AccountView;
   let site: { id: string; domain: string; docroot: string };
   let cert: CertView;
@@ -62,7 +64,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
 
   /** What nginx serves for `name` on the TLS listener: curl verifies against Pebble's root; node reads the serial. */
   async function served(name: string): Promise<{ verify: string; serial: string; body: string }> {
-    const rootFile = join(pebble.dir, 'root0.pem');
+    const rootFile = join(work, 'root0.pem');
     writeFileSync(rootFile, root);
     const curl = spawnSync('curl', ['-s', '-w', '\n%{ssl_verify_result} %{http_code} %{http_version}', '--http2', '--cacert', rootFile,
       '--resolve', `${name}:${PORTS.tls}:127.0.0.1`, `https://${name}:${PORTS.tls}/hello.txt`], { encoding: 'utf8' });
@@ -110,6 +112,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     await h?.stop();
     await pebble?.stop();
     await pdns?.stop();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('a website gets a certificate over http-01: issued by Pebble, installed by the agent, served by nginx and verified by curl', async () => {
@@ -203,9 +206,9 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     const leafPem = full.certificatePem.split(/(?<=-----END CERTIFICATE-----)/)[0]!.trim();
     const leaf = new X509Certificate(leafPem);
     assert.deepEqual(leaf.subjectAltName!.split(', ').sort(), [`DNS:*.${base}`, `DNS:${base}`].sort());
-    const chainFile = join(pebble.dir, 'wild-chain.pem');
-    const leafFile = join(pebble.dir, 'wild-leaf.pem');
-    const rootFile = join(pebble.dir, 'root0.pem');
+    const chainFile = join(work, 'wild-chain.pem');
+    const leafFile = join(work, 'wild-leaf.pem');
+    const rootFile = join(work, 'root0.pem');
     writeFileSync(rootFile, root);
     writeFileSync(leafFile, `${leafPem}\n`);
     writeFileSync(chainFile, full.certificatePem.slice(full.certificatePem.indexOf(leafPem) + leafPem.length).trim() + '\n');
@@ -226,5 +229,21 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     const s = await served(site.domain);
     assert.equal(s.verify, '0 200 2');
     assert.equal(s.serial.toLowerCase(), renewed.serial!.toLowerCase(), 'nginx serves the renewed certificate');
+  });
+  it('the CA down: a renewal fails with "could not reach the CA", the certificate stays served and active, a retry is scheduled', async () => {
+    const before = await get(cert.id);
+    await pebble.stop();
+    const renewed = await h.panel.request('POST', `/api/v1/certificates/${cert.id}/renewals`);
+    assert.equal(renewed.status, 202, JSON.stringify(renewed.body));
+    const failed = await settle(cert.id, 'the renewal failure', (c) => c.failureCount > 0, 90_000);
+    assert.equal(failed.status, 'active', 'still valid: stays active');
+    assert.equal(failed.health, 'renewal_failing');
+    assert.match(failed.lastError!, /^mPanel could not reach the CA's directory.*CA said: .*ECONNREFUSED/);
+    assert.ok(Date.parse(failed.nextAttemptAt!) - Date.now() > 55 * 60_000, 'retried in about an hour');
+    assert.equal(failed.serial, before.serial);
+    const s = await served(site.domain);
+    assert.equal(s.serial.toLowerCase(), before.serial!.toLowerCase(), 'the working certificate is still served');
+    const summary = await h.panel.ok<{ renewal_failing: number; attention: number }>('GET', '/api/v1/certificates/summary');
+    assert.ok(summary.renewal_failing >= 1 && summary.attention >= 2, JSON.stringify(summary));
   });
 });
