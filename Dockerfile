@@ -22,6 +22,7 @@ COPY plugins/notifications/package.json plugins/notifications/
 COPY plugins/provisioning-agent/package.json plugins/provisioning-agent/
 COPY plugins/provisioning-cpanel/package.json plugins/provisioning-cpanel/
 COPY plugins/provisioning-hestia/package.json plugins/provisioning-hestia/
+COPY plugins/ssl/package.json plugins/ssl/
 COPY plugins/support/package.json plugins/support/
 COPY agent/package.json agent/
 RUN npm ci --ignore-scripts

@@ -1,8 +1,9 @@
-import { definePlugin } from '@mpanel/sdk';
+import { definePlugin, hostingSitesRef } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
 import { hostingRoutes } from './src/routes/index.ts';
 import { registerProvisioning } from './src/provisioning/register.ts';
 import { registerImport } from './src/import/job.ts';
+import { createHostingSitesService } from './src/sites-service.ts';
 
 /**
  * Hosting: servers and groups, reseller grants, plans, hosting accounts and what lives in them
@@ -15,5 +16,7 @@ export default definePlugin({
     for (const route of hostingRoutes(ctx)) ctx.routes.add(route);
     registerProvisioning(ctx);
     registerImport(ctx);
+    // For certificate plugins (ssl): find a site by name, ACME http-01 tokens, install a certificate.
+    ctx.services.provide(hostingSitesRef, createHostingSitesService(ctx));
   },
 });

@@ -16,6 +16,7 @@ export * from './net.ts';
 export * from './plugin.ts';
 export type * from './mail.ts';
 export * from './notifications.ts';
+export * from './hosting-sites.ts';
 export type * from './retention.ts';
 export type * from './readiness.ts';
 export * from './cli.ts';

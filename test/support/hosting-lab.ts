@@ -86,7 +86,8 @@ async function forceRemove(env: AgentEnv, username: string): Promise<void> {
   for (const login of [...logins, username]) spawnSync('userdel', ['--force', login]);
 }
 
-export async function startHostingLab(opts: { portBase: number; userPrefix?: string; sshd?: boolean }): Promise<HostingLab> {
+/** `tlsPort`: the HTTPS listener (default portBase+443), for suites confined to a port range. */
+export async function startHostingLab(opts: { portBase: number; userPrefix?: string; sshd?: boolean; tlsPort?: number }): Promise<HostingLab> {
   if (process.getuid?.() !== 0) throw new Error('the hosting lab runs as root (useradd, chown, private nginx with user www-data)');
   const nginxBin = need('/usr/sbin/nginx', 'nginx');
   const fpmBin = findFpm();
@@ -102,7 +103,7 @@ export async function startHostingLab(opts: { portBase: number; userPrefix?: str
   for (const sub of ['home', 'acme', 'state', 'nginx/conf/sites', 'nginx/logs', 'nginx/tmp', 'nginx/run', 'fpm/pools', 'fpm/run', 'fpm/log']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
   chmodSync(d('state'), 0o700);
   const nginxPort = opts.portBase + 80;
-  const tlsPort = opts.portBase + 443;
+  const tlsPort = opts.tlsPort ?? opts.portBase + 443;
 
   writeFileSync(d('nginx/conf/nginx.conf'), `user www-data; worker_processes 1; pid ${d('nginx/run/nginx.pid')}; error_log ${d('nginx/logs/error.log')} warn;
 events { worker_connections 256; }

@@ -9,7 +9,7 @@ import { readSite, writeSite } from './state.ts';
 import { applySites, certChanges, ensureAcmeDir, managedAccount, observeSite } from './site.ts';
 
 /** Installs a certificate for a site and serves it on the HTTPS listener; the old files come back if nginx -t refuses the pair. */
-const install: Op<{ username: string; siteId: string; domain: string; certPem: string; keyPem: string }> = {
+const install: Op<{ username: string; siteId: string; domain: string; certPem: string; keyPem: string; forceHttps?: boolean }> = {
   name: 'cert.install',
   async run(ctx, params) {
     const { env } = ctx;
@@ -20,7 +20,8 @@ const install: Op<{ username: string; siteId: string; domain: string; certPem: s
     const account = await managedAccount(env, username);
     const site = await readSite(env, siteId);
     if (!site || site.username !== username) throw new OpError('NOT_FOUND', `Site ${siteId} does not exist for ${username}: run site.ensure first`);
-    const next = { ...site, tls: { forceHttps: site.tls?.forceHttps ?? false } };
+    const forceHttps = typeof params.forceHttps === 'boolean' ? params.forceHttps : site.tls?.forceHttps ?? false;
+    const next = { ...site, tls: { forceHttps } };
     const certs = await certChanges(env, siteId, params.certPem, params.keyPem);
     await ctx.step('certificate and vhost', async () => {
       await applySites(env, [next], account, certs);

@@ -43,7 +43,10 @@ function toRecord(username: string, site: SiteParams['site'], previous: SiteReco
   if (!Array.isArray(site.aliases) || site.aliases.length > 50) throw new OpError('INVALID_INPUT', 'aliases must be a list of at most 50 domains');
   const aliases = [...new Set(site.aliases.map((a) => v.domain(a, { wildcard: true })))].filter((a) => a !== domain);
   const php = site.php === null ? null : { version: v.phpVersion(v.object(site.php, 'php').version), maxChildren: v.int(site.php.maxChildren, 'php.maxChildren', 1, 500) };
-  const tls = site.tls === null || site.tls === undefined ? null : { forceHttps: Boolean(v.object(site.tls, 'tls').forceHttps) };
+  // Omitted tls: keep the certificate the site has (installed by cert.install), applying forceHttps when given.
+  const tls = site.tls === undefined
+    ? (previous?.tls ? { forceHttps: typeof site.forceHttps === 'boolean' ? site.forceHttps : previous.tls.forceHttps } : null)
+    : site.tls === null ? null : { forceHttps: Boolean(v.object(site.tls, 'tls').forceHttps) };
   if (previous && previous.username !== username) throw new OpError('CONFLICT', `Site ${site.id} belongs to another account on this server`);
   return { username, id: v.id(site.id, 'site id'), domain, aliases, docroot: v.docroot(site.docroot, `web/${domain}/public_html`), php, tls, state: v.state(site.state) };
 }

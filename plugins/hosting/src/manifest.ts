@@ -54,6 +54,7 @@ export const manifest: PluginManifest = {
   permissions: PERMISSIONS,
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
   requires: { services: ['billing.services', 'notifications', 'dns.zones'] },
+  provides: { services: ['hosting.sites'] },
   events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS, ...PROVISIONING_EVENTS] },
   settings: { type: 'object', additionalProperties: false, properties: { ...PROVISIONING_SETTINGS, ...DNS_SETTINGS } },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).

@@ -141,7 +141,7 @@ describe('hosting API', function () {
       assert.deepEqual([site.domain, site.phpVersion, site.docroot, site.state], ['shop-a.example.test', '8.2', 'web/shop-a.example.test/public_html', 'creating']);
       assert.deepEqual([site.operation.status], ['queued']);
       const op = await must(server, a.token, 'GET', `/api/v1/provisioning/operations/${site.operation.id}`);
-      assert.deepEqual(op.desired.resource, { kind: 'site', id: site.id, domain: 'shop-a.example.test', aliases: ['www.shop-a.example.test'], docroot: 'web/shop-a.example.test/public_html', php: { version: '8.2', maxChildren: 5 }, tls: null, forceHttps: true, state: 'active' });
+      assert.deepEqual(op.desired.resource, { kind: 'site', id: site.id, domain: 'shop-a.example.test', aliases: ['www.shop-a.example.test'], docroot: 'web/shop-a.example.test/public_html', php: { version: '8.2', maxChildren: 5 }, forceHttps: true, state: 'active' });
       assert.equal(op.desired.username, acct.username);
       const php = await req(a.token, 'POST', base, { domain: 'php.example.test', phpVersion: '7.4' });
       assert.deepEqual([php.status, Object.keys(php.body.details)], [400, ['phpVersion']]);

@@ -72,6 +72,17 @@ export function createAgentModule(options: AgentModuleOptions): ProvisioningModu
     async usage(call) {
       return ((await run(call, 'usage.collect', {})) as Array<{ username: string; usage: Record<string, unknown> }> | undefined) ?? [];
     },
+    certificates: {
+      async putChallenge(call, input) {
+        await run(call, 'acme.token.put', { siteId: input.siteId, token: input.token, keyAuthorization: input.keyAuthorization }, call.operation);
+      },
+      async removeChallenge(call, input) {
+        await run(call, 'acme.token.delete', { siteId: input.siteId, token: input.token }, call.operation);
+      },
+      async install(call, input) {
+        await run(call, 'cert.install', { username: username(call), siteId: input.siteId, domain: input.domain, certPem: input.certPem, keyPem: input.keyPem, ...(input.forceHttps !== undefined ? { forceHttps: input.forceHttps } : {}) }, call.operation);
+      },
+    },
     resources: {
       async ensure(call, desired: DesiredResource): Promise<ObservedResource> {
         const ops = RESOURCE_OPS[desired.kind];

@@ -193,7 +193,13 @@ export type ResourceState = 'active' | 'suspended';
 export type DesiredResource =
   | { kind: 'site'; id: string; domain: string; aliases: string[]; docroot: string;
       php: { version: string; maxChildren: number } | null;
-      tls: { certPem: string; keyPem: string; forceHttps: boolean } | null;
+      /**
+       * null: no HTTPS. Omitted: the server keeps the certificate it has (a certificate plugin
+       * installs and renews it through `certificates.install`), with `forceHttps` applied to it.
+       */
+      tls?: { certPem: string; keyPem: string; forceHttps: boolean } | null;
+      /** With `tls` omitted: redirect HTTP to HTTPS while the site has a certificate. */
+      forceHttps?: boolean;
       state: ResourceState }
   | { kind: 'database'; id: string; engine: 'mariadb' | 'postgresql'; name: string; user: string; password?: string; maxConnections?: number; state: ResourceState }
   | { kind: 'mailDomain'; id: string; domain: string; dkim: { selector: string; privateKeyPem: string } | null; catchAll?: string; state: ResourceState }
@@ -266,6 +272,15 @@ export interface ProvisioningModule<TSettings = Record<string, unknown>> {
   sso?(ctx: ProvisioningCall<TSettings>, as: 'client' | 'admin'): Promise<SsoResult>;
   /** Extra buttons (reboot, reset SSH key...), keyed by action id. */
   customActions?: Record<string, CustomAction<TSettings>>;
+  /**
+   * Certificates on a site (optional): ACME http-01 tokens in the site's root-owned challenge
+   * directory, and installing a certificate so the site's HTTPS listener serves it.
+   */
+  certificates?: {
+    putChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string; keyAuthorization: string }): Promise<void>;
+    removeChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string }): Promise<void>;
+    install(ctx: ProvisioningCall<TSettings>, input: { siteId: string; domain: string; certPem: string; keyPem: string; forceHttps?: boolean }): Promise<void>;
+  };
   /** Desired-state resources inside an account (sites, databases, SFTP users, cron, mail...). */
   resources?: {
     ensure(ctx: ProvisioningCall<TSettings>, desired: DesiredResource): Promise<ObservedResource>;

@@ -28,10 +28,10 @@ export interface Hosting {
  * mPanel (web + worker processes on PostgreSQL and Redis), staff's server group, server, plans,
  * products and a client, and `mpanel-agent` enrolled with a one-time token and running.
  */
-export async function startHosting(opts: { portBase: number; webPort: number; tag: string; jobTimeoutSeconds?: number }): Promise<Hosting> {
+export async function startHosting(opts: { portBase: number; webPort: number; tag: string; jobTimeoutSeconds?: number; tlsPort?: number; panelEnv?: Record<string, string> }): Promise<Hosting> {
   const stateDir = mkdtempSync(join(tmpdir(), 'mpa-'));
-  const lab = await startHostingLab({ portBase: opts.portBase });
-  const panel = new Panel({ webPort: opts.webPort });
+  const lab = await startHostingLab({ portBase: opts.portBase, ...(opts.tlsPort ? { tlsPort: opts.tlsPort } : {}) });
+  const panel = new Panel({ webPort: opts.webPort, ...(opts.panelEnv ? { extraEnv: opts.panelEnv } : {}) });
   let agent: AgentProcess | undefined;
   const stop = async () => {
     await agent?.stop('SIGKILL');

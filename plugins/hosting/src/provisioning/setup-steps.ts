@@ -39,7 +39,8 @@ function desiredOf(kind: string, row: Record<string, unknown>, username: string,
   if (kind === 'site') {
     return {
       kind: 'site', id: String(row.id), domain: String(row.domain), aliases: (row.aliases as string[]) ?? [], docroot: String(row.docroot),
-      php: row.php_version ? { version: String(row.php_version), maxChildren: plan?.phpMaxChildren ?? 2 } : null, tls: null, state,
+      // tls omitted: a setup step run again keeps the certificate the site has.
+      php: row.php_version ? { version: String(row.php_version), maxChildren: plan?.phpMaxChildren ?? 2 } : null, forceHttps: row.redirect_https === true, state,
     };
   }
   if (kind === 'database') {

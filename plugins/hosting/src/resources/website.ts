@@ -78,7 +78,8 @@ export const websiteSpec: ResourceSpec<Website> = {
     return {
       kind: 'site', domain: site.domain, aliases: site.aliases, docroot: site.docroot,
       php: site.phpVersion ? { version: site.phpVersion, maxChildren: ctx.plan.limits.phpMaxChildren } : null,
-      tls: null, forceHttps: site.redirectHttps,
+      // tls omitted: the server keeps the certificate the ssl plugin installed (cert.install); the redirect follows the site.
+      forceHttps: site.redirectHttps,
     };
   },
 };

@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import {
+  ConflictError, NotFoundError, UnauthorizedError, ValidationError, assertClientOwns, dnsZonesRef, hostingSitesRef, isClientScoped, list, ok,
+  paginationQuery, scopeToClient, type HostedSite, type PluginContext, type Principal, type RouteContext, type RouteDefinition,
+} from '@mpanel/sdk';
+import { certificateView, claimAndEnqueue, summary, tdb, type CertificateRow } from './certificates.ts';
+import { baseOf, isWildcard, nameProblem, normaliseName } from './names.ts';
+import { healthOf } from './schedule.ts';
+import type { SslSettings } from './settings.ts';
+import type { ChallengeType } from './acme.ts';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: uuid } } as const;
+const HEALTH = ['ok', 'pending', 'failing', 'renewal_failing', 'expiring', 'expired'];
+
+type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, Record<string, unknown>>;
+
+function who(ctx: Ctx): { tenantId: string; principal: Principal } {
+  if (!ctx.tenant || !ctx.principal) throw new UnauthorizedError();
+  return { tenantId: ctx.tenant.id, principal: ctx.principal };
+}
+
+async function loadOwn(trx: Knex.Transaction, tenantId: string, principal: Principal, id: string): Promise<CertificateRow> {
+  const row = (await tdb(trx, tenantId)('certificates').where('certificates.id', id).first()) as CertificateRow | undefined;
+  if (!row) throw new NotFoundError('Certificate not found');
+  assertClientOwns(principal, row.client_id);
+  return row;
+}
+
+export interface RequestPlan { names: string[]; site: HostedSite | null; challenge: ChallengeType; clientId: string | null }
+
+/**
+ * Checks a request and picks the challenge: a wildcard or a name without a website here → dns-01;
+ * otherwise http-01 on the website every name belongs to. Clients only for names of their own sites.
+ */
+export async function planRequest(plugin: PluginContext, trx: Knex.Transaction, tenantId: string, principal: Principal, body: { names: string[]; siteId?: string; challenge?: ChallengeType }): Promise<RequestPlan> {
+  const problems: Record<string, string> = {};
+  const names = [...new Set(body.names.map(normaliseName))];
+  names.forEach((n, i) => {
+    const p = nameProblem(n);
+    if (p) problems[`names[${i}]`] = p;
+  });
+  if (Object.keys(problems).length) throw new ValidationError(problems);
+  const sites = plugin.services.tryResolve(hostingSitesRef)?.forTenant(trx, tenantId);
+  let site: HostedSite | null = null;
+  if (body.siteId) {
+    if (!sites) throw new NotFoundError('Website not found');
+    site = await sites.get(body.siteId);
+    if (!site) throw new NotFoundError('Website not found');
+  } else if (sites) {
+    for (const n of names.filter((x) => !isWildcard(x))) {
+      site = await sites.findByName(n);
+      if (site) break;
+    }
+  }
+  if (site && isClientScoped(principal)) assertClientOwns(principal, site.clientId);
+  const siteNames = site ? new Set([site.domain, ...site.aliases].map((n) => n.toLowerCase())) : new Set<string>();
+  if (isClientScoped(principal)) {
+    // A client's certificate covers names of its own website only (a wildcard of one of them too).
+    if (!site) throw new ValidationError({ siteId: 'choose one of your websites: certificates are issued for your websites\' names' });
+    names.forEach((n, i) => {
+      if (!siteNames.has(baseOf(n))) problems[`names[${i}]`] = `is not a name of your website ${site!.domain}`;
+    });
+  }
+  const wildcard = names.some(isWildcard);
+  let challenge: ChallengeType = wildcard || !site ? 'dns-01' : 'http-01';
+  if (body.challenge) {
+    if (body.challenge === 'http-01' && wildcard) problems.challenge = 'wildcard names can only be validated with dns-01';
+    else if (body.challenge === 'http-01' && !site) problems.challenge = 'http-01 needs a website serving the names (give siteId)';
+    else challenge = body.challenge;
+  }
+  if (challenge === 'http-01') {
+    names.forEach((n, i) => {
+      if (!siteNames.has(n) && !problems[`names[${i}]`]) problems[`names[${i}]`] = `is not served by the website ${site!.domain} (add it as an alias first, or use dns-01)`;
+    });
+  } else if (!plugin.services.tryResolve(dnsZonesRef)) {
+    problems.challenge = wildcard
+      ? 'wildcard certificates need dns-01, and no DNS plugin is active'
+      : 'no website here serves these names, so dns-01 is needed, and no DNS plugin is active';
+  }
+  if (Object.keys(problems).length) throw new ValidationError(problems);
+  return { names, site, challenge, clientId: site?.clientId ?? null };
+}
+
+export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefinition[] {
+  return [
+    {
+      method: 'GET', path: '/api/v1/certificates/summary', permission: 'certificates.read', tags: ['ssl'],
+      summary: 'Dashboard counts: certificates by health (ok, pending, failing, renewal_failing, expiring, expired)',
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        if (isClientScoped(principal) && !principal.clientId) return ok({ total: 0, ok: 0, pending: 0, failing: 0, renewal_failing: 0, expiring: 0, expired: 0, attention: 0 });
+        const s = await summary(tdb(ctx.db, tenantId), new Date(), isClientScoped(principal) ? principal.clientId : null);
+        return ok({ ...s, attention: s.failing + s.renewal_failing + s.expiring + s.expired });
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/certificates', permission: 'certificates.read', tags: ['ssl'],
+      summary: 'Certificates with status, health, expiry, renewal schedule and last error (clients: their own)',
+      schema: {
+        query: {
+          type: 'object', additionalProperties: false,
+          properties: { ...paginationQuery, siteId: uuid, clientId: uuid, status: { type: 'string', enum: ['pending', 'active', 'failed', 'expired'] }, health: { type: 'string', enum: HEALTH }, search: { type: 'string', maxLength: 253 } },
+        },
+      },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const q = ctx.input.query as { page: number; perPage: number; siteId?: string; clientId?: string; status?: string; health?: string; search?: string };
+        const base = scopeToClient(tdb(ctx.db, tenantId)('certificates'), principal, 'certificates.client_id');
+        if (q.siteId) base.where('certificates.site_id', q.siteId);
+        if (q.clientId) base.where('certificates.client_id', q.clientId);
+        if (q.status) base.where('certificates.status', q.status);
+        if (q.search) base.whereRaw('array_to_string(certificates.names, \' \') ILIKE ?', [`%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`]);
+        const now = new Date();
+        if (q.health) {
+          // Health is computed from dates: filter in memory over the (already scoped) set.
+          const rows = ((await base.orderBy('certificates.not_after', 'asc')) as CertificateRow[]).filter((r) => healthOf(r, now) === q.health);
+          return list(rows.slice((q.page - 1) * q.perPage, q.page * q.perPage).map((r) => certificateView(r, now)), { total: rows.length, page: q.page, perPage: q.perPage });
+        }
+        const total = Number(((await base.clone().count<{ count: string }[]>('* as count'))[0]?.count) ?? 0);
+        const rows = (await base.orderByRaw('certificates.not_after ASC NULLS FIRST, certificates.created_at DESC').limit(q.perPage).offset((q.page - 1) * q.perPage)) as CertificateRow[];
+        return list(rows.map((r) => certificateView(r, now)), { total, page: q.page, perPage: q.perPage });
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/certificates/:id', permission: 'certificates.read', tags: ['ssl'], summary: 'One certificate, with its chain (never its key)',
+      schema: { params: idParams },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        return ok(certificateView(await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!), new Date(), true));
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/certificates', permission: 'certificates.write', tags: ['ssl'], successStatus: 202,
+      summary: 'Requests a certificate: checked, then issued by a job (http-01 on the website, dns-01 for wildcards or names without a website)',
+      schema: {
+        body: {
+          type: 'object', additionalProperties: false, required: ['names'],
+          properties: {
+            names: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 3, maxLength: 253 } },
+            siteId: uuid,
+            challenge: { type: 'string', enum: ['http-01', 'dns-01'] },
+            autoRenew: { type: 'boolean' },
+          },
+        },
+      },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const body = ctx.input.body as { names: string[]; siteId?: string; challenge?: ChallengeType; autoRenew?: boolean };
+        const plan = await planRequest(plugin, ctx.db, tenantId, principal, body);
+        const db = tdb(ctx.db, tenantId);
+        const primary = plan.names[0]!;
+        if (await db('certificates').where('certificates.primary_name', primary).first('id')) {
+          throw new ConflictError(`A certificate for ${primary} exists already: renew it instead`, { names: 'a certificate for this name exists' });
+        }
+        const [row] = await db.insert<CertificateRow>('certificates', {
+          names: plan.names, primary_name: primary, site_id: plan.site?.id ?? null, client_id: plan.clientId,
+          challenge: plan.challenge, status: 'pending', auto_renew: body.autoRenew ?? true,
+        });
+        await claimAndEnqueue(plugin, db, row!.id);
+        const fresh = (await db('certificates').where('certificates.id', row!.id).first()) as CertificateRow;
+        ctx.response.status = 202;
+        return ok(certificateView(fresh));
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/certificates/:id/renewals', permission: 'certificates.write', tags: ['ssl'], successStatus: 202,
+      summary: '"Renew now": a new order at once, whatever the schedule and back-off say (409 while one runs)',
+      schema: { params: idParams },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const row = await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!);
+        const db = tdb(ctx.db, tenantId);
+        // A renewal of a still valid certificate is a new order: the install-only shortcut does not apply.
+        await db('certificates').where('certificates.id', row.id).update({ next_attempt_at: null, ...(row.not_after ? { renew_at: new Date() } : {}), updated_at: new Date() });
+        if (!(await claimAndEnqueue(plugin, db, row.id))) throw new ConflictError('This certificate is being issued right now: wait for the result');
+        ctx.response.status = 202;
+        return ok(certificateView((await db('certificates').where('certificates.id', row.id).first()) as CertificateRow));
+      },
+    },
+    {
+      method: 'PATCH', path: '/api/v1/certificates/:id', permission: 'certificates.write', tags: ['ssl'], summary: 'Switches automatic renewal on or off',
+      schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['autoRenew'], properties: { autoRenew: { type: 'boolean' } } } },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const row = await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!);
+        const db = tdb(ctx.db, tenantId);
+        await db('certificates').where('certificates.id', row.id).update({ auto_renew: (ctx.input.body as { autoRenew: boolean }).autoRenew, updated_at: new Date() });
+        return ok(certificateView((await db('certificates').where('certificates.id', row.id).first()) as CertificateRow));
+      },
+    },
+    {
+      method: 'DELETE', path: '/api/v1/certificates/:id', permission: 'certificates.write', tags: ['ssl'], successStatus: 204,
+      summary: 'Deletes a certificate (no more renewals; what the server serves stays until the site changes)',
+      schema: { params: idParams },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const row = await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!);
+        if (row.in_progress_since && Date.now() - row.in_progress_since.getTime() < 15 * 60_000) throw new ConflictError('This certificate is being issued right now: delete it once the run ended');
+        await tdb(ctx.db, tenantId)('certificates').where('certificates.id', row.id).delete();
+        ctx.response.status = 204;
+        return null;
+      },
+    },
+  ];
+}
