@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CdnProviderError, type PluginContext } from '@mpanel/sdk';
+import type { CdnProviderError} from '@mpanel/sdk';
+import { type PluginContext } from '@mpanel/sdk';
 import { FakeCloudflareServer } from '../../../test/fakes/cloudflare/server.ts';
 import { cloudflareProvider } from '../src/provider.ts';
 import type { CloudflareSettings } from '../src/settings.ts';
