@@ -13,6 +13,8 @@ COPY core/package.json core/
 COPY admin-ui/package.json admin-ui/
 COPY plugins/ai/package.json plugins/ai/
 COPY plugins/billing/package.json plugins/billing/
+COPY plugins/cdn/package.json plugins/cdn/
+COPY plugins/cdn-cloudflare/package.json plugins/cdn-cloudflare/
 COPY plugins/gateway-manual/package.json plugins/gateway-manual/
 COPY plugins/gateway-stripe/package.json plugins/gateway-stripe/
 COPY plugins/hosting/package.json plugins/hosting/
