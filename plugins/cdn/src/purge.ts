@@ -9,7 +9,7 @@ export const purgeBody = {
   minProperties: 1,
   maxProperties: 1,
   properties: {
-    everything: { const: true },
+    everything: { type: 'boolean', enum: [true] },
     urls: { type: 'array', minItems: 1, maxItems: MAX_PURGE_ITEMS, items: { type: 'string', minLength: 1, maxLength: 2048 } },
     prefixes: { type: 'array', minItems: 1, maxItems: MAX_PURGE_ITEMS, items: { type: 'string', minLength: 1, maxLength: 2048 } },
   },
