@@ -201,8 +201,19 @@ describe('cdn API with Cloudflare', function () {
     assert.equal((await req(a.token, 'POST', '/api/v1/cdn/sites', { accountId: account.id, websiteId: website.id, provider: 'nope' })).status, 409);
   });
 
+  it('two enables of one website at once: one wins, the other is a 409, one record at Cloudflare', async () => {
+    const body = { accountId: otherWebsite.accountId, websiteId: otherWebsite.id };
+    const answers = await Promise.all([req(a.token, 'POST', '/api/v1/cdn/sites', body), req(a.token, 'POST', '/api/v1/cdn/sites', body)]);
+    assert.deepEqual(answers.map((r) => r.status).sort(), [201, 409], JSON.stringify(answers.map((r) => r.body)));
+    assert.equal([...cf.records.values()].filter((r) => r.name === 'other.cdn-a.example').length, 1);
+    const rows = await server.knex('cdn_sites').where({ website_id: otherWebsite.id });
+    assert.equal(rows.length, 1);
+    // The other client sees its own site now, and only that one.
+    assert.deepEqual((await req(otherClientToken, 'GET', '/api/v1/cdn/sites')).body.data.map((s: { websiteId: string }) => s.websiteId), [otherWebsite.id]);
+  });
+
   it('disables (record no longer proxied), refuses purges while disabled, and enables again on the same site', async () => {
-    const record = [...cf.records.values()][0]!;
+    const record = [...cf.records.values()].find((r) => r.name === 'shop.cdn-a.example')!;
     const off = await must(server, clientToken, 'DELETE', `/api/v1/cdn/sites/${siteId}`, undefined, 200);
     assert.deepEqual([off.status, record.proxied], ['disabled', false]);
     const sent = cf.count();
@@ -211,6 +222,7 @@ describe('cdn API with Cloudflare', function () {
     await must(server, a.token, 'PUT', '/api/v1/plugins/cdn/settings', { defaultOrigin: '198.51.100.20' }, 200);
     const on = await must(server, clientToken, 'POST', '/api/v1/cdn/sites', { accountId: account.id, websiteId: website.id });
     assert.equal(on.id, siteId, 'the same row');
-    assert.deepEqual([on.status, on.origin, record.proxied, record.content, cf.records.size], ['active', '198.51.100.20', true, '198.51.100.20', 1]);
+    assert.deepEqual([on.status, on.origin, record.proxied, record.content], ['active', '198.51.100.20', true, '198.51.100.20']);
+    assert.equal([...cf.records.values()].filter((r) => r.name === 'shop.cdn-a.example').length, 1, 'the same record, not a second one');
   });
 });
