@@ -10,6 +10,8 @@ import { patchSite, sites, toView, type CdnSiteRow } from './store.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
+/** An `enabling` row older than this is an enable that died (the provider call is idempotent per hostname). */
+export const STALE_ENABLING_MS = 10 * 60_000;
 const ORIGIN = /^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}$|^[0-9a-fA-F:]{2,39}$/;
 
 const enableBody = {
@@ -120,7 +122,9 @@ export function cdnRoutes(plugin: PluginContext<CdnSettings>): RouteDefinition[]
         // Claim the website's row (one per website; a disabled or failed one is enabled again).
         const row = await tx(req, async (trx) => {
           const existing = (await sites(trx).where({ website_id: website.websiteId }).forUpdate().first()) as CdnSiteRow | undefined;
-          if (existing && !['disabled', 'error'].includes(existing.status)) throw new ConflictError(`The CDN is already ${existing.status === 'enabling' ? 'being enabled' : 'enabled'} for ${hostname}`, { websiteId: 'already enabled' });
+          // An enable that never finished (the process stopped mid-call) may be taken over after a while.
+          const stale = existing?.status === 'enabling' && Date.now() - new Date(existing.updated_at).getTime() > STALE_ENABLING_MS;
+          if (existing && !stale && !['disabled', 'error'].includes(existing.status)) throw new ConflictError(`The CDN is already ${existing.status === 'enabling' ? 'being enabled' : 'enabled'} for ${hostname}`, { websiteId: 'already enabled' });
           if (existing) {
             return patchSite(trx, existing.id, { status: 'enabling', provider: key, origin, hostname, client_id: website.clientId, account_id: website.accountId, last_error: null, last_error_at: null, ...(existing.provider !== key ? { provider_site_id: null } : {}) });
           }

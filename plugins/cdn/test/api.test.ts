@@ -208,6 +208,13 @@ describe('cdn API with Cloudflare', function () {
     assert.equal([...cf.records.values()].filter((r) => r.name === 'other.cdn-a.example').length, 1);
     const rows = await server.knex('cdn_sites').where({ website_id: otherWebsite.id });
     assert.equal(rows.length, 1);
+    // An enable that died half-way (row left `enabling`) blocks for a while, then may be taken over.
+    await server.knex('cdn_sites').where({ website_id: otherWebsite.id }).update({ status: 'enabling' });
+    assert.equal((await req(a.token, 'POST', '/api/v1/cdn/sites', body)).status, 409);
+    await server.knex('cdn_sites').where({ website_id: otherWebsite.id }).update({ updated_at: new Date(Date.now() - 11 * 60_000) });
+    const retaken = await req(a.token, 'POST', '/api/v1/cdn/sites', body);
+    assert.deepEqual([retaken.status, retaken.body.data?.status], [201, 'active']);
+    assert.equal([...cf.records.values()].filter((r) => r.name === 'other.cdn-a.example').length, 1, 'still one record');
     // The other client sees its own site now, and only that one.
     assert.deepEqual((await req(otherClientToken, 'GET', '/api/v1/cdn/sites')).body.data.map((s: { websiteId: string }) => s.websiteId), [otherWebsite.id]);
   });
