@@ -167,7 +167,11 @@ export function cloudflareProvider(plugin: PluginContext<CloudflareSettings>): C
       const call = await connect(ctx);
       const { zoneId } = parseSiteId(siteId);
       if ('everything' in target) {
-        await run(call, 'purge the cache', () => call.client.cache.purge({ zone_id: zoneId, purge_everything: true }));
+        // Everything of this site only: purge by hostname. `purge_everything` would empty the whole
+        // zone, which may serve other clients' sites (subdomains of one zone).
+        const { record } = await loadSite(call, siteId);
+        const hosts = [record.name!];
+        await run(call, 'purge the cache', () => call.client.cache.purge({ zone_id: zoneId, hosts } as never));
         return;
       }
       const [kind, items] = 'urls' in target ? (['files', target.urls] as const) : (['prefixes', target.prefixes] as const);
@@ -194,6 +198,14 @@ export function cloudflareProvider(plugin: PluginContext<CloudflareSettings>): C
     async updateCacheSettings(ctx, siteId, changes) {
       const call = await connect(ctx);
       const { zoneId } = parseSiteId(siteId);
+      // Zone settings apply to every hostname of the zone: refused when the zone proxies other sites too.
+      const { zone, record } = await loadSite(call, siteId);
+      const own = new Set([record.name, `www.${record.name}`, record.name?.replace(/^www\./, '')]);
+      const proxied = (await run(call, 'list DNS records', () => call.client.dns.records.list({ zone_id: zoneId, proxied: true, per_page: 500 } as never))).result as DnsRecord[];
+      const others = [...new Set(proxied.filter((r) => r.proxied && !own.has(r.name)).map((r) => r.name!))];
+      if (others.length) {
+        throw new CdnProviderError(`Cache settings at Cloudflare apply to the whole zone ${zone.name}, which also serves ${others.slice(0, 5).join(', ')}${others.length > 5 ? ' and more' : ''}: change them in Cloudflare's dashboard`, 'INVALID');
+      }
       const values: Array<[string, unknown]> = [];
       if (changes.cacheLevel !== undefined) values.push([SETTING_IDS.cacheLevel, changes.cacheLevel]);
       if (changes.browserCacheTtl !== undefined) {

@@ -19,7 +19,7 @@ describe('cdn-cloudflare provider', function () {
   const call = { tenantId: '00000000-0000-0000-0000-000000000001', settings: {} };
 
   beforeEach(async () => {
-    cf = await new FakeCloudflareServer().start(35620);
+    cf = await new FakeCloudflareServer().start(35620, 10);
     settings = { apiToken: cf.token, accountId: cf.accountId, apiBaseUrl: cf.url, maxRetries: 2, timeoutSeconds: 5 };
   });
   afterEach(() => cf.stop());
@@ -63,7 +63,7 @@ describe('cdn-cloudflare provider', function () {
     const many = Array.from({ length: 31 }, (_, i) => `https://shop.example/${i}`);
     await provider.purge(call, site.id, { urls: many });
     assert.deepEqual(cf.purges.map((p) => p.body), [
-      { purge_everything: true },
+      { hosts: ['shop.example'] },
       { files: ['https://shop.example/a.css', 'http://shop.example/b.js'] },
       { prefixes: ['shop.example/img'] },
       { files: many.slice(0, 30) },
@@ -78,6 +78,21 @@ describe('cdn-cloudflare provider', function () {
     assert.deepEqual(changed, { cacheLevel: 'basic', browserCacheTtl: 3600, developmentMode: true, alwaysUseHttps: true });
     assert.deepEqual(cf.settings.get(site.id.split(':')[0]!), { cache_level: 'basic', browser_cache_ttl: 3600, development_mode: 'on', always_use_https: 'on' });
     await assert.rejects(provider.updateCacheSettings!(call, site.id, { browserCacheTtl: 7 }), (e: CdnProviderError) => e.code === 'INVALID');
+  });
+
+  it('refuses zone-wide cache settings when the zone serves another site too', async () => {
+    const site = await provider.createSite(call, { hostname: 'a.hosting.example', origin: '203.0.113.10' });
+    await provider.createSite(call, { hostname: 'b.hosting.example', origin: '203.0.113.11' });
+    const zoneId = site.id.split(':')[0]!;
+    const before = { ...cf.settings.get(zoneId) };
+    await assert.rejects(provider.updateCacheSettings!(call, site.id, { developmentMode: true }), (e: CdnProviderError) => {
+      assert.equal(e.code, 'INVALID');
+      assert.match(e.message, /whole zone hosting\.example, which also serves b\.hosting\.example/);
+      return true;
+    });
+    assert.deepEqual(cf.settings.get(zoneId), before, 'nothing changed');
+    await provider.purge(call, site.id, { everything: true });
+    assert.deepEqual(cf.purges.at(-1)!.body, { hosts: ['a.hosting.example'] }, 'everything of this site only');
   });
 
   it('retries a 429 (Retry-After) and succeeds; gives up after maxRetries with RATE_LIMITED', async () => {

@@ -39,7 +39,7 @@ describe('cdn API with Cloudflare', function () {
   }
 
   before(async () => {
-    cf = await new FakeCloudflareServer().start(35630);
+    cf = await new FakeCloudflareServer().start(35630, 10);
     ({ server, close } = await startBillingServer(['hosting', 'cdn', 'cdn-cloudflare'], { PORT: '35640', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }));
     a = await createTenantWithAdmin(server, { slug: 'cdn-a' });
     b = await createTenantWithAdmin(server, { slug: 'cdn-b' });
@@ -98,7 +98,7 @@ describe('cdn API with Cloudflare', function () {
     assert.deepEqual(cf.purges.slice(before).map((p) => p.body), [
       { files: ['https://shop.cdn-a.example/css/app.css', 'http://shop.cdn-a.example/js/app.js?v=2'] },
       { prefixes: ['shop.cdn-a.example/images', 'shop.cdn-a.example/static/v1'] },
-      { purge_everything: true },
+      { hosts: ['shop.cdn-a.example'] },
     ]);
     assert.deepEqual(all.site.lastPurge, { kind: 'everything', count: 0 });
     assert.ok(all.site.lastPurgeAt);

@@ -30,7 +30,7 @@ export interface CdnCacheSettings {
   alwaysUseHttps: boolean;
 }
 
-/** What to purge: everything, or full URLs, or prefixes (`host/path`, no scheme). */
+/** What to purge: everything of the site (its hostname only, never other sites sharing a zone), or full URLs, or prefixes (`host/path`, no scheme). */
 export type CdnPurgeTarget =
   | { everything: true }
   | { urls: string[] }
@@ -83,7 +83,7 @@ export interface CdnProvider<TSettings = Record<string, unknown>> {
   purge(ctx: ExtensionCallContext<TSettings>, siteId: string, target: CdnPurgeTarget): Promise<void>;
   /** The site's cache settings as the provider has them. */
   getCacheSettings?(ctx: ExtensionCallContext<TSettings>, siteId: string): Promise<CdnCacheSettings>;
-  /** Applies the given cache settings; answers all of them after the change. */
+  /** Applies the given cache settings; answers all of them after the change. Refuses (`INVALID`) when they would change other sites too. */
   updateCacheSettings?(ctx: ExtensionCallContext<TSettings>, siteId: string, changes: Partial<CdnCacheSettings>): Promise<CdnCacheSettings>;
   /** Allowed `browserCacheTtl` values when the provider has a fixed list (Cloudflare does). */
   browserCacheTtlChoices?: readonly number[];

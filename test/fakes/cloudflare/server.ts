@@ -142,16 +142,28 @@ export class FakeCloudflareServer {
     if (zone) Object.assign(zone, { status: 'active', activated_on: now() });
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) this.send(res, 500, this.envelope(false, [{ code: 10001, message: String(err) }], null));
-    }));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', resolve);
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
+  /**
+   * Listens on `port` (0: any); with `tries` > 1 on the next free one of `port … port + tries - 1`
+   * (a port of a test's range may be held by a connection in TIME_WAIT).
+   */
+  async start(port = 0, tries = 1): Promise<this> {
+    for (let i = 0; ; i++) {
+      const server = createServer((req, res) => void this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.send(res, 500, this.envelope(false, [{ code: 10001, message: String(err) }], null));
+      }));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port === 0 ? 0 : port + i, '127.0.0.1', resolve);
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EADDRINUSE' && i + 1 < tries) continue;
+        throw err;
+      }
+      this.server = server;
+      this.port = (server.address() as AddressInfo).port;
+      return this;
+    }
   }
 
   async stop(): Promise<void> {
