@@ -13,6 +13,8 @@ COPY core/package.json core/
 COPY admin-ui/package.json admin-ui/
 COPY plugins/ai/package.json plugins/ai/
 COPY plugins/billing/package.json plugins/billing/
+COPY plugins/cdn-cloudflare/package.json plugins/cdn-cloudflare/
+COPY plugins/cdn/package.json plugins/cdn/
 COPY plugins/dns-powerdns/package.json plugins/dns-powerdns/
 COPY plugins/dns/package.json plugins/dns/
 COPY plugins/gateway-manual/package.json plugins/gateway-manual/

@@ -11,6 +11,7 @@ import { ADMIN_MENU, PORTAL_MENU } from './nav.ts';
 import { ADMIN_ROUTES } from './admin/routes.ts';
 import { PORTAL_ROUTES } from './portal/routes.ts';
 import { P } from './permissions.ts';
+import { HOSTING_SLOTS } from './slots.ts';
 
 /** Billing's slot on its staff service page (filled by name: hosting imports nothing of billing's UI). */
 const BILLING_SERVICE_TABS = 'billing.service.tabs';
@@ -20,6 +21,7 @@ export default defineUiPlugin({
   setup(host) {
     hostingHost.set(host);
     host.addMessages('en', en);
+    for (const slot of HOSTING_SLOTS) host.offer(slot);
     if (host.area === 'admin') {
       for (const route of ADMIN_ROUTES) host.addRoute(route);
       for (const item of ADMIN_MENU) host.addMenuItem(item);

@@ -83,7 +83,7 @@ export const en = {
     needsAttention: 'Provisioning: needs attention', allClear: 'Nothing needs attention.', openProvisioning: 'Open the Provisioning page',
     verify: 'Verify & repair', noAccountForService: 'This service has no hosting account (yet).',
     res: {
-      websites: 'Websites', databases: 'Databases', 'sftp-users': 'SFTP access', 'cron-jobs': 'Cron jobs',
+      websites: 'Websites', databases: 'Databases', 'sftp-users': 'SFTP access', 'cron-jobs': 'Cron jobs', websitePanels: 'Website services',
       add: { websites: 'Add a domain', databases: 'Create a database', 'sftp-users': 'Add an SFTP user', 'cron-jobs': 'Add a cron job' },
       added: { websites: 'Website added: it is being set up', databases: 'Database created', 'sftp-users': 'SFTP user added', 'cron-jobs': 'Cron job added' },
       remove: 'Remove', removed: 'Removal requested', confirmRemove: 'Remove {name}? Its files or data on the server are deleted.',
