@@ -21,7 +21,7 @@ const importParams = { type: 'object', required: ['id', 'importId'], properties:
 const remoteName = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const mappings = {
   type: 'array', maxItems: 10_000,
-  items: { type: 'object', additionalProperties: false, required: ['username'], properties: { username: remoteName, clientId: { type: ['string', 'null'], format: 'uuid' }, skip: { type: 'boolean' } } },
+  items: { type: 'object', additionalProperties: false, required: ['username'], properties: { username: remoteName, clientId: { type: ['string', 'null'], format: 'uuid' }, newClient: { type: 'boolean' }, skip: { type: 'boolean' } } },
 } as const;
 const CYCLES = ['onetime', 'monthly', 'quarterly', 'semiannually', 'annually', 'biennially', 'triennially'];
 const importBody = {

@@ -29,6 +29,9 @@ export function importSuite(makePanel: () => ImportPanel): void {
   let serverId: string;
   let productId: string;
   const matchedEmails: string[] = [];
+  /** Known clients by e-mail; tenant B's client (never A's to choose). */
+  const known = new Map<string, string>();
+  let otherTenantsClient = '';
   const nextDueDate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
 
   const api = async (t: TenantWithAdmin, method: string, path: string, body?: unknown) => server.request(method, path, { token: t.token, ...(body === undefined ? {} : { body }) });
@@ -82,7 +85,11 @@ export function importSuite(makePanel: () => ImportPanel): void {
     for (const email of matchedEmails) {
       const res = await api(a, 'POST', '/api/v1/clients', { email, firstName: 'Known', lastName: 'Client', country: 'DE' });
       assert.equal(res.status, 201, JSON.stringify(res.body));
+      known.set(email, res.body.data.id);
     }
+    const theirs = await api(b, 'POST', '/api/v1/clients', { email: 'theirs@b.example', firstName: 'Other', lastName: 'Tenant', country: 'DE' });
+    assert.equal(theirs.status, 201, JSON.stringify(theirs.body));
+    otherTenantsClient = theirs.body.data.id;
   });
   after(async () => {
     await server?.close();
@@ -146,6 +153,7 @@ export function importSuite(makePanel: () => ImportPanel): void {
       { productId, nextDueDate, country: 'DE', cycle: 'annually' },
       { productId, nextDueDate, country: 'DE', mappings: [{ username: 'imp0001', clientId: 'not-a-uuid' }] },
       { productId, nextDueDate, country: 'DE', extra: true },
+      { productId, nextDueDate, createMissingClients: false, mappings: [{ username: 'imp0001', newClient: true }] },
     ];
     for (const body of bad) {
       const res = await api(a, 'POST', `/api/v1/servers/${serverId}/imports`, body);
@@ -161,6 +169,17 @@ export function importSuite(makePanel: () => ImportPanel): void {
     assert.deepEqual(res.body.data.summary, { total: 503, match: 40, create: 459, skip: 4, none: 0 });
     const first = res.body.data.accounts.find((x: { username: string }) => x.username === 'imp0001');
     assert.deepEqual([first.proposal.action, first.proposal.by, first.domain, first.email], ['match', 'email', 'imp0001.example.org', 'known1@clients.example']);
+    // Staff's choice per account: an existing client, a new client, never another tenant's client.
+    const mapped = await api(a, 'POST', `/api/v1/servers/${serverId}/imports/preview`, {
+      mappings: [{ username: 'imp0003', clientId: known.get('known40@clients.example') }, { username: 'imp0005', newClient: true }, { username: 'imp0100', clientId: otherTenantsClient }],
+    });
+    assert.equal(mapped.status, 200, JSON.stringify(mapped.body));
+    const row = (name: string) => mapped.body.data.accounts.find((x: { username: string }) => x.username === name).proposal;
+    assert.deepEqual(row('imp0003'), { username: 'imp0003', action: 'match', clientId: known.get('known40@clients.example'), by: 'staff' });
+    assert.deepEqual(row('imp0005'), { username: 'imp0005', action: 'create', email: 'known5@clients.example' });
+    assert.deepEqual(row('imp0100'), { username: 'imp0100', action: 'skip', reason: 'the chosen client is not a client of this tenant' });
+    const badMapping = await api(a, 'POST', `/api/v1/servers/${serverId}/imports/preview`, { mappings: [{ username: 'imp0003', newClient: 'yes' }] });
+    assert.equal(badMapping.status, 400, JSON.stringify(badMapping.body));
     assert.equal(await count('services', { tenant_id: a.tenant.id }), 0, 'a preview writes nothing');
   });
 
@@ -173,7 +192,8 @@ export function importSuite(makePanel: () => ImportPanel): void {
     socket.on('hosting:import.progress', (p: (typeof progress)[number]) => progress.push(p));
     await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));
     try {
-      const started = await api(a, 'POST', `/api/v1/servers/${serverId}/imports`, { productId, nextDueDate, country: 'de' });
+      // imp0003 (known3's e-mail) goes to the client staff chose instead.
+      const started = await api(a, 'POST', `/api/v1/servers/${serverId}/imports`, { productId, nextDueDate, country: 'de', mappings: [{ username: 'imp0003', clientId: known.get('known40@clients.example') }] });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       assert.equal(started.body.data.status, 'queued');
       const again = await api(a, 'POST', `/api/v1/servers/${serverId}/imports`, { productId, nextDueDate, country: 'DE' });
@@ -183,6 +203,7 @@ export function importSuite(makePanel: () => ImportPanel): void {
       assert.deepEqual(done.counts, { imported: 500, matched: 40, created: 460, skipped: 3 });
       assert.deepEqual(done.progress, { total: 503, processed: 503 });
       assert.deepEqual(done.report.filter((r: { outcome: string }) => r.outcome === 'skipped').map((r: { username: string }) => r.username).sort(), ['Bad_User', 'a.b.c', 'web-2']);
+      assert.equal(done.report.find((r: { username: string }) => r.username === 'imp0003').matchedBy, 'staff');
       await waitFor(async () => progress.some((p) => p.status === 'succeeded'), 10_000, 'the last progress event');
       const steps = progress.filter((p) => p.id === started.body.data.id).map((p) => p.progress.processed);
       assert.ok(steps.length >= 5 && steps.includes(503), `progress moved in steps: ${steps.join(',')}`);
@@ -201,6 +222,8 @@ export function importSuite(makePanel: () => ImportPanel): void {
     assert.equal(new Date(service.next_due_date).toISOString().slice(0, 10) <= nextDueDate, true);
     const matched = await server.knex('hosting_accounts').join('clients', 'clients.id', 'hosting_accounts.client_id').where({ 'hosting_accounts.username': 'imp0001' }).first('clients.email');
     assert.equal(matched.email, 'known1@clients.example');
+    const chosen = await server.knex('hosting_accounts').where({ server_id: serverId, username: 'imp0003' }).first('client_id');
+    assert.equal(chosen.client_id, known.get('known40@clients.example'), "staff's mapping wins over the e-mail match");
     assert.deepEqual(await sideEffects(a.tenant.id), before, 'no mail, order, invoice, operation or activation');
     assert.equal(await count('outbox_events', { tenant_id: a.tenant.id, name: 'client.imported' }), 460);
     assert.equal(fakeMutations(), mutationsBefore, 'nothing was run on the server');
