@@ -14,8 +14,8 @@ const name = (i: number) => `acct${String(i).padStart(4, '0')}`;
  * The import screen in Chromium against the WHM fake (500 accounts through the cPanel module's
  * listaccts): staff open the import from the server page, preview the accounts, choose an existing
  * client for one of them, run the import, watch the bar reach 100 % and read the report; the
- * services list then has the imported services. Staff then log in to WHM as its admin from an
- * imported account's page and land on the fake's single sign-on page.
+ * services list then has the imported services. Staff then log in to WHM as its admin, from the
+ * server page and from an imported account's page, and land on the fake's single sign-on page.
  */
 describe('hosting import screen and staff single sign-on (browser, WHM fake)', () => {
   const whm = new FakeWhmServer();
@@ -134,6 +134,23 @@ describe('hosting import screen and staff single sign-on (browser, WHM fake)', (
     await p.context().close();
   });
 
+  it('staff log in to WHM as its admin from the server page (no account needed) and land on the fake\'s SSO page', async () => {
+    const { page: p, errors } = await page();
+    await logIn(p, `/admin/servers/${serverId}`, ADMIN.email, ADMIN.password);
+    await p.locator('.mp-shell[data-plugins="ready"]').waitFor();
+    const sessions = whm.state.sessions.size;
+    const button = p.getByTestId('server-panel-login');
+    assert.equal(await button.innerText(), 'Log in to cPanel & WHM as admin');
+    await button.click();
+    await p.waitForURL(/\/cpsess\d{10}\/login\/\?session=/);
+    assert.equal(new URL(p.url()).port, String(WHM_PORT));
+    assert.equal(await p.getByTestId('whm-logged-in').innerText(), 'WHM: logged in as root');
+    assert.equal(whm.state.sessions.size, sessions + 1);
+    assert.equal([...whm.state.sessions.values()].at(-1)!.service, 'whostmgrd');
+    assert.deepEqual(errors, []);
+    await p.context().close();
+  });
+
   it('without hosting-imports.run the server page offers no import and the API refuses with 403', async () => {
     const role = await post('/roles', { name: 'server-keeper', level: 2, permissions: ['servers.read', 'servers.write'] });
     assert.ok(role.id);
@@ -144,6 +161,8 @@ describe('hosting import screen and staff single sign-on (browser, WHM fake)', (
     await p.locator('.mp-shell[data-plugins="ready"]').waitFor();
     await p.getByTestId('server-test-connection').waitFor();
     assert.equal(await p.getByTestId('server-import').count(), 0);
+    // The keeper holds servers.write: the WHM login is offered (the import is not).
+    await p.getByTestId('server-panel-login').waitFor();
     const login = await server.request('POST', '/api/v1/auth/login', { body: keeper });
     const res = await server.request('POST', `/api/v1/servers/${serverId}/imports`, { token: login.body.data.accessToken, body: { productId, nextDueDate: '2027-01-01', country: 'US' } });
     assert.equal(res.status, 403, JSON.stringify(res.body));

@@ -31,7 +31,7 @@ export const en = {
     panelInsecure: 'Do not verify the panel\'s TLS certificate',
     connectionOk: 'Connected: {message}', connectionFailed: 'Connection failed: {message}',
     packages: 'Packages on the server', noPackages: 'No packages found.', packagesUnsupported: 'This module has no packages.',
-    loginToPanel: 'Log in to the control panel', loginAsAdmin: 'Log in to the server as admin', loginFailed: 'The control panel could not be opened. Please try again later.',
+    loginToPanel: 'Log in to the control panel', loginAsAdmin: 'Log in to the server as admin', loginToServer: 'Log in to {panel} as admin', loginFailed: 'The control panel could not be opened. Please try again later.',
     moduleHint: 'mpanel-agent: our agent on the server; cPanel/WHM and HestiaCP: the panel driven through its API.',
     accessKey: 'Access key', secretKey: 'Secret key',
     accessKeyHint: 'HestiaCP: User → Access keys (permission set "admin"); add this panel\'s IP to the API allow list.',
