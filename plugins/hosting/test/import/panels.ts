@@ -21,7 +21,8 @@ export interface ImportPanel {
   module: 'hestia' | 'cpanel';
   plugin: string;
   version: string;
-  start(): Promise<void>;
+  /** Listens on `port` (default: any free port). */
+  start(port?: number): Promise<void>;
   stop(): Promise<void>;
   port(): number;
   credentials(): Record<string, string>;
@@ -34,11 +35,10 @@ export interface ImportPanel {
   requests(): number;
 }
 
-export function hestiaPanel(): ImportPanel {
-  const fake = new FakeHestiaServer();
+export function hestiaPanel(fake = new FakeHestiaServer()): ImportPanel {
   return {
     label: 'HestiaCP', module: 'hestia', plugin: 'provisioning-hestia', version: '1.8.11',
-    start: async () => void (await fake.start()),
+    start: async (port) => void (await fake.start(port)),
     stop: () => fake.close(),
     port: () => fake.port,
     credentials: () => ({ scheme: 'http', accessKey: fake.keys.accessKey, secretKey: fake.keys.secretKey }),
@@ -53,11 +53,10 @@ export function hestiaPanel(): ImportPanel {
 /** WHM functions that only read (listaccts, listpkgs, version, accountsummary, showbw). */
 const WHM_READS = new Set(['listaccts', 'listpkgs', 'version', 'accountsummary', 'showbw']);
 
-export function whmPanel(): ImportPanel {
-  const fake = new FakeWhmServer();
+export function whmPanel(fake = new FakeWhmServer()): ImportPanel {
   return {
     label: 'WHM', module: 'cpanel', plugin: 'provisioning-cpanel', version: fake.version,
-    start: async () => void (await fake.start()),
+    start: async (port) => void (await fake.start(port)),
     stop: () => fake.stop(),
     port: () => fake.port,
     credentials: () => ({ protocol: 'http', username: 'root', token: fake.token }),
