@@ -44,7 +44,7 @@ export const en = {
       summary: '{match} onto existing clients, {create} with new clients, {skip} skipped, {none} without a client',
       running: 'Importing: {processed} of {total}', done: 'Imported {imported} ({matched} onto existing clients, {created} with new clients), skipped {skipped}.',
       failed: 'The import stopped: {error}', skipped: 'Skipped accounts',
-      client: 'Client', change: 'Choose client', chooseClient: 'Client for {username}', searchClients: 'Search clients for {username}', searchPlaceholder: 'Name or e-mail',
+      client: 'Client', change: 'Choose client', chooseClientFor: 'Choose client for {username}', chooseClient: 'Client for {username}', searchClients: 'Search clients for {username}', searchPlaceholder: 'Name or e-mail',
       asProposed: '(as proposed)', newClient: 'New client ({email})', chosenClient: 'Client chosen: {client}', chosenNew: 'New client (chosen)',
       noEmail: 'the account has no e-mail to create a client from', clientsFailed: 'The clients could not be loaded.',
     },
