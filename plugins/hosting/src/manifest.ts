@@ -35,6 +35,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('cron-jobs.read', 'See cron jobs of hosting accounts', [...SUPPORT, 'client']),
   perm('cron-jobs.write', 'Add, change and remove cron jobs', [...TECH, 'client']),
   perm('provisioning.read', 'See provisioning operations and their steps', TECH),
+  perm('hosting-imports.run', "Import a server's existing accounts as clients and services (preview, run; the CLI's --as user too)", OWNERS),
   perm('provisioning.manage', 'Retry and cancel provisioning operations; be told when one needs attention', TECH),
 ];
 
@@ -50,7 +51,7 @@ export const manifest: PluginManifest = {
   // The client's provisioning notices go through the notifications plugin's templates when it is there.
   // New accounts' and websites' zones go through the dns plugin's `dns.zones` when it is there (setting `dnsZones`).
   optionalDependencies: { notifications: '>=0.1.0', dns: '>=0.1.0' },
-  resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting'],
+  resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting', 'hosting-imports'],
   permissions: PERMISSIONS,
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
   requires: { services: ['billing.services', 'notifications', 'dns.zones'] },

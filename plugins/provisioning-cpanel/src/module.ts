@@ -94,6 +94,13 @@ export function createCpanelModule(options: CpanelModuleOptions = {}): Provision
     new ProvisioningError(`Package '${pkg}' does not exist on ${label(call)}: create it in WHM (Packages › Add a Package) or pick another remote package in the hosting plan`,
       'INVALID_PACKAGE', { retryable: false, detail: err.opts.detail });
 
+  /** A one-time login URL (create_user_session): cPanel as an account, or WHM as the token's user. */
+  const session = async (call: ServerCall<CpanelSettings>, params: { user: string; service: 'cpaneld' | 'whostmgrd' }) => {
+    const data = (await whm<{ url: string; expires?: number }>(call, 'create_user_session', params, false)).data;
+    if (!data?.url) throw new ProvisioningError(`WHM on ${label(call)} created no session URL`, 'REMOTE_ERROR', { retryable: false });
+    return { url: data.url, ...(data.expires ? { expiresAt: new Date(data.expires * 1000).toISOString() } : {}) };
+  };
+
   const observe = async (call: ProvisioningCall<CpanelSettings>): Promise<ObservedAccount> => {
     try {
       const answer = await whm<{ acct: WhmAccountRow[] }>(call, 'accountsummary', { user: username(call) }, false);
@@ -216,10 +223,12 @@ export function createCpanelModule(options: CpanelModuleOptions = {}): Provision
 
     async sso(call, as) {
       // The client lands in cPanel as the account; staff in WHM as the API token's user.
-      const params = as === 'client' ? { user: username(call), service: 'cpaneld' } : { user: connectionOf(call.server).username, service: 'whostmgrd' };
-      const data = (await whm<{ url: string; expires?: number }>(call, 'create_user_session', params, false)).data;
-      if (!data?.url) throw new ProvisioningError(`WHM on ${label(call)} created no session URL`, 'REMOTE_ERROR', { retryable: false });
-      return { url: data.url, ...(data.expires ? { expiresAt: new Date(data.expires * 1000).toISOString() } : {}) };
+      return as === 'client' ? session(call, { user: username(call), service: 'cpaneld' }) : session(call, { user: connectionOf(call.server).username, service: 'whostmgrd' });
+    },
+
+    async adminSso(call) {
+      // WHM's staff login belongs to the server, not to an account: the API token's user in whostmgrd.
+      return session(call, { user: connectionOf(call.server).username, service: 'whostmgrd' });
     },
   };
 }

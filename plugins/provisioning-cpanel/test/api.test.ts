@@ -101,4 +101,31 @@ describe('provisioning-cpanel through the hosting API', function () {
     const staff = await must(server, a.token, 'POST', `/api/v1/hosting-accounts/${acct.id}/sso`, { as: 'admin' }, 200);
     assert.match(await (await fetch(staff.url)).text(), /WHM: logged in as root/);
   });
+
+  it("staff log in to WHM from the server itself (no account): POST /servers/:id/sso; others 404, no servers.write 403", async () => {
+    const group = await must(server, a.token, 'POST', '/api/v1/server-groups', { name: 'cpanel staff sso', placement: 'fill' });
+    const s = await cpanelServer(a.token, group.id);
+    const modules = await must(server, a.token, 'GET', '/api/v1/provisioning/modules');
+    assert.equal(modules.find((m: { id: string }) => m.id === 'cpanel').adminSso, true);
+    const sessions = whm.state.sessions.size;
+    const staff = await must(server, a.token, 'POST', `/api/v1/servers/${s.id}/sso`, {}, 200);
+    assert.equal(staff.as, 'admin');
+    assert.match(staff.url, new RegExp(`^http://127\\.0\\.0\\.1:${whm.port}/cpsess\\d{10}/login/\\?session=`));
+    const session = [...whm.state.sessions.values()].at(-1)!;
+    assert.deepEqual([whm.state.sessions.size, session.service, session.user], [sessions + 1, 'whostmgrd', 'root']);
+    const landing = await fetch(staff.url);
+    assert.equal(landing.status, 200);
+    assert.match(await landing.text(), /WHM: logged in as root/);
+    assert.equal((await fetch(staff.url)).status, 401, 'the URL works once');
+
+    const technician = await createUser(server, a.token, ['technician'], { tenant: a.tenant.slug });
+    assert.equal((await req(technician.token, 'POST', `/api/v1/servers/${s.id}/sso`, {})).status, 403, 'servers.read is not enough');
+    assert.equal((await req(b.token, 'POST', `/api/v1/servers/${s.id}/sso`, {})).status, 404);
+    assert.equal((await req(a.token, 'POST', `/api/v1/servers/${s.id}/sso`, { as: 'client' })).status, 400, 'no body is expected');
+    const bodiless = await req(a.token, 'POST', `/api/v1/servers/${s.id}/sso`);
+    assert.equal(bodiless.status, 200, JSON.stringify(bodiless.body));
+    assert.equal(whm.state.sessions.size, sessions + 2, 'refused calls made no session');
+    const refused = await cpanelServer(a.token, group.id, 'REVOKED');
+    assert.equal((await req(a.token, 'POST', `/api/v1/servers/${refused.id}/sso`, {})).status, 502);
+  });
 });

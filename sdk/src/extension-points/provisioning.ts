@@ -270,6 +270,11 @@ export interface ProvisioningModule<TSettings = Record<string, unknown>> {
   usage?(ctx: ServerCall<TSettings>): Promise<Array<{ username: string; usage: AccountUsage }>>;
   /** Single sign-on into the panel as the account (client) or as admin on the server. */
   sso?(ctx: ProvisioningCall<TSettings>, as: 'client' | 'admin'): Promise<SsoResult>;
+  /**
+   * Staff's single sign-on into the server's own admin panel (WHM as the API token's user), with
+   * no account involved: the server page's "Log in to the panel as admin".
+   */
+  adminSso?(ctx: ServerCall<TSettings>): Promise<SsoResult>;
   /** Extra buttons (reboot, reset SSH key...), keyed by action id. */
   customActions?: Record<string, CustomAction<TSettings>>;
   /**

@@ -4,10 +4,15 @@ import { usernameProblem } from '../usernames.ts';
 
 export type MatchedBy = 'email' | 'domain' | 'username' | 'staff';
 
-/** Staff's choice for one account in the import screen: a client, or leave it out. */
+/**
+ * Staff's choice for one account in the import screen: an existing client (`clientId`), a new
+ * client from the account's e-mail (`newClient`, whatever would match), or leave it out (`skip`).
+ * Without one the account is matched automatically.
+ */
 export interface ImportMapping {
   username: string;
   clientId?: string | null;
+  newClient?: boolean;
   skip?: boolean;
 }
 
@@ -25,7 +30,7 @@ export async function knownUsernames(db: TenantDb, serverId: string): Promise<Se
 }
 
 /**
- * The client for an account, in order: staff's mapping, a client with the account's e-mail, a
+ * The client for an account, in order: staff's mapping (a client, or a new one), a client with the account's e-mail, a
  * client with a service on the account's domain, the client of a same-named account on another
  * server; else a new client from the account's e-mail when that is allowed.
  */
@@ -41,6 +46,10 @@ export async function propose(
   if (ctx.mapping?.clientId) {
     const own = await db('clients').where('clients.id', ctx.mapping.clientId).first('id');
     return own ? { username, action: 'match', clientId: ctx.mapping.clientId, by: 'staff' } : { username, action: 'skip', reason: 'the chosen client is not a client of this tenant' };
+  }
+  if (ctx.mapping?.newClient) {
+    // Billing keeps one client per e-mail: a client that already has it is the one the account gets.
+    return remote.email ? { username, action: 'create', email: remote.email } : { username, action: 'none', reason: 'no e-mail on the server account to create a client from: pick a client' };
   }
   const byBilling = await billing.matchClient({ email: remote.email ?? null, domain: remote.domain ?? null });
   if (byBilling) return { username, action: 'match', clientId: byBilling.clientId, by: byBilling.by };

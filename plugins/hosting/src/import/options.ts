@@ -27,7 +27,8 @@ export async function checkedOptions(plugin: PluginContext, db: TenantDb, body: 
   if (year < thisYear - 1 || year > thisYear + 10) throw new ValidationError({ nextDueDate: `must lie between ${thisYear - 1} and ${thisYear + 10}` });
   const createMissingClients = (body.createMissingClients as boolean | undefined) ?? true;
   const country = (body.country as string | undefined)?.toUpperCase();
-  if (createMissingClients && !country) throw new ValidationError({ country: 'is required to create missing clients (billing needs a country)' });
+  const newClients = ((body.mappings as ImportMapping[] | undefined) ?? []).some((m) => m.newClient && !m.skip && !m.clientId);
+  if ((createMissingClients || newClients) && !country) throw new ValidationError({ country: 'is required to create missing clients (billing needs a country)' });
   return {
     productId, planId, cycle, nextDueDate, createMissingClients, country: country ?? '', mappings: (body.mappings as ImportMapping[] | undefined) ?? [],
     ...(body.usernames ? { usernames: body.usernames as string[] } : {}),

@@ -11,6 +11,8 @@ import { importView, loadImport, type ImportRow } from './store.ts';
 import { billingOf, checkedOptions } from './options.ts';
 
 export const IMPORT_JOB = 'hosting.import';
+/** Importing writes clients and services: its own permission, apart from editing servers. */
+export const IMPORT_PERMISSION = 'hosting-imports.run';
 const STALE_AFTER_MS = 15 * 60_000;
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -19,7 +21,7 @@ const importParams = { type: 'object', required: ['id', 'importId'], properties:
 const remoteName = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const mappings = {
   type: 'array', maxItems: 10_000,
-  items: { type: 'object', additionalProperties: false, required: ['username'], properties: { username: remoteName, clientId: { type: ['string', 'null'], format: 'uuid' }, skip: { type: 'boolean' } } },
+  items: { type: 'object', additionalProperties: false, required: ['username'], properties: { username: remoteName, clientId: { type: ['string', 'null'], format: 'uuid' }, newClient: { type: 'boolean' }, skip: { type: 'boolean' } } },
 } as const;
 const CYCLES = ['onetime', 'monthly', 'quarterly', 'semiannually', 'annually', 'biennially', 'triennially'];
 const importBody = {
@@ -66,7 +68,7 @@ async function orBadGateway<T>(fn: () => Promise<T>): Promise<T> {
 export function importRoutes(plugin: PluginContext): RouteDefinition[] {
   return [
     {
-      method: 'POST', path: '/api/v1/servers/:id/imports/preview', permission: 'servers.write', transaction: false, tags: ['hosting'],
+      method: 'POST', path: '/api/v1/servers/:id/imports/preview', permission: IMPORT_PERMISSION, transaction: false, tags: ['hosting'],
       summary: "The server's accounts and what an import would do with each (match a client, create one, skip)",
       schema: { params: serverParams, body: previewBody },
       handler: async (ctx) => {
@@ -92,7 +94,7 @@ export function importRoutes(plugin: PluginContext): RouteDefinition[] {
       },
     },
     {
-      method: 'POST', path: '/api/v1/servers/:id/imports', permission: 'servers.write', successStatus: 202, tags: ['hosting'],
+      method: 'POST', path: '/api/v1/servers/:id/imports', permission: IMPORT_PERMISSION, successStatus: 202, tags: ['hosting'],
       summary: "Import the server's accounts as services with hosting accounts (no mail, no provisioning); runs as a job",
       schema: { params: serverParams, body: importBody },
       handler: async (ctx) => {

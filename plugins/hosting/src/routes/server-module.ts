@@ -34,7 +34,7 @@ export function serverModuleRoutes(plugin: PluginContext): RouteDefinition[] {
       summary: 'The provisioning modules active for this tenant (the server form\'s type picker), with what each can do',
       handler: async () => {
         const modules = plugin.extensions.list(extensionPoints.provisioning)
-          .map(({ key, impl }) => ({ id: key, displayName: impl.displayName, capabilities: impl.capabilities, listsPackages: typeof impl.listPackages === 'function' }))
+          .map(({ key, impl }) => ({ id: key, displayName: impl.displayName, capabilities: impl.capabilities, listsPackages: typeof impl.listPackages === 'function', adminSso: typeof impl.adminSso === 'function' }))
           .sort((x, y) => x.displayName.localeCompare(y.displayName));
         return list(modules, { total: modules.length, page: 1, perPage: Math.max(modules.length, 1) });
       },
@@ -63,6 +63,19 @@ export function serverModuleRoutes(plugin: PluginContext): RouteDefinition[] {
         if (!module.listPackages) return ok({ supported: false, packages: [] });
         const packages = await within(INTERACTIVE_MS, server.hostname, module.listPackages(call)).catch(asPanelError);
         return ok({ supported: true, packages });
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/servers/:id/sso', permission: 'servers.write', transaction: false, tags: ['hosting'],
+      summary: "A one-time login URL into the server's own admin panel (WHM as its API token's user), for staff; no account involved",
+      schema: { params: idParams, body: { type: 'object', additionalProperties: false, properties: {} } },
+      handler: async (ctx) => {
+        // servers.write is staff-only by default; a custom role that gives it to a client's user still gets no root login.
+        if (!ctx.principal || isClientScoped(ctx.principal)) throw new ForbiddenError('Logging in to the server as admin is for staff');
+        const { server, module, call } = await serverModuleCall(plugin, ctx.tenant!.id, ctx.params.id);
+        if (!module.adminSso) throw new ConflictError(`The ${module.displayName} module offers no admin login to the server`);
+        const result = await within(INTERACTIVE_MS, server.hostname, module.adminSso(call)).catch(asPanelError);
+        return ok({ url: result.url, expiresAt: result.expiresAt ?? null, as: 'admin' });
       },
     },
     {

@@ -1,7 +1,7 @@
 // The DOM first: forms.ts loads Vue, whose DOM renderer binds `document` when first loaded (other UI test files mount after this one).
 import '../../../../admin-ui/test/support/mount.ts';
 import assert from 'node:assert/strict';
-import { isFinished, mappingsOf, percentDone, previewSummary, serverCredentials, type PreviewAccount } from '../../ui/src/import.ts';
+import { effectiveAction, isFinished, mappingsOf, percentDone, previewSummary, serverCredentials, type PreviewAccount } from '../../ui/src/import.ts';
 import { CREATE_SCREENS } from '../../ui/src/admin/forms.ts';
 
 const account = (username: string, action: PreviewAccount['proposal']['action']): PreviewAccount => ({ username, status: 'active', proposal: { action } });
@@ -12,6 +12,20 @@ describe('hosting UI: import screen logic', () => {
     const left = new Set(['a3', 'a1']);
     assert.deepEqual(previewSummary(accounts, left), { match: 0, create: 1, skip: 3, none: 1 });
     assert.deepEqual(mappingsOf(left), [{ username: 'a1', skip: true }, { username: 'a3', skip: true }]);
+  });
+
+  it("staff's client per account: an existing client counts as matched, a new client as created (or none without an e-mail); left out wins", () => {
+    const withMail = (username: string, action: PreviewAccount['proposal']['action']): PreviewAccount => ({ ...account(username, action), email: `${username}@x.example` });
+    const accounts = [withMail('a1', 'create'), account('a2', 'none'), withMail('a3', 'match'), withMail('a4', 'skip'), account('a5', 'match')];
+    const chosen = new Map([
+      ['a1', { clientId: 'c-1', label: 'Ann' }], ['a2', { clientId: 'c-2', label: 'Bob' }], ['a3', { newClient: true as const }],
+      ['a4', { clientId: 'c-4', label: 'Cy' }], ['a5', { newClient: true as const }],
+    ]);
+    assert.deepEqual(accounts.map((a) => effectiveAction(a, new Set(), chosen)), ['match', 'match', 'create', 'skip', 'none']);
+    assert.deepEqual(previewSummary(accounts, new Set(['a1']), chosen), { match: 1, create: 1, skip: 2, none: 1 });
+    assert.deepEqual(mappingsOf(new Set(['a1']), chosen), [
+      { username: 'a1', skip: true }, { username: 'a2', clientId: 'c-2' }, { username: 'a3', newClient: true }, { username: 'a4', clientId: 'c-4' }, { username: 'a5', newClient: true },
+    ]);
   });
 
   it('progress: 0 before the server was listed, the share processed, 100 when done', () => {

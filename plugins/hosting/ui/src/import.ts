@@ -22,15 +22,40 @@ export interface ImportProgress {
   error?: string | null;
 }
 
-/** The mappings sent with the import: the accounts staff left out. */
-export function mappingsOf(left: ReadonlySet<string>): Array<{ username: string; skip: true }> {
-  return [...left].sort().map((username) => ({ username, skip: true }));
+/** Staff's client for one account: an existing client (with a label to show), or a new client from its e-mail. */
+export type ClientChoice = { clientId: string; label: string } | { newClient: true };
+
+/** One entry of the API's `mappings`. */
+export type ImportMapping = { username: string; skip: true } | { username: string; clientId: string } | { username: string; newClient: true };
+
+/**
+ * The mappings sent with the preview and the import: the accounts staff left out, and the client
+ * staff chose for others (a left-out account stays out whatever client was chosen).
+ */
+export function mappingsOf(left: ReadonlySet<string>, chosen: ReadonlyMap<string, ClientChoice> = new Map()): ImportMapping[] {
+  const names = [...new Set([...left, ...chosen.keys()])].sort();
+  return names.map((username): ImportMapping => {
+    const choice = chosen.get(username);
+    if (left.has(username) || !choice) return { username, skip: true };
+    return 'clientId' in choice ? { username, clientId: choice.clientId } : { username, newClient: true };
+  });
 }
 
-/** The preview's figures once staff left some accounts out (those are skipped, whatever was proposed). */
-export function previewSummary(accounts: PreviewAccount[], left: ReadonlySet<string>): Record<ProposalAction, number> {
+/** What happens to one account once staff's choices are counted (the server confirms them at the next preview). */
+export function effectiveAction(a: PreviewAccount, left: ReadonlySet<string>, chosen: ReadonlyMap<string, ClientChoice> = new Map()): ProposalAction {
+  if (left.has(a.username)) return 'skip';
+  // Accounts the import cannot take (already in mPanel, a name mPanel refuses) stay skipped whatever is chosen.
+  if (a.proposal.action === 'skip') return 'skip';
+  const choice = chosen.get(a.username);
+  if (!choice) return a.proposal.action;
+  if ('clientId' in choice) return 'match';
+  return a.email ? 'create' : 'none';
+}
+
+/** The preview's figures once staff left some accounts out and chose clients for others. */
+export function previewSummary(accounts: PreviewAccount[], left: ReadonlySet<string>, chosen: ReadonlyMap<string, ClientChoice> = new Map()): Record<ProposalAction, number> {
   const out: Record<ProposalAction, number> = { match: 0, create: 0, skip: 0, none: 0 };
-  for (const a of accounts) out[left.has(a.username) ? 'skip' : a.proposal.action]++;
+  for (const a of accounts) out[effectiveAction(a, left, chosen)]++;
   return out;
 }
 

@@ -31,7 +31,7 @@ export const en = {
     panelInsecure: 'Do not verify the panel\'s TLS certificate',
     connectionOk: 'Connected: {message}', connectionFailed: 'Connection failed: {message}',
     packages: 'Packages on the server', noPackages: 'No packages found.', packagesUnsupported: 'This module has no packages.',
-    loginToPanel: 'Log in to the control panel', loginAsAdmin: 'Log in to the server as admin', loginFailed: 'The control panel could not be opened. Please try again later.',
+    loginToPanel: 'Log in to the control panel', loginAsAdmin: 'Log in to the server as admin', loginToServer: 'Log in to {panel} as admin', loginFailed: 'The control panel could not be opened. Please try again later.',
     moduleHint: 'mpanel-agent: our agent on the server; cPanel/WHM and HestiaCP: the panel driven through its API.',
     accessKey: 'Access key', secretKey: 'Secret key',
     accessKeyHint: 'HestiaCP: User → Access keys (permission set "admin"); add this panel\'s IP to the API allow list.',
@@ -44,6 +44,9 @@ export const en = {
       summary: '{match} onto existing clients, {create} with new clients, {skip} skipped, {none} without a client',
       running: 'Importing: {processed} of {total}', done: 'Imported {imported} ({matched} onto existing clients, {created} with new clients), skipped {skipped}.',
       failed: 'The import stopped: {error}', skipped: 'Skipped accounts',
+      client: 'Client', change: 'Choose client', chooseClientFor: 'Choose client for {username}', chooseClient: 'Client for {username}', searchClients: 'Search clients for {username}', searchPlaceholder: 'Name or e-mail',
+      asProposed: '(as proposed)', newClient: 'New client ({email})', chosenClient: 'Client chosen: {client}', chosenNew: 'New client (chosen)',
+      noEmail: 'the account has no e-mail to create a client from', clientsFailed: 'The clients could not be loaded.',
     },
     agent: {
       online: 'The agent is connected (last call {at}).', offline: 'The agent has not called since {at}: check that mpanel-agent runs on the server and can reach the panel.',

@@ -12,6 +12,7 @@ export const P = {
   accountsRead: 'hosting-accounts.read',
   accountsWrite: 'hosting-accounts.write',
   accountsSso: 'hosting-accounts.sso',
+  importsRun: 'hosting-imports.run',
   operationsRead: 'provisioning.read',
   operationsManage: 'provisioning.manage',
   websitesRead: 'websites.read',

@@ -13,7 +13,7 @@ export const ADMIN_ROUTES: UiRoute[] = [
   ...Object.entries(LIST_SCREENS).map(([id, { permission, ...screen }]) => ({ path: `/${id}`, component: withProps(ListPage, screen), permission })),
   ...Object.entries(CREATE_SCREENS).map(([id, screen]) => ({ path: `/${id}/new`, component: withProps(CreatePage, screen), permission: screen.permission })),
   { path: '/servers/:id', component: () => import('./ServerDetailView.vue'), permission: P.serversRead },
-  { path: '/servers/:id/import', component: () => import('./ImportView.vue'), permission: P.serversWrite },
+  { path: '/servers/:id/import', component: () => import('./ImportView.vue'), permission: P.importsRun },
   { path: '/server-groups/:id', component: () => import('./ServerGroupView.vue'), permission: P.groupsRead },
   { path: '/hosting-plans/new', component: () => import('./PlanFormView.vue'), permission: P.plansWrite },
   // Editing needs write (as billing's products/:id); the list shows the limits to readers.
