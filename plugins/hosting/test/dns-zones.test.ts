@@ -153,7 +153,8 @@ describe("hosting: accounts' and websites' DNS zones through dns.zones", functio
     assert.equal(fake.zones.has(domain), false);
     assert.equal(fake.zones.has(`second-${domain}`), false);
     assert.equal(fake.zones.get(keep.domain)?.owner, `hosting-account:${keep.id}`, "another account's zone stays");
-    assert.equal((await h.account(o.serviceId))!.desired_state, 'terminated');
+    // The zones are removed inside the event's transaction: the row says so once it commits.
+    await waitFor(async () => (await h.account(o.serviceId))!.desired_state === 'terminated', 15_000, 'account terminated');
   });
 
   it("another tenant: its own setting (off by default), its own tenant id on every call, never tenant A's zones", async () => {
