@@ -58,6 +58,14 @@ export function cliImportSuite(makePanel: () => ImportPanel): void {
           await db.knex('user_roles').insert({ tenant_id: tenantId, user_id: user!.id, role_id: await role(roleName) });
           if (roleName === 'admin') adminId = user!.id;
         }
+        // Custom roles: one granted hosting-imports.run, one only servers.write (the permission rows as the server's boot writes them).
+        await db.knex('permissions').insert([{ name: 'hosting-imports.run', owner: 'hosting' }, { name: 'servers.write', owner: 'hosting' }]).onConflict('name').ignore();
+        for (const [email, permission] of [['importer@acme.example', 'hosting-imports.run'], ['keeper@acme.example', 'servers.write']] as const) {
+          const [custom] = (await db.knex('roles').insert({ tenant_id: tenantId, name: email.split('@')[0], level: 2, is_system: false }).returning('id')) as Array<{ id: string }>;
+          await db.knex('role_permissions').insert({ tenant_id: tenantId, role_id: custom!.id, permission });
+          const [user] = (await db.knex('users').insert({ tenant_id: tenantId, email, password_hash: 'unused' }).returning('id')) as Array<{ id: string }>;
+          await db.knex('user_roles').insert({ tenant_id: tenantId, user_id: user!.id, role_id: custom!.id });
+        }
         const [plan] = (await db.knex('hosting_plans').insert({ tenant_id: tenantId, name: 'imported', limits: JSON.stringify({ diskMb: 1000, sites: 1, databases: 1, phpVersions: ['8.2'], phpMaxChildren: 2, memoryMb: 256 }) }).returning('id')) as Array<{ id: string }>;
         await db.knex('products').insert({ id: productId, tenant_id: tenantId, name: `${fake.label} hosting`, type: 'hosting', provisioning: JSON.stringify({ module: 'hosting', config: { planId: plan!.id } }) });
         await db.knex('product_prices').insert({ tenant_id: tenantId, product_id: productId, currency: 'USD', cycle: 'monthly', amount: 700 });
@@ -101,8 +109,18 @@ export function cliImportSuite(makePanel: () => ImportPanel): void {
       const manager = await mpanel(...importArgs('--as', 'manager@acme.example'));
       assert.equal(manager.code, 1);
       assert.equal(manager.stderr, 'hosting:import: manager@acme.example may not import: the permission hosting-imports.run is missing (403)\n');
+      const keeper = await mpanel(...importArgs('--as', 'keeper@acme.example'));
+      assert.equal(keeper.code, 1);
+      assert.equal(keeper.stderr, 'hosting:import: keeper@acme.example may not import: the permission hosting-imports.run is missing (403)\n');
       assert.equal(await count('hosting_imports'), 0);
       assert.equal(fake.requests(), requests, 'no request reached the panel');
+    });
+
+    it('a custom role granted hosting-imports.run may import (here: creating no clients, so every account is left for staff)', async () => {
+      const res = await mpanel(...importArgs('--as', 'importer@acme.example', '--no-create-clients'));
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(res.stdout, 'Imported 0 (0 onto existing clients, 0 with new clients), skipped 500\n');
+      assert.deepEqual([await count('hosting_imports'), await count('hosting_accounts'), await count('clients')], [1, 0, 0]);
     });
 
     it('imports 500 accounts with a progress bar on a terminal, and a second run imports none', async () => {
@@ -118,7 +136,7 @@ export function cliImportSuite(makePanel: () => ImportPanel): void {
       assert.deepEqual([await count('hosting_accounts'), await count('services'), await count('clients'), await count('invoices'), await count('provisioning_operations')], [500, 500, 500, 0, 0]);
       const db = await openDatabase({ dataDir: pgliteDir(data.dir) });
       try {
-        const rows = (await db.knex('hosting_imports').orderBy('created_at').select('started_by', 'status')) as Array<{ started_by: string; status: string }>;
+        const rows = (await db.knex('hosting_imports').where('started_by', 'like', `cli:user:${adminId}`).orderBy('created_at').select('started_by', 'status')) as Array<{ started_by: string; status: string }>;
         assert.deepEqual(rows, [{ started_by: `cli:user:${adminId}`, status: 'succeeded' }, { started_by: `cli:user:${adminId}`, status: 'succeeded' }]);
       } finally {
         await db.close();
