@@ -187,7 +187,7 @@ export interface CustomAction<TSettings = Record<string, unknown>> {
   run(ctx: ProvisioningCall<TSettings>, input: Record<string, unknown>): Promise<ProvisioningResult>;
 }
 
-export type ResourceKind = 'site' | 'database' | 'mailDomain' | 'mailbox' | 'cron' | 'sftpUser' | 'certificate';
+export type ResourceKind = 'site' | 'database' | 'mailDomain' | 'mailbox' | 'mailAlias' | 'cron' | 'sftpUser' | 'certificate';
 export type ResourceState = 'active' | 'suspended';
 
 export type DesiredResource =
@@ -203,7 +203,20 @@ export type DesiredResource =
       state: ResourceState }
   | { kind: 'database'; id: string; engine: 'mariadb' | 'postgresql'; name: string; user: string; password?: string; maxConnections?: number; state: ResourceState }
   | { kind: 'mailDomain'; id: string; domain: string; dkim: { selector: string; privateKeyPem: string } | null; catchAll?: string; state: ResourceState }
-  | { kind: 'mailbox'; id: string; domain: string; localPart: string; passwordHash: string; quotaMb: number; state: ResourceState }
+  | { kind: 'mailbox'; id: string; domain: string; localPart: string;
+      /** A Dovecot scheme-prefixed hash (`{ARGON2ID}…`, `{BLF-CRYPT}…`); the password itself never leaves the panel. */
+      passwordHash: string; quotaMb: number;
+      /** Messages per hour this mailbox may send through submission (null: the account's limit only). */
+      sendLimitPerHour?: number | null;
+      autoresponder?: { subject: string; body: string; from: string | null; until: string | null } | null;
+      /** Suspended: login refused; incoming mail kept (`keep`) or bounced (`bounce`). */
+      suspendPolicy?: 'keep' | 'bounce';
+      state: ResourceState }
+  | { kind: 'mailAlias'; id: string; domain: string;
+      /** `*` for the domain's catch-all. */
+      localPart: string;
+      /** Mailboxes on this server or outside addresses. */
+      targets: string[]; state: ResourceState }
   | { kind: 'cron'; id: string; schedule: string; command: string; state: ResourceState }
   | { kind: 'sftpUser'; id: string; username: string; passwordHash?: string; authorizedKeys: string[]; root: string; state: ResourceState }
   | { kind: 'certificate'; id: string; domain: string; certPem: string; keyPem: string; state: ResourceState };
