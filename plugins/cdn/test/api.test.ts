@@ -193,6 +193,13 @@ describe('cdn API with Cloudflare', function () {
     assert.equal(cf.count(), sent);
   });
 
+  it('refuses Cloudflare settings that Cloudflare refuses, keeping the stored ones', async () => {
+    const res = await req(a.token, 'PUT', '/api/v1/plugins/cdn-cloudflare/settings', { apiToken: 'wrong-token-wrong-token-1234' });
+    assert.equal(res.status, 400);
+    assert.match(res.body.details.apiToken, /refused the API token.*code 10000/);
+    await must(server, a.token, 'POST', `/api/v1/cdn/sites/${siteId}/purges`, { urls: ['https://shop.cdn-a.example/still-works'] }, 200);
+  });
+
   it('validates enable input and ids', async () => {
     for (const body of [{}, { accountId: 'x', websiteId: website.id }, { accountId: account.id, websiteId: website.id, provider: 'Bad Name' }, { accountId: account.id, websiteId: website.id, extra: 1 }]) {
       assert.equal((await req(a.token, 'POST', '/api/v1/cdn/sites', body)).status, 400, JSON.stringify(body));
