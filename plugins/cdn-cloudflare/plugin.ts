@@ -1,4 +1,4 @@
-import { definePlugin, extensionPoints } from '@mpanel/sdk';
+import { VetoError, definePlugin, extensionPoints } from '@mpanel/sdk';
 import { cloudflareProvider } from './src/provider.ts';
 import { settingsSchema, type CloudflareSettings } from './src/settings.ts';
 
@@ -23,6 +23,18 @@ export default definePlugin<CloudflareSettings>({
     entry: { server: 'plugin.ts' },
   },
   register(ctx) {
-    ctx.extensions.provide(extensionPoints.cdn, 'cloudflare', cloudflareProvider(ctx));
+    const provider = cloudflareProvider(ctx);
+    ctx.extensions.provide(extensionPoints.cdn, 'cloudflare', provider);
+    // A wrong token, account or API URL is refused when the settings are saved, not at the first enable.
+    ctx.hooks.on<{ pluginId: string; tenantId: string; values: Partial<Record<keyof CloudflareSettings, unknown>> }>('pluginSettings.beforeUpdate', async (payload) => {
+      if (payload.pluginId !== 'cdn-cloudflare') return;
+      const { apiToken, apiBaseUrl, accountId } = payload.values;
+      if ([apiToken, apiBaseUrl, accountId].every((v) => v === undefined || v === null)) return;
+      const stored = await ctx.settings.get(payload.tenantId);
+      const merged = { ...stored, ...Object.fromEntries(Object.entries(payload.values).filter(([, v]) => v !== undefined && v !== null)) } as Partial<CloudflareSettings>;
+      if (!merged.apiToken) return;
+      const result = await provider.testConnection({ tenantId: payload.tenantId, settings: merged });
+      if (!result.ok) throw new VetoError('Cloudflare did not accept these settings', { apiToken: result.message ?? 'refused' }, 400);
+    });
   },
 });

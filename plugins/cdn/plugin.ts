@@ -1,6 +1,7 @@
 import { definePlugin } from '@mpanel/sdk';
 import { manifest, type CdnSettings } from './src/manifest.ts';
 import { cdnRoutes } from './src/routes.ts';
+import { followWebsiteRemovals } from './src/cleanup.ts';
 
 /**
  * CDN: puts hosting websites behind a CDN provider (`extensionPoints.cdn`, e.g. `cloudflare` from
@@ -11,5 +12,6 @@ export default definePlugin<CdnSettings>({
   manifest,
   register(ctx) {
     for (const route of cdnRoutes(ctx)) ctx.routes.add(route);
+    followWebsiteRemovals(ctx);
   },
 });

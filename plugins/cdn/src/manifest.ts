@@ -37,7 +37,8 @@ export const manifest: PluginManifest = {
     { name: PERMISSIONS.write, description: 'Enable and disable the CDN of websites and change its cache settings', defaultRoles: [...STAFF, 'client'] },
     { name: PERMISSIONS.purge, description: 'Purge the CDN cache of websites', defaultRoles: [...STAFF, 'client'] },
   ],
-  events: { emits: Object.values(EVENTS), subscribes: [] },
+  // hosting's outcome of removing a website or terminating an account: the CDN lets go of it.
+  events: { emits: Object.values(EVENTS), subscribes: ['provisioning.succeeded'] },
   settings: settingsSchema as unknown as Record<string, unknown>,
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
 import { FakeCloudflareServer } from '../../../test/fakes/cloudflare/server.ts';
@@ -193,6 +194,13 @@ describe('cdn API with Cloudflare', function () {
     assert.equal(cf.count(), sent);
   });
 
+  it('refuses Cloudflare settings that Cloudflare refuses, keeping the stored ones', async () => {
+    const res = await req(a.token, 'PUT', '/api/v1/plugins/cdn-cloudflare/settings', { apiToken: 'wrong-token-wrong-token-1234' });
+    assert.equal(res.status, 400);
+    assert.match(res.body.details.apiToken, /refused the API token.*code 10000/);
+    await must(server, a.token, 'POST', `/api/v1/cdn/sites/${siteId}/purges`, { urls: ['https://shop.cdn-a.example/still-works'] }, 200);
+  });
+
   it('validates enable input and ids', async () => {
     for (const body of [{}, { accountId: 'x', websiteId: website.id }, { accountId: account.id, websiteId: website.id, provider: 'Bad Name' }, { accountId: account.id, websiteId: website.id, extra: 1 }]) {
       assert.equal((await req(a.token, 'POST', '/api/v1/cdn/sites', body)).status, 400, JSON.stringify(body));
@@ -217,6 +225,28 @@ describe('cdn API with Cloudflare', function () {
     assert.equal([...cf.records.values()].filter((r) => r.name === 'other.cdn-a.example').length, 1, 'still one record');
     // The other client sees its own site now, and only that one.
     assert.deepEqual((await req(otherClientToken, 'GET', '/api/v1/cdn/sites')).body.data.map((s: { websiteId: string }) => s.websiteId), [otherWebsite.id]);
+  });
+
+  it('lets go of a website hosting removed: the record is no longer proxied and the site is disabled', async () => {
+    const record = [...cf.records.values()].find((r) => r.name === 'other.cdn-a.example')!;
+    assert.equal(record.proxied, true);
+    const outcome = (action: string, subjectId: string) => ({
+      tenant_id: a.tenant.id, name: 'provisioning.succeeded', source: 'hosting',
+      payload: { operationId: randomUUID(), action, subjectType: 'site', subjectId, accountId: otherWebsite.accountId, serverId: null, attempt: 1 },
+    });
+    // hosting's outcome of the removal, as its provisioning engine writes it (the engine needs a real server to get there).
+    await server.knex('outbox_events').insert([outcome('resource.ensure', otherWebsite.id), outcome('resource.remove', randomUUID()), outcome('resource.remove', otherWebsite.id)]);
+    server.running.platform.container.cradle.eventDispatcher.loop.wake(); // rows written behind its back: no commit woke it
+    const end = Date.now() + 20_000;
+    let row: { status: string; status_detail: string | null } | undefined;
+    while (Date.now() < end) {
+      row = await server.knex('cdn_sites').where({ website_id: otherWebsite.id }).first('status', 'status_detail');
+      if (row?.status === 'disabled') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(row, { status: 'disabled', status_detail: 'The website was removed' });
+    assert.equal(record.proxied, false);
+    assert.equal((await server.knex('cdn_sites').where({ website_id: website.id }).first('status')).status, 'active', 'the other site is untouched');
   });
 
   it('disables (record no longer proxied), refuses purges while disabled, and enables again on the same site', async () => {
