@@ -7,6 +7,18 @@ export const SWEEP_JOB = 'dns.publish-sweep';
 export interface DnsSettings {
   /** The DnsProvider extension key zones are published to (default: the only one provided). */
   provider?: string;
+  /** Zones a client account may create itself (staff are not limited). */
+  maxZonesPerClient?: number;
+  /** Record sets in one zone. */
+  maxRecordSetsPerZone?: number;
+}
+
+export const LIMIT_DEFAULTS = { maxZonesPerClient: 50, maxRecordSetsPerZone: 2000 } as const;
+
+/** The tenant's limits over the defaults. */
+export async function limitsOf(plugin: PluginContext, tenantId: string): Promise<{ maxZonesPerClient: number; maxRecordSetsPerZone: number }> {
+  const s = (await plugin.settings.get(tenantId).catch(() => ({}))) as DnsSettings;
+  return { maxZonesPerClient: s.maxZonesPerClient ?? LIMIT_DEFAULTS.maxZonesPerClient, maxRecordSetsPerZone: s.maxRecordSetsPerZone ?? LIMIT_DEFAULTS.maxRecordSetsPerZone };
 }
 
 export const settingsSchema = {
@@ -14,6 +26,8 @@ export const settingsSchema = {
   additionalProperties: false,
   properties: {
     provider: { type: 'string', minLength: 1, maxLength: 100, description: 'DNS provider (extension key) zones are published to; empty: the only one installed' },
+    maxZonesPerClient: { type: 'integer', minimum: 0, maximum: 100_000, default: 50, description: 'Zones a client may create itself' },
+    maxRecordSetsPerZone: { type: 'integer', minimum: 1, maximum: 100_000, default: 2000, description: 'Record sets in one zone' },
   },
 } as const;
 
