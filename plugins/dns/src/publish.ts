@@ -82,6 +82,7 @@ async function recordState(plugin: PluginContext, tenantId: string, zoneId: stri
  * Throws the provider's error (UNAVAILABLE: retried by the workflow; INVALID: shown on the zone).
  */
 export function publishZone(plugin: PluginContext, tenantId: string, zoneId: string): Promise<{ published: number }> {
+  const metrics = publishMetrics(plugin);
   return inLine(zoneId, async () => {
     const snapshot = await plugin.db.transaction(tenantId, async (trx) => {
       const db = createTenantDb(trx, tenantId);
@@ -133,6 +134,7 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
           throw err;
         }
         published++;
+        metrics.sets.inc({ op: set ? 'upsert' : 'delete' });
         await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_pending_changes').where({ zone_id: zoneId, name: change.name, type: change.type, rev: change.rev }).delete());
       }
       if (refused) throw refused;
@@ -141,6 +143,7 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
       const providerError = err instanceof DnsProviderError || (err as { name?: string }).name === 'DnsProviderError' ? (err as DnsProviderError) : null;
       const record = providerError?.record ?? (providerError?.code === 'INVALID' ? current : null);
       const retryable = providerError ? providerError.retryable : true;
+      metrics.failures.inc({ code: providerError?.code ?? 'OTHER' });
       await recordState(plugin, tenantId, zoneId, retryable ? 'pending' : 'failed', e.message, record);
       throw err;
     }
@@ -148,6 +151,14 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
     if (!left) await recordState(plugin, tenantId, zoneId, 'published', null, null);
     return { published };
   });
+}
+
+/** Prometheus counters: record sets sent to the provider, and publishes that failed (by provider error code). */
+function publishMetrics(plugin: PluginContext) {
+  return {
+    sets: plugin.metrics.counter({ name: 'record_sets_published_total', help: 'Record sets replaced or deleted at the DNS provider', labelNames: ['op'] }),
+    failures: plugin.metrics.counter({ name: 'publish_failures_total', help: 'Zone publishes that failed, by the provider error code', labelNames: ['code'] }),
+  };
 }
 
 /** Queues a publication of the zone (in the caller's transaction when there is one): a newer one supersedes a waiting one. */
@@ -161,6 +172,7 @@ export async function queuePublish(plugin: PluginContext, tenantId: string, zone
  * (a change written in a transaction that started no run, a provider installed later).
  */
 export function definePublishing(plugin: PluginContext): void {
+  publishMetrics(plugin);
   plugin.workflows.define<{ zoneId: string }>({
     name: PUBLISH_WORKFLOW,
     onExhausted: 'needs_attention',

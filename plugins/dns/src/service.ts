@@ -1,4 +1,4 @@
-import { HttpError, NotFoundError, type DnsZones, type DnsZonesService, type PluginContext } from '@mpanel/sdk';
+import { ConflictError, HttpError, NotFoundError, type DnsZones, type DnsZonesService, type PluginContext } from '@mpanel/sdk';
 import type { Knex } from 'knex';
 import { LIMIT_DEFAULTS, publishZone, queuePublish } from './publish.ts';
 import { ZoneStore, actorOf, type Actor } from './store.ts';
@@ -31,7 +31,15 @@ export function zonesService(plugin: PluginContext): DnsZonesService {
           const existing = await store.zoneByName(name);
           if (existing) return { id: existing.id, name: existing.name, created: false };
           const template = input.fromTemplate ? (await store.defaultTemplate()) ?? null : null;
-          const zone = await store.createZone({ name, clientId: input.clientId ?? null, owner: input.owner ?? null, template, variables: input.variables }, serviceActor(plugin));
+          let zone;
+          try {
+            zone = await store.createZone({ name, clientId: input.clientId ?? null, owner: input.owner ?? null, template, variables: input.variables }, serviceActor(plugin));
+          } catch (err) {
+            // Another transaction of this tenant made it first (its insert held ours until it committed).
+            const raced = err instanceof ConflictError ? await store.zoneByName(name) : undefined;
+            if (raced) return { id: raced.id, name: raced.name, created: false };
+            throw err;
+          }
           await queuePublish(plugin, tenantId, zone.id);
           return { id: zone.id, name: zone.name, created: true };
         },
