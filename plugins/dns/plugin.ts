@@ -18,5 +18,9 @@ export default definePlugin({
     for (const routes of [zoneRoutes, recordRoutes, publicationRoutes, templateRoutes]) for (const r of routes(ctx)) ctx.routes.add(r);
     definePublishing(ctx);
     ctx.services.provide(dnsZonesRef, zonesService(ctx));
+    ctx.retention.register({
+      name: 'history', table: 'dns_zone_changes', ageColumn: 'created_at', defaultDays: 730, tenantSettable: true, minDays: 30, maxDays: 3650,
+      description: 'DNS zone change history (who changed which record, before and after)',
+    });
   },
 });

@@ -23,6 +23,7 @@ describe('dns screens (browser)', () => {
   let browser: Browser;
   let token: string;
   let zoneId: string;
+  let clientId: string;
   const api = async (method: string, path: string, body?: unknown) => server.request(method, `/api/v1${path}`, { token, body });
 
   before(async () => {
@@ -32,7 +33,8 @@ describe('dns screens (browser)', () => {
     const client = await api('POST', '/clients', { email: CLIENT.email, firstName: 'Dana', lastName: 'Dns', country: 'US', currency: 'USD' });
     assert.equal(client.status, 201, JSON.stringify(client.body));
     assert.equal((await api('POST', '/users', { ...CLIENT, roles: ['client'], clientId: client.body.data.id })).status, 201);
-    const zone = await api('POST', '/dns/zones', { name: 'dana.example.test', clientId: client.body.data.id });
+    clientId = client.body.data.id;
+    const zone = await api('POST', '/dns/zones', { name: 'dana.example.test', clientId });
     assert.equal(zone.status, 201, JSON.stringify(zone.body));
     zoneId = zone.body.data.id;
   });
@@ -44,6 +46,14 @@ describe('dns screens (browser)', () => {
   it('staff: zones list, a refused value shown next to the field, then the record added; NS offered', async () => {
     const { page, errors } = await watchedPage(browser, server.url);
     await signIn(page, '/admin/dns', ADMIN);
+    // A zone made through the form, for the client chosen in the list.
+    await page.getByTestId('dns-new-name').fill('form.example.test');
+    await page.locator('#dns-new-client option', { hasText: CLIENT.email }).waitFor({ state: 'attached' });
+    await page.getByLabel('Client account').selectOption({ label: `Dana Dns <${CLIENT.email}>` });
+    await page.getByTestId('dns-create').click();
+    await page.getByTestId('dns-zone-form.example.test').waitFor();
+    const made = (await api('GET', '/dns/zones?search=form.example')).body.data;
+    assert.deepEqual(made.map((z: { name: string; clientId: string }) => [z.name, z.clientId]), [['form.example.test', clientId]]);
     await page.getByTestId('dns-zone-dana.example.test').click();
     await page.waitForURL(`**/admin/dns/${zoneId}`);
     await page.getByTestId('dns-publication').getByText('No DNS provider is installed').waitFor();

@@ -7,6 +7,18 @@ export const SWEEP_JOB = 'dns.publish-sweep';
 export interface DnsSettings {
   /** The DnsProvider extension key zones are published to (default: the only one provided). */
   provider?: string;
+  /** Zones a client account may create itself (staff are not limited). */
+  maxZonesPerClient?: number;
+  /** Record sets in one zone. */
+  maxRecordSetsPerZone?: number;
+}
+
+export const LIMIT_DEFAULTS = { maxZonesPerClient: 50, maxRecordSetsPerZone: 2000 } as const;
+
+/** The tenant's limits over the defaults. */
+export async function limitsOf(plugin: PluginContext, tenantId: string): Promise<{ maxZonesPerClient: number; maxRecordSetsPerZone: number }> {
+  const s = (await plugin.settings.get(tenantId).catch(() => ({}))) as DnsSettings;
+  return { maxZonesPerClient: s.maxZonesPerClient ?? LIMIT_DEFAULTS.maxZonesPerClient, maxRecordSetsPerZone: s.maxRecordSetsPerZone ?? LIMIT_DEFAULTS.maxRecordSetsPerZone };
 }
 
 export const settingsSchema = {
@@ -14,6 +26,8 @@ export const settingsSchema = {
   additionalProperties: false,
   properties: {
     provider: { type: 'string', minLength: 1, maxLength: 100, description: 'DNS provider (extension key) zones are published to; empty: the only one installed' },
+    maxZonesPerClient: { type: 'integer', minimum: 0, maximum: 100_000, default: 50, description: 'Zones a client may create itself' },
+    maxRecordSetsPerZone: { type: 'integer', minimum: 1, maximum: 100_000, default: 2000, description: 'Record sets in one zone' },
   },
 } as const;
 
@@ -68,6 +82,7 @@ async function recordState(plugin: PluginContext, tenantId: string, zoneId: stri
  * Throws the provider's error (UNAVAILABLE: retried by the workflow; INVALID: shown on the zone).
  */
 export function publishZone(plugin: PluginContext, tenantId: string, zoneId: string): Promise<{ published: number }> {
+  const metrics = publishMetrics(plugin);
   return inLine(zoneId, async () => {
     const snapshot = await plugin.db.transaction(tenantId, async (trx) => {
       const db = createTenantDb(trx, tenantId);
@@ -119,6 +134,7 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
           throw err;
         }
         published++;
+        metrics.sets.inc({ op: set ? 'upsert' : 'delete' });
         await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_pending_changes').where({ zone_id: zoneId, name: change.name, type: change.type, rev: change.rev }).delete());
       }
       if (refused) throw refused;
@@ -127,6 +143,7 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
       const providerError = err instanceof DnsProviderError || (err as { name?: string }).name === 'DnsProviderError' ? (err as DnsProviderError) : null;
       const record = providerError?.record ?? (providerError?.code === 'INVALID' ? current : null);
       const retryable = providerError ? providerError.retryable : true;
+      metrics.failures.inc({ code: providerError?.code ?? 'OTHER' });
       await recordState(plugin, tenantId, zoneId, retryable ? 'pending' : 'failed', e.message, record);
       throw err;
     }
@@ -134,6 +151,14 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
     if (!left) await recordState(plugin, tenantId, zoneId, 'published', null, null);
     return { published };
   });
+}
+
+/** Prometheus counters: record sets sent to the provider, and publishes that failed (by provider error code). */
+function publishMetrics(plugin: PluginContext) {
+  return {
+    sets: plugin.metrics.counter({ name: 'record_sets_published_total', help: 'Record sets replaced or deleted at the DNS provider', labelNames: ['op'] }),
+    failures: plugin.metrics.counter({ name: 'publish_failures_total', help: 'Zone publishes that failed, by the provider error code', labelNames: ['code'] }),
+  };
 }
 
 /** Queues a publication of the zone (in the caller's transaction when there is one): a newer one supersedes a waiting one. */
@@ -147,6 +172,7 @@ export async function queuePublish(plugin: PluginContext, tenantId: string, zone
  * (a change written in a transaction that started no run, a provider installed later).
  */
 export function definePublishing(plugin: PluginContext): void {
+  publishMetrics(plugin);
   plugin.workflows.define<{ zoneId: string }>({
     name: PUBLISH_WORKFLOW,
     onExhausted: 'needs_attention',

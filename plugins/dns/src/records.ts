@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { domainToASCII } from 'node:url';
 import type { DnsRecordType } from '@mpanel/sdk';
 
 /** Record types stored per zone. SOA is the provider's (serials), never a record set here. */
@@ -35,7 +36,10 @@ export function normalizeName(raw: string, field = 'name', { wildcard = false } 
 
 /** A zone name: at least two labels, letters, digits and hyphens only. */
 export function normalizeZoneName(raw: string): string {
-  const name = normalizeName(raw, 'name');
+  // An internationalised name (bücher.example) is stored in its ASCII form (xn--bcher-kva.example).
+  const ascii = /[^\x00-\x7f]/.test(raw) ? domainToASCII(raw.trim().replace(/\.$/, '')) : raw;
+  if (!ascii) throw new RecordError('name', `"${raw}" is not a valid domain name`);
+  const name = normalizeName(ascii, 'name');
   if (!name.includes('.')) throw new RecordError('name', 'must be a domain with at least two labels (example.com)');
   if (name.split('.').some((l) => !/^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(l))) throw new RecordError('name', 'may hold letters, digits and hyphens only');
   return name;

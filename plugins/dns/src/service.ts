@@ -1,6 +1,6 @@
-import { HttpError, NotFoundError, type DnsZones, type DnsZonesService, type PluginContext } from '@mpanel/sdk';
+import { ConflictError, HttpError, NotFoundError, type DnsZones, type DnsZonesService, type PluginContext } from '@mpanel/sdk';
 import type { Knex } from 'knex';
-import { publishZone, queuePublish } from './publish.ts';
+import { LIMIT_DEFAULTS, publishZone, queuePublish } from './publish.ts';
 import { ZoneStore, actorOf, type Actor } from './store.ts';
 
 /** Who acts through the service: the current principal when there is one, else the calling code. */
@@ -14,6 +14,8 @@ export function zonesService(plugin: PluginContext): DnsZonesService {
   return {
     forTenant(trx: Knex.Transaction, tenantId: string): DnsZones {
       const store = new ZoneStore(trx, tenantId);
+      // No settings read here (the caller's transaction may be another plugin's): the default bound.
+      store.maxRecordSets = LIMIT_DEFAULTS.maxRecordSetsPerZone;
       const zoneFor = async (name: string) => {
         const zone = await store.findZoneFor(name);
         if (!zone) throw new NotFoundError(`No DNS zone of this tenant holds ${name}`);
@@ -29,7 +31,15 @@ export function zonesService(plugin: PluginContext): DnsZonesService {
           const existing = await store.zoneByName(name);
           if (existing) return { id: existing.id, name: existing.name, created: false };
           const template = input.fromTemplate ? (await store.defaultTemplate()) ?? null : null;
-          const zone = await store.createZone({ name, clientId: input.clientId ?? null, owner: input.owner ?? null, template, variables: input.variables }, serviceActor(plugin));
+          let zone;
+          try {
+            zone = await store.createZone({ name, clientId: input.clientId ?? null, owner: input.owner ?? null, template, variables: input.variables }, serviceActor(plugin));
+          } catch (err) {
+            // Another transaction of this tenant made it first (its insert held ours until it committed).
+            const raced = err instanceof ConflictError ? await store.zoneByName(name) : undefined;
+            if (raced) return { id: raced.id, name: raced.name, created: false };
+            throw err;
+          }
           await queuePublish(plugin, tenantId, zone.id);
           return { id: zone.id, name: zone.name, created: true };
         },

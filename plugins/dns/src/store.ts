@@ -64,6 +64,8 @@ export function fieldError(err: unknown): never {
 /** The zone's tenant data helpers bound to one transaction. */
 export class ZoneStore {
   readonly db: TenantDb;
+  /** Record sets one zone may hold (null: not checked). */
+  maxRecordSets: number | null = null;
   constructor(readonly trx: Knex.Transaction, readonly tenantId: string) {
     this.db = createTenantDb(trx, tenantId);
   }
@@ -140,6 +142,10 @@ export class ZoneStore {
       fieldError(err);
     }
     const before = await this.recordSet(zone.id, set.name, set.type);
+    if (!before && this.maxRecordSets !== null) {
+      const [{ n }] = (await this.db('dns_record_sets').where({ zone_id: zone.id }).count({ n: '*' })) as [{ n: string | number }];
+      if (Number(n) >= this.maxRecordSets) throw new ConflictError(`The zone has ${this.maxRecordSets} record sets, the most allowed`, { name: `the zone holds at most ${this.maxRecordSets} record sets` });
+    }
     if (before && mode === 'create') throw new ConflictError(`${set.name} already has ${set.type} records; edit that record set`, { name: `already has ${set.type} records` });
     let row: RecordSetRow | undefined;
     if (before) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 // eslint-disable-next-line no-restricted-imports
-import { createTenantWithAdmin, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
+import { createClientAccount, createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
 import { memoryDns } from './support/memory-provider.ts';
 import { must, startDnsServer, waitFor, type TestServer } from './support/server.ts';
 
@@ -32,7 +32,7 @@ describe('dns plugin without a provider, and the provider setting', function () 
     });
   });
 
-  describe('the provider setting', () => {
+  describe('settings: the provider, limits', () => {
     let server: TestServer;
     let close: () => Promise<void>;
     let a: TenantWithAdmin;
@@ -55,6 +55,27 @@ describe('dns plugin without a provider, and the provider setting', function () 
       const done = await must(server, a.token, 'POST', `/api/v1/dns/zones/${zone.id}/publish`, undefined, 200);
       assert.equal(done.publication.state, 'published');
       assert.deepEqual(memoryDns.values('chosen.test', 'www.chosen.test', 'A'), ['192.0.2.7']);
+    });
+
+    it('limits: zones a client may create, record sets per zone', async () => {
+      await must(server, a.token, 'PUT', '/api/v1/plugins/dns/settings', { maxZonesPerClient: 1, maxRecordSetsPerZone: 2 });
+      const clientId = await createClientAccount(server, a.token);
+      const client = await createUser(server, a.token, ['client'], { tenant: a.tenant.slug, clientId });
+      const zone = await must(server, client.token, 'POST', '/api/v1/dns/zones', { name: 'limited.test' });
+      const second = await server.request('POST', '/api/v1/dns/zones', { token: client.token, body: { name: 'limited2.test' } });
+      assert.equal(second.status, 409);
+      assert.match(second.body.error, /1 DNS zones, the most allowed/);
+      // Staff are not limited by the client quota.
+      await must(server, a.token, 'POST', '/api/v1/dns/zones', { name: 'limited3.test', clientId });
+      await must(server, client.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'a', type: 'A', values: ['192.0.2.1'] });
+      await must(server, client.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'b', type: 'A', values: ['192.0.2.2'] });
+      const third = await server.request('POST', `/api/v1/dns/zones/${zone.id}/records`, { token: client.token, body: { name: 'c', type: 'A', values: ['192.0.2.3'] } });
+      assert.equal(third.status, 409);
+      assert.match(third.body.details.name, /at most 2 record sets/);
+      // Editing an existing set is still fine.
+      const sets = await must(server, client.token, 'GET', `/api/v1/dns/zones/${zone.id}/records`);
+      await must(server, client.token, 'PATCH', `/api/v1/dns/zones/${zone.id}/records/${sets[0].id}`, { values: ['192.0.2.9'] });
+      assert.equal((await server.knex('dns_record_sets').where({ zone_id: zone.id })).length, 2);
     });
   });
 });

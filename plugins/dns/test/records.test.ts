@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { exportZoneFile, parseZoneFile } from '../src/bind.ts';
-import { RecordError, normalizeRecordSet, normalizeValue, recordName } from '../src/records.ts';
+import { RecordError, normalizeRecordSet, normalizeValue, normalizeZoneName, recordName } from '../src/records.ts';
 import type { RecordSetRow } from '../src/store.ts';
 
 const fails = (fn: () => unknown, field: string, message: RegExp) => {
@@ -102,5 +102,15 @@ describe('BIND zone files', () => {
     const back = parseZoneFile(text, 'example.com');
     const key = (s: { name: string; type: string; ttl: number; values: string[] }) => `${s.name} ${s.type} ${s.ttl} ${s.values.join('|')}`;
     assert.deepEqual(back.map(key).sort(), rows.map(key).sort());
+  });
+});
+
+describe('zone names', () => {
+  it('internationalised names are stored in ASCII; bad ones are refused', () => {
+    assert.equal(normalizeZoneName('Bücher.Example.'), 'xn--bcher-kva.example');
+    assert.equal(normalizeZoneName('EXAMPLE.com'), 'example.com');
+    fails(() => normalizeZoneName('com'), 'name', /at least two labels/);
+    fails(() => normalizeZoneName('_dmarc.example.com'), 'name', /letters, digits and hyphens/);
+    fails(() => normalizeZoneName('a..example'), 'name', /not a valid DNS name/);
   });
 });

@@ -257,6 +257,14 @@ describe('dns plugin: zones and records over HTTP', function () {
     await must(server, a.token, 'PATCH', `/api/v1/dns/zone-templates/${tpl.id}`, { isDefault: false });
   });
 
+  it('the change history is a retention target tenants may set (730 days by default)', async () => {
+    const res = await server.request('GET', '/api/v1/retention', { token: a.token });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const views = res.body.data as Array<{ target: string; defaultDays: number; tenantSettable: boolean }>;
+    const history = views.find((v) => v.target === 'dns.history');
+    assert.deepEqual([history?.defaultDays, history?.tenantSettable], [730, true]);
+  });
+
   it('DNSSEC: enable answers the DS records, stored on the zone, disable clears them', async () => {
     const zone = await must(server, a.token, 'POST', '/api/v1/dns/zones', { name: 'signed.test' });
     const on = await must(server, a.token, 'PUT', `/api/v1/dns/zones/${zone.id}/dnssec`, { enabled: true });

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError, ok, type DnsRecordType, type PluginContext, type RouteContext, type RouteDefinition } from '@mpanel/sdk';
 import { exportZoneFile, parseZoneFile } from '../bind.ts';
-import { queuePublish } from '../publish.ts';
+import { limitsOf, queuePublish } from '../publish.ts';
 import { RecordError } from '../records.ts';
 import { ZoneStore, actorOf, type RecordSetRow } from '../store.ts';
 import { assertMayEditType, editableZone, idParams, mayEditType, recordFields, recordJson, recordParams, tags, visibleZone } from './common.ts';
@@ -30,6 +30,7 @@ export function recordRoutes(plugin: PluginContext): RouteDefinition[] {
       schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['name', 'type', 'values'], properties: recordFields } },
       handler: async (c: Ctx<RecordBody>) => {
         const store = new ZoneStore(c.db, c.tenant!.id);
+        store.maxRecordSets = (await limitsOf(plugin, c.tenant!.id)).maxRecordSetsPerZone;
         const zone = await editableZone(store, c.principal, c.params.id);
         assertMayEditType(c.principal, c.body.type);
         const row = await store.putRecordSet(zone, c.body, actorOf(c.principal), 'create');
@@ -68,6 +69,7 @@ export function recordRoutes(plugin: PluginContext): RouteDefinition[] {
       schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['zoneFile'], properties: { zoneFile: { type: 'string', minLength: 1, maxLength: 512 * 1024 }, replace: { type: 'boolean' } } } },
       handler: async (c: Ctx<{ zoneFile: string; replace?: boolean }>) => {
         const store = new ZoneStore(c.db, c.tenant!.id);
+        store.maxRecordSets = (await limitsOf(plugin, c.tenant!.id)).maxRecordSetsPerZone;
         const zone = await editableZone(store, c.principal, c.params.id);
         let sets;
         try {

@@ -1,8 +1,8 @@
 import {
-  ValidationError, actingClientId, can, isClientScoped, list, ok, paginationQuery, scopeToClient,
+  ConflictError, ValidationError, actingClientId, can, isClientScoped, list, ok, paginationQuery, scopeToClient,
   type PluginContext, type RouteContext, type RouteDefinition,
 } from '@mpanel/sdk';
-import { queuePublish } from '../publish.ts';
+import { limitsOf, queuePublish } from '../publish.ts';
 import { ZoneStore, actorOf, type TemplateRow, type ZoneRow } from '../store.ts';
 import { idParams, tags, uuid, visibleZone, zoneJson } from './common.ts';
 
@@ -54,6 +54,12 @@ export function zoneRoutes(plugin: PluginContext): RouteDefinition[] {
         const clientId = isClientScoped(p) ? actingClientId(p, c.body.clientId) : (c.body.clientId ?? null);
         if (isClientScoped(p) && c.body.nameservers) throw new ValidationError({ nameservers: 'nameservers are set by staff (zone templates)' });
         const store = new ZoneStore(c.db, c.tenant!.id);
+        const limits = await limitsOf(plugin, c.tenant!.id);
+        store.maxRecordSets = limits.maxRecordSetsPerZone;
+        if (isClientScoped(p)) {
+          const [{ n }] = (await store.zones().where({ client_id: clientId }).count({ n: '*' })) as [{ n: string | number }];
+          if (Number(n) >= limits.maxZonesPerClient) throw new ConflictError(`Your account has ${limits.maxZonesPerClient} DNS zones, the most allowed; ask us for more`, { name: `at most ${limits.maxZonesPerClient} zones` });
+        }
         let template: TemplateRow | null = null;
         if (c.body.templateId) {
           template = ((await store.db('dns_zone_templates').where({ id: c.body.templateId }).first()) as TemplateRow | undefined) ?? null;
