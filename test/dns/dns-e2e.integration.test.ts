@@ -5,9 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// eslint-disable-next-line no-restricted-imports
 import { startTestServer, type TestServer } from '../../core/src/testing/test-server.ts';
-// eslint-disable-next-line no-restricted-imports
 import { createClientAccount, createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../core/src/testing/auth.ts';
 import { dig, startPowerDnsLab, type PowerDnsLab } from '../support/powerdns-lab.ts';
 

@@ -43,11 +43,11 @@ export class Harness {
   private dir = '';
 
   /** `plugins`: more of the repository's plugins to load beside billing and hosting (`notifications`). */
-  async start(opts: { plugins?: string[]; definitions?: PluginDefinition[] } = {}): Promise<this> {
+  async start(opts: { plugins?: string[]; definitions?: PluginDefinition[]; env?: Record<string, string> } = {}): Promise<this> {
     this.dir = mkdtempSync(join(tmpdir(), 'mpanel-hosting-plugins-'));
     for (const name of ['billing', 'hosting', ...(opts.plugins ?? [])]) symlinkSync(fileURLToPath(new URL(`../../../${name}`, import.meta.url)), join(this.dir, name));
     this.server = await startTestServer({
-      env: { WORKFLOW_LEASE_MS: '400', WORKFLOW_SWEEP_MS: '50' },
+      env: { WORKFLOW_LEASE_MS: '400', WORKFLOW_SWEEP_MS: '50', ...opts.env },
       plugins: { directories: [this.dir], definitions: [memoryProvider, ...(opts.definitions ?? [])], eventRetryBaseMs: 50 },
     });
     return this;
