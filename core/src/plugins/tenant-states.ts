@@ -13,9 +13,15 @@ export class TenantPluginStates {
 
   constructor(private readonly knex: Knex, private readonly ttlMs = TTL_MS) {}
 
+  /**
+   * Loads the tenant's entry unless it is younger than half the TTL: an execution that calls this
+   * at its start can rely on `isEnabledCached` for at least ttl/2 afterwards (an entry reused at
+   * the very end of its TTL used to expire a moment later, and the execution's extension lookups
+   * then failed closed: the dns plugin's publish saw "No DNS provider is installed").
+   */
   async disabledFor(tenantId: string, trx?: Knex.Transaction): Promise<Set<string>> {
-    const hit = this.fresh(tenantId);
-    if (hit) return hit;
+    const hit = this.cache.get(tenantId);
+    if (hit && Date.now() - hit.at < this.ttlMs / 2) return hit.disabled;
     const rows = (await dbFor(this.knex, trx)('plugin_tenant_states').where({ tenant_id: tenantId, enabled: false }).select('plugin_id')) as Array<{ plugin_id: string }>;
     const disabled = new Set(rows.map((r) => r.plugin_id));
     this.cache.set(tenantId, { at: Date.now(), disabled });

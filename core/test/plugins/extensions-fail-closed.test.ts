@@ -56,4 +56,17 @@ describe('extension lookups fail closed (ctx.extensions.list/get)', () => {
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(states.isEnabledCached('white-label-test', on.tenant.id), false, 'expired entry');
   });
+
+  it('an execution that loads the entry near the end of its TTL still sees it fresh afterwards', async () => {
+    const states = new TenantPluginStates(server.knex, 200);
+    const load = () => server.knex.transaction(async (trx) => {
+      await trx.raw(`select set_config('app.tenant_id', ?, true), set_config('role', 'mpanel_app', true)`, [on.tenant.id]);
+      await states.disabledFor(on.tenant.id, trx);
+    });
+    await load();
+    await new Promise((r) => setTimeout(r, 150)); // late in the entry's life
+    await load(); // an execution starts: its entry must not expire under it a moment later
+    await new Promise((r) => setTimeout(r, 80)); // past the first load's TTL
+    assert.equal(states.isEnabledCached('white-label-test', on.tenant.id), true, 'reloaded at the start of the execution');
+  });
 });
