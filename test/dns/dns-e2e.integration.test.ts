@@ -262,6 +262,32 @@ describe('DNS end to end: the API publishes to a real PowerDNS (integration)', f
     assert.equal(await server.knex('dns_pending_changes').where({ zone_id: zone.id }).count({ n: '*' }).first().then((r) => Number(r!.n)), 0);
   });
 
+  it('several concurrent edits while PowerDNS is down: after the restart each changed set is sent once, with its last value', async () => {
+    const zone = await must(a.token, 'POST', '/api/v1/dns/zones', { name: 'e2e-burst-down.test' });
+    const www = await must(a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'www', type: 'A', values: ['192.0.2.1'] });
+    const old = await must(a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'old', type: 'TXT', values: ['bye'] });
+    await published(zone.id);
+    const before = patches('e2e-burst-down.test');
+    await lab.kill();
+    try {
+      // Five edits of one set at once (the last one written wins), a new set, a deleted set.
+      const edits = await Promise.all([1, 2, 3, 4, 5].map((i) => server.request('PATCH', `/api/v1/dns/zones/${zone.id}/records/${www.id}`, { token: a.token, body: { values: [`198.51.100.${i}`] } })));
+      assert.deepEqual(edits.map((r) => r.status), [200, 200, 200, 200, 200]);
+      await must(a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'new', type: 'AAAA', values: ['2001:db8::5'] });
+      await must(a.token, 'DELETE', `/api/v1/dns/zones/${zone.id}/records/${old.id}`);
+      await waitFor(async () => (await zoneOf(a.token, zone.id)).publication.error, 20_000, 'failure shown');
+    } finally {
+      await lab.restart();
+    }
+    const final = (await server.knex('dns_record_sets').where({ id: www.id }).first()).values as string[];
+    await published(zone.id);
+    assert.deepEqual(dig(lab, 'www.e2e-burst-down.test', 'A').values, final);
+    assert.deepEqual(dig(lab, 'new.e2e-burst-down.test', 'AAAA').values, ['2001:db8::5']);
+    assert.equal(dig(lab, 'old.e2e-burst-down.test', 'TXT').status, 'NXDOMAIN');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(patches('e2e-burst-down.test') - before, 3, 'www, new and old: one accepted PATCH each');
+  });
+
   it("isolation: tenant B cannot see, create under or change A's zone, and nothing of B's reaches PowerDNS", async () => {
     const zone = await must(a.token, 'POST', '/api/v1/dns/zones', { name: 'e2e-tenant-a.test' });
     const rec = await must(a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'www', type: 'A', values: ['192.0.2.5'] });
