@@ -288,6 +288,29 @@ describe('DNS end to end: the API publishes to a real PowerDNS (integration)', f
     assert.equal(patches('e2e-burst-down.test') - before, 3, 'www, new and old: one accepted PATCH each');
   });
 
+  it('a zone created and another deleted while PowerDNS is down converge after the restart', async () => {
+    const doomed = await must(a.token, 'POST', '/api/v1/dns/zones', { name: 'e2e-doomed.test' });
+    await must(a.token, 'POST', `/api/v1/dns/zones/${doomed.id}/records`, { name: '@', type: 'A', values: ['192.0.2.66'] });
+    await published(doomed.id);
+    await lab.kill();
+    let born: { id: string };
+    try {
+      born = await must(a.token, 'POST', '/api/v1/dns/zones', { name: 'e2e-born.test' });
+      await must(a.token, 'POST', `/api/v1/dns/zones/${born.id}/records`, { name: '@', type: 'A', values: ['192.0.2.67'] });
+      await must(a.token, 'DELETE', `/api/v1/dns/zones/${doomed.id}`);
+      await waitFor(async () => (await zoneOf(a.token, born.id)).publication.error, 20_000, 'failure shown');
+      // The deleted zone's row stays until PowerDNS has removed it.
+      assert.ok(await server.knex('dns_zones').where({ id: doomed.id }).first());
+    } finally {
+      await lab.restart();
+    }
+    await published(born!.id);
+    assert.deepEqual(dig(lab, 'e2e-born.test', 'A').values, ['192.0.2.67']);
+    await waitFor(async () => !(await server.knex('dns_zones').where({ id: doomed.id }).first()), 30_000, 'deleted zone row gone');
+    assert.equal(dig(lab, 'e2e-doomed.test', 'A').status, 'REFUSED');
+    assert.ok(!(await pdnsZones()).includes('e2e-doomed.test.'));
+  });
+
   it("isolation: tenant B cannot see, create under or change A's zone, and nothing of B's reaches PowerDNS", async () => {
     const zone = await must(a.token, 'POST', '/api/v1/dns/zones', { name: 'e2e-tenant-a.test' });
     const rec = await must(a.token, 'POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'www', type: 'A', values: ['192.0.2.5'] });
@@ -348,6 +371,20 @@ describe('DNS end to end: the API publishes to a real PowerDNS (integration)', f
     // The staff's delegation is still served (a referral naming ns1.example.net.).
     assert.match(dig(lab, 'sub.e2e-client.test', 'NS').raw, /sub\.e2e-client\.test\.\s+\d+\s+IN\s+NS\s+ns1\.example\.net\./);
     assert.equal((await server.knex('dns_record_sets').where({ zone_id: zone.id, type: 'NS' })).length, apexSet ? 2 : 1);
+    // Another client of the same tenant: 404 on this client's zone, and nothing reaches PowerDNS.
+    const other = (await createUser(server, a.token, ['client'], { tenant: a.tenant.slug, clientId: await createClientAccount(server, a.token) })).token;
+    const rec = records.find((r: { type: string }) => r.type === 'A');
+    for (const [method, path, body] of [
+      ['GET', `/api/v1/dns/zones/${zone.id}`], ['PATCH', `/api/v1/dns/zones/${zone.id}/records/${rec.id}`, { values: ['203.0.113.66'] }],
+      ['DELETE', `/api/v1/dns/zones/${zone.id}/records/${rec.id}`], ['POST', `/api/v1/dns/zones/${zone.id}/records`, { name: 'x', type: 'A', values: ['203.0.113.66'] }],
+      ['DELETE', `/api/v1/dns/zones/${zone.id}`],
+    ] as Array<[string, string, unknown?]>) {
+      const res = await server.request(method, path, { token: other, ...(body ? { body } : {}) });
+      assert.equal(res.status, 404, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(proxy.seen.slice(seenBefore).filter((s) => s.method !== 'GET'), []);
+    assert.deepEqual(dig(lab, 'www.e2e-client.test', 'A').values, ['192.0.2.9']);
     assert.doesNotMatch(dig(lab, 'sub.e2e-client.test', 'NS').raw + dig(lab, 'other.e2e-client.test', 'NS').raw, /evil/);
   });
 });
