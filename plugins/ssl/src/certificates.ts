@@ -3,7 +3,7 @@ import {
   createTenantDb, dnsZonesRef, hostingSitesRef, notificationsRef,
   type HostedSite, type PluginContext, type TenantDb,
 } from '@mpanel/sdk';
-import { createAccountKey, issueCertificate, plainError, type ChallengeSolver, type ChallengeType, type Issued } from './acme.ts';
+import { createAccountKey, issueCertificate, plainError, probeDirectory, type ChallengeSolver, type ChallengeType, type Issued } from './acme.ts';
 import { PreflightError, baseOf, preflightHttp, resolverFor } from './names.ts';
 import { alertDue, backoffMs, healthOf, renewAt, type CertificateHealth } from './schedule.ts';
 import { DEFAULT_DIRECTORY, type SslSettings } from './settings.ts';
@@ -151,6 +151,7 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
     await plugin.net.resolvePublic(host).catch((err: Error) => {
       throw new PreflightError(`The ACME directory ${directoryUrl} is not allowed: ${err.message}`);
     });
+    await probeDirectory(directoryUrl);
     const account = await accountFor(plugin, tenantId, directoryUrl, settings.email ?? null);
     const issued = await issueCertificate({
       directoryUrl, accountKeyPem: account.keyPem, accountUrl: account.accountUrl, email: settings.email ?? null,
