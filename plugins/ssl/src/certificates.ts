@@ -259,7 +259,10 @@ export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()
       .orderBy('renew_at').limit(50).forUpdate().skipLocked().pluck('certificates.id')) as string[];
     let queued = 0;
     for (const id of ids) if (await claimAndEnqueue(plugin, db, id, now)) queued++;
-    const candidates = (await db('certificates').whereNotNull('not_after').where('status', '<>', 'pending')) as CertificateRow[];
+    // Less than a sixth left and not alerted for this lifetime (alertDue decides; SQL only narrows).
+    const candidates = (await db('certificates').whereNotNull('not_after').whereNotNull('not_before').where('status', '<>', 'pending')
+      .whereRaw('certificates.not_after - (certificates.not_after - certificates.not_before) / 6 <= ?', [now])
+      .where((q) => q.whereNull('alerted_for').orWhereRaw('certificates.alerted_for <> certificates.not_after'))) as CertificateRow[];
     const alerts = candidates.filter((r) => alertDue(r, now));
     for (const r of alerts) await db('certificates').where('certificates.id', r.id).update({ alerted_for: r.not_after, updated_at: now });
     return { queued, alerts, counts: await summary(db, now) };
