@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { get as httpsGet } from 'node:https';
 import * as acme from 'acme-client';
 
 export type ChallengeType = 'http-01' | 'dns-01';
@@ -70,6 +71,23 @@ export async function issueCertificate(account: AcmeAccount, names: string[], ty
 }
 
 /**
+ * Is the CA's directory there? acme-client turns a refused connection into "Cannot read properties
+ * of undefined", so the directory is fetched first (Node's https: NODE_EXTRA_CA_CERTS applies)
+ * and a network error keeps its code (ECONNREFUSED, ENOTFOUND, a certificate problem).
+ */
+export function probeDirectory(url: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = httpsGet(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) resolve();
+      else reject(new Error(`the directory ${url} answered HTTP ${res.statusCode}`));
+    });
+    req.on('timeout', () => req.destroy(new Error(`ETIMEDOUT: no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', (err) => reject(new Error(`${url}: ${err.message}`)));
+  });
+}
+
+/**
  * The CA's answer in plain words first, its own message after: what to do, then what it said.
  * acme-client throws the problem document's `detail` (Pebble/Let's Encrypt), sometimes prefixed.
  */
@@ -77,7 +95,7 @@ export function plainError(err: unknown): string {
   const raw = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 1500);
   const m = raw.toLowerCase();
   let hint = '';
-  if (/econnrefused|enotfound|eai_again|econnreset|etimedout|self[- ]signed|unable to verify the first certificate|unable to get local issuer/.test(m)) {
+  if (/econnrefused|enotfound|eai_again|econnreset|etimedout|self[- ]signed|unable to verify the first certificate|unable to get local issuer|the directory .* answered http/.test(m)) {
     // Node's own network/TLS codes: mPanel did not reach the CA (the CA's validation errors are words, not codes).
     hint = 'mPanel could not reach the CA\'s directory: check the directory URL (and its TLS certificate); mPanel retries later by itself.';
   } else if (/could not resolve|nxdomain|no valid a records|servfail|dns problem|no such host/.test(m)) {
@@ -88,6 +106,8 @@ export function plainError(err: unknown): string {
     hint = 'The CA did not find the expected _acme-challenge TXT record: check that the zone is served by mPanel\'s DNS.';
   } else if (/unauthorized|invalid response|404|connection refused|timeout|connect/.test(m)) {
     hint = 'The CA could not fetch the challenge from the site: check that the name points at this server and that port 80 is open.';
+  } else if (/cannot read properties of undefined/.test(m)) {
+    hint = 'The connection to the CA broke off during the order (the ACME client gave no details): mPanel retries later by itself.';
   } else if (/externalaccountbinding|eab|external account/.test(m)) {
     hint = 'The CA requires external account binding: set the EAB key id and HMAC key in the SSL settings.';
   }

@@ -3,7 +3,7 @@ import {
   createTenantDb, dnsZonesRef, hostingSitesRef, notificationsRef,
   type HostedSite, type PluginContext, type TenantDb,
 } from '@mpanel/sdk';
-import { createAccountKey, issueCertificate, plainError, type ChallengeSolver, type ChallengeType, type Issued } from './acme.ts';
+import { createAccountKey, issueCertificate, plainError, probeDirectory, type ChallengeSolver, type ChallengeType, type Issued } from './acme.ts';
 import { PreflightError, baseOf, preflightHttp, resolverFor } from './names.ts';
 import { alertDue, backoffMs, healthOf, renewAt, type CertificateHealth } from './schedule.ts';
 import { DEFAULT_DIRECTORY, type SslSettings } from './settings.ts';
@@ -151,6 +151,7 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
     await plugin.net.resolvePublic(host).catch((err: Error) => {
       throw new PreflightError(`The ACME directory ${directoryUrl} is not allowed: ${err.message}`);
     });
+    await probeDirectory(directoryUrl);
     const account = await accountFor(plugin, tenantId, directoryUrl, settings.email ?? null);
     const issued = await issueCertificate({
       directoryUrl, accountKeyPem: account.keyPem, accountUrl: account.accountUrl, email: settings.email ?? null,
@@ -258,7 +259,10 @@ export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()
       .orderBy('renew_at').limit(50).forUpdate().skipLocked().pluck('certificates.id')) as string[];
     let queued = 0;
     for (const id of ids) if (await claimAndEnqueue(plugin, db, id, now)) queued++;
-    const candidates = (await db('certificates').whereNotNull('not_after').where('status', '<>', 'pending')) as CertificateRow[];
+    // Less than a sixth left and not alerted for this lifetime (alertDue decides; SQL only narrows).
+    const candidates = (await db('certificates').whereNotNull('not_after').whereNotNull('not_before').where('status', '<>', 'pending')
+      .whereRaw('certificates.not_after - (certificates.not_after - certificates.not_before) / 6 <= ?', [now])
+      .where((q) => q.whereNull('alerted_for').orWhereRaw('certificates.alerted_for <> certificates.not_after'))) as CertificateRow[];
     const alerts = candidates.filter((r) => alertDue(r, now));
     for (const r of alerts) await db('certificates').where('certificates.id', r.id).update({ alerted_for: r.not_after, updated_at: now });
     return { queued, alerts, counts: await summary(db, now) };

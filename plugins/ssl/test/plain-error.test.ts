@@ -11,6 +11,8 @@ describe('ssl: the CA\'s errors in plain words', () => {
     ['connect ECONNREFUSED 127.0.0.1:35430', /^mPanel could not reach the CA's directory/],
     ['self-signed certificate in certificate chain', /^mPanel could not reach the CA's directory/],
     ['getaddrinfo ENOTFOUND acme.example', /^mPanel could not reach the CA's directory/],
+    ['the directory https://acme.example/dir answered HTTP 503', /^mPanel could not reach the CA's directory/],
+    ['Cannot read properties of undefined (reading \'config\')', /^The connection to the CA broke off/],
   ];
   for (const [raw, hint] of cases) {
     it(`${raw.slice(0, 60)}…`, () => {

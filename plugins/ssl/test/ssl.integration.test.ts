@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
@@ -59,7 +59,10 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
       const c = await get(id);
       return !c.inProgress && done(c) ? c : null;
     }, ms, 500).catch(async (err: Error) => {
-      throw new Error(`${err.message}\n${JSON.stringify(await get(id))}\npebble:\n${pebble.log().slice(-3000)}\nworker:\n${h.panel.output('worker').slice(-3000)}`);
+      const jobs = await h.panel.knex('agent_jobs').orderBy('created_at', 'desc').limit(12).select('op', 'status', 'created_at', 'result');
+      const ops = await h.panel.knex('provisioning_operations').orderBy('created_at', 'desc').limit(6).select('action', 'status', 'created_at', 'error_message');
+      const sites = (() => { try { return readdirSync(join(h.lab.env.stateDir ?? '', 'sites')); } catch (e) { return String(e); } })();
+      throw new Error(`${err.message}\n${JSON.stringify({ ...(await get(id)), certificatePem: undefined })}\nagent jobs: ${JSON.stringify(jobs).slice(0, 4000)}\nops: ${JSON.stringify(ops)}\nsites on the lab: ${JSON.stringify(sites)}\nworker:\n${h.panel.output('worker').slice(-3000)}`);
     });
 
   /** What nginx serves for `name` on the TLS listener: curl verifies against Pebble's root; node reads the serial. */
