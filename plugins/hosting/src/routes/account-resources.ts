@@ -19,14 +19,14 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   const base = `/api/v1/hosting-accounts/:id/${spec.segment}`;
   const one = `${base}/:${spec.param}`;
   const oneParams = { type: 'object', required: ['id', spec.param], properties: { id: uuid, [spec.param]: uuid } } as const;
-  const read = `${spec.segment}.read`;
-  const write = `${spec.segment}.write`;
+  const read = `${spec.permission ?? spec.segment}.read`;
+  const write = `${spec.permission ?? spec.segment}.write`;
 
   async function operation(ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
     const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
     const op = await requestOperation(ctx.h.db, {
       subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
-      desired: { username: ctx.account.username, resource: { ...spec.desired(ctx, row), ...secret, id: row.id, state } },
+      desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
       triggeredBy: ctx.h.actor,
       idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
     });
@@ -83,7 +83,9 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
         const sc = await helpers.load(h, ctx.input.params);
         if (sc.row.state === 'removing') throw new ConflictError(`The ${spec.noun} is already being removed`);
         const row = (await spec.model.scoped(h.db).patchAndFetchById(sc.row.id, { state: 'removing' })) as M;
-        return { ...toResource(row), operation: await operation(sc, row, 'resource.remove') };
+        const op = await operation(sc, row, 'resource.remove');
+        await spec.afterRemove?.(sc, row);
+        return { ...toResource(row), operation: op };
       }),
   ];
   if (spec.patchBody && spec.patch) {

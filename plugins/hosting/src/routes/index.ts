@@ -11,6 +11,7 @@ import { websiteSpec } from '../resources/website.ts';
 import { databaseSpec } from '../resources/database.ts';
 import { sftpUserSpec } from '../resources/sftp-user.ts';
 import { cronJobSpec } from '../resources/cron-job.ts';
+import { mailAliasSpec, mailboxSpec, mailDomainSpec } from '../resources/mail.ts';
 
 /** Every route of the hosting plugin (admin and portal: the ownership rule decides what a client sees). */
 export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
@@ -26,5 +27,8 @@ export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
     ...accountResourceRoutes(plugin, databaseSpec),
     ...accountResourceRoutes(plugin, sftpUserSpec),
     ...accountResourceRoutes(plugin, cronJobSpec),
+    ...accountResourceRoutes(plugin, mailDomainSpec),
+    ...accountResourceRoutes(plugin, mailboxSpec),
+    ...accountResourceRoutes(plugin, mailAliasSpec),
   ];
 }
