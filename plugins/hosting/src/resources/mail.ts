@@ -42,7 +42,6 @@ function checkedCatchAll(value: unknown): string | null {
 
 export const mailDomainSpec: ResourceSpec<MailDomain> = {
   segment: 'mail-domains',
-  permission: 'mail',
   param: 'mailDomainId',
   model: MailDomain,
   subjectType: 'mailDomain',
@@ -82,7 +81,7 @@ export const mailDomainSpec: ResourceSpec<MailDomain> = {
   },
   extraRoutes: (helpers) => [
     route(helpers.plugin, {
-      method: 'GET', path: '/api/v1/hosting-accounts/:id/mail-domains/:mailDomainId/dns-check', permission: 'mail.read',
+      method: 'GET', path: '/api/v1/hosting-accounts/:id/mail-domains/:mailDomainId/dns-check', permission: 'mail-domains.read',
       schema: { params: { ...idParams, required: ['id', 'mailDomainId'], properties: { id: uuid, mailDomainId: uuid } } },
     }, async (h, ctx) => {
       const sc = await helpers.load(h, ctx.input.params);
@@ -90,7 +89,7 @@ export const mailDomainSpec: ResourceSpec<MailDomain> = {
     }),
     // What a mail client needs (the user name is the full address): the account's server, standard ports.
     route(helpers.plugin, {
-      method: 'GET', path: '/api/v1/hosting-accounts/:id/mail-domains/:mailDomainId/client-settings', permission: 'mail.read',
+      method: 'GET', path: '/api/v1/hosting-accounts/:id/mail-domains/:mailDomainId/client-settings', permission: 'mail-domains.read',
       schema: { params: { ...idParams, required: ['id', 'mailDomainId'], properties: { id: uuid, mailDomainId: uuid } } },
     }, async (h, ctx) => {
       const sc = await helpers.load(h, ctx.input.params);
@@ -163,7 +162,6 @@ async function domainName(ctx: SpecContext, mailDomainId: string): Promise<strin
 
 export const mailboxSpec: ResourceSpec<Mailbox> = {
   segment: 'mailboxes',
-  permission: 'mail',
   param: 'mailboxId',
   model: Mailbox,
   subjectType: 'mailbox',
@@ -203,7 +201,7 @@ export const mailboxSpec: ResourceSpec<Mailbox> = {
   }),
   extraRoutes: (helpers) => [
     route(helpers.plugin, {
-      method: 'POST', path: '/api/v1/hosting-accounts/:id/mailboxes/:mailboxId/change-password', permission: 'mail.write',
+      method: 'POST', path: '/api/v1/hosting-accounts/:id/mailboxes/:mailboxId/change-password', permission: 'mailboxes.write',
       schema: { params: { ...idParams, required: ['id', 'mailboxId'], properties: { id: uuid, mailboxId: uuid } }, body: objectBody({ password }, ['password']) },
     }, async (h, ctx) => {
       const sc = await helpers.load(h, ctx.input.params);
@@ -231,7 +229,6 @@ async function checkedTargets(ctx: SpecContext, self: string, raw: string[]): Pr
 
 export const mailAliasSpec: ResourceSpec<MailAlias> = {
   segment: 'mail-aliases',
-  permission: 'mail',
   param: 'mailAliasId',
   model: MailAlias,
   subjectType: 'mailAlias',

@@ -45,8 +45,11 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   };
 
   /** Serialises creates in one account (row lock) so two requests cannot both take the plan's last slot. */
-  async function assertRoom(ctx: SpecContext): Promise<void> {
+  async function lockAccount(ctx: SpecContext): Promise<void> {
     await HostingAccount.query(ctx.h.db.trx).findById(ctx.account.id).forUpdate();
+  }
+  /** After `lockAccount` and the input's checks (a bad request is a 400 even when the plan is full). */
+  async function assertRoom(ctx: SpecContext): Promise<void> {
     const max = spec.limit ? limitOf(ctx.plan.limits, spec.limit) : null;
     if (max === null) return;
     const used = await spec.model.scoped(ctx.h.db).where({ account_id: ctx.account.id }).whereIn('state', LIVE).resultSize();
@@ -70,9 +73,10 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
       async (h, ctx) => {
         const live = await loadLiveAccount(h.db, h.principal, ctx.input.params.id!);
         const sc = { h, ...live };
-        await assertRoom(sc);
+        await lockAccount(sc);
         const id = randomUUID();
         const built = await spec.build(sc, ctx.input.body, id);
+        await assertRoom(sc);
         const row = await orConflict(h.db, spec.duplicate, (db) => spec.model.insertFor(db, { ...built.row, id, accountId: live.account.id, state: 'creating' }) as Promise<M>);
         const op = await operation(sc, row, 'resource.ensure', built.secret);
         await spec.afterCreate?.(sc, row);
