@@ -3,7 +3,6 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, createUser, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
-// eslint-disable-next-line no-restricted-imports
 import { memoryDnsPlugin } from '../../dns/test/support/memory-provider.ts';
 import { verifyMailPassword } from '../src/resources/mail-addresses.ts';
 import { Harness, waitFor, type World } from './provisioning/harness.ts';
