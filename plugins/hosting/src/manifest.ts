@@ -40,6 +40,7 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('mail-domains.write', 'Add, change (catch-all) and remove mail domains', [...TECH, 'client']),
   perm('mailboxes.read', 'See mailboxes (quota, send limit, autoresponder; never passwords)', [...SUPPORT, 'client']),
   perm('mailboxes.write', 'Create and remove mailboxes, change their password, quota, send limit and autoresponder', [...TECH, 'client']),
+  perm('mailboxes.counters', "See mailboxes' sending counters and usage as the server reports them (outgoing abuse limits)", SUPPORT),
   perm('mail-aliases.read', 'See forwarders of mail domains', [...SUPPORT, 'client']),
   perm('mail-aliases.write', 'Add, change and remove forwarders', [...TECH, 'client']),
   perm('provisioning.read', 'See provisioning operations and their steps', TECH),

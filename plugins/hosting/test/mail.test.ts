@@ -171,6 +171,21 @@ describe('hosting: mail domains, mailboxes and forwarders', function () {
     assert.equal((w.remote.resources.get(box.id) as { sendLimitPerHour: number }).sendLimitPerHour, 100);
   });
 
+  it('staff see the sending counters the server reports per mailbox; clients do not', async () => {
+    (w.remote.resources.get(box.id) as unknown as { detail: Record<string, unknown> }).detail = { sentLastHour: 42, usageMb: 12, note: 'from the agent' };
+    const seen = await must(w.t.token, 'GET', `${base}/mail-sending`);
+    assert.equal(seen.note, null);
+    const mine = seen.mailboxes.find((m: { mailboxId: string }) => m.mailboxId === box.id);
+    assert.deepEqual(mine, {
+      mailboxId: box.id, address: `info@${domain}`, quotaMb: 2500, sendLimitPerHour: 100, observed: true,
+      sentLastHour: 42, sentToday: null, rejectedLastHour: null, usageMb: 12, messages: null, detail: { sentLastHour: 42, usageMb: 12, note: 'from the agent' },
+    });
+    assert.equal(seen.mailboxes.length, 2);
+    assert.ok(seen.mailboxes.every((m: { observed: boolean }) => m.observed));
+    assert.equal((await api(clientToken, 'GET', `${base}/mail-sending`)).status, 403);
+    assert.equal((await api(b.token, 'GET', `${base}/mail-sending`)).status, 404);
+  });
+
   it('forwards to mailboxes and outside addresses, validated; sets a catch-all', async () => {
     const post = (body: Record<string, unknown>) => api(clientToken, 'POST', `${base}/mail-aliases`, { mailDomainId: md.id, ...body });
     for (const [targets, problem] of [[['not-an-address'], 'targets[0]'], [['a@b'], 'targets[0]'], [['ok@fine.test', 'x y@z.test'], 'targets[1]'], [['a@bad_domain.test'], 'targets[0]'], [[`sales@${domain}`], 'targets[0]'], [['a@b.test\nbcc@evil.test'], 'targets[0]']] as const) {

@@ -7,6 +7,7 @@ import { planRoutes } from './plans.ts';
 import { accountRoutes } from './accounts.ts';
 import { operationRoutes } from './operations.ts';
 import { accountResourceRoutes } from './account-resources.ts';
+import { mailSendingRoute } from './mail-sending.ts';
 import { websiteSpec } from '../resources/website.ts';
 import { databaseSpec } from '../resources/database.ts';
 import { sftpUserSpec } from '../resources/sftp-user.ts';
@@ -30,5 +31,6 @@ export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
     ...accountResourceRoutes(plugin, mailDomainSpec),
     ...accountResourceRoutes(plugin, mailboxSpec),
     ...accountResourceRoutes(plugin, mailAliasSpec),
+    mailSendingRoute(plugin),
   ];
 }
