@@ -8,6 +8,7 @@ import { i18n } from '../../../../admin-ui/src/shared/i18n.ts';
 import SlotOutlet from '../../../../admin-ui/src/shared/components/SlotOutlet.vue';
 import { en } from '../../ui/src/messages.ts';
 import MailSection from '../../ui/src/portal/MailSection.vue';
+import MailSending from '../../ui/src/components/MailSending.vue';
 
 const list = (data: unknown[]) => json({ data, meta: { total: data.length, page: 1, perPage: 100 } });
 const tick = async () => {
@@ -89,5 +90,20 @@ describe('hosting UI: the portal\'s Email section', () => {
     assert.match(rows[1]![1]!, /different/);
     assert.match(rows[2]![1]!, /missing/);
     assert.ok(server.calls.some((c) => c.url.pathname === '/api/v1/hosting-accounts/a1/mail-domains/md1/dns-check'));
+  });
+
+  it('staff ask the server for sending counters; what it does not report shows as a dash', async () => {
+    setPermissions(['mailboxes.counters']);
+    server.answer(() => json({ data: { note: null, mailboxes: [
+      { mailboxId: 'mb1', address: 'info@example.test', quotaMb: 1000, sendLimitPerHour: 100, observed: true, sentLastHour: 42, sentToday: null, usageMb: 12 },
+    ] } }));
+    const wrapper = await mountWithApp(MailSending, { props: { accountId: 'a1' }, global: { plugins: [ToastService] } } as never);
+    await tick();
+    assert.equal(server.calls.length, 0, 'nothing is asked before the click');
+    await wrapper.get('[data-testid="mail-sending-load"]').trigger('click');
+    await tick();
+    assert.deepEqual(server.calls.map((c) => `${c.method} ${c.url.pathname}`), ['GET /api/v1/hosting-accounts/a1/mail-sending']);
+    const cells = wrapper.get('[data-testid="mail-sending"] tbody tr').findAll('td').map((c) => c.text());
+    assert.deepEqual(cells, ['info@example.test', '42', '100', '—', '12 / 1000 MB']);
   });
 });

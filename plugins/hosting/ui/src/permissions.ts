@@ -27,6 +27,7 @@ export const P = {
   mailDomainsWrite: 'mail-domains.write',
   mailboxesRead: 'mailboxes.read',
   mailboxesWrite: 'mailboxes.write',
+  mailboxesCounters: 'mailboxes.counters',
   mailAliasesRead: 'mail-aliases.read',
   mailAliasesWrite: 'mail-aliases.write',
 } as const;
