@@ -186,6 +186,23 @@ describe('hosting: mail domains, mailboxes and forwarders', function () {
     assert.equal((await api(b.token, 'GET', `${base}/mail-sending`)).status, 404);
   });
 
+  it('a suspended account\'s mailbox is sent suspended, with the plan\'s policy for incoming mail (keep or bounce)', async () => {
+    await h.knex('hosting_accounts').where({ id: account.id }).update({ desired_state: 'suspended' });
+    await h.knex('hosting_plans').where({ id: w.planId }).update({ suspension_policy: JSON.stringify({ mailReceive: true }) });
+    try {
+      const changed = await must(w.t.token, 'PATCH', `${base}/mailboxes/${box.id}`, { sendLimitPerHour: 50 });
+      const op = await opDone(changed.operation.id);
+      assert.deepEqual([op.desired.resource.state, op.desired.resource.suspendPolicy], ['suspended', 'bounce']);
+      assert.equal((await h.knex('mailboxes').where({ id: box.id }).first()).state, 'suspended');
+    } finally {
+      await h.knex('hosting_accounts').where({ id: account.id }).update({ desired_state: 'active' });
+      await h.knex('hosting_plans').where({ id: w.planId }).update({ suspension_policy: JSON.stringify({}) });
+    }
+    const back = await must(w.t.token, 'PATCH', `${base}/mailboxes/${box.id}`, { sendLimitPerHour: 100 });
+    const op = await opDone(back.operation.id);
+    assert.deepEqual([op.desired.resource.state, op.desired.resource.suspendPolicy], ['active', 'keep']);
+  });
+
   it('forwards to mailboxes and outside addresses, validated; sets a catch-all', async () => {
     const post = (body: Record<string, unknown>) => api(clientToken, 'POST', `${base}/mail-aliases`, { mailDomainId: md.id, ...body });
     for (const [targets, problem] of [[['not-an-address'], 'targets[0]'], [['a@b'], 'targets[0]'], [['ok@fine.test', 'x y@z.test'], 'targets[1]'], [['a@bad_domain.test'], 'targets[0]'], [[`sales@${domain}`], 'targets[0]'], [['a@b.test\nbcc@evil.test'], 'targets[0]']] as const) {
