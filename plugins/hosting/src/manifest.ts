@@ -1,6 +1,7 @@
 import type { PermissionDefinition, PluginManifest } from '@mpanel/sdk';
 import { BILLING_INTENTS, PROVISIONING_EVENTS, PROVISIONING_SETTINGS } from './provisioning/names.ts';
 import { DNS_SETTINGS } from './dns/zones.ts';
+import { MAIL_SETTINGS } from './dns/mail-records.ts';
 
 const OWNERS = ['super_admin', 'admin'];
 const STAFF = [...OWNERS, 'manager'];
@@ -34,6 +35,14 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('sftp-users.write', 'Add, change and remove SFTP users', [...TECH, 'client']),
   perm('cron-jobs.read', 'See cron jobs of hosting accounts', [...SUPPORT, 'client']),
   perm('cron-jobs.write', 'Add, change and remove cron jobs', [...TECH, 'client']),
+  // `mail` is core's resource (outgoing mail): mail hosting has one per kind.
+  perm('mail-domains.read', 'See mail domains of hosting accounts, their DNS check and mail client settings', [...SUPPORT, 'client']),
+  perm('mail-domains.write', 'Add, change (catch-all) and remove mail domains', [...TECH, 'client']),
+  perm('mailboxes.read', 'See mailboxes (quota, send limit, autoresponder; never passwords)', [...SUPPORT, 'client']),
+  perm('mailboxes.write', 'Create and remove mailboxes, change their password, quota, send limit and autoresponder', [...TECH, 'client']),
+  perm('mailboxes.counters', "See mailboxes' sending counters and usage as the server reports them (outgoing abuse limits)", SUPPORT),
+  perm('mail-aliases.read', 'See forwarders of mail domains', [...SUPPORT, 'client']),
+  perm('mail-aliases.write', 'Add, change and remove forwarders', [...TECH, 'client']),
   perm('provisioning.read', 'See provisioning operations and their steps', TECH),
   perm('hosting-imports.run', "Import a server's existing accounts as clients and services (preview, run; the CLI's --as user too)", OWNERS),
   perm('provisioning.manage', 'Retry and cancel provisioning operations; be told when one needs attention', TECH),
@@ -51,13 +60,13 @@ export const manifest: PluginManifest = {
   // The client's provisioning notices go through the notifications plugin's templates when it is there.
   // New accounts' and websites' zones go through the dns plugin's `dns.zones` when it is there (setting `dnsZones`).
   optionalDependencies: { notifications: '>=0.1.0', dns: '>=0.1.0' },
-  resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'provisioning', 'hosting', 'hosting-imports'],
+  resources: ['servers', 'server-groups', 'hosting-plans', 'hosting-accounts', 'websites', 'databases', 'sftp-users', 'cron-jobs', 'mail-domains', 'mailboxes', 'mail-aliases', 'provisioning', 'hosting', 'hosting-imports'],
   permissions: PERMISSIONS,
   // The provisioning engine (src/provisioning): billing's service intents in, outcomes out.
   requires: { services: ['billing.services', 'notifications', 'dns.zones'] },
   provides: { services: ['hosting.sites'] },
   events: { emits: [...PROVISIONING_EVENTS], subscribes: [...BILLING_INTENTS, ...PROVISIONING_EVENTS] },
-  settings: { type: 'object', additionalProperties: false, properties: { ...PROVISIONING_SETTINGS, ...DNS_SETTINGS } },
+  settings: { type: 'object', additionalProperties: false, properties: { ...PROVISIONING_SETTINGS, ...DNS_SETTINGS, ...MAIL_SETTINGS } },
   // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
   entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',

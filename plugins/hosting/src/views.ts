@@ -50,6 +50,7 @@ export function toOperation(op: ProvisioningOperation) {
 
 /** A resource row (website, database, SFTP user, cron job) without secrets. */
 export function toResource(row: { toJSON(): object }) {
-  const { passwordHash, ...rest } = plain<Record<string, unknown>>(row);
+  // A mail domain's DKIM private key is sealed and never leaves either.
+  const { passwordHash, dkimPrivateSealed: _sealed, ...rest } = plain<Record<string, unknown>>(row);
   return passwordHash === undefined ? rest : { ...rest, hasPassword: passwordHash !== null };
 }

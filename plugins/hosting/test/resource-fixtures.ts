@@ -43,7 +43,7 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
   });
   const plan = await request<{ id: string }>('POST', '/api/v1/hosting-plans', {
     name: 'Walked plan', serverGroupId: group.id,
-    limits: { diskMb: 1000, sites: 5, databases: 5, cronJobs: 5, phpVersions: ['8.2'], phpMaxChildren: 5, memoryMb: 256 },
+    limits: { diskMb: 1000, sites: 5, databases: 5, cronJobs: 5, phpVersions: ['8.2'], phpMaxChildren: 5, memoryMb: 256, mailDomains: 2, mailboxes: 5, mailboxQuotaMb: 10_000 },
   });
   const account = await request<{ id: string; operation: { id: string } }>('POST', '/api/v1/hosting-accounts', { serviceId: ids.services, planId: plan.id, domain: 'walked.example.test' });
   const under = `/api/v1/hosting-accounts/${account.id}`;
@@ -51,6 +51,9 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
   const database = await request<{ id: string }>('POST', `${under}/databases`, { name: 'shop' });
   const sftp = await request<{ id: string }>('POST', `${under}/sftp-users`, { name: 'deploy', authorizedKeys: [WALKED_KEY] });
   const cron = await request<{ id: string }>('POST', `${under}/cron-jobs`, { schedule: '*/5 * * * *', command: 'php artisan schedule:run' });
+  const mailDomain = await request<{ id: string }>('POST', `${under}/mail-domains`, { domain: 'walked.example.test' });
+  const mailbox = await request<{ id: string }>('POST', `${under}/mailboxes`, { mailDomainId: mailDomain.id, localPart: 'info', password: 'walked mailbox password', quotaMb: 100 });
+  const mailAlias = await request<{ id: string }>('POST', `${under}/mail-aliases`, { mailDomainId: mailDomain.id, localPart: 'sales', targets: ['info@walked.example.test'] });
   // A finished import of the server, written directly: running one would ask the walked server (not online) for its accounts.
   const imported = await transaction(async (trx) => {
     const [row] = (await trx('hosting_imports').insert({ tenant_id: tenantId, server_id: server.id, status: 'succeeded', finished_at: new Date() }).returning('id')) as Array<{ id: string }>;
@@ -67,6 +70,9 @@ export default defineResourceFixtures(async ({ request, transaction, ids, tenant
     databases: database.id,
     'sftp-users': sftp.id,
     'cron-jobs': cron.id,
+    'mail-domains': mailDomain.id,
+    mailboxes: mailbox.id,
+    'mail-aliases': mailAlias.id,
     operations: account.operation.id,
     imports: imported,
   };

@@ -10,3 +10,4 @@ export { HostingDatabase } from './hosting-database.ts';
 export { SftpUser } from './sftp-user.ts';
 export { CronJob } from './cron-job.ts';
 export { ProvisioningOperation, type OperationStatus, type SubjectType, type OperationStep } from './provisioning-operation.ts';
+export { MailDomain, Mailbox, MailAlias, type Autoresponder } from './mail.ts';

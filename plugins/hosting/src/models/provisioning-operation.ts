@@ -3,7 +3,7 @@ import { HostingModel } from './base.ts';
 import { HostingAccount } from './hosting-account.ts';
 
 export type OperationStatus = 'queued' | 'running' | 'succeeded' | 'retrying' | 'needs_attention' | 'cancelled' | 'superseded';
-export type SubjectType = 'account' | 'site' | 'database' | 'sftpUser' | 'cron' | 'server';
+export type SubjectType = 'account' | 'site' | 'database' | 'sftpUser' | 'cron' | 'server' | 'mailDomain' | 'mailbox' | 'mailAlias';
 export interface OperationStep { name: string; ok: boolean; ms: number; detail?: unknown }
 
 export class ProvisioningOperation extends HostingModel {

@@ -28,7 +28,7 @@ export const suspensionPolicySchema = {
 /** What a suspension switches off unless the plan says otherwise: everything but incoming mail. */
 export const DEFAULT_SUSPENSION = { web: '503', sftp: true, db: true, cron: true, mailReceive: false } as const;
 
-export type LimitKey = 'sites' | 'databases' | 'cronJobs';
+export type LimitKey = 'sites' | 'databases' | 'cronJobs' | 'mailDomains' | 'mailboxes';
 
 /** The limit on `key`; null or absent = unlimited. */
 export function limitOf(limits: HostingPlanLimits, key: LimitKey): number | null {

@@ -1,5 +1,6 @@
 import { ProvisioningError, type PluginContext, type DesiredResource, type ObservedAccount, type ProvisioningCall, type ProvisioningModule, type ProvisioningResult, type ResourceKind } from '@mpanel/sdk';
 import { openDatabasePassword } from '../resources/database.ts';
+import { openDkimKey } from '../resources/mail.ts';
 import { buildCall, loadCallParts, moduleOf, operationContext, type AccountRow } from './account-call.ts';
 import type { OpStep } from './guard.ts';
 import { appendSteps, stepRecord, tenantDb, updateOpenOp } from './operation-store.ts';
@@ -59,6 +60,11 @@ export function desiredResource(plugin: PluginContext, tenantId: string, desired
   const { passwordSealed, ...resource } = (desired.resource ?? desired) as Record<string, unknown> & { kind: ResourceKind; id: string };
   if (resource.kind === 'database' && typeof passwordSealed === 'string') {
     return { ...resource, password: openDatabasePassword(plugin, tenantId, resource.id, passwordSealed) } as unknown as DesiredResource;
+  }
+  // A mail domain's DKIM private key: sealed in the operation, opened for the call only.
+  const dkim = resource.dkim as { selector: string; privateKeySealed?: string } | null | undefined;
+  if (resource.kind === 'mailDomain' && dkim?.privateKeySealed) {
+    return { ...resource, dkim: { selector: dkim.selector, privateKeyPem: openDkimKey(plugin, tenantId, resource.id, dkim.privateKeySealed) } } as unknown as DesiredResource;
   }
   return resource as unknown as DesiredResource;
 }

@@ -7,7 +7,7 @@ import { emitSucceeded } from './notify.ts';
 import { appendSteps, loadOp, stepRecord, tenantDb, updateOpenOp } from './operation-store.ts';
 import { setProgress } from './progress.ts';
 
-const RESOURCE_TABLES: Record<string, string> = { site: 'websites', database: 'hosting_databases', sftpUser: 'sftp_users', cron: 'cron_jobs' };
+const RESOURCE_TABLES: Record<string, string> = { site: 'websites', database: 'hosting_databases', sftpUser: 'sftp_users', cron: 'cron_jobs', mailDomain: 'mail_domains', mailbox: 'mailboxes', mailAlias: 'mail_aliases' };
 
 /**
  * Placement of a new account (wt-hosting's placement rules, counting every tenant's accounts on a

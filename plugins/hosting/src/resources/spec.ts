@@ -22,7 +22,9 @@ export interface Built {
  */
 export interface ResourceSpec<M extends AccountResource = AccountResource> {
   /** Route segment and permission resource: `/api/v1/hosting-accounts/:id/<segment>`, `<segment>.read`. */
-  segment: 'websites' | 'databases' | 'sftp-users' | 'cron-jobs';
+  segment: 'websites' | 'databases' | 'sftp-users' | 'cron-jobs' | 'mail-domains' | 'mailboxes' | 'mail-aliases';
+  /** Permission resource when not the segment (`mail` → `mail.read`, `mail.write`). */
+  permission?: string;
   /** Route parameter of one record, e.g. `websiteId`. */
   param: string;
   model: ModelConstructor<M> & typeof AccountResource;
@@ -37,9 +39,11 @@ export interface ResourceSpec<M extends AccountResource = AccountResource> {
   build(ctx: SpecContext, body: Record<string, unknown>, id: string): Promise<Built>;
   patch?(ctx: SpecContext, row: M, body: Record<string, unknown>): Promise<Built>;
   /** The SDK `DesiredResource` the operation carries (state added by the caller). */
-  desired(ctx: SpecContext, row: M): Record<string, unknown>;
+  desired(ctx: SpecContext, row: M): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Runs in the create's transaction after its operation is queued (a website's DNS zone). */
   afterCreate?(ctx: SpecContext, row: M): Promise<void>;
+  /** Runs in the removal's transaction after its operation is queued (a mail domain's mailboxes and DNS records). */
+  afterRemove?(ctx: SpecContext, row: M): Promise<void>;
   /** Routes of this kind beyond CRUD (a database's password reset). */
   extraRoutes?(helpers: ResourceHelpers<M>): RouteDefinition[];
 }

@@ -19,14 +19,14 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   const base = `/api/v1/hosting-accounts/:id/${spec.segment}`;
   const one = `${base}/:${spec.param}`;
   const oneParams = { type: 'object', required: ['id', spec.param], properties: { id: uuid, [spec.param]: uuid } } as const;
-  const read = `${spec.segment}.read`;
-  const write = `${spec.segment}.write`;
+  const read = `${spec.permission ?? spec.segment}.read`;
+  const write = `${spec.permission ?? spec.segment}.write`;
 
   async function operation(ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
     const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
     const op = await requestOperation(ctx.h.db, {
       subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
-      desired: { username: ctx.account.username, resource: { ...spec.desired(ctx, row), ...secret, id: row.id, state } },
+      desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
       triggeredBy: ctx.h.actor,
       idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
     });
@@ -45,8 +45,11 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   };
 
   /** Serialises creates in one account (row lock) so two requests cannot both take the plan's last slot. */
-  async function assertRoom(ctx: SpecContext): Promise<void> {
+  async function lockAccount(ctx: SpecContext): Promise<void> {
     await HostingAccount.query(ctx.h.db.trx).findById(ctx.account.id).forUpdate();
+  }
+  /** After `lockAccount` and the input's checks (a bad request is a 400 even when the plan is full). */
+  async function assertRoom(ctx: SpecContext): Promise<void> {
     const max = spec.limit ? limitOf(ctx.plan.limits, spec.limit) : null;
     if (max === null) return;
     const used = await spec.model.scoped(ctx.h.db).where({ account_id: ctx.account.id }).whereIn('state', LIVE).resultSize();
@@ -70,9 +73,10 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
       async (h, ctx) => {
         const live = await loadLiveAccount(h.db, h.principal, ctx.input.params.id!);
         const sc = { h, ...live };
-        await assertRoom(sc);
+        await lockAccount(sc);
         const id = randomUUID();
         const built = await spec.build(sc, ctx.input.body, id);
+        await assertRoom(sc);
         const row = await orConflict(h.db, spec.duplicate, (db) => spec.model.insertFor(db, { ...built.row, id, accountId: live.account.id, state: 'creating' }) as Promise<M>);
         const op = await operation(sc, row, 'resource.ensure', built.secret);
         await spec.afterCreate?.(sc, row);
@@ -83,7 +87,9 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
         const sc = await helpers.load(h, ctx.input.params);
         if (sc.row.state === 'removing') throw new ConflictError(`The ${spec.noun} is already being removed`);
         const row = (await spec.model.scoped(h.db).patchAndFetchById(sc.row.id, { state: 'removing' })) as M;
-        return { ...toResource(row), operation: await operation(sc, row, 'resource.remove') };
+        const op = await operation(sc, row, 'resource.remove');
+        await spec.afterRemove?.(sc, row);
+        return { ...toResource(row), operation: op };
       }),
   ];
   if (spec.patchBody && spec.patch) {

@@ -2,7 +2,7 @@ import { ConflictError, ValidationError, extensionPoints, scopeToClient, type Pl
 import { createHostingAccount } from '../accounts/create.ts';
 import { ensureHostingZone } from '../dns/zones.ts';
 import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
-import { CronJob, HostingAccount, HostingDatabase, HostingPlan, ProvisioningOperation, Server, Website, type AccountResource } from '../models/index.ts';
+import { CronJob, HostingAccount, HostingDatabase, HostingPlan, MailDomain, Mailbox, ProvisioningOperation, Server, Website, type AccountResource } from '../models/index.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf, type LimitKey } from '../plans/limits.ts';
 import { checkedDomain } from '../resources/domains.ts';
@@ -65,7 +65,7 @@ export function accountRoutes(plugin: PluginContext): RouteDefinition[] {
         const plan = await HostingPlan.scoped(h.db).findById(account.planId);
         const count = (model: typeof AccountResource) => model.scoped(h.db).where({ account_id: account.id }).whereNotIn('state', ['removing', 'removed']).resultSize();
         // One after the other: a transaction is one connection.
-        const counts = { sites: await count(Website), databases: await count(HostingDatabase), cronJobs: await count(CronJob) };
+        const counts = { sites: await count(Website), databases: await count(HostingDatabase), cronJobs: await count(CronJob), mailDomains: await count(MailDomain), mailboxes: await count(Mailbox) };
         return { ...toAccount(account, { serviceStatus: await serviceStatus(h.db, account.serviceId) }), plan: plan ? toPlan(plan) : null, counts, panel: await panelOf(plugin, h.db, account) };
       }),
     route(plugin, {

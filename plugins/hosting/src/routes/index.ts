@@ -7,10 +7,12 @@ import { planRoutes } from './plans.ts';
 import { accountRoutes } from './accounts.ts';
 import { operationRoutes } from './operations.ts';
 import { accountResourceRoutes } from './account-resources.ts';
+import { mailSendingRoute } from './mail-sending.ts';
 import { websiteSpec } from '../resources/website.ts';
 import { databaseSpec } from '../resources/database.ts';
 import { sftpUserSpec } from '../resources/sftp-user.ts';
 import { cronJobSpec } from '../resources/cron-job.ts';
+import { mailAliasSpec, mailboxSpec, mailDomainSpec } from '../resources/mail.ts';
 
 /** Every route of the hosting plugin (admin and portal: the ownership rule decides what a client sees). */
 export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
@@ -26,5 +28,9 @@ export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
     ...accountResourceRoutes(plugin, databaseSpec),
     ...accountResourceRoutes(plugin, sftpUserSpec),
     ...accountResourceRoutes(plugin, cronJobSpec),
+    ...accountResourceRoutes(plugin, mailDomainSpec),
+    ...accountResourceRoutes(plugin, mailboxSpec),
+    ...accountResourceRoutes(plugin, mailAliasSpec),
+    mailSendingRoute(plugin),
   ];
 }

@@ -10,7 +10,7 @@ export function operationRoutes(plugin: PluginContext): RouteDefinition[] {
   return [
     listRoute(plugin, {
       method: 'GET', path: '/api/v1/provisioning/operations', permission: 'provisioning.read',
-      schema: { query: listQuery({ status, serverId: uuid, accountId: uuid, action: text(40), subjectType: { enum: ['account', 'site', 'database', 'sftpUser', 'cron', 'server'] } }) },
+      schema: { query: listQuery({ status, serverId: uuid, accountId: uuid, action: text(40), subjectType: { enum: ['account', 'site', 'database', 'sftpUser', 'cron', 'server', 'mailDomain', 'mailbox', 'mailAlias'] } }) },
     }, (h, q) => {
       const query = ProvisioningOperation.scoped(h.db);
       for (const [key, column] of [['status', 'status'], ['serverId', 'server_id'], ['accountId', 'account_id'], ['action', 'action'], ['subjectType', 'subject_type']] as const) {

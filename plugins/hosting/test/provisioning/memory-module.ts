@@ -186,7 +186,8 @@ export function memoryModule(lab: MemoryLab): ProvisioningModule {
         return request(call, 'resource.observe', (s) => {
           const mine = [...s.resources.values()].filter((r) => r.username === usernameOf(call));
           const wanted = refs ? refs.map((ref) => mine.find((r) => r.id === ref.id) ?? { kind: ref.kind, id: ref.id, missing: true }) : mine;
-          return wanted.map((r) => ('missing' in r ? { kind: r.kind, id: r.id, exists: false } : { kind: r.kind, id: r.id, exists: true, state: r.state }));
+          // `detail`: what a test put on the stored resource (a mailbox's sending counters).
+          return wanted.map((r) => ('missing' in r ? { kind: r.kind, id: r.id, exists: false } : { kind: r.kind, id: r.id, exists: true, state: r.state, ...('detail' in r && r.detail ? { detail: r.detail as Record<string, unknown> } : {}) }));
         }, call);
       },
     },

@@ -22,7 +22,7 @@ describe('hosting UI logic', () => {
       assert.equal(values.phpVersions, '8.2, 8.3');
       const back = limitsFromValues(values);
       assert.deepEqual(back.errors, {});
-      assert.deepEqual(back.limits, { ...limits, inodes: null, bandwidthMb: null, mailDomains: null, mailboxes: null });
+      assert.deepEqual(back.limits, { ...limits, inodes: null, bandwidthMb: null, mailDomains: null, mailboxes: null, mailboxQuotaMb: null });
     });
 
     it('a new plan starts with PHP 8.2 and 5 workers, the rest unlimited', () => {

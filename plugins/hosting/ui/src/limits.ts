@@ -6,7 +6,7 @@
 import type { HostingPlanLimits } from './types.ts';
 
 /** The numeric limits the plan form edits, in the order it shows them. */
-export const NUMERIC_LIMITS = ['diskMb', 'sites', 'databases', 'cronJobs', 'memoryMb', 'phpMaxChildren', 'inodes', 'bandwidthMb', 'mailDomains', 'mailboxes'] as const;
+export const NUMERIC_LIMITS = ['diskMb', 'sites', 'databases', 'cronJobs', 'memoryMb', 'phpMaxChildren', 'inodes', 'bandwidthMb', 'mailDomains', 'mailboxes', 'mailboxQuotaMb'] as const;
 export type NumericLimit = (typeof NUMERIC_LIMITS)[number];
 
 /** Limits that must have a value (the server needs a worker count for the PHP-FPM pool). */

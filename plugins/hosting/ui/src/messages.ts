@@ -59,7 +59,7 @@ export const en = {
     confirmRevoke: 'Revoke this grant? The reseller\'s existing accounts stay; it cannot place new ones here.',
     limit: {
       diskMb: 'Disk (MB)', sites: 'Websites', databases: 'Databases', cronJobs: 'Cron jobs', memoryMb: 'Memory (MB)', phpMaxChildren: 'PHP workers',
-      inodes: 'Files (inodes)', bandwidthMb: 'Bandwidth (MB)', mailDomains: 'Mail domains', mailboxes: 'Mailboxes', phpVersions: 'PHP versions',
+      inodes: 'Files (inodes)', bandwidthMb: 'Bandwidth (MB)', mailDomains: 'Mail domains', mailboxes: 'Mailboxes', mailboxQuotaMb: 'Mailbox quota, all mailboxes (MB)', phpVersions: 'PHP versions',
     },
     phpVersionsHint: 'Comma-separated, e.g. 8.2, 8.3.',
     suspend: {
@@ -87,9 +87,21 @@ export const en = {
     verify: 'Verify & repair', noAccountForService: 'This service has no hosting account (yet).',
     res: {
       websites: 'Websites', databases: 'Databases', 'sftp-users': 'SFTP access', 'cron-jobs': 'Cron jobs', websitePanels: 'Website services',
-      add: { websites: 'Add a domain', databases: 'Create a database', 'sftp-users': 'Add an SFTP user', 'cron-jobs': 'Add a cron job' },
-      added: { websites: 'Website added: it is being set up', databases: 'Database created', 'sftp-users': 'SFTP user added', 'cron-jobs': 'Cron job added' },
+      'mail-domains': 'Mail domains', mailboxes: 'Mailboxes', 'mail-aliases': 'Forwarders',
+      add: { websites: 'Add a domain', databases: 'Create a database', 'sftp-users': 'Add an SFTP user', 'cron-jobs': 'Add a cron job', 'mail-domains': 'Add a mail domain', mailboxes: 'Create a mailbox', 'mail-aliases': 'Add a forwarder' },
+      added: { websites: 'Website added: it is being set up', databases: 'Database created', 'sftp-users': 'SFTP user added', 'cron-jobs': 'Cron job added', 'mail-domains': 'Mail domain added: it is being set up', mailboxes: 'Mailbox created', 'mail-aliases': 'Forwarder added' },
       remove: 'Remove', removed: 'Removal requested', confirmRemove: 'Remove {name}? Its files or data on the server are deleted.',
+    },
+    mail: {
+      title: 'Email', domain: 'Mail domain', chooseDomain: '(choose a mail domain)', domainHint: 'e.g. example.com: addresses end in {\'@\'}example.com.',
+      catchAll: 'Catch-all', catchAllHint: 'Optional: an address that gets mail sent to unknown addresses of this domain.',
+      address: 'Address', localPart: 'Name before the {\'@\'}', localPartHint: 'Letters, digits and . _ + -', quotaMb: 'Quota (MB)',
+      passwordHint: 'At least 10 characters. Stored only as a hash: nobody can show it again.', targets: 'Forward to',
+      targetsHint: 'One address per line: mailboxes here or outside addresses.', autoresponder: 'Autoresponder', autoresponderOn: 'Send an automatic reply',
+      subject: 'Subject', body: 'Message', from: 'From (date)', until: 'Until (date)', changePassword: 'Change password', changePasswordOf: 'New password for {address}',
+      dnsStatus: 'DNS status', dnsStatusOf: 'DNS records of {domain}', checking: 'Checking…', record: 'Record', expected: 'Expected value',
+      check: { ok: 'published and matching', missing: 'missing', different: 'different', unknown: 'could not be checked' },
+      sendLimit: 'Sends per hour', sending: 'Mail sending', askServer: 'Ask the server', sentLastHour: 'Sent (last hour)', sentToday: 'Sent today', usage: 'Used', clientSettings: 'Mail client settings', clientSettingsOf: 'Mail client settings for {domain}', port: 'port', usernameIsAddress: 'the full email address',
     },
     phpVersion: 'PHP version', redirectHttps: 'Redirect HTTP to HTTPS', yes: 'yes', no: 'no', domainHint: 'e.g. shop.example.com (point its DNS at your server).',
     settings: 'Settings', settingsOf: 'Settings of {name}', dbUser: 'Database user', engine: 'Engine', dbNameHint: 'Letters, digits and _; your user name is put in front.',

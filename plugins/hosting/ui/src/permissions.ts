@@ -23,4 +23,11 @@ export const P = {
   sftpWrite: 'sftp-users.write',
   cronRead: 'cron-jobs.read',
   cronWrite: 'cron-jobs.write',
+  mailDomainsRead: 'mail-domains.read',
+  mailDomainsWrite: 'mail-domains.write',
+  mailboxesRead: 'mailboxes.read',
+  mailboxesWrite: 'mailboxes.write',
+  mailboxesCounters: 'mailboxes.counters',
+  mailAliasesRead: 'mail-aliases.read',
+  mailAliasesWrite: 'mail-aliases.write',
 } as const;

@@ -95,7 +95,7 @@ export interface HostingAccount {
   /** The plan's name and limits, when the API embeds them (the portal reads limits from here). */
   plan?: Pick<HostingPlan, 'id' | 'name' | 'limits'> | null;
   /** What the account holds against the plan's limits (the detail answer). */
-  counts?: { sites: number; databases: number; cronJobs: number };
+  counts?: { sites: number; databases: number; cronJobs: number; mailDomains?: number; mailboxes?: number };
   /** The account's control panel and whether it offers single sign-on (the detail answer). */
   panel?: { name: string; sso: boolean } | null;
   usage?: Record<string, unknown> | null;
