@@ -10,7 +10,8 @@ export const FONTS: Record<string, string> = {
   mono: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
 };
 
-export const THEMES = ['default', 'sidebar'] as const;
+/** `default`: the menu in a column; `top-nav`: the menu as a bar under the header. */
+export const THEMES = ['default', 'top-nav'] as const;
 
 /** Colour tokens the portal and admin UI use; anything else is refused. */
 export const COLOR_TOKENS = ['primary', 'primary-contrast', 'accent', 'surface', 'surface-alt', 'text', 'muted', 'border', 'danger', 'success', 'warning', 'header', 'header-text'] as const;

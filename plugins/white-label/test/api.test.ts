@@ -31,7 +31,7 @@ describe('white-label API', function () {
     footerText: 'Acme Cloud Ltd, 1 Main St',
     legalLinks: [{ label: 'Terms', url: 'https://acme.example/terms' }],
     logoDarkUrl: 'https://cdn.acme.example/logo-dark.png',
-    theme: 'sidebar',
+    theme: 'top-nav',
     mailFromName: 'Acme Cloud Support',
     mailFromAddress: 'support@acme.example',
   };
@@ -62,7 +62,7 @@ describe('white-label API', function () {
     assert.equal(brand.footer, 'Acme Cloud Ltd, 1 Main St');
     assert.deepEqual(brand.legalLinks, [{ label: 'Terms', url: 'https://acme.example/terms' }]);
     assert.equal(brand.logoDarkUrl, 'https://cdn.acme.example/logo-dark.png');
-    assert.equal(brand.theme, 'sidebar');
+    assert.equal(brand.theme, 'top-nav');
     assert.equal(brand.mailFrom, undefined, 'the sender never reaches the browser');
     // The platform's domain and a pending claim are not A.
     for (const host of ['localhost', 'unproved.acme.example']) {
