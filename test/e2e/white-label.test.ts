@@ -126,4 +126,34 @@ describe('white-label portal on a tenant domain (browser)', function () {
       await page.context().close();
     }
   });
+
+  it("the staff Brand screen previews the form live, keeps unsafe colours out of the preview and refuses to save them", async () => {
+    const { page, errors } = await open(TENANT_HOST);
+    await logIn(page, '/admin/login', a.admin.email, a.admin.password);
+    await page.getByTestId('signed-in-as').waitFor();
+    await page.goto('/admin/p/white-label/brand');
+    const preview = page.getByTestId('wl-preview');
+    await preview.getByTestId('wl-preview-name').getByText('Acme Cloud').waitFor();
+    const previewPrimary = () => page.evaluate(`getComputedStyle(document.querySelector('[data-testid="wl-preview"]')).getPropertyValue('--pv-primary').trim()`) as Promise<string>;
+    assert.equal(await previewPrimary(), '#0a7f5a');
+    await page.getByTestId('wl-name').fill('Preview Co');
+    await page.getByTestId('wl-color-primary').fill('#aa3300');
+    await preview.getByTestId('wl-preview-name').getByText('Preview Co').waitFor();
+    assert.equal(await previewPrimary(), '#aa3300');
+    await page.getByTestId('wl-color-primary').fill('red; background: url(https://evil.example/x)');
+    assert.equal(await previewPrimary(), '#0a7f5a', 'an unsafe value never reaches the preview');
+    await page.getByRole('button', { name: 'Save brand' }).click();
+    await page.getByText('must be a CSS colour').first().waitFor();
+    const stored = await server.request('GET', '/api/v1/white-label/brands/current', { token: a.token });
+    assert.equal(stored.body.data.own.name, 'Acme Cloud', 'nothing saved');
+    await page.getByTestId('wl-color-primary').fill('#aa3300');
+    await page.getByRole('button', { name: 'Save brand' }).click();
+    await page.getByTestId('wl-notice').waitFor();
+    const saved = await server.request('GET', '/api/v1/white-label/brands/current', { token: a.token });
+    assert.equal(saved.body.data.own.name, 'Preview Co');
+    assert.equal(saved.body.data.own.colors.primary, '#aa3300');
+    await screenshot(page, 'white-label-settings');
+    assert.deepEqual(unexpected(errors, 400, 404).filter((e) => !e.includes('Cross-Origin-Opener-Policy header has been ignored')), []);
+    await page.context().close();
+  });
 });

@@ -17,6 +17,7 @@ export const manifest: PluginManifest = {
     { name: PERMISSIONS.write, description: "Change the tenant's brand: name, logos, colours, texts, mail sender", defaultRoles: ['super_admin', 'admin'] },
   ],
   events: { emits: Object.values(EVENTS), subscribes: [] },
-  entry: { server: 'plugin.ts', migrations: 'migrations' },
+  // ui/dist/index.js: built from ui/src by the plugin UI build (git-ignored).
+  entry: { server: 'plugin.ts', migrations: 'migrations', ui: 'ui/dist/index.js' },
   bootFailure: 'continue',
 };
