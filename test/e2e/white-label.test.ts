@@ -9,7 +9,9 @@ import { buildUi } from './support/ui-server.ts';
 const PORT = 36420;
 const TENANT_HOST = 'panel.acme.example';
 const PENDING_HOST = 'pending.acme.example';
+const OTHER_HOST = 'panel.bee.example';
 const CLIENT = { email: 'wl-client@acme.example', password: 'Acme-Client-Passphrase-7' };
+const OTHER_CLIENT = { email: 'wl-client@bee.example', password: 'Bee-Client-Passphrase-7' };
 
 /** What the page shows, read in the browser (this file compiles without DOM types). */
 const looks = `(() => ({
@@ -40,7 +42,7 @@ describe('white-label portal on a tenant domain (browser)', function () {
 
   before(async () => {
     buildUi();
-    ({ server, close } = await startBrandServer({ PORT: String(PORT) }, ['billing']));
+    ({ server, close } = await startBrandServer({ PORT: String(PORT) }, ['billing', 'theme-top-nav']));
     a = await createTenantWithAdmin(server, { slug: 'acme', name: 'Acme Holdings', isReseller: true });
     await verifiedDomain(server, a.tenant.id, TENANT_HOST);
     await verifiedDomain(server, a.tenant.id, PENDING_HOST, 'pending');
@@ -58,10 +60,15 @@ describe('white-label portal on a tenant domain (browser)', function () {
     faviconUrl = favicon.body.data.url;
     const client = await put('/api/v1/clients', 'POST', { email: CLIENT.email, firstName: 'Cleo', lastName: 'Client', country: 'US', password: CLIENT.password });
     assert.equal(client.status, 201, JSON.stringify(client.body));
+    // Another tenant with a brand of its own and the default layout, and a client.
+    const b = await createTenantWithAdmin(server, { slug: 'bee', name: 'Bee Hosting' });
+    await verifiedDomain(server, b.tenant.id, OTHER_HOST);
+    assert.equal((await server.request('PUT', '/api/v1/white-label/brands/current', { token: b.token, body: { name: 'Bee Hosting', colors: { primary: '#aa8800' } } })).status, 200);
+    assert.equal((await server.request('POST', '/api/v1/clients', { token: b.token, body: { ...OTHER_CLIENT, firstName: 'Bea', lastName: 'Client', country: 'US' } })).status, 201);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        `--host-resolver-rules=MAP ${TENANT_HOST} 127.0.0.1, MAP ${PENDING_HOST} 127.0.0.1, MAP platform.test 127.0.0.1`],
+        `--host-resolver-rules=MAP ${TENANT_HOST} 127.0.0.1, MAP ${PENDING_HOST} 127.0.0.1, MAP ${OTHER_HOST} 127.0.0.1, MAP platform.test 127.0.0.1`],
     });
   });
   after(async () => {
@@ -101,12 +108,31 @@ describe('white-label portal on a tenant domain (browser)', function () {
     assertBranded(dash, 'dashboard');
     assert.equal(dash.theme, 'top-nav');
     assert.equal(await page.getByRole('link', { name: 'Terms of service' }).getAttribute('href'), 'https://acme.example/terms');
-    // The top-nav theme lays the menu out as a bar: the navigation spans the page's width.
+    // The top-nav theme (the theme-top-nav plugin's styles, mounted through the portal theme slot)
+    // lays the menu out as a bar: the navigation spans the page's width.
+    assert.equal(await page.locator('style[data-mp-theme-styles="top-nav"]').count(), 1);
     const nav = await page.getByTestId('main-nav').boundingBox();
     assert.ok(nav && nav.width > 1000, `menu as a bar: ${JSON.stringify(nav)}`);
     await screenshot(page, 'white-label-dashboard');
     // Plain http on a name other than localhost: Chromium ignores the COOP header and says so.
     assert.deepEqual(unexpected(errors, 404).filter((e) => !e.includes('Cross-Origin-Opener-Policy header has been ignored')), []);
+    await page.context().close();
+  });
+
+  it("another tenant's portal wears its own brand and layout: none of Acme's name, logo or theme", async () => {
+    const { page } = await open(OTHER_HOST);
+    await logIn(page, '/client/login', OTHER_CLIENT.email, OTHER_CLIENT.password);
+    await page.getByTestId('app-brand').getByText('Bee Hosting').waitFor();
+    await page.locator('[data-plugins="ready"]').waitFor();
+    const l = await seen(page);
+    assert.equal(l.title, 'Bee Hosting');
+    assert.equal(l.primary, '#aa8800');
+    assert.doesNotMatch(l.text, /Acme|mpanel/i);
+    assert.ok(!l.logos.some((i) => i.src === logoUrl));
+    assert.equal(l.theme, null);
+    assert.equal(await page.locator('style[data-mp-theme-styles]').count(), 0, 'no theme styles');
+    const nav = await page.getByTestId('main-nav').boundingBox();
+    assert.ok(nav && nav.width < 400, `menu as a column: ${JSON.stringify(nav)}`);
     await page.context().close();
   });
 
