@@ -26,6 +26,8 @@ COPY plugins/provisioning-cpanel/package.json plugins/provisioning-cpanel/
 COPY plugins/provisioning-hestia/package.json plugins/provisioning-hestia/
 COPY plugins/ssl/package.json plugins/ssl/
 COPY plugins/support/package.json plugins/support/
+COPY plugins/theme-top-nav/package.json plugins/theme-top-nav/
+COPY plugins/white-label/package.json plugins/white-label/
 COPY agent/package.json agent/
 RUN npm ci --ignore-scripts
 

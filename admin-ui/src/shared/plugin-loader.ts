@@ -145,6 +145,7 @@ export async function loadPlugins(options: LoaderOptions): Promise<UiPluginInfo[
   offerSlot('platform', platformSlots.portalDashboard);
   offerSlot('platform', platformSlots.portalAccount);
   offerSlot('platform', platformSlots.header);
+  offerSlot('platform', platformSlots.portalTheme);
   let plugins: UiPluginInfo[];
   try {
     plugins = await api.get<UiPluginInfo[]>('/ui/plugins', { area: options.area });

@@ -7,6 +7,7 @@ import { enabledExtension } from '../plugins/enabled-extension.ts';
 import { readMailSettings, writeMailSettings, type MailSettings, type MailSettingsChanges } from './settings.ts';
 import { toMessage, toQueued, type QueuedMail } from './message.ts';
 import { sendSmtp } from './smtp-transport.ts';
+import { providedBranding } from '../ui/branding-source.ts';
 import { outboxDir, writeToOutbox } from './outbox-folder.ts';
 
 /** The job that delivers one queued mail: `core.mail.send`. */
@@ -65,7 +66,8 @@ export class MailService {
     const tenant = (await knex('tenants').where({ id: tenantId }).first('slug')) as { slug: string } | undefined;
     const slug = tenant?.slug ?? tenantId;
     const host = config.publicUrl ? new URL(config.publicUrl).hostname : 'localhost';
-    const message = toMessage(queued, settings, `no-reply@${slug}.${host}`);
+    const brand = this.c.pluginServices ? await providedBranding(this.c, tenantId) : {};
+    const message = toMessage(queued, settings, `no-reply@${slug}.${host}`, brand.mailFrom);
     const transport = await this.transportFor(tenantId);
     if (transport) return { ...(await transport.extension.impl.send({ tenantId, settings: await transport.settings() }, message)), via: 'extension' };
     if (settings.host) return { ...(await sendSmtp({ ...settings, host: settings.host }, message, config.allowPrivateTargets)), via: 'smtp' };

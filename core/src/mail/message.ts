@@ -55,12 +55,15 @@ export function toQueued(mail: OutgoingMail, mailId: string, now: Date): QueuedM
 }
 
 /** The message a transport gets: the tenant's from address unless the mail names one. */
-export function toMessage(q: QueuedMail, settings: MailSettings, fallbackFrom: string): MailMessage {
-  const from: MailAddress = { email: q.from?.email || settings.fromEmail || fallbackFrom, name: q.from?.name ?? settings.fromName };
+export function toMessage(q: QueuedMail, settings: MailSettings, fallbackFrom: string, brandFrom?: { name: string; address?: string }): MailMessage {
+  // A white-label sender (the branding provider's `mailFrom`) comes before the mail settings' defaults.
+  const from: MailAddress = { email: q.from?.email || brandFrom?.address || settings.fromEmail || fallbackFrom, name: q.from?.name ?? brandFrom?.name ?? settings.fromName };
   if (!from.name) delete from.name;
+  // A branded tenant's Message-ID names its own domain, not the platform.
+  const idDomain = brandFrom ? from.email.split('@')[1] ?? 'localhost' : 'mpanel';
   const message: MailMessage = {
     from, to: q.to, subject: q.subject, text: q.text,
-    headers: { 'Message-ID': `<${q.mailId}@mpanel>`, ...q.headers },
+    headers: { 'Message-ID': `<${q.mailId}@${idDomain}>`, ...q.headers },
     idempotencyKey: q.idempotencyKey ?? q.mailId,
   };
   if (q.cc) message.cc = q.cc;

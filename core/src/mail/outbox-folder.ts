@@ -28,7 +28,7 @@ const exists = (path: string) => stat(path).then(() => true, () => false);
 export async function writeToOutbox(dir: string, mailId: string, queuedAt: string, message: MailMessage): Promise<MailSendResult> {
   const file = `${queuedAt.replace(/[-:.]/g, '').replace('T', '-')}-${mailId}.eml`;
   const path = join(dir, file);
-  const result: MailSendResult = { messageId: `<${mailId}@mpanel>`, accepted: message.to.map((a) => a.email), rejected: [] };
+  const result: MailSendResult = { messageId: message.headers?.['Message-ID'] ?? `<${mailId}@mpanel>`, accepted: message.to.map((a) => a.email), rejected: [] };
   if (await exists(path)) return result;
   await mkdir(dir, { recursive: true });
   const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(nodemailerMessage(message));

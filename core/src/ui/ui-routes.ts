@@ -46,7 +46,8 @@ export function uiRoutes(container: RootContainer): RouteDefinition[] {
       tags: ['ui'],
       handler: async (ctx) => {
         const tenant = ctx.state.tenant as TenantRef | undefined;
-        const brand = await container.cradle.uiBranding.forTenant(tenant);
+        // The mail sender is for mails only: never sent to the browser.
+        const { mailFrom: _mailFrom, ...brand } = await container.cradle.uiBranding.forTenant(tenant);
         ctx.set('Cache-Control', 'no-cache');
         return ok({ ...(await defaultBranding.forTenant(tenant)), ...brand });
       },

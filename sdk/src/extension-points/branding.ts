@@ -6,8 +6,26 @@ export interface Branding {
   logoUrl: string | null;
   /** Token name (`primary`, `surface`, `text`, …) → a CSS colour (`#0a7`, `rgb(…)`, `hsl(…)`, a name). */
   colors: Record<string, string>;
-  /** Plain text under every mail (address, legal line); mails only. */
+  /** Plain text under every mail and the portal's pages (address, legal line). */
   footer?: string;
+  /** The logo on dark backgrounds; the favicon (https URL or a same-origin path). */
+  logoDarkUrl?: string | null;
+  faviconUrl?: string | null;
+  /** A font stack from the white-label plugin's safe list (`--mp-font`). */
+  fontFamily?: string;
+  /** Plain text shown above the portal's sign-in form. */
+  loginText?: string;
+  /** Legal links (terms, privacy) in the portal's footer: https URLs only. */
+  legalLinks?: Array<{ label: string; url: string }>;
+  /** The portal theme the tenant selected (`default`, `sidebar`). */
+  theme?: string;
+  /** Who the tenant's mails come from; never sent to the browser. */
+  mailFrom?: { name: string; address?: string };
+}
+
+/** A font stack a brand may set: names, quotes, commas, hyphens and spaces only (no `url()`, no `;`). */
+export function isBrandFont(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 200 && /^[A-Za-z0-9 ,"-]+$/.test(value);
 }
 
 /**

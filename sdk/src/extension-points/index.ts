@@ -17,7 +17,7 @@ export type * from './cdn.ts';
 export type * from './mail.ts';
 export type * from './branding.ts';
 export type * from './client-accounts.ts';
-export { isBrandColor } from './branding.ts';
+export { isBrandColor, isBrandFont } from './branding.ts';
 export { DnsProviderError, dnsZonesRef } from './dns.ts';
 export { CdnProviderError } from './cdn.ts';
 export { ProvisioningError, RETRYABLE_PROVISIONING_CODES } from './provisioning.ts';

@@ -3,5 +3,5 @@ export * from './api.ts';
 export * from './permissions.ts';
 export * from './plugin.ts';
 export * from './slots.ts';
-export { isBrandColor, type Branding } from '../extension-points/branding.ts';
+export { isBrandColor, isBrandFont, type Branding } from '../extension-points/branding.ts';
 export { CURRENCY_CODES, currencyExponent, formatMoney, isCurrencyCode, MAX_AMOUNT, parseMoney, toMajorString } from '../money.ts';

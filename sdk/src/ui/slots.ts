@@ -84,5 +84,12 @@ export const platformSlots = {
   portalAccount: defineSlot('platform.portal-account.panels', { kind: 'panels' }),
   /** Small panels in the shell's header next to the signed-in user, both areas (the notifications bell). */
   header: defineSlot('platform.header.panels', { kind: 'panels' }),
+  /**
+   * Portal themes: every fill is mounted once in the client portal's shell with the tenant's selected
+   * theme (`branding.theme`, the white-label setting); a theme plugin renders (its layout styles for
+   * `.mp-shell`, `.mp-nav`, …) only when `theme` is its own id. Plugin UIs load only for plugins
+   * enabled for the tenant the domain resolves to, so a theme never loads on another tenant's domain.
+   */
+  portalTheme: defineSlot<{ theme: string }>('platform.portal-theme.panels', { kind: 'panels' }),
 } as const;
 
