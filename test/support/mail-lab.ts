@@ -57,7 +57,7 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const dovecot = need('/usr/sbin/dovecot');
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
-  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92;
+  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91;
   const d = (...p: string[]) => join(dir, 'mail', ...p);
   for (const sub of ['pf', 'pfspool', 'pfdata', 'maps', 'dc/run', 'dc/state', 'dc/passwd', 'dkim/keys', 'dkim/run']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
   const dkimUser = execFileSync('id', ['-u', 'opendkim']).toString().trim();
@@ -89,7 +89,7 @@ maillog_file_prefixes = /run, /tmp, /var
 smtpd_banner = $myhostname ESMTP
 biff = no
 smtp_dns_support_level = disabled
-smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions = check_recipient_access texthash:${d('maps/vbounce')}
 virtual_mailbox_domains = texthash:${d('maps/vdomains')}
 virtual_mailbox_maps = texthash:${d('maps/vmailboxes')}
@@ -108,7 +108,6 @@ milter_default_action = tempfail
   -o smtpd_tls_security_level=none
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
-  -o smtpd_end_of_data_restrictions=check_policy_service{inet:127.0.0.1:${policyPort},default_action=DUNNO}
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
 qmgr unix n - n 300 1 qmgr

@@ -4,7 +4,8 @@ import type { ObservedResource } from '@mpanel/sdk';
 import type { AgentEnv, Op, OpContext } from './types.ts';
 import { OpError } from './types.ts';
 import * as v from './validate.ts';
-import { run } from './exec.ts';
+import { spawn } from 'node:child_process';
+import { run, type ExecResult } from './exec.ts';
 import { applyAndReload, applyConfig, type FileChange } from './config-txn.ts';
 import { atomicWrite, ensureDir, readIfExists, secureDir } from './files.ts';
 import { withLock } from './lock.ts';
@@ -136,7 +137,7 @@ async function render(env: AgentEnv, all: All): Promise<FileChange[]> {
   const lines = (rows: string[]) => head + rows.map((r) => `${r}\n`).join('');
   const domains = all.domains.map((d) => `${d.domain} OK`);
   const mailboxes = all.mailboxes.filter((x) => !(suspended(x) && x.suspendPolicy === 'bounce')).map((x) => `${x.localPart}@${x.domain} OK`);
-  const bounce = all.mailboxes.filter((x) => suspended(x) && x.suspendPolicy === 'bounce').map((x) => `${x.localPart}@${x.domain} REJECT 5.2.1 This mailbox is disabled`);
+  const bounce = all.mailboxes.filter((x) => suspended(x) && x.suspendPolicy === 'bounce').map((x) => `${x.localPart}@${x.domain} 550 5.2.1 This mailbox is disabled`);
   const aliases: string[] = [];
   const catchAll = new Map<string, string[]>();
   for (const d of all.domains) if (d.catchAll) catchAll.set(d.domain, [d.catchAll]);
@@ -173,14 +174,35 @@ async function render(env: AgentEnv, all: All): Promise<FileChange[]> {
   if (m.dkim) {
     const signing = all.domains.filter((d) => d.dkimSelector);
     changes.push({ path: join(m.dkim.dir, 'KeyTable'), content: lines(signing.map((d) => `${d.dkimSelector}._domainkey.${d.domain} ${d.domain}:${d.dkimSelector}:${keyFile(env, d.domain)}`)) });
-    changes.push({ path: join(m.dkim.dir, 'SigningTable'), content: lines(signing.map((d) => `*@${d.domain.replace(/\./g, '\\.')} ${d.dkimSelector}._domainkey.${d.domain}`)) });
+    changes.push({ path: join(m.dkim.dir, 'SigningTable'), content: lines(signing.map((d) => `*@${d.domain} ${d.dkimSelector}._domainkey.${d.domain}`)) });
   }
   return changes;
 }
 
+/**
+ * Runs a postfix command and resolves when it exits, not when its pipes close: `postfix` may leave
+ * a helper (postlogd) holding the inherited pipes, which would stall `run()` until its timeout.
+ */
+function runPostfix(bin: string, args: string[]): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new OpError('TIMEOUT', `${bin} ${args.join(' ')} did not finish`, { retryable: true })); }, 60_000);
+    child.on('error', (e) => { clearTimeout(timer); reject(new OpError('UNSUPPORTED', `${bin} could not run: ${e.message}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      // Let the output already written drain, then stop listening to pipes a helper may keep.
+      setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); resolve({ stdout, stderr, code: code ?? 1 }); }, 20);
+    });
+  });
+}
+
 async function validateConfig(env: AgentEnv): Promise<string | null> {
   const m = mailEnv(env);
-  const pf = await run(m.postfixBin, ['-c', m.postfixConfDir, 'check']);
+  const pf = await runPostfix(m.postfixBin, ['-c', m.postfixConfDir, 'check']);
   if (pf.code !== 0) return `postfix check rejected the configuration (rolled back, the running Postfix is unchanged): ${(pf.stderr + pf.stdout).trim().slice(0, 1500) || `exit ${pf.code}`}`;
   for (const map of ['vdomains', 'vmailboxes', 'valiases', 'vbounce']) {
     const q = await run('/usr/sbin/postmap', ['-c', m.postfixConfDir, '-q', 'probe.invalid', `texthash:${join(m.mapsDir, map)}`]);
@@ -197,7 +219,7 @@ async function validateConfig(env: AgentEnv): Promise<string | null> {
 
 async function reload(env: AgentEnv, dkimChanged: boolean): Promise<void> {
   const m = mailEnv(env);
-  const r = await run(m.postfixBin, ['-c', m.postfixConfDir, 'reload']);
+  const r = await runPostfix(m.postfixBin, ['-c', m.postfixConfDir, 'reload']);
   if (r.code !== 0) throw new OpError('REMOTE_UNAVAILABLE', `postfix reload failed (is Postfix running?): ${(r.stderr + r.stdout).trim().slice(0, 1000)}`);
   if (dkimChanged && m.dkim) {
     const pid = Number((await readIfExists(m.dkim.pidFile))?.trim());

@@ -210,9 +210,10 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
     await waitForMail(u1, d1, 'office', 1);
     await waitForMail(u1, d1, 'info', before + 2);
     assert.ok(maildirNew(u1, d1, 'info').some((f) => readFileSync(f, 'utf8').includes('Subject: to-catchall')));
-    assert.equal(maildirNew(u1, d1, 'info').some((f) => readFileSync(f, 'utf8').includes('Subject: to-office')), false);
+    assert.equal(maildirNew(u1, d1, 'info').some((f) => readFileSync(f, 'utf8').includes('Subject: to-office')), false, `info got office's mail; aliases:\n${map('valiases')}`);
     await ok('mail.alias.remove', { username: u1, id: 'al2' });
-    assert.equal(map('valiases').includes(`@${d1} `), false);
+    assert.doesNotMatch(map('valiases'), new RegExp(`^@${d1} `, 'm'));
+    assert.match(map('valiases'), new RegExp(`^sales@${d1} info@${d1}$`, 'm'));
   });
 
   it('signs mail sent through submission with the domain key (the signature verifies) and refuses unauthenticated relay', async function () {
@@ -305,7 +306,9 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
     const before = maildirNew(u1, d1, 'office').length;
     assert.equal(smtp(mail.smtpPort, 'a@example.net', `office@${d1}`, message('a@example.net', `office@${d1}`, 'while-away')).code, 0);
     await waitForMail(u1, d1, 'office', before + 1);
-    await waitForLog(new RegExp(`sieve: .*(vacation|sent vacation response)`, 'i')).catch(() => undefined);
+    // The vacation reply goes out (to the sender, through Postfix).
+    for (let i = 0; i < 100 && !/sent vacation response/.test(readFileSync(join(hosting.dir, 'mail', 'dc', 'dovecot.log'), 'utf8')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(readFileSync(join(hosting.dir, 'mail', 'dc', 'dovecot.log'), 'utf8'), /sent vacation response/);
     await ok('mailbox.ensure', mailbox('mb2', 'office'));
     assert.equal(existsSync(sieve), false);
   });
