@@ -19,6 +19,7 @@ describe('provisioning-agent: mail resources', function () {
     server: { id: randomUUID(), hostname: 'mail.test', credentials: {} },
     account: { serviceId: randomUUID(), clientId: randomUUID(), username: 'mpt1', packageConfig: {} },
     plan: { diskMb: 1000, sites: 1, databases: 1, phpVersions: [], phpMaxChildren: 1, memoryMb: null },
+    operation: { id: randomUUID(), action: 'resource.ensure', attempt: 1, idempotencyKey: randomUUID(), deadline: new Date(Date.now() + 60_000), step: () => undefined },
   });
   const domain: DesiredResource = { kind: 'mailDomain', id: 'd1', domain: 'example.test', dkim: { selector: 'mp1', privateKeyPem: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n' }, state: 'active' };
   const mailbox: DesiredResource = { kind: 'mailbox', id: 'm1', domain: 'example.test', localPart: 'info', passwordHash: '{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g', quotaMb: 100, sendLimitPerHour: 50, autoresponder: null, suspendPolicy: 'keep', state: 'active' };
