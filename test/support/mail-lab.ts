@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEnv } from '../../agent/src/ops/types.ts';
+import { startMailPolicy } from '../../agent/src/mail-policy.ts';
 
 /**
  * A private mail stack for tests (HOSTING.md §7.4): Postfix (`postfix -c <dir>`, own queue and data
@@ -57,7 +58,7 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const dovecot = need('/usr/sbin/dovecot');
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
-  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91;
+  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92;
   const d = (...p: string[]) => join(dir, 'mail', ...p);
   for (const sub of ['pf', 'pfspool', 'pfdata', 'maps', 'dc/run', 'dc/state', 'dc/passwd', 'dkim/keys', 'dkim/run']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
   const dkimUser = execFileSync('id', ['-u', 'opendkim']).toString().trim();
@@ -108,6 +109,7 @@ milter_default_action = tempfail
   -o smtpd_tls_security_level=none
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_end_of_data_restrictions=check_policy_service,inet:127.0.0.1:${policyPort}
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
 qmgr unix n - n 300 1 qmgr
@@ -216,6 +218,9 @@ OversignHeaders From
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`mail lab: ${e.message}`));
   };
   try {
+    // The sending-limit policy service (in this process: the agent runs it as `mpanel-agent mail-policy`).
+    const policy = await startMailPolicy(env, { port: policyPort });
+    stops.push(() => policy.close());
     execFileSync(postfix, ['-c', d('pf'), 'check'], { stdio: 'pipe' });
     // Daemons keep inherited pipes open: started with no pipes, errors are in their logs.
     if (spawnSync(postfix, ['-c', d('pf'), 'start'], { stdio: 'ignore' }).status !== 0) throw new Error(`postfix did not start: ${readFileSync(d('maillog'), 'utf8').slice(-1500)}`);

@@ -232,6 +232,16 @@ async function reload(env: AgentEnv, dkimChanged: boolean): Promise<void> {
   }
 }
 
+export const listMailboxes = (env: AgentEnv) => listRecords<MailboxRecord>(env, 'mailboxes');
+/** Messages sent this hour per login, written by the sending-limit policy service (agent/src/mail-policy.ts). */
+export const sendCountersFile = (env: AgentEnv) => join(stateDir(env), 'mail', 'send-counters.json');
+
+async function sentThisHour(env: AgentEnv, address: string): Promise<number> {
+  const text = await readIfExists(sendCountersFile(env));
+  const entry = text ? (JSON.parse(text) as Record<string, { hour: string; count: number }>)[address] : undefined;
+  return entry && entry.hour === new Date().toISOString().slice(0, 13) ? entry.count : 0;
+}
+
 async function loadAll(env: AgentEnv): Promise<All> {
   return { domains: await listRecords(env, 'domains'), mailboxes: await listRecords(env, 'mailboxes'), aliases: await listRecords(env, 'aliases') };
 }
@@ -337,7 +347,7 @@ export async function observeMailbox(env: AgentEnv, x: MailboxRecord): Promise<O
   return {
     kind: 'mailbox', id: x.id, exists: Boolean(line), state: line?.includes('nologin=y') ? 'suspended' : 'active',
     ...(line ? {} : { drift: ['mailbox missing from the Dovecot passwd-file'] }),
-    detail: { address: `${x.localPart}@${x.domain}`, quotaMb: x.quotaMb, usageMb: Math.round((usageBytes / 1048576) * 100) / 100, usageBytes, sendLimitPerHour: x.sendLimitPerHour, autoresponder: Boolean(x.autoresponder) },
+    detail: { address: `${x.localPart}@${x.domain}`, quotaMb: x.quotaMb, usageMb: Math.round((usageBytes / 1048576) * 100) / 100, usageBytes, sendLimitPerHour: x.sendLimitPerHour, sentThisHour: await sentThisHour(env, `${x.localPart}@${x.domain}`), autoresponder: Boolean(x.autoresponder) },
   };
 }
 

@@ -241,6 +241,27 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
     assert.equal(key.uid, Number(execFileSync('id', ['-u', 'opendkim']).toString()));
   });
 
+  it('refuses the N+1th message of the hour through submission for a mailbox with a sending limit', async function () {
+    await ok('mailbox.ensure', mailbox('mb5', 'limited', { sendLimitPerHour: 2 }));
+    const auth = { user: `limited@${d1}`, pass: pw };
+    for (const n of [1, 2]) {
+      const r = smtp(mail.submissionPort, `limited@${d1}`, `info@${d1}`, message(`limited@${d1}`, `info@${d1}`, `limited-${n}`), auth);
+      assert.equal(r.code, 0, `message ${n}: ${r.err}`);
+    }
+    const third = smtp(mail.submissionPort, `limited@${d1}`, `info@${d1}`, message(`limited@${d1}`, `info@${d1}`, 'limited-3'), auth);
+    assert.notEqual(third.code, 0, 'the message over the limit was accepted');
+    assert.match(maillog(), /Sending limit reached: 2 messages per hour for limited@/);
+    // Another mailbox (no limit) still sends.
+    assert.equal(smtp(mail.submissionPort, `info@${d1}`, `office@${d1}`, message(`info@${d1}`, `office@${d1}`, 'unlimited'), { user: `info@${d1}`, pass: pw }).code, 0);
+    const o = (await ok('mail.observe', { username: u1 })).observed as { resources: Array<{ id: string; detail: { sentThisHour: number; sendLimitPerHour: number } }> };
+    const limited = o.resources.find((r) => r.id === 'mb5')!;
+    assert.equal(limited.detail.sendLimitPerHour, 2);
+    assert.equal(limited.detail.sentThisHour, 2);
+    // Raising the limit applies to the next message.
+    await ok('mailbox.ensure', mailbox('mb5', 'limited', { sendLimitPerHour: 3 }));
+    assert.equal(smtp(mail.submissionPort, `limited@${d1}`, `info@${d1}`, message(`limited@${d1}`, `info@${d1}`, 'limited-4'), auth).code, 0);
+  });
+
   it('refuses mail for a mailbox over its quota', async function () {
     await ok('mailbox.ensure', mailbox('mb3', 'small', { quotaMb: 1 }));
     const big = 'x'.repeat(76) + '\r\n';
