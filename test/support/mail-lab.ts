@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEnv } from '../../agent/src/ops/types.ts';
-import { startMailPolicy } from '../../agent/src/mail-policy.ts';
 
 /**
  * A private mail stack for tests (HOSTING.md §7.4): Postfix (`postfix -c <dir>`, own queue and data
@@ -58,7 +57,7 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const dovecot = need('/usr/sbin/dovecot');
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
-  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92;
+  const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92, internalPort = b + 26;
   const d = (...p: string[]) => join(dir, 'mail', ...p);
   for (const sub of ['pf', 'pfspool', 'pfdata', 'maps', 'dc/run', 'dc/state', 'dc/passwd', 'dkim/keys', 'dkim/run']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
   const dkimUser = execFileSync('id', ['-u', 'opendkim']).toString().trim();
@@ -90,7 +89,7 @@ maillog_file_prefixes = /run, /tmp, /var
 smtpd_banner = $myhostname ESMTP
 biff = no
 smtp_dns_support_level = disabled
-smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions = check_recipient_access texthash:${d('maps/vbounce')}
 virtual_mailbox_domains = texthash:${d('maps/vdomains')}
 virtual_mailbox_maps = texthash:${d('maps/vmailboxes')}
@@ -110,6 +109,9 @@ milter_default_action = tempfail
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
   -o smtpd_end_of_data_restrictions=check_policy_service,inet:127.0.0.1:${policyPort}
+127.0.0.1:${internalPort} inet n - n - - smtpd
+  -o syslog_name=postfix/internal
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
 qmgr unix n - n 300 1 qmgr
@@ -149,7 +151,7 @@ first_valid_uid = 1000
 mail_plugins = quota
 lmtp_rcpt_check_quota = yes
 postmaster_address = postmaster@mpanel-lab.test
-submission_host = 127.0.0.1:${smtpPort}
+submission_host = 127.0.0.1:${internalPort}
 passdb {
   driver = passwd-file
   args = username_format=%u ${d('dc/passwd')}/%d
@@ -218,9 +220,12 @@ OversignHeaders From
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`mail lab: ${e.message}`));
   };
   try {
-    // The sending-limit policy service (in this process: the agent runs it as `mpanel-agent mail-policy`).
-    const policy = await startMailPolicy(env, { port: policyPort });
-    stops.push(() => policy.close());
+    // The sending-limit policy service, as the agent runs it (a process of its own: a test blocked in
+    // spawnSync(curl) must not block the service Postfix waits on). Its env.json points it at the lab state.
+    writeFileSync(join(env.stateDir!, 'env.json'), JSON.stringify({ stateDir: env.stateDir, homeRoot: env.homeRoot, userPrefix: env.userPrefix, mail: env.mail }));
+    const policy = spawn(process.execPath, [join(import.meta.dirname, '../../agent/bin/mpanel-agent.js'), 'mail-policy', '--port', String(policyPort), '--state-dir', env.stateDir!], { stdio: ['ignore', 'ignore', 'inherit'] });
+    stops.push(async () => { policy.kill('SIGTERM'); await new Promise((resolve) => (policy.exitCode !== null ? resolve(null) : policy.once('exit', resolve))); });
+    await waitFor('mail policy service', () => portOpen(policyPort));
     execFileSync(postfix, ['-c', d('pf'), 'check'], { stdio: 'pipe' });
     // Daemons keep inherited pipes open: started with no pipes, errors are in their logs.
     if (spawnSync(postfix, ['-c', d('pf'), 'start'], { stdio: 'ignore' }).status !== 0) throw new Error(`postfix did not start: ${readFileSync(d('maillog'), 'utf8').slice(-1500)}`);

@@ -501,6 +501,19 @@ const aliasRemove: Op<Params> = {
   },
 };
 
+/** account.remove: the account's mail domains, mailboxes and forwarders leave the maps (mail files go with the home). */
+export async function removeAccountMail(ctx: OpContext, username: string): Promise<void> {
+  const all = await loadAll(ctx.env);
+  const domains = all.domains.filter((x) => x.username === username);
+  const records = [
+    ...domains.map((x) => ({ kind: 'domains' as const, id: x.id, value: null })),
+    ...all.mailboxes.filter((x) => x.username === username).map((x) => ({ kind: 'mailboxes' as const, id: x.id, value: null })),
+    ...all.aliases.filter((x) => x.username === username).map((x) => ({ kind: 'aliases' as const, id: x.id, value: null })),
+  ];
+  if (!records.length) return;
+  await ctx.step('mail', () => commit(ctx, records, ctx.env.mail?.dkim ? domains.map((d) => ({ domain: d.domain, pem: null })) : []));
+}
+
 const mailObserve: Op<Params> = {
   name: 'mail.observe',
   async run(ctx, params) {

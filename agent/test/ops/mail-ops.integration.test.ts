@@ -349,4 +349,15 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
     // idempotent
     await ok('mail.domain.remove', { username: u1, id: 'md1' });
   });
+
+  it('account.remove takes the account\'s mail domains and mailboxes out of Postfix and Dovecot', async function () {
+    await ok('mailbox.ensure', { username: u2, mailbox: { id: 'mb9', domain: d2, localPart: 'boss', passwordHash: fastHash, quotaMb: 10, state: 'active' } });
+    assert.match(map('vmailboxes'), new RegExp(`^boss@${d2} OK$`, 'm'));
+    await ok('account.remove', { username: u2 });
+    assert.equal(map('vdomains').includes(d2), false);
+    assert.equal(map('vmailboxes').includes(d2), false);
+    assert.equal(existsSync(join(env.mail!.passwdDir, d2)), false);
+    const o = await op('mail.observe', { username: u2 });
+    assert.deepEqual((o.observed as { resources: unknown[] } | undefined)?.resources ?? [], []);
+  });
 });
