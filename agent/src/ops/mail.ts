@@ -502,7 +502,10 @@ const aliasRemove: Op<Params> = {
 };
 
 /** account.remove: the account's mail domains, mailboxes and forwarders leave the maps (mail files go with the home). */
-export async function removeAccountMail(ctx: OpContext, username: string): Promise<void> {
+export function removeAccountMail(ctx: OpContext, username: string): Promise<void> {
+  return withLock(serialKey(ctx.env), () => removeAccountMailNow(ctx, username));
+}
+async function removeAccountMailNow(ctx: OpContext, username: string): Promise<void> {
   const all = await loadAll(ctx.env);
   const domains = all.domains.filter((x) => x.username === username);
   const records = [
@@ -523,4 +526,11 @@ const mailObserve: Op<Params> = {
   },
 };
 
-export const mailOps = [domainEnsure, domainRemove, mailboxEnsure, mailboxRemove, aliasEnsure, aliasRemove, mailObserve];
+/**
+ * Mail ops run one at a time per server (the maps are server-wide): an op's checks (address taken,
+ * domain of another account) and its commit see the same records, so two concurrent ensures of one
+ * address cannot both pass.
+ */
+const serialKey = (env: AgentEnv) => `mail-ops:${env.mail?.postfixConfDir ?? ''}`;
+export const mailOps: Array<Op<Params>> = [domainEnsure, domainRemove, mailboxEnsure, mailboxRemove, aliasEnsure, aliasRemove, mailObserve]
+  .map((op) => ({ name: op.name, run: (ctx: OpContext, params: Params) => withLock(serialKey(ctx.env), () => op.run(ctx, params)) }));

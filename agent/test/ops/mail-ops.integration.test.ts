@@ -197,6 +197,15 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
     await ok('mail.domain.ensure', { username: u2, mailDomain: { id: 'md2', domain: d2, dkim: null, state: 'active' } });
   });
 
+  it('lets only one of two concurrent ensures of the same address win', async function () {
+    const [a, b] = await Promise.all([op('mailbox.ensure', mailbox('race1', 'race')), op('mailbox.ensure', mailbox('race2', 'race'))]);
+    assert.deepEqual([a.ok, b.ok].sort(), [false, true], `${a.message} / ${b.message}`);
+    assert.equal((a.ok ? b : a).code, 'ALREADY_EXISTS');
+    assert.equal(map('vmailboxes').split('\n').filter((l) => l === `race@${d1} OK`).length, 1);
+    await ok('mailbox.remove', { username: u1, id: a.ok ? 'race1' : 'race2' });
+    assert.equal(map('vmailboxes').includes(`race@${d1}`), false);
+  });
+
   it('delivers a forwarder to its target and a catch-all, not taking mail of existing mailboxes', async function () {
     await ok('mail.alias.ensure', { username: u1, mailAlias: { kind: 'mailAlias', id: 'al1', domain: d1, localPart: 'sales', targets: [`info@${d1}`], state: 'active' } });
     const before = maildirNew(u1, d1, 'info').length;
