@@ -6,12 +6,14 @@ import { AgentDaemon, type AgentLogger, type OpRunner } from './daemon.ts';
 import { enrollAgent } from './enroll.ts';
 import { loadEnv } from './env.ts';
 import { Journal } from './journal.ts';
+import { startMailPolicy } from './mail-policy.ts';
 import { DEFAULT_STATE_DIR, loadState, statePaths } from './state.ts';
 
 const USAGE = `usage:
   mpanel-agent enroll --panel URL --token TOKEN [--state-dir DIR]
   mpanel-agent run [--state-dir DIR]
-  mpanel-agent exec OP [--state-dir DIR]     (params as JSON on stdin, OpResult as JSON on stdout: the SSH transport)`;
+  mpanel-agent exec OP [--state-dir DIR]     (params as JSON on stdin, OpResult as JSON on stdout: the SSH transport)
+  mpanel-agent mail-policy --port PORT [--state-dir DIR]   (Postfix policy service: per-mailbox sending limits on submission)`;
 
 const logger: AgentLogger = {
   info: (obj, msg) => process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), msg, ...obj })}\n`),
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { panel: { type: 'string' }, token: { type: 'string' }, 'state-dir': { type: 'string' }, help: { type: 'boolean' } },
+    options: { port: { type: 'string' }, panel: { type: 'string' }, token: { type: 'string' }, 'state-dir': { type: 'string' }, help: { type: 'boolean' } },
   });
   const stateDir = values['state-dir'] ?? process.env.MPANEL_AGENT_STATE_DIR ?? DEFAULT_STATE_DIR;
   const [command, arg] = positionals;
@@ -65,6 +67,15 @@ export async function main(argv: string[]): Promise<number> {
       const result = await (await runnerFor(stateDir))(arg, input ? JSON.parse(input) : {});
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return result.ok ? 0 : 1;
+    }
+    case 'mail-policy': {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('mail-policy needs --port');
+      const policy = await startMailPolicy(await loadEnv(stateDir), { port });
+      logger.info({ port }, 'mpanel-agent mail policy service listening on 127.0.0.1');
+      await new Promise<void>((resolve) => { process.once('SIGTERM', resolve); process.once('SIGINT', resolve); });
+      await policy.close();
+      return 0;
     }
     default:
       process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);

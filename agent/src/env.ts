@@ -16,6 +16,14 @@ export function productionEnv(): AgentEnv {
     fpm: { bin: '/usr/sbin/php-fpm8.2', confFile: '/etc/php/8.2/fpm/php-fpm.conf', poolsDir: '/etc/php/8.2/fpm/pool.d', runDir: '/run/php', pidFile: '/run/php/php8.2-fpm.pid' },
     mariadb: { bin: '/usr/bin/mariadb', args: ['--socket=/run/mysqld/mysqld.sock'] },
     sftp: { sshdConfigDir: '/etc/ssh/sshd_config.d' },
+    // Mail (HOSTING.md §2): main.cf points virtual_mailbox_domains/_maps, virtual_alias_maps and a
+    // check_recipient_access at texthash:<mapsDir>/{vdomains,vmailboxes,valiases,vbounce}; Dovecot's
+    // passdb/userdb are passwd-file `<passwdDir>/%d`; OpenDKIM reads <dkim.dir>/{KeyTable,SigningTable}.
+    mail: {
+      postfixBin: '/usr/sbin/postfix', postfixConfDir: '/etc/postfix', mapsDir: '/etc/postfix/mpanel',
+      dovecotConf: '/etc/dovecot/dovecot.conf', doveconfBin: '/usr/bin/doveconf', passwdDir: '/etc/dovecot/mpanel-passwd.d', dovecotGroup: 'dovecot',
+      dkim: { dir: '/etc/opendkim/mpanel', pidFile: '/run/opendkim/opendkim.pid', user: 'opendkim', bin: '/usr/sbin/opendkim', confFile: '/etc/opendkim.conf' },
+    },
     userPrefix: '',
     now: () => new Date(),
   };
@@ -33,5 +41,5 @@ export async function loadEnv(stateDir: string): Promise<AgentEnv> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  return { ...env, ...overrides, nginx: { ...env.nginx, ...overrides.nginx }, fpm: { ...env.fpm, ...overrides.fpm }, mariadb: { ...env.mariadb, ...overrides.mariadb }, now: env.now };
+  return { ...env, ...overrides, nginx: { ...env.nginx, ...overrides.nginx }, fpm: { ...env.fpm, ...overrides.fpm }, mariadb: { ...env.mariadb, ...overrides.mariadb }, ...(overrides.mail === null ? { mail: undefined } : {}), now: env.now };
 }

@@ -20,6 +20,7 @@ export const AGENT_OPS = [
   'sftp.ensure', 'sftp.remove',
   'cron.ensure', 'cron.remove',
   'cert.install', 'acme.token.put', 'acme.token.delete',
+  'mail.domain.ensure', 'mail.domain.remove', 'mailbox.ensure', 'mailbox.remove', 'mail.alias.ensure', 'mail.alias.remove', 'mail.observe',
   'observe', 'usage.collect', 'server.facts',
 ] as const;
 export type AgentOpName = (typeof AGENT_OPS)[number];

@@ -12,6 +12,7 @@ import { applySites, removeSite, webSuspended } from './site.ts';
 import { accountDatabases, accountDbUsers, ident, killConnections, lockUsers, sql, account as dbAccount } from './mariadb.ts';
 import { removeSftp, sftpSuspend } from './sftp.ts';
 import { crontabRemove, crontabSuspend } from './cron.ts';
+import { removeAccountMail } from './mail.ts';
 import { mkdir, stat } from 'node:fs/promises';
 
 type EnsureParams = { username: string; state: 'active' | 'suspended'; plan: HostingPlanLimits; suspension?: Partial<Suspension> };
@@ -133,6 +134,7 @@ async function removeAccount(ctx: OpContext, username: string): Promise<void> {
   });
   if (user) await ctx.step('crontab', () => crontabRemove(username));
   if (env.sftp) await ctx.step('sftp', () => removeSftp(env, username));
+  if (env.mail) await removeAccountMail(ctx, username);
   await ctx.step('home', () => rm(homeOf(env, username), { recursive: true, force: true }));
   if (user) await ctx.step('linux user', () => userDel(username));
   await deleteAccount(env, username);

@@ -9,6 +9,7 @@ import { observeDb } from './db.ts';
 import { observeCron } from './cron.ts';
 import { observeSftpAll } from './sftp.ts';
 import { accountDatabases, sql, sqlString } from './mariadb.ts';
+import { observeMail } from './mail.ts';
 
 type Ref = { kind: ResourceKind; id: string; name?: string; user?: string };
 
@@ -50,6 +51,10 @@ const observe: Op<{ username: string; refs?: Ref[] }> = {
         if (ids) for (const id of ids) resources.push(...(await observeCron(username, id)));
         else resources.push(...(await observeCron(username)));
       });
+    }
+    if (env.mail && (wants('mailDomain') || wants('mailbox') || wants('mailAlias'))) {
+      const mail = await ctx.step('mail', () => observeMail(env, username));
+      resources.push(...mail.filter((r) => refs === null || refs.some((x) => x.kind === r.kind && x.id === r.id)));
     }
     if (wants('sftpUser') && env.sftp) resources.push(...(await ctx.step('sftp', () => observeSftpAll(env, username))));
     return { account, resources };

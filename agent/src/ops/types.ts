@@ -13,6 +13,17 @@ export interface AgentEnv {
    * ops validate the whole sshd config (`sshd -t`) and reload it (SIGHUP) after a Match block changes.
    */
   sftp?: { sshdConfigDir: string; bin?: string; configFile?: string; pidFile?: string };
+  /**
+   * Mail hosting (HOSTING.md §2): Postfix with the agent's texthash maps (virtual domains, mailboxes,
+   * aliases, a recipient access map for bounced suspended mailboxes) under `mapsDir`, Dovecot with a
+   * passwd-file per domain under `passwdDir` (LMTP delivery, IMAP, SASL for submission), OpenDKIM
+   * KeyTable/SigningTable and keys under `dkim.dir`. Absent: the server does not host mail.
+   */
+  mail?: {
+    postfixBin: string; postfixConfDir: string; mapsDir: string;
+    dovecotConf: string; doveconfBin?: string; passwdDir: string; dovecotGroup?: string;
+    dkim?: { dir: string; pidFile: string; user: string; bin?: string; confFile?: string } | null;
+  };
   userPrefix: string; // test runs use a test prefix, e.g. 'mpt'
   /** Root-owned state (plans, suspension flags, site specs). Optional addition; default /var/lib/mpanel-agent. */
   stateDir?: string;
@@ -30,6 +41,7 @@ export type OpName =
   | 'sftp.ensure' | 'sftp.remove'
   | 'cron.ensure' | 'cron.remove'
   | 'cert.install' | 'acme.token.put' | 'acme.token.delete'
+  | 'mail.domain.ensure' | 'mail.domain.remove' | 'mailbox.ensure' | 'mailbox.remove' | 'mail.alias.ensure' | 'mail.alias.remove' | 'mail.observe'
   | 'observe' | 'usage.collect' | 'server.facts';
 
 export interface Op<P = unknown> { name: OpName; run(ctx: OpContext, params: P): Promise<unknown /* observed */> }

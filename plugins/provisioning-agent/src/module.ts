@@ -10,6 +10,9 @@ const RESOURCE_OPS: Partial<Record<ResourceKind, { ensure: string; remove: strin
   database: { ensure: 'db.ensure', remove: 'db.remove', param: 'database' },
   sftpUser: { ensure: 'sftp.ensure', remove: 'sftp.remove', param: 'sftp' },
   cron: { ensure: 'cron.ensure', remove: 'cron.remove', param: 'cron' },
+  mailDomain: { ensure: 'mail.domain.ensure', remove: 'mail.domain.remove', param: 'mailDomain' },
+  mailbox: { ensure: 'mailbox.ensure', remove: 'mailbox.remove', param: 'mailbox' },
+  mailAlias: { ensure: 'mail.alias.ensure', remove: 'mail.alias.remove', param: 'mailAlias' },
 };
 
 export interface AgentModuleOptions {
@@ -110,6 +113,9 @@ function removeParams(ref: { kind: ResourceKind; id: string }): Record<string, s
     case 'cron': return { cronId: ref.id };
     case 'database': return { databaseId: ref.id };
     case 'sftpUser': return { sftpId: ref.id };
+    case 'mailDomain': return { mailDomainId: ref.id };
+    case 'mailbox': return { mailboxId: ref.id };
+    case 'mailAlias': return { aliasId: ref.id };
     default: return {};
   }
 }
