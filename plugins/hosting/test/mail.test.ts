@@ -172,13 +172,13 @@ describe('hosting: mail domains, mailboxes and forwarders', function () {
   });
 
   it('staff see the sending counters the server reports per mailbox; clients do not', async () => {
-    (w.remote.resources.get(box.id) as unknown as { detail: Record<string, unknown> }).detail = { sentLastHour: 42, usageMb: 12, note: 'from the agent' };
+    (w.remote.resources.get(box.id) as unknown as { detail: Record<string, unknown> }).detail = { sentThisHour: 42, usageMb: 12, note: 'from the agent' };
     const seen = await must(w.t.token, 'GET', `${base}/mail-sending`);
     assert.equal(seen.note, null);
     const mine = seen.mailboxes.find((m: { mailboxId: string }) => m.mailboxId === box.id);
     assert.deepEqual(mine, {
       mailboxId: box.id, address: `info@${domain}`, quotaMb: 2500, sendLimitPerHour: 100, observed: true,
-      sentLastHour: 42, sentToday: null, rejectedLastHour: null, usageMb: 12, messages: null, detail: { sentLastHour: 42, usageMb: 12, note: 'from the agent' },
+      sentThisHour: 42, sentToday: null, rejectedThisHour: null, usageMb: 12, messages: null, detail: { sentThisHour: 42, usageMb: 12, note: 'from the agent' },
     });
     assert.equal(seen.mailboxes.length, 2);
     assert.ok(seen.mailboxes.every((m: { observed: boolean }) => m.observed));

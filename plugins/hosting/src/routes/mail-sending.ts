@@ -4,7 +4,7 @@ import { buildCall, loadCallParts, moduleOf, operationContext } from '../provisi
 import { idParams } from './common.ts';
 
 /** Numbers an agent may report in a mailbox's observe detail (issue 18 §6). */
-const COUNTERS = ['sentLastHour', 'sentToday', 'rejectedLastHour', 'usageMb', 'messages'] as const;
+const COUNTERS = ['sentThisHour', 'sentToday', 'rejectedThisHour', 'usageMb', 'messages'] as const;
 
 /**
  * Staff see what each mailbox of an account sent (the outgoing abuse limits): the module's

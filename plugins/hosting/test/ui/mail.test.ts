@@ -95,7 +95,7 @@ describe('hosting UI: the portal\'s Email section', () => {
   it('staff ask the server for sending counters; what it does not report shows as a dash', async () => {
     setPermissions(['mailboxes.counters']);
     server.answer(() => json({ data: { note: null, mailboxes: [
-      { mailboxId: 'mb1', address: 'info@example.test', quotaMb: 1000, sendLimitPerHour: 100, observed: true, sentLastHour: 42, sentToday: null, usageMb: 12 },
+      { mailboxId: 'mb1', address: 'info@example.test', quotaMb: 1000, sendLimitPerHour: 100, observed: true, sentThisHour: 42, sentToday: null, usageMb: 12 },
     ] } }));
     const wrapper = await mountWithApp(MailSending, { props: { accountId: 'a1' }, global: { plugins: [ToastService] } } as never);
     await tick();

@@ -101,7 +101,7 @@ export const en = {
       subject: 'Subject', body: 'Message', from: 'From (date)', until: 'Until (date)', changePassword: 'Change password', changePasswordOf: 'New password for {address}',
       dnsStatus: 'DNS status', dnsStatusOf: 'DNS records of {domain}', checking: 'Checking…', record: 'Record', expected: 'Expected value',
       check: { ok: 'published and matching', missing: 'missing', different: 'different', unknown: 'could not be checked' },
-      sendLimit: 'Sends per hour', sending: 'Mail sending', askServer: 'Ask the server', sentLastHour: 'Sent (last hour)', sentToday: 'Sent today', usage: 'Used', clientSettings: 'Mail client settings', clientSettingsOf: 'Mail client settings for {domain}', port: 'port', usernameIsAddress: 'the full email address',
+      sendLimit: 'Sends per hour', sending: 'Mail sending', askServer: 'Ask the server', sentThisHour: 'Sent this hour', sentToday: 'Sent today', usage: 'Used', clientSettings: 'Mail client settings', clientSettingsOf: 'Mail client settings for {domain}', port: 'port', usernameIsAddress: 'the full email address',
     },
     phpVersion: 'PHP version', redirectHttps: 'Redirect HTTP to HTTPS', yes: 'yes', no: 'no', domainHint: 'e.g. shop.example.com (point its DNS at your server).',
     settings: 'Settings', settingsOf: 'Settings of {name}', dbUser: 'Database user', engine: 'Engine', dbNameHint: 'Letters, digits and _; your user name is put in front.',
