@@ -13,7 +13,7 @@
  * workflow publishes a zone's queued changes together); `each`: one change at a time, each waited
  * for until published (BENCH_EACH changes, default 40): the latency of one change end to end.
  *
- *   BENCH_CHANGES=400 BENCH_CONCURRENCY=4 BENCH_ROUNDS=3 BENCH_PORT_BASE=35300 npm run bench:dns
+ *   BENCH_CHANGES=400 BENCH_CONCURRENCY=4 BENCH_ROUNDS=3 BENCH_PORT_BASE=25300 npm run bench:dns
  *
  * Each change is one record set (`r<i>.<zone> A`, or a TXT with two values every third change)
  * replaced with new content; concurrent workers each write their own zone (one zone's changes are
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   const concurrency = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 4));
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
   const each = Number(process.env.BENCH_EACH ?? 40);
-  const lab = await startPowerDnsLab({ portBase: Number(process.env.BENCH_PORT_BASE ?? 35300) });
+  const lab = await startPowerDnsLab({ portBase: Number(process.env.BENCH_PORT_BASE ?? 25300) });
   let panel: Awaited<ReturnType<typeof startPanel>> | null = null;
   try {
     panel = await startPanel(lab);

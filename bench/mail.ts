@@ -19,8 +19,8 @@ const tag = `b${process.pid.toString(36)}`.slice(0, 6);
 const username = `mpt${tag}`;
 const domain = `bench-${tag}.test`;
 
-const hosting = await startHostingLab({ portBase: 36100, tlsPort: 36144 });
-const mail = await startMailLab(hosting.env, hosting.dir, { portBase: 36100 });
+const hosting = await startHostingLab({ portBase: 26100, tlsPort: 26144 });
+const mail = await startMailLab(hosting.env, hosting.dir, { portBase: 26100 });
 const env = hosting.env;
 const must = async (name: string, params: Record<string, unknown>) => {
   const r = await runOp(env, name, params);

@@ -13,7 +13,7 @@ describe('PowerDNS lab (test/support/powerdns-lab.ts)', function () {
     });
 
   before(async () => {
-    lab = await startPowerDnsLab({ portBase: 35390 });
+    lab = await startPowerDnsLab({ portBase: 25390 });
   });
   after(async () => {
     await lab?.stop();

@@ -9,7 +9,7 @@ import type { AgentEnv } from '../src/ops/types.ts';
 
 /** The sending-limit policy service speaks Postfix's policy delegation protocol (no Postfix needed). */
 describe('agent: mail sending-limit policy service', function () {
-  const port = 36150;
+  const port = 26150;
   const dir = mkdtempSync(join(tmpdir(), 'mpa-mailpol-'));
   const env = { stateDir: dir, homeRoot: dir, userPrefix: 'mpt', now: () => new Date() } as unknown as AgentEnv;
   let policy: MailPolicy;

@@ -16,7 +16,7 @@ import { dig, startPowerDnsLab, type PowerDnsLab } from '../support/powerdns-lab
  * counting proxy, so "applied exactly once" is the number of PATCH requests PowerDNS accepted.
  */
 
-const PORT_BASE = 36600; // DNS 36600, API 36601, proxy 36602
+const PORT_BASE = 26600; // DNS 26600, API 26601, proxy 26602
 
 interface Counted { method: string; path: string; status: number }
 

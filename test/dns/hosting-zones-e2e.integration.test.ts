@@ -11,7 +11,7 @@ import { dig, startPowerDnsLab, type PowerDnsLab } from '../support/powerdns-lab
  */
 describe('hosting accounts\' zones published to a real PowerDNS (integration)', function () {
   this.timeout(180_000);
-  const PORT_BASE = 36620;
+  const PORT_BASE = 26620;
   const SERVER_IP = '203.0.113.45';
   const h = new Harness();
   let lab: PowerDnsLab;

@@ -7,9 +7,9 @@ import { accessibilityViolations } from './support/axe.ts';
 import { launchBrowser, logIn, watch } from './support/browser.ts';
 import { ADMIN, adminToken, startUiServer } from './support/ui-server.ts';
 
-/** The fakes' ports, in this test's range (35800–35999). */
-const WHM_PORT = 35811;
-const HESTIA_PORT = 35812;
+/** The fakes' ports, in this test's range (25800–25999). */
+const WHM_PORT = 25811;
+const HESTIA_PORT = 25812;
 const ACCOUNTS = 500;
 
 /**

@@ -6,7 +6,7 @@ import { PNG_1x1, ICO_HEAD, startBrandServer, verifiedDomain } from '../../plugi
 import { CHROMIUM, logIn, screenshot, unexpected, watch } from './support/browser.ts';
 import { buildUi } from './support/ui-server.ts';
 
-const PORT = 36420;
+const PORT = 26420;
 const TENANT_HOST = 'panel.acme.example';
 const PENDING_HOST = 'pending.acme.example';
 const OTHER_HOST = 'panel.bee.example';

@@ -10,7 +10,7 @@ import { runOp, type AgentEnv, type OpResult } from '../../src/ops/index.ts';
 
 /**
  * Mail ops on a private Postfix + Dovecot + OpenDKIM (HOSTING.md §2, §7.4). Fails (never skips)
- * when a package is missing: `.ci/services/mail.sh` installs them. Ports 36000–36199.
+ * when a package is missing: `.ci/services/mail.sh` installs them. Ports 26000–26199.
  */
 
 /** DKIM relaxed/relaxed verification of one signature (RFC 6376 §3.4.2, §3.4.4, §3.7). */
@@ -106,9 +106,9 @@ describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
   const map = (name: string) => readFileSync(join(env.mail!.mapsDir, name), 'utf8');
 
   before(async function () {
-    hosting = await startHostingLab({ portBase: 36000, tlsPort: 36144 });
+    hosting = await startHostingLab({ portBase: 26000, tlsPort: 26144 });
     env = hosting.env;
-    mail = await startMailLab(env, hosting.dir, { portBase: 36000 });
+    mail = await startMailLab(env, hosting.dir, { portBase: 26000 });
     argonHash = hashOf('ARGON2ID', pw);
     fastHash = hashOf('SHA512-CRYPT', pw);
     for (const u of [u1, u2]) await ok('account.ensure', { username: u, state: 'active', plan });

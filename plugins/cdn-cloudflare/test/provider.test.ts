@@ -19,7 +19,7 @@ describe('cdn-cloudflare provider', function () {
   const call = { tenantId: '00000000-0000-0000-0000-000000000001', settings: {} };
 
   beforeEach(async () => {
-    cf = await new FakeCloudflareServer().start(35620, 10);
+    cf = await new FakeCloudflareServer().start(25620, 10);
     settings = { apiToken: cf.token, accountId: cf.accountId, apiBaseUrl: cf.url, maxRetries: 2, timeoutSeconds: 5 };
   });
   afterEach(() => cf.stop());

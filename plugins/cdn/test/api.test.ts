@@ -40,8 +40,8 @@ describe('cdn API with Cloudflare', function () {
   }
 
   before(async () => {
-    cf = await new FakeCloudflareServer().start(35630, 10);
-    ({ server, close } = await startBillingServer(['hosting', 'cdn', 'cdn-cloudflare'], { PORT: '35640', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }));
+    cf = await new FakeCloudflareServer().start(25630, 10);
+    ({ server, close } = await startBillingServer(['hosting', 'cdn', 'cdn-cloudflare'], { PORT: '25640', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }));
     a = await createTenantWithAdmin(server, { slug: 'cdn-a' });
     b = await createTenantWithAdmin(server, { slug: 'cdn-b' });
     await configure(a);

@@ -52,7 +52,7 @@ describe('dns-powerdns loaded by the platform', function () {
   const KEY = 'the-pdns-api-key';
 
   before(async () => {
-    stub = await pdnsStub(35230, KEY);
+    stub = await pdnsStub(25230, KEY);
   });
   after(() => new Promise<void>((resolve) => stub.server.close(() => resolve())));
 
@@ -70,7 +70,7 @@ describe('dns-powerdns loaded by the platform', function () {
     after(() => booted?.close());
 
     it('stores the API key sealed and never answers it; defaults apply', async () => {
-      const put = await req(a, 'PUT', { apiUrl: 'http://127.0.0.1:35230', apiKey: KEY, nameservers: ['ns1.example.net.', 'ns2.example.net'] });
+      const put = await req(a, 'PUT', { apiUrl: 'http://127.0.0.1:25230', apiKey: KEY, nameservers: ['ns1.example.net.', 'ns2.example.net'] });
       assert.equal(put.status, 200, JSON.stringify(put.body));
       const got = await req(a, 'GET');
       assert.equal(got.status, 200);
@@ -87,7 +87,7 @@ describe('dns-powerdns loaded by the platform', function () {
         const res = await req(a, 'PUT', bad);
         assert.equal(res.status, 400, `${JSON.stringify(bad)}: ${res.status} ${JSON.stringify(res.body)}`);
       }
-      assert.equal((await req(a, 'GET')).body.data.values.apiUrl, 'http://127.0.0.1:35230');
+      assert.equal((await req(a, 'GET')).body.data.values.apiUrl, 'http://127.0.0.1:25230');
     });
 
     it('the provider reads the tenant\'s own settings (the key in clear) when the caller passes none', async () => {
@@ -112,7 +112,7 @@ describe('dns-powerdns loaded by the platform', function () {
     after(() => booted?.close());
 
     it('refuses an API URL on the internal network before sending anything', async () => {
-      const put = await booted.server.request('PUT', '/api/v1/plugins/dns-powerdns/settings', { token: a.token, body: { apiUrl: 'http://127.0.0.1:35230', apiKey: KEY } });
+      const put = await booted.server.request('PUT', '/api/v1/plugins/dns-powerdns/settings', { token: a.token, body: { apiUrl: 'http://127.0.0.1:25230', apiKey: KEY } });
       assert.equal(put.status, 200);
       const before = stub.keys.length;
       const res = await providerOf(booted.server).testConnection({ tenantId: a.tenant.id, settings: {} });

@@ -31,7 +31,7 @@ describe('dns-powerdns on a real PowerDNS (integration)', function () {
   });
 
   before(async () => {
-    lab = await startPowerDnsLab({ portBase: 35200 });
+    lab = await startPowerDnsLab({ portBase: 25200 });
   });
   after(async () => {
     await lab?.stop();

@@ -57,7 +57,7 @@ describe('dns-powerdns: provider against a stub API', () => {
   });
 
   beforeEach(async () => {
-    stub = await new Stub().start(35210);
+    stub = await new Stub().start(25210);
   });
   afterEach(() => stub.close());
 
@@ -191,7 +191,7 @@ describe('dns-powerdns: provider against a stub API', () => {
     const err = await failure(provider.upsertRecordSet(ctx(), 'shop.test.', { name: 'a.shop.test.', type: 'A', ttl: 60, values: ['192.0.2.1'] }));
     assert.deepEqual([err.code, err.retryable], ['UNAVAILABLE', true]);
     assert.match(err.message, /ECONNREFUSED/);
-    stub = await new Stub().start(35210);
+    stub = await new Stub().start(25210);
   });
 
   it('a zone name that is not a DNS name is INVALID before any request (no path games)', async () => {

@@ -4,8 +4,8 @@ import { startPowerDnsLab, type PowerDnsLab } from '../../../test/support/powerd
 import { Harness, waitFor, type World } from './provisioning/harness.ts';
 
 /**
- * The mail DNS check against a real authoritative server (the PowerDNS lab on 127.0.0.1:36210,
- * API on 36211): a zone hosted elsewhere, resolved through the `mailDnsResolvers` setting, says per
+ * The mail DNS check against a real authoritative server (the PowerDNS lab on 127.0.0.1:26210,
+ * API on 26211): a zone hosted elsewhere, resolved through the `mailDnsResolvers` setting, says per
  * record "ok" (published and matching), "missing" or "different". Needs pdns_server (.ci/services/dns.sh).
  */
 describe('hosting mail: DNS check through a real resolver (PowerDNS lab)', function () {
@@ -23,7 +23,7 @@ describe('hosting mail: DNS check through a real resolver (PowerDNS lab)', funct
   const rrset = (name: string, type: string, contents: string[]) => ({ name: `${name}.`, type, ttl: 60, changetype: 'REPLACE', records: contents.map((content) => ({ content, disabled: false })) });
 
   before(async () => {
-    lab = await startPowerDnsLab({ portBase: 36210 });
+    lab = await startPowerDnsLab({ portBase: 26210 });
     await h.start();
     w = await h.world();
     await h.knex('hosting_plans').where({ id: w.planId }).update({ limits: JSON.stringify({ diskMb: 1000, sites: 2, databases: 2, phpVersions: ['8.2'], phpMaxChildren: 2, memoryMb: 256, mailDomains: 2 }) });
@@ -64,7 +64,7 @@ describe('hosting mail: DNS check through a real resolver (PowerDNS lab)', funct
     assert.deepEqual(await statuses(), { mx: 'different', spf: 'ok', dkim: 'ok', dmarc: 'ok' });
 
     // A resolver that is not there: not "missing" but "unknown", with the error.
-    assert.equal((await h.api(w.t, 'PUT', '/api/v1/plugins/hosting/settings', { mailDnsResolvers: ['127.0.0.1:36219'] })).status, 200);
+    assert.equal((await h.api(w.t, 'PUT', '/api/v1/plugins/hosting/settings', { mailDnsResolvers: ['127.0.0.1:26219'] })).status, 200);
     const down = (await h.api(w.t, 'GET', `${base}/${md.id}/dns-check`, undefined, 200)).body.data;
     assert.deepEqual(down.records.map((r: { status: string }) => r.status), ['unknown', 'unknown', 'unknown', 'unknown']);
     assert.ok(down.records.every((r: { error?: string }) => typeof r.error === 'string' && r.error.length > 0));

@@ -8,7 +8,7 @@ describe('ssl: the CA\'s errors in plain words', () => {
     ['Error creating new order :: too many certificates already issued (rateLimited)', /^The CA's rate limit was reached/],
     ['Incorrect TXT record "abc" found at _acme-challenge.example.com', /^The CA did not find the expected _acme-challenge TXT record/],
     ['Invalid response from http://example.com/.well-known/acme-challenge/x: 404', /^The CA could not fetch the challenge from the site/],
-    ['connect ECONNREFUSED 127.0.0.1:35430', /^mPanel could not reach the CA's directory/],
+    ['connect ECONNREFUSED 127.0.0.1:25430', /^mPanel could not reach the CA's directory/],
     ['self-signed certificate in certificate chain', /^mPanel could not reach the CA's directory/],
     ['getaddrinfo ENOTFOUND acme.example', /^mPanel could not reach the CA's directory/],
     ['the directory https://acme.example/dir answered HTTP 503', /^mPanel could not reach the CA's directory/],

@@ -37,7 +37,7 @@ describe('white-label API', function () {
   };
 
   before(async () => {
-    ({ server, close } = await startBrandServer({ PORT: '36410' }));
+    ({ server, close } = await startBrandServer({ PORT: '26410' }));
     a = await createTenantWithAdmin(server, { slug: 'brand-a', name: 'Tenant A', isReseller: true });
     b = await createTenantWithAdmin(server, { slug: 'brand-b', name: 'Tenant B' });
     sub = await createTenantWithAdmin(server, { slug: 'brand-sub', name: 'Sub of A', parentTenantId: a.tenant.id });

@@ -34,7 +34,7 @@ describe('white-label mail', function () {
   before(async () => {
     smtp = new SmtpCapture();
     const port = await smtp.listen();
-    ({ server, close } = await startBrandServer({ PORT: '36430', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, ['notifications']));
+    ({ server, close } = await startBrandServer({ PORT: '26430', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, ['notifications']));
     a = await createTenantWithAdmin(server, { slug: 'mail-a', name: 'Mail A', isReseller: true });
     b = await createTenantWithAdmin(server, { slug: 'mail-b', name: 'Mail B' });
     sub = await createTenantWithAdmin(server, { slug: 'mail-sub', name: 'Mail Sub', parentTenantId: a.tenant.id });

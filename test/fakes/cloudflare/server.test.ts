@@ -16,7 +16,7 @@ describe('Cloudflare API v4 fake', () => {
     return { status: res.status, headers: res.headers, body: (await res.json()) as Answer };
   };
   beforeEach(async () => {
-    cf = await new FakeCloudflareServer().start(35610, 10);
+    cf = await new FakeCloudflareServer().start(25610, 10);
   });
   afterEach(() => cf.stop());
 
