@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
  
 import { startHosting, type Hosting } from '../../../test/hosting/support/suite.ts';
  
@@ -89,18 +88,18 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
   before(async function () {
     this.timeout(400_000);
     pdns = await startPowerDnsLab({ portBase: PORTS.pdns });
-    const zone = await pdnsApi('/zones', { method: 'POST', body: JSON.stringify({ name: `${ZONE}.`, kind: 'Native', nameservers: [`ns1.${ZONE}.`] }) });
-    assert.equal(zone.status, 201, await zone.text());
     pebble = await startPebbleLab({ port: PORTS.pebble, httpPort: PORTS.labBase + 80, dnsServer: `127.0.0.1:${PORTS.pdns}` });
     root = await pebble.rootPem();
     h = await startHosting({
       portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls,
       panelEnv: {
         NODE_EXTRA_CA_CERTS: pebble.caFile, MPANEL_ALLOW_PRIVATE_TARGETS: 'true',
-        // dns.zones on the lab PowerDNS (test fixture) until the dns plugin is merged.
-        MPANEL_PLUGINS: fileURLToPath(new URL('./fixtures/ssl-dns-lab', import.meta.url)), SSL_LAB_PDNS_URL: pdns.apiUrl, SSL_LAB_PDNS_KEY: pdns.apiKey,
       },
     });
+    // dns.zones is the real dns plugin publishing to the lab PowerDNS through dns-powerdns (as test/dns/dns-e2e does).
+    await h.panel.ok('PUT', '/api/v1/plugins/dns-powerdns/settings', { apiUrl: pdns.apiUrl, apiKey: pdns.apiKey, nameservers: [`ns1.${ZONE}.`], timeoutSeconds: 5 });
+    await h.panel.ok('POST', '/api/v1/dns/zones', { name: ZONE, templateId: null });
+    await eventually('the zone published to PowerDNS', async () => (await pdnsApi(`/zones/${ZONE}.`)).status === 200, 60_000);
     await h.panel.ok('PUT', '/api/v1/plugins/ssl/settings', {
       directoryUrl: pebble.directoryUrl, email: `ssl-${tag}@example.com`, preflight: true, preflightResolvers: [`127.0.0.1:${PORTS.pdns}`],
     });
@@ -229,7 +228,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     const domain = `mpt1-down-${process.pid}.${ZONE}`;
     const created = await h.panel.request<{ data: { id: string } }>('POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const third = await eventually('the third website active', async () => h.panel.knex('websites').where({ domain, state: 'active' }).first('id'), 90_000);
+    const third = (await eventually('the third website active', async () => h.panel.knex('websites').where({ domain, state: 'active' }).first('id'), 90_000)) as { id: string };
     await h.agent.stop();
     try {
       // dns-01 needs no agent: the CA issues while the server's agent is down; only the install needs it.
