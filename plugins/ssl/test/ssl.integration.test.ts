@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
  
 import { startHosting, type Hosting } from '../../../test/hosting/support/suite.ts';
  
@@ -25,7 +24,9 @@ import { startPebbleLab, type PebbleLab } from '../../../test/support/pebble-lab
  * (names) and that nginx (http-01 tokens in the site's root-owned challenge directory), Pebble's
  * default 5 % nonce rejections left on. Ports 35400–35599.
  */
-const PORTS = { web: 35410, pdns: 35420, pebble: 35430, labBase: 35400 /* nginx 35480 */, tls: 35490 };
+// SSL_E2E_PORT_BASE moves the whole range (a second checkout running this file at the same time).
+const BASE = Number(process.env.SSL_E2E_PORT_BASE ?? 35400);
+const PORTS = { web: BASE + 10, pdns: BASE + 20, pebble: BASE + 30, labBase: BASE /* nginx +80 */, tls: BASE + 90 };
 const ZONE = 'ssltest.test';
 
 interface CertView {
@@ -44,6 +45,7 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
   let account: AccountView;
   let site: { id: string; domain: string; docroot: string };
   let cert: CertView;
+  let cert3: CertView;
   const tag = `ssl${process.pid}`;
 
   const pdnsApi = (path: string, init: RequestInit = {}) =>
@@ -86,18 +88,18 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
   before(async function () {
     this.timeout(400_000);
     pdns = await startPowerDnsLab({ portBase: PORTS.pdns });
-    const zone = await pdnsApi('/zones', { method: 'POST', body: JSON.stringify({ name: `${ZONE}.`, kind: 'Native', nameservers: [`ns1.${ZONE}.`] }) });
-    assert.equal(zone.status, 201, await zone.text());
     pebble = await startPebbleLab({ port: PORTS.pebble, httpPort: PORTS.labBase + 80, dnsServer: `127.0.0.1:${PORTS.pdns}` });
     root = await pebble.rootPem();
     h = await startHosting({
       portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls,
       panelEnv: {
         NODE_EXTRA_CA_CERTS: pebble.caFile, MPANEL_ALLOW_PRIVATE_TARGETS: 'true',
-        // dns.zones on the lab PowerDNS (test fixture) until the dns plugin is merged.
-        MPANEL_PLUGINS: fileURLToPath(new URL('./fixtures/ssl-dns-lab', import.meta.url)), SSL_LAB_PDNS_URL: pdns.apiUrl, SSL_LAB_PDNS_KEY: pdns.apiKey,
       },
     });
+    // dns.zones is the real dns plugin publishing to the lab PowerDNS through dns-powerdns (as test/dns/dns-e2e does).
+    await h.panel.ok('PUT', '/api/v1/plugins/dns-powerdns/settings', { apiUrl: pdns.apiUrl, apiKey: pdns.apiKey, nameservers: [`ns1.${ZONE}.`], timeoutSeconds: 5 });
+    await h.panel.ok('POST', '/api/v1/dns/zones', { name: ZONE, templateId: null });
+    await eventually('the zone published to PowerDNS', async () => (await pdnsApi(`/zones/${ZONE}.`)).status === 200, 60_000);
     await h.panel.ok('PUT', '/api/v1/plugins/ssl/settings', {
       directoryUrl: pebble.directoryUrl, email: `ssl-${tag}@example.com`, preflight: true, preflightResolvers: [`127.0.0.1:${PORTS.pdns}`],
     });
@@ -220,6 +222,39 @@ describe('ssl end to end: Pebble → PowerDNS + agent nginx → certificate serv
     // No always-valid mode: Pebble issued only after finding both values in the lab PowerDNS (its -dnsserver).
     const txt = dig(pdns, `_acme-challenge.${base}`, 'TXT');
     assert.deepEqual(txt.values, [], `the TXT values are gone afterwards: ${txt.raw}`);
+  });
+
+  it('the agent down during installation: issued, the install fails in plain words with a retry scheduled; with the agent back the retry installs it and nginx serves it', async () => {
+    const domain = `mpt1-down-${process.pid}.${ZONE}`;
+    const created = await h.panel.request<{ data: { id: string } }>('POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const third = (await eventually('the third website active', async () => h.panel.knex('websites').where({ domain, state: 'active' }).first('id'), 90_000)) as { id: string };
+    await h.agent.stop();
+    try {
+      // dns-01 needs no agent: the CA issues while the server's agent is down; only the install needs it.
+      const requested = await h.panel.request<{ data: CertView }>('POST', '/api/v1/certificates', { names: [domain], siteId: third.id, challenge: 'dns-01' });
+      assert.equal(requested.status, 202, JSON.stringify(requested.body));
+      const started = Date.now();
+      const failed = await settle(requested.body.data.id, 'the install failure', (c) => c.failureCount > 0, 180_000);
+      assert.ok(failed.issuedAt, 'the CA issued it');
+      assert.equal(failed.installedAt, null);
+      assert.equal(failed.status, 'active', 'issued and valid, not installed yet');
+      assert.match(failed.lastError!, /^The certificate was issued but installing it on the server failed: The agent on .* did not pick up "cert\.install"/);
+      const retryIn = Date.parse(failed.nextAttemptAt!) - started;
+      assert.ok(retryIn > 55 * 60_000 && retryIn < 65 * 60_000, `a retry in about an hour (${retryIn} ms)`);
+      cert3 = failed;
+    } finally {
+      await h.agent.start();
+    }
+    // The retry is due (the clock moved on): the sweep installs the stored certificate, no new order.
+    await h.panel.knex('certificates').where({ id: cert3.id }).update({ next_attempt_at: new Date(Date.now() - 1000) });
+    const installed = await settle(cert3.id, 'the retried install', (c) => c.installedAt !== null, 200_000);
+    assert.equal(installed.serial, cert3.serial, 'the same certificate, installed');
+    assert.equal(installed.failureCount, 0);
+    assert.equal(installed.lastError, null);
+    const s = await served(domain);
+    assert.match(s.verify, /^0 /, 'curl verifies the served chain against Pebble\'s root');
+    assert.equal(s.serial.toLowerCase(), installed.serial!.toLowerCase(), 'nginx serves it');
   });
 
   it('with the clock past renew_at, the renewal sweep renews it by itself and nginx serves the new certificate', async () => {
