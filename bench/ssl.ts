@@ -6,7 +6,7 @@
  * (the job queue, the agent writing the token, nginx reloads on install) is measured by the ssl
  * end-to-end test's timings, not here. Needs pdns_server, sqlite3 and pebble (`.ci/services/dns.sh`).
  *
- *   BENCH_CERTS=20 BENCH_CONCURRENCY=4 BENCH_PORT_BASE=35540 npm run bench:ssl
+ *   BENCH_CERTS=20 BENCH_CONCURRENCY=4 BENCH_PORT_BASE=25540 npm run bench:ssl
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,7 +18,7 @@ import { startPebbleLab } from '../test/support/pebble-lab.ts';
 
 const N = Number(process.env.BENCH_CERTS ?? 20);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const BASE = Number(process.env.BENCH_PORT_BASE ?? 35540);
+const BASE = Number(process.env.BENCH_PORT_BASE ?? 25540);
 const ZONE = 'bench.test';
 
 async function main(): Promise<void> {

@@ -22,10 +22,10 @@ import { startPebbleLab, type PebbleLab } from '../../../test/support/pebble-lab
  * Issue 17 part 3 on real services: mPanel (web + worker on PostgreSQL and Redis) with
  * mpanel-agent on the hosting lab's nginx, Pebble validating for real through a private PowerDNS
  * (names) and that nginx (http-01 tokens in the site's root-owned challenge directory), Pebble's
- * default 5 % nonce rejections left on. Ports 35400–35599.
+ * default 5 % nonce rejections left on. Ports 25400–25599.
  */
 // SSL_E2E_PORT_BASE moves the whole range (a second checkout running this file at the same time).
-const BASE = Number(process.env.SSL_E2E_PORT_BASE ?? 35400);
+const BASE = Number(process.env.SSL_E2E_PORT_BASE ?? 25400);
 const PORTS = { web: BASE + 10, pdns: BASE + 20, pebble: BASE + 30, labBase: BASE /* nginx +80 */, tls: BASE + 90 };
 const ZONE = 'ssltest.test';
 
