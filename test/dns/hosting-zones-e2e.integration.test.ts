@@ -69,9 +69,17 @@ describe('hosting accounts\' zones published to a real PowerDNS (integration)', 
     assert.deepEqual(dig(lab, domain, 'TXT').values, ['"v=spf1 a mx -all"']);
     assert.deepEqual(dig(lab, domain, 'NS').values.sort(), ['ns1.brand.test.', 'ns2.brand.test.'], "the template's branded nameservers");
 
-    // A website on a domain of its own gets its zone too, owned by the same account.
+    // A website on a domain of its own gets its zone too, owned by the website (and so by the account);
+    // removing the website takes its zone with it, and the account's zone stays.
+    const removed = `gone-${randomUUID().slice(0, 6)}.test`;
+    const goneSite = await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: removed }, 201);
+    await waitFor(async () => dig(lab, removed, 'A').values[0] === SERVER_IP, 30_000, 'website zone served');
+    await h.api(w.t, 'DELETE', `/api/v1/hosting-accounts/${account.id}/websites/${goneSite.body.data.id}`);
+    await waitFor(async () => dig(lab, removed, 'A').status === 'REFUSED', 30_000, "the removed website's zone gone from PowerDNS");
+    assert.deepEqual(dig(lab, domain, 'A').values, [SERVER_IP], "the account's zone stays");
+
     const siteDomain = `blog-${randomUUID().slice(0, 6)}.test`;
-    await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: siteDomain }, 201);
+    await waitFor(async () => (await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: siteDomain })).status === 201, 30_000, 'website slot free again');
     await waitFor(async () => dig(lab, siteDomain, 'A').values[0] === SERVER_IP, 30_000, 'website zone served');
 
     await h.api(w.t, 'POST', `/api/v1/services/${o.serviceId}/terminate`, undefined, 200);

@@ -120,8 +120,15 @@ describe("hosting: accounts' and websites' DNS zones through dns.zones", functio
     assert.equal(site.body.data.domain, `blog.${domain}`);
     assert.deepEqual(fake.calls.map((c) => c.method), ['findZoneFor']);
     const other = `other-${randomUUID().slice(0, 6)}.test`;
-    await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: other }, 201);
-    assert.deepEqual(fake.ensured().map((i) => [i.name, i.owner, i.variables?.ip]), [[other, `hosting-account:${account.id}`, SERVER_IP]]);
+    const otherSite = await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: other }, 201);
+    assert.deepEqual(fake.ensured().map((i) => [i.name, i.owner, i.variables?.ip]), [[other, `hosting-website:${otherSite.body.data.id}`, SERVER_IP]]);
+
+    // Removing that website removes the zone made for it, and only that one.
+    fake.calls = [];
+    await h.api(w.t, 'DELETE', `/api/v1/hosting-accounts/${account.id}/websites/${otherSite.body.data.id}`);
+    assert.deepEqual(fake.calls.filter((c) => c.method === 'removeZonesOwnedBy').map((c) => c.input), [`hosting-website:${otherSite.body.data.id}`]);
+    assert.equal(fake.zones.has(other), false);
+    assert.equal(fake.zones.get(domain)?.owner, `hosting-account:${account.id}`, "the account's zone stays");
   });
 
   it('a zone the dns plugin refuses (its SQL fails) leaves the account created, with its operation', async () => {
@@ -144,9 +151,9 @@ describe("hosting: accounts' and websites' DNS zones through dns.zones", functio
     assert.equal(fake.zones.get(domain)!.owner, owner);
     assert.equal(fake.ensured().find((i) => i.name === domain)!.variables!.ip, SERVER_IP);
     // Another zone of the same account (a website), and one of another account that must stay.
-    await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: `second-${domain}` }, 201);
+    const second = await h.api(w.t, 'POST', `/api/v1/hosting-accounts/${account.id}/websites`, { domain: `second-${domain}` }, 201);
     const keep = await createAccount(w, `keep-${randomUUID().slice(0, 6)}.test`);
-    assert.equal(fake.zones.get(`second-${domain}`)!.owner, owner);
+    assert.equal(fake.zones.get(`second-${domain}`)!.owner, `hosting-website:${second.body.data.id}`);
 
     await h.api(w.t, 'POST', `/api/v1/services/${o.serviceId}/terminate`, undefined, 200);
     await waitFor(async () => fake.calls.some((c) => c.method === 'removeZonesOwnedBy' && c.input === owner), 15_000, 'zones removed');

@@ -21,9 +21,13 @@ export const DNS_SETTINGS = {
 } as const;
 
 export const ownerOf = (accountId: string): string => `hosting-account:${accountId}`;
+/** A website's own zone goes with the website (removing the website removes it), and with its account. */
+export const websiteOwnerOf = (websiteId: string): string => `hosting-website:${websiteId}`;
 
 interface ZoneTarget {
   accountId: string;
+  /** Set for a website's zone. */
+  websiteId?: string;
   domain: string | null | undefined;
   serverId: string | null | undefined;
   clientId?: string | null;
@@ -66,7 +70,7 @@ export async function ensureHostingZone(plugin: PluginContext, db: TenantDb, tar
       const zones = service.forTenant(sp, db.tenantId);
       const found = await zones.findZoneFor(domain);
       if (found && found.name.replace(/\.$/, '') !== domain) return 'inside' as const;
-      const zone = await zones.ensureZone({ name: domain, fromTemplate: true, variables, clientId: target.clientId ?? null, owner: ownerOf(target.accountId) });
+      const zone = await zones.ensureZone({ name: domain, fromTemplate: true, variables, clientId: target.clientId ?? null, owner: target.websiteId ? websiteOwnerOf(target.websiteId) : ownerOf(target.accountId) });
       return zone.created ? ('created' as const) : ('exists' as const);
     });
   } catch (err) {
@@ -75,14 +79,29 @@ export async function ensureHostingZone(plugin: PluginContext, db: TenantDb, tar
   }
 }
 
-/** Removes the zones a terminated account owns (those hosting created for it), when the dns plugin is there. */
+/** Removes the zones a terminated account owns (its own and its websites'), when the dns plugin is there. */
 export async function removeHostingZones(plugin: PluginContext, db: TenantDb, accountId: string): Promise<number> {
+  const websites = (await db('websites').where({ account_id: accountId }).pluck('id')) as string[];
+  return removeOwned(plugin, db, [ownerOf(accountId), ...websites.map(websiteOwnerOf)], { accountId });
+}
+
+/** Removes the zone hosting created for a website that is being removed. */
+export function removeWebsiteZone(plugin: PluginContext, db: TenantDb, websiteId: string): Promise<number> {
+  return removeOwned(plugin, db, [websiteOwnerOf(websiteId)], { websiteId });
+}
+
+async function removeOwned(plugin: PluginContext, db: TenantDb, owners: string[], log: Record<string, string>): Promise<number> {
   const service = plugin.services.tryResolve(dnsZonesRef);
   if (!service) return 0;
   try {
-    return await db.trx.transaction((sp) => service.forTenant(sp, db.tenantId).removeZonesOwnedBy(ownerOf(accountId)));
+    return await db.trx.transaction(async (sp) => {
+      const zones = service.forTenant(sp, db.tenantId);
+      let removed = 0;
+      for (const owner of owners) removed += await zones.removeZonesOwnedBy(owner);
+      return removed;
+    });
   } catch (err) {
-    plugin.logger.warn({ err, accountId }, 'hosting: the DNS zones of a terminated account could not be removed');
+    plugin.logger.warn({ err, ...log }, 'hosting: DNS zones hosting created could not be removed');
     return 0;
   }
 }

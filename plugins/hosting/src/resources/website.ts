@@ -1,6 +1,6 @@
 import { ValidationError } from '@mpanel/sdk';
 import { Website } from '../models/index.ts';
-import { ensureHostingZone } from '../dns/zones.ts';
+import { ensureHostingZone, removeWebsiteZone } from '../dns/zones.ts';
 import { phpVersion } from '../plans/limits.ts';
 import { objectBody } from '../routes/common.ts';
 import { checkedDomain, domainProblem, normaliseDomain } from './domains.ts';
@@ -69,7 +69,10 @@ export const websiteSpec: ResourceSpec<Website> = {
     return { row: { ...row, domain } };
   },
   async afterCreate(ctx, site) {
-    await ensureHostingZone(ctx.h.plugin, ctx.h.db, { accountId: ctx.account.id, domain: site.domain, serverId: ctx.account.serverId, clientId: ctx.account.clientId });
+    await ensureHostingZone(ctx.h.plugin, ctx.h.db, { accountId: ctx.account.id, websiteId: site.id, domain: site.domain, serverId: ctx.account.serverId, clientId: ctx.account.clientId });
+  },
+  async afterRemove(ctx, site) {
+    await removeWebsiteZone(ctx.h.plugin, ctx.h.db, site.id);
   },
   async patch(ctx, site, body) {
     return { row: check(ctx, site.domain, body) };
