@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startHosting, type Hosting } from './support/suite.ts';
+import { order, pay, untilActive, accountOf, type AccountView } from './support/fixtures.ts';
+import { eventually } from './support/panel.ts';
+import { startMailLab, type MailLab } from '../support/mail-lab.ts';
+
+/**
+ * Issue 18 end to end: mPanel's API (web + worker on PostgreSQL and Redis) → provisioning engine →
+ * mpanel-agent → a private Postfix + Dovecot + OpenDKIM (test/support/mail-lab.ts). Mail is sent
+ * with curl over SMTP and read with curl over IMAP. Ports 27000–27199.
+ */
+const PORTS = { labBase: 27000, web: 27010, tls: 27144, mail: 27000 };
+
+describe('mail end to end: API → agent → Postfix/Dovecot', function () {
+  this.timeout(600_000);
+  let h: Hosting;
+  let mail: MailLab | undefined;
+  let account: AccountView;
+  const tag = `me${process.pid}`;
+  const domain = `mail-${process.pid}.test`;
+  const password = `Mailbox-${randomBytes(6).toString('hex')}-pw`;
+  let mailDomainId = '';
+  let mailboxId = '';
+  const base = () => `/api/v1/hosting-accounts/${account.id}`;
+
+  const message = (from: string, to: string, subject: string) =>
+    `From: <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMessage-ID: <${randomBytes(6).toString('hex')}@${domain}>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello through mPanel.\r\n`;
+  const smtp = (port: number, from: string, to: string, subject: string, auth?: { user: string; pass: string }) => {
+    const args = ['-sS', '--max-time', '30', `smtp://127.0.0.1:${port}`, '--mail-from', from, '--mail-rcpt', to, '-T', '-', ...(auth ? ['--user', `${auth.user}:${auth.pass}`] : [])];
+    const r = spawnSync('curl', args, { input: message(from, to, subject), encoding: 'utf8' });
+    return { code: r.status, err: r.stderr };
+  };
+  const imap = (user: string, pass: string, path = 'INBOX') => {
+    const r = spawnSync('curl', ['-sS', '--max-time', '30', '--user', `${user}:${pass}`, `imap://127.0.0.1:${mail!.imapPort}/${path}`], { encoding: 'utf8' });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const maillog = () => { try { return readFileSync(join(h.lab.dir, 'mail', 'maillog'), 'utf8'); } catch { return ''; } };
+  const maildirNew = (local: string) => {
+    const dir = join(h.lab.env.homeRoot, account.username, 'mail', domain, local, 'Maildir', 'new');
+    return existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')) : [];
+  };
+  /** Waits for a message with `subject` in the mailbox, then reads it over IMAP by its UID. */
+  const delivered = async (local: string, subject: string) => {
+    await eventually(`"${subject}" delivered to ${local}@${domain}`, async () => maildirNew(local).some((t) => t.includes(`Subject: ${subject}`)), 30_000, 100)
+      .catch((e: Error) => { throw new Error(`${e.message}\nmaillog:\n${maillog().slice(-3000)}`); });
+  };
+  const settled = async (table: string, id: string, state: string) => {
+    await eventually(`${table} ${id} ${state}`, async () => (await h.panel.knex(table).where({ id }).first('state'))?.state === state, 90_000, 250)
+      .catch(async (e: Error) => {
+        const ops = await h.panel.knex('provisioning_operations').where({ subject_id: id }).select('action', 'status', 'error_message');
+        throw new Error(`${e.message}: ${JSON.stringify(await h.panel.knex(table).where({ id }).first('state'))} ops ${JSON.stringify(ops)}\nworker:\n${h.panel.output('worker').slice(-2000)}`);
+      });
+  };
+
+  before(async function () {
+    this.timeout(400_000);
+    h = await startHosting({
+      portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls,
+      beforeAgent: async (lab) => { mail = await startMailLab(lab.env, lab.dir, { portBase: PORTS.mail }); },
+    });
+    const placed = await order(h.panel, h.setup, `mpt1-${process.pid}.test`);
+    await pay(h.panel, placed.invoiceId);
+    account = await untilActive(h.panel, placed.serviceId);
+  });
+  after(async () => {
+    await mail?.stop();
+    await h?.stop();
+  });
+
+  it('a mail domain and a mailbox created through the API receive over SMTP and read over IMAP with the password; a wrong password is refused', async () => {
+    const md = await h.panel.request<{ data: { id: string; dkimSelector?: string } }>('POST', `${base()}/mail-domains`, { domain });
+    assert.equal(md.status, 201, JSON.stringify(md.body));
+    mailDomainId = md.body.data.id;
+    await settled('mail_domains', mailDomainId, 'active');
+    const mb = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'info', password, quotaMb: 50, sendLimitPerHour: 10 });
+    assert.equal(mb.status, 201, JSON.stringify(mb.body));
+    assert.equal(JSON.stringify(mb.body).includes(password), false, 'the API does not echo the password');
+    mailboxId = mb.body.data.id;
+    await settled('mailboxes', mailboxId, 'active');
+
+    const sent = smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'first');
+    assert.equal(sent.code, 0, sent.err);
+    await delivered('info', 'first');
+    const read = imap(`info@${domain}`, password, 'INBOX;UID=1');
+    assert.equal(read.code, 0, read.err);
+    assert.match(read.out, /Subject: first/);
+    assert.notEqual(imap(`info@${domain}`, 'not-the-password').code, 0, 'a wrong password logged in');
+    assert.notEqual(smtp(mail!.smtpPort, 'someone@example.net', `nobody@${domain}`, 'x').code, 0, 'an unknown address was accepted');
+  });
+
+  it('a forwarder created through the API delivers to its target', async () => {
+    const fw = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mail-aliases`, { mailDomainId, localPart: 'sales', targets: [`info@${domain}`] });
+    assert.equal(fw.status, 201, JSON.stringify(fw.body));
+    await settled('mail_aliases', fw.body.data.id, 'active');
+    assert.equal(smtp(mail!.smtpPort, 'buyer@example.net', `sales@${domain}`, 'to-sales').code, 0);
+    await delivered('info', 'to-sales');
+  });
+
+  it('the staff mail-sending route shows the agent\'s counters after a message through submission', async () => {
+    const sent = smtp(mail!.submissionPort, `info@${domain}`, `info@${domain}`, 'sent-by-info', { user: `info@${domain}`, pass: password });
+    assert.equal(sent.code, 0, sent.err);
+    await delivered('info', 'sent-by-info');
+    const counters = await h.panel.ok<{ mailboxes: Array<{ mailboxId: string; address: string; observed: boolean; sentThisHour: number | null; sendLimitPerHour: number | null }>; note: string | null }>('GET', `${base()}/mail-sending`);
+    assert.equal(counters.note, null);
+    const box = counters.mailboxes.find((m) => m.mailboxId === mailboxId)!;
+    assert.equal(box.address, `info@${domain}`);
+    assert.equal(box.observed, true);
+    assert.equal(box.sendLimitPerHour, 10);
+    assert.equal(box.sentThisHour, 1, JSON.stringify(box));
+  });
+
+  it('suspending the hosting service refuses the mailbox\'s login; unsuspending restores it', async () => {
+    await h.panel.ok('POST', `/api/v1/services/${account.serviceId}/suspend`, { reason: 'mail e2e' });
+    await eventually('the account observed suspended', async () => (await accountOf(h.panel, account.serviceId))?.observedState === 'suspended', 90_000);
+    await eventually('the mailbox login refused', async () => imap(`info@${domain}`, password).code !== 0, 30_000, 250);
+    // Default plan policy (mailReceive not set): incoming mail is kept.
+    assert.equal(smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'while-suspended').code, 0);
+    await delivered('info', 'while-suspended');
+    await h.panel.ok('POST', `/api/v1/services/${account.serviceId}/unsuspend`);
+    await eventually('the account observed active', async () => (await accountOf(h.panel, account.serviceId))?.observedState === 'active', 90_000);
+    await eventually('the mailbox login works again', async () => imap(`info@${domain}`, password).code === 0, 30_000, 250);
+  });
+
+  it('an unknown mailbox id is 404 and a too-short password is 400', async () => {
+    const missing = await h.panel.request('GET', `${base()}/mailboxes/00000000-0000-4000-8000-000000000000`);
+    assert.equal(missing.status, 404);
+    const bad = await h.panel.request('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'x', password: 'short' });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  });
+
+  it('deleting the mail domain through the API removes it on the server: the address is refused', async () => {
+    const del = await h.panel.request('DELETE', `${base()}/mail-domains/${mailDomainId}`);
+    assert.ok([200, 202, 204].includes(del.status), JSON.stringify(del.body));
+    await settled('mail_domains', mailDomainId, 'removed');
+    assert.notEqual(smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'gone').code, 0, 'mail for a removed domain was accepted');
+    assert.notEqual(imap(`info@${domain}`, password).code, 0, 'a removed mailbox logged in');
+    const maps = readFileSync(join(h.lab.env.mail!.mapsDir, 'vdomains'), 'utf8');
+    assert.equal(maps.includes(domain), false);
+  });
+});
