@@ -2,23 +2,59 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { startHosting, type Hosting } from './support/suite.ts';
 import { order, pay, untilActive, accountOf, type AccountView } from './support/fixtures.ts';
 import { eventually } from './support/panel.ts';
 import { startMailLab, type MailLab } from '../support/mail-lab.ts';
+import { dig, startPowerDnsLab, type PowerDnsLab } from '../support/powerdns-lab.ts';
+
+/** DKIM relaxed/relaxed verification of one signature (RFC 6376 §3.4.2, §3.4.4, §3.7), as agent/test/ops/mail-ops.integration.test.ts. */
+function verifyDkim(raw: string, publicKey: ReturnType<typeof createPublicKey>): { ok: boolean; d: string; s: string; bodyOk: boolean } {
+  const msg = raw.replace(/\r?\n/g, '\r\n');
+  const split = msg.indexOf('\r\n\r\n');
+  const headerText = msg.slice(0, split + 2);
+  const body = msg.slice(split + 4);
+  const headers = headerText.split(/\r\n(?![ \t])/).filter(Boolean).map((h) => h + '\r\n');
+  const relaxHeader = (h: string) => {
+    const i = h.indexOf(':');
+    return `${h.slice(0, i).trim().toLowerCase()}:${h.slice(i + 1).replace(/\r\n([ \t])/g, '$1').replace(/[ \t]+/g, ' ').replace(/\s+$/, '').trim()}`;
+  };
+  const sigHeader = headers.find((h) => /^dkim-signature:/i.test(h));
+  assert.ok(sigHeader, 'no DKIM-Signature header');
+  const tags = Object.fromEntries(sigHeader.slice(sigHeader.indexOf(':') + 1).replace(/\s+/g, '').split(';').filter(Boolean).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
+  assert.equal(tags.c, 'relaxed/relaxed');
+  let canonBody = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '');
+  if (canonBody.length) canonBody += '\r\n';
+  const bodyOk = createHash('sha256').update(canonBody).digest('base64') === tags.bh;
+  const used = new Set<number>();
+  let data = '';
+  for (const name of String(tags.h).split(':')) {
+    for (let i = headers.length - 1; i >= 0; i--) {
+      if (used.has(i) || headers[i]!.slice(0, headers[i]!.indexOf(':')).trim().toLowerCase() !== name.toLowerCase()) continue;
+      used.add(i);
+      data += relaxHeader(headers[i]!) + '\r\n';
+      break;
+    }
+  }
+  data += relaxHeader(sigHeader.replace(/(\bb=)[^;]*/, (m, p1: string) => (m.startsWith('bh') ? m : p1)));
+  const ok = cryptoVerify('sha256', Buffer.from(data), publicKey, Buffer.from(String(tags.b), 'base64'));
+  return { ok, d: String(tags.d), s: String(tags.s), bodyOk };
+}
 
 /**
  * Issue 18 end to end: mPanel's API (web + worker on PostgreSQL and Redis) → provisioning engine →
  * mpanel-agent → a private Postfix + Dovecot + OpenDKIM (test/support/mail-lab.ts). Mail is sent
  * with curl over SMTP and read with curl over IMAP. Ports 27000–27199.
  */
-const PORTS = { labBase: 27000, web: 27010, tls: 27144, mail: 27000 };
+const PORTS = { labBase: 27000, web: 27010, tls: 27144, mail: 27000, pdns: 27160 /* API 27161 */ };
 
 describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   this.timeout(600_000);
   let h: Hosting;
   let mail: MailLab | undefined;
+  let pdns: PowerDnsLab;
+  const dkimDomain = `dkim-${process.pid}.test`;
   let account: AccountView;
   const tag = `me${process.pid}`;
   const domain = `mail-${process.pid}.test`;
@@ -58,8 +94,9 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
 
   before(async function () {
     this.timeout(400_000);
+    pdns = await startPowerDnsLab({ portBase: PORTS.pdns });
     h = await startHosting({
-      portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls,
+      portBase: PORTS.labBase, webPort: PORTS.web, tag, tlsPort: PORTS.tls, panelEnv: { MPANEL_ALLOW_PRIVATE_TARGETS: 'true' },
       beforeAgent: async (lab) => { mail = await startMailLab(lab.env, lab.dir, { portBase: PORTS.mail }); },
     });
     const placed = await order(h.panel, h.setup, `mpt1-${process.pid}.test`);
@@ -69,6 +106,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   after(async () => {
     await mail?.stop();
     await h?.stop();
+    await pdns?.stop();
   });
 
   it('a mail domain and a mailbox created through the API receive over SMTP and read over IMAP with the password; a wrong password is refused', async () => {
@@ -130,6 +168,54 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     assert.equal(missing.status, 404);
     const bad = await h.panel.request('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'x', password: 'short' });
     assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  });
+
+  it('DKIM: the key published through dns.zones on PowerDNS is read back with dig, and mail sent through submission verifies with it', async () => {
+    await h.panel.ok('PUT', '/api/v1/plugins/dns-powerdns/settings', { apiUrl: pdns.apiUrl, apiKey: pdns.apiKey, nameservers: ['ns1.lab.test.', 'ns2.lab.test.'], timeoutSeconds: 3 });
+    const zone = await h.panel.request<{ data: { id: string } }>('POST', '/api/v1/dns/zones', { name: dkimDomain });
+    assert.equal(zone.status, 201, JSON.stringify(zone.body));
+    const md = await h.panel.request<{ data: { id: string; dkimSelector: string; dkimPublicKey: string; dnsRecords: unknown[] } }>('POST', `${base()}/mail-domains`, { domain: dkimDomain });
+    assert.equal(md.status, 201, JSON.stringify(md.body));
+    const selector = md.body.data.dkimSelector;
+    assert.match(selector, /^mp\d{6}$/);
+    await settled('mail_domains', md.body.data.id, 'active');
+    const mb = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mailboxes`, { mailDomainId: md.body.data.id, localPart: 'sender', password });
+    assert.equal(mb.status, 201, JSON.stringify(mb.body));
+    await settled('mailboxes', mb.body.data.id, 'active');
+
+    const name = `${selector}._domainkey.${dkimDomain}`;
+    const txt = await eventually(`the DKIM TXT of ${name} in PowerDNS`, async () => {
+      const a = dig(pdns, name, 'TXT');
+      return a.status === 'NOERROR' && a.values.length ? a : null;
+    }, 60_000, 250).catch(async (e: Error) => { throw new Error(`${e.message}; zone: ${JSON.stringify(await h.panel.ok('GET', `/api/v1/dns/zones/${zone.body.data.id}`))}\n${pdns.log().slice(-1500)}`); });
+    assert.equal(txt.values.length, 1, txt.raw);
+    // A long TXT comes back as several quoted strings: their concatenation is the record.
+    const record = [...txt.values[0]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('');
+    const tags = Object.fromEntries(record.split(';').map((t) => t.trim()).filter(Boolean).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
+    assert.equal(tags.v, 'DKIM1');
+    assert.equal(tags.k, 'rsa');
+    const published = createPublicKey({ key: Buffer.from(tags.p!.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
+    assert.equal(dig(pdns, dkimDomain, 'MX').values.length, 1, 'the MX is published too');
+
+    const sent = smtp(mail!.submissionPort, `sender@${dkimDomain}`, `sender@${dkimDomain}`, 'signed-e2e', { user: `sender@${dkimDomain}`, pass: password });
+    assert.equal(sent.code, 0, sent.err);
+    const dir = join(h.lab.env.homeRoot, account.username, 'mail', dkimDomain, 'sender', 'Maildir', 'new');
+    const raw = await eventually('the signed message delivered', async () => {
+      const files = existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')) : [];
+      return files.find((t) => t.includes('Subject: signed-e2e')) ?? null;
+    }, 30_000, 100).catch((e: Error) => { throw new Error(`${e.message}\nmaillog:\n${maillog().slice(-3000)}`); });
+    const result = verifyDkim(raw, published);
+    assert.equal(result.d, dkimDomain);
+    assert.equal(result.s, selector);
+    assert.equal(result.bodyOk, true, 'body hash mismatch');
+    assert.equal(result.ok, true, 'the signature does not verify with the published key');
+    assert.equal(verifyDkim(raw.replace('Subject: signed-e2e', 'Subject: changed'), published).ok, false, 'a tampered copy verified');
+
+    // Removing the mail domain takes its records out of the zone.
+    const del = await h.panel.request('DELETE', `${base()}/mail-domains/${md.body.data.id}`);
+    assert.ok([200, 202, 204].includes(del.status), JSON.stringify(del.body));
+    await settled('mail_domains', md.body.data.id, 'removed');
+    await eventually('the DKIM TXT gone from PowerDNS', async () => dig(pdns, name, 'TXT').values.length === 0, 60_000, 250);
   });
 
   it('deleting the mail domain through the API removes it on the server: the address is refused', async () => {
