@@ -62,6 +62,9 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   let mailDomainId = '';
   let mailboxId = '';
   const base = () => `/api/v1/hosting-accounts/${account.id}`;
+  /** Portal logins: the account's owner and another client of the same tenant. */
+  let clientToken = '';
+  let otherToken = '';
 
   const message = (from: string, to: string, subject: string) =>
     `From: <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMessage-ID: <${randomBytes(6).toString('hex')}@${domain}>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello through mPanel.\r\n`;
@@ -102,6 +105,14 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     const placed = await order(h.panel, h.setup, `mpt1-${process.pid}.test`);
     await pay(h.panel, placed.invoiceId);
     account = await untilActive(h.panel, placed.serviceId);
+    const portalLogin = async (clientId: string, email: string) => {
+      const pass = `Portal-${randomBytes(8).toString('hex')}`;
+      await h.panel.ok('POST', '/api/v1/users', { email, password: pass, roles: ['client'], clientId });
+      return h.panel.login(email, pass);
+    };
+    clientToken = await portalLogin(h.setup.clientId, `portal-${tag}@hosting.test`);
+    const other = await h.panel.ok<{ id: string }>('POST', '/api/v1/clients', { email: `other-${tag}@hosting.test`, firstName: 'Eve', lastName: 'Other', country: 'GB', currency: 'USD' });
+    otherToken = await portalLogin(other.id, `other-portal-${tag}@hosting.test`);
   });
   after(async () => {
     await mail?.stop();
@@ -109,12 +120,12 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     await pdns?.stop();
   });
 
-  it('a mail domain and a mailbox created through the API receive over SMTP and read over IMAP with the password; a wrong password is refused', async () => {
-    const md = await h.panel.request<{ data: { id: string; dkimSelector?: string } }>('POST', `${base()}/mail-domains`, { domain });
+  it('a client creates a mail domain and a mailbox through the API: mail received over SMTP is read over IMAP with the password; a wrong password is refused', async () => {
+    const md = await h.panel.request<{ data: { id: string; dkimSelector?: string } }>('POST', `${base()}/mail-domains`, { domain }, clientToken);
     assert.equal(md.status, 201, JSON.stringify(md.body));
     mailDomainId = md.body.data.id;
     await settled('mail_domains', mailDomainId, 'active');
-    const mb = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'info', password, quotaMb: 50, sendLimitPerHour: 10 });
+    const mb = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'info', password, quotaMb: 50, sendLimitPerHour: 10 }, clientToken);
     assert.equal(mb.status, 201, JSON.stringify(mb.body));
     assert.equal(JSON.stringify(mb.body).includes(password), false, 'the API does not echo the password');
     mailboxId = mb.body.data.id;
@@ -131,7 +142,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   });
 
   it('a forwarder created through the API delivers to its target', async () => {
-    const fw = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mail-aliases`, { mailDomainId, localPart: 'sales', targets: [`info@${domain}`] });
+    const fw = await h.panel.request<{ data: { id: string } }>('POST', `${base()}/mail-aliases`, { mailDomainId, localPart: 'sales', targets: [`info@${domain}`] }, clientToken);
     assert.equal(fw.status, 201, JSON.stringify(fw.body));
     await settled('mail_aliases', fw.body.data.id, 'active');
     assert.equal(smtp(mail!.smtpPort, 'buyer@example.net', `sales@${domain}`, 'to-sales').code, 0);
@@ -161,6 +172,22 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     await h.panel.ok('POST', `/api/v1/services/${account.serviceId}/unsuspend`);
     await eventually('the account observed active', async () => (await accountOf(h.panel, account.serviceId))?.observedState === 'active', 90_000);
     await eventually('the mailbox login works again', async () => imap(`info@${domain}`, password).code === 0, 30_000, 250);
+  });
+
+  it('another client gets 404 for the account\'s mail records and cannot add or delete any; the owner cannot read staff counters', async () => {
+    for (const path of [`${base()}/mail-domains`, `${base()}/mail-domains/${mailDomainId}`, `${base()}/mailboxes/${mailboxId}`]) {
+      const r = await h.panel.request('GET', path, undefined, otherToken);
+      assert.equal(r.status, 404, `${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    const add = await h.panel.request('POST', `${base()}/mailboxes`, { mailDomainId, localPart: 'thief', password: 'Thief-password-1' }, otherToken);
+    assert.equal(add.status, 404, JSON.stringify(add.body));
+    const del = await h.panel.request('DELETE', `${base()}/mail-domains/${mailDomainId}`, undefined, otherToken);
+    assert.equal(del.status, 404, JSON.stringify(del.body));
+    assert.equal((await h.panel.knex('mail_domains').where({ id: mailDomainId }).first('state')).state, 'active');
+    assert.equal(await h.panel.knex('mailboxes').where({ local_part: 'thief' }).first(), undefined);
+    const counters = await h.panel.request('GET', `${base()}/mail-sending`, undefined, clientToken);
+    assert.equal(counters.status, 403, JSON.stringify(counters.body));
+    assert.equal(imap(`info@${domain}`, password).code, 0, 'the mailbox still works');
   });
 
   it('an unknown mailbox id is 404 and a too-short password is 400', async () => {
