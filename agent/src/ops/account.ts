@@ -12,7 +12,7 @@ import { applySites, removeSite, webSuspended } from './site.ts';
 import { accountDatabases, accountDbUsers, ident, killConnections, lockUsers, sql, account as dbAccount } from './mariadb.ts';
 import { removeSftp, sftpSuspend } from './sftp.ts';
 import { crontabRemove, crontabSuspend } from './cron.ts';
-import { removeAccountMail } from './mail.ts';
+import { applyAccountMail, removeAccountMail } from './mail.ts';
 import { mkdir, stat } from 'node:fs/promises';
 
 type EnsureParams = { username: string; state: 'active' | 'suspended'; plan: HostingPlanLimits; suspension?: Partial<Suspension> };
@@ -99,6 +99,7 @@ const ensure: Op<EnsureParams> = {
     await ctx.step(state === 'suspended' && suspension.db ? 'lock database users' : 'unlock database users', () => lockUsers(env, username, state === 'suspended' && suspension.db));
     await ctx.step(state === 'suspended' && suspension.cron ? 'suspend cron' : 'restore cron', () => crontabSuspend(env, username, state === 'suspended' && suspension.cron));
     if (env.sftp) await ctx.step('sftp', () => sftpSuspend(env, username, state === 'suspended' && suspension.sftp));
+    if (env.mail) await ctx.step(state === 'suspended' ? 'suspend mail' : 'restore mail', () => applyAccountMail(ctx, username));
     return observeAccount(env, username);
   },
 };

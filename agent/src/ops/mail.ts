@@ -10,7 +10,7 @@ import { applyAndReload, applyConfig, type FileChange } from './config-txn.ts';
 import { atomicWrite, ensureDir, readIfExists, secureDir } from './files.ts';
 import { withLock } from './lock.ts';
 import { homeOf } from './layout.ts';
-import { stateDir } from './state.ts';
+import { readAccount, stateDir } from './state.ts';
 import { groupId, passwd } from './system.ts';
 
 /**
@@ -132,7 +132,10 @@ const keyFile = (env: AgentEnv, domain: string) => join(mailEnv(env).dkim!.dir, 
 async function render(env: AgentEnv, all: All): Promise<FileChange[]> {
   const m = mailEnv(env);
   const byDomain = new Map(all.domains.map((d) => [d.domain, d]));
-  const suspended = (x: MailboxRecord) => x.state === 'suspended' || byDomain.get(x.domain)?.state === 'suspended';
+  // A suspended account suspends its mailboxes too (each by its own suspendPolicy).
+  const accountSuspended = new Set<string>();
+  for (const u of new Set(all.mailboxes.map((x) => x.username))) if ((await readAccount(env, u))?.state === 'suspended') accountSuspended.add(u);
+  const suspended = (x: MailboxRecord) => x.state === 'suspended' || byDomain.get(x.domain)?.state === 'suspended' || accountSuspended.has(x.username);
   const head = '# managed by mpanel-agent: changes here are overwritten\n';
   const lines = (rows: string[]) => head + rows.map((r) => `${r}\n`).join('');
   const domains = all.domains.map((d) => `${d.domain} OK`);
@@ -515,6 +518,18 @@ async function removeAccountMailNow(ctx: OpContext, username: string): Promise<v
   ];
   if (!records.length) return;
   await ctx.step('mail', () => commit(ctx, records, ctx.env.mail?.dkim ? domains.map((d) => ({ domain: d.domain, pem: null })) : []));
+}
+
+/**
+ * account.ensure: re-renders the mail files so the account's state applies to its mailboxes
+ * (suspended: login refused, incoming mail kept or bounced by each mailbox's suspendPolicy).
+ */
+export function applyAccountMail(ctx: OpContext, username: string): Promise<void> {
+  return withLock(serialKey(ctx.env), async () => {
+    const all = await loadAll(ctx.env);
+    if (!all.mailboxes.some((x) => x.username === username)) return;
+    await commit(ctx, []);
+  });
 }
 
 const mailObserve: Op<Params> = {

@@ -28,7 +28,7 @@ export interface Hosting {
  * mPanel (web + worker processes on PostgreSQL and Redis), staff's server group, server, plans,
  * products and a client, and `mpanel-agent` enrolled with a one-time token and running.
  */
-export async function startHosting(opts: { portBase: number; webPort: number; tag: string; jobTimeoutSeconds?: number; tlsPort?: number; panelEnv?: Record<string, string> }): Promise<Hosting> {
+export async function startHosting(opts: { portBase: number; webPort: number; tag: string; jobTimeoutSeconds?: number; tlsPort?: number; panelEnv?: Record<string, string>; beforeAgent?: (lab: Lab) => Promise<void> }): Promise<Hosting> {
   const stateDir = mkdtempSync(join(tmpdir(), 'mpa-'));
   const lab = await startHostingLab({ portBase: opts.portBase, ...(opts.tlsPort ? { tlsPort: opts.tlsPort } : {}) });
   const panel = new Panel({ webPort: opts.webPort, ...(opts.panelEnv ? { extraEnv: opts.panelEnv } : {}) });
@@ -44,6 +44,8 @@ export async function startHosting(opts: { portBase: number; webPort: number; ta
     const panelKey = generateAgentKeyPair();
     await panel.ok('PUT', '/api/v1/plugins/provisioning-agent/settings', { jobSigningKey: panelKey.privateKeyPem, jobTimeoutSeconds: opts.jobTimeoutSeconds ?? 60 });
     const { enrollToken, ...setup } = await staffSetup(panel, opts.tag);
+    // Services the agent's env must name (a mail lab adds `env.mail`) start before it writes env.json.
+    await opts.beforeAgent?.(lab);
     agent = new AgentProcess(stateDir, lab.env);
     await agent.enroll(panel.url, enrollToken);
     await agent.start();
