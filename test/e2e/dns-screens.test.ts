@@ -14,8 +14,8 @@ async function signIn(page: Page, path: string, who: { email: string; password: 
 }
 
 /**
- * The dns plugin's screens in Chromium against the real API (no DNS provider is installed here:
- * zones stay queued, which the page shows): staff add records through the zone editor with the
+ * The dns plugin's screens in Chromium against the real API (the PowerDNS provider is installed
+ * but not configured here: zones stay queued, and the page says why in plain words): staff add records through the zone editor with the
  * field error next to the field; the client sees its zone, NS read-only and not offered.
  */
 describe('dns screens (browser)', () => {
@@ -56,7 +56,7 @@ describe('dns screens (browser)', () => {
     assert.deepEqual(made.map((z: { name: string; clientId: string }) => [z.name, z.clientId]), [['form.example.test', clientId]]);
     await page.getByTestId('dns-zone-dana.example.test').click();
     await page.waitForURL(`**/admin/dns/${zoneId}`);
-    await page.getByTestId('dns-publication').getByText('No DNS provider is installed').waitFor();
+    await page.getByTestId('dns-publication').getByText('PowerDNS is not configured').waitFor();
     await page.getByTestId('dns-add-record').click();
     await page.getByLabel('Name (@ for the zone itself)').fill('www');
     assert.ok((await page.locator('#dns-rec-type option').allInnerTexts()).includes('NS'));
