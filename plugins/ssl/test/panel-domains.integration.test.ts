@@ -40,6 +40,17 @@ describe('ssl end to end: a panel domain certificate from Pebble over http-01 se
   const domain = `panel-${process.pid}.${ZONE}`;
   const oldTlsDir = process.env.MPANEL_TLS_DIR;
   const req = (token: string, method: string, path: string, body?: unknown) => server.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+  let certId = '';
+  let firstSerial = '';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function settle(id: string, done: (c: Record<string, any>) => boolean): Promise<Record<string, any>> {
+    for (const until = Date.now() + 180_000; ;) {
+      const c = (await req(a.token, 'GET', `/api/v1/certificates/${id}`)).body.data;
+      if (!c.inProgress && done(c)) return c;
+      if (Date.now() > until) throw new Error(`not settled: ${JSON.stringify(c)}\n${pebble.log().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 
   before(async function () {
     this.timeout(300_000);
@@ -94,13 +105,9 @@ describe('ssl end to end: a panel domain certificate from Pebble over http-01 se
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.equal(res.body.data.challenge, 'http-01');
     const id = res.body.data.id as string;
-    let cert: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
-    for (const until = Date.now() + 180_000; ;) {
-      cert = (await req(a.token, 'GET', `/api/v1/certificates/${id}`)).body.data;
-      if (!cert.inProgress && (cert.installedAt || cert.failureCount > 0)) break;
-      if (Date.now() > until) throw new Error(`not settled: ${JSON.stringify(cert)}\n${pebble.log().slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const cert = await settle(id, (c) => Boolean(c.installedAt) || c.failureCount > 0);
+    certId = id;
+    firstSerial = cert.serial;
     assert.equal(cert.failureCount, 0, `no failure: ${cert.lastError}\n${pebble.log().slice(-2000)}`);
     assert.equal(cert.status, 'active');
     assert.equal(cert.health, 'ok');
@@ -121,5 +128,46 @@ describe('ssl end to end: a panel domain certificate from Pebble over http-01 se
     const v = spawnSync('openssl', ['verify', '-CAfile', rootFile, '-untrusted', crtFile, crtFile], { encoding: 'utf8' });
     assert.equal(v.status, 0, `${v.stdout}${v.stderr}`);
     assert.match(v.stdout, /: OK/);
+  });
+
+  it('"renew now" orders again through the same path and replaces the pair in place', async () => {
+    const r = await req(a.token, 'POST', `/api/v1/certificates/${certId}/renewals`);
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const cert = await settle(certId, (c) => c.serial !== firstSerial || c.failureCount > 0);
+    assert.equal(cert.failureCount, 0, cert.lastError);
+    const leaf = new X509Certificate(readFileSync(join(tls, `${domain}.crt`), 'utf8').split(/(?<=-----END CERTIFICATE-----)/)[0]!.trim());
+    assert.equal(leaf.serialNumber, cert.serial, 'the file holds the renewed certificate');
+    assert.notEqual(leaf.serialNumber, firstSerial);
+    assert.ok(leaf.checkPrivateKey(createPrivateKey(readFileSync(join(tls, `${domain}.key`)))));
+  });
+
+  it('without MPANEL_TLS_DIR the install fails visibly (counted, plain error, back-off) and the certificate stays active', async () => {
+    delete process.env.MPANEL_TLS_DIR;
+    try {
+      const r = await req(a.token, 'POST', `/api/v1/certificates/${certId}/renewals`);
+      assert.equal(r.status, 202);
+      const cert = await settle(certId, (c) => c.failureCount > 0);
+      assert.equal(cert.failureCount, 1);
+      assert.match(cert.lastError, /installing it on the server failed: MPANEL_TLS_DIR is not set/);
+      assert.equal(cert.status, 'active');
+      assert.equal(cert.installedAt, null);
+      assert.ok(Date.parse(cert.nextAttemptAt) > Date.now() + 30 * 60_000, 'retried after the back-off');
+    } finally {
+      process.env.MPANEL_TLS_DIR = tls;
+    }
+  });
+
+  it('once MPANEL_TLS_DIR is set again, the sweep installs the issued pair again without a new order', async function () {
+    this.timeout(200_000);
+    const failed = (await req(a.token, 'GET', `/api/v1/certificates/${certId}`)).body.data;
+    assert.equal(failed.installedAt, null);
+    rmSync(join(tls, `${domain}.crt`));
+    // The back-off is over (as an hour later); the per-minute ssl.sweep takes it.
+    await server.knex('certificates').where({ id: certId }).update({ next_attempt_at: new Date(Date.now() - 1000) });
+    const cert = await settle(certId, (c) => Boolean(c.installedAt));
+    assert.equal(cert.serial, failed.serial, 'no new order: the stored certificate was installed');
+    assert.equal(cert.failureCount, 0);
+    const leaf = new X509Certificate(readFileSync(join(tls, `${domain}.crt`), 'utf8').split(/(?<=-----END CERTIFICATE-----)/)[0]!.trim());
+    assert.equal(leaf.serialNumber, failed.serial);
   });
 });
