@@ -27,13 +27,15 @@ describe('ssl: panel domain certificates', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mpanel-sslpanel-plugins-'));
-    for (const name of ['billing', 'ssl']) symlinkSync(fileURLToPath(new URL(`../../${name}`, import.meta.url)), join(dir, name));
+    for (const name of ['billing', 'dns', 'ssl']) symlinkSync(fileURLToPath(new URL(`../../${name}`, import.meta.url)), join(dir, name));
     server = await startTestServer({ plugins: { directories: [dir] } });
     a = await createTenantWithAdmin(server, { slug: 'sslpanel-a' });
     b = await createTenantWithAdmin(server, { slug: 'sslpanel-b' });
     await server.knex('tenant_domains').insert([
       { tenant_id: a.tenant.id, domain: 'panel.a-host.test', status: 'verified', verification_token: 'x1', verified_at: new Date() },
       { tenant_id: a.tenant.id, domain: 'pending.a-host.test', status: 'pending', verification_token: 'x2' },
+      { tenant_id: a.tenant.id, domain: 'admin.a-host.test', status: 'verified', verification_token: 'x4', verified_at: new Date() },
+      { tenant_id: a.tenant.id, domain: 'panel.zone-a.test', status: 'verified', verification_token: 'x3', verified_at: new Date() },
     ]);
   });
   after(async () => {
@@ -70,6 +72,20 @@ describe('ssl: panel domain certificates', function () {
     assert.equal(again.status, 409);
     const seenByB = await req(b.token, 'GET', `/api/v1/certificates/${res.body.data.id}`);
     assert.equal(seenByB.status, 404);
+  });
+
+  it('picks dns-01 when the panel domain\'s zone is hosted in mPanel\'s DNS (tenant B\'s zone of the same name does not count)', async () => {
+    const zb = await req(b.token, 'POST', '/api/v1/dns/zones', { name: 'a-host.test' });
+    assert.equal(zb.status, 201, JSON.stringify(zb.body));
+    const za = await req(a.token, 'POST', '/api/v1/dns/zones', { name: 'zone-a.test' });
+    assert.equal(za.status, 201, JSON.stringify(za.body));
+    const res = await req(a.token, 'POST', '/api/v1/panel-certificates', { domain: 'panel.zone-a.test', autoRenew: false });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.equal(res.body.data.challenge, 'dns-01');
+    assert.equal(res.body.data.autoRenew, false);
+    const viaB = await req(a.token, 'POST', '/api/v1/panel-certificates', { domain: 'admin.a-host.test' });
+    assert.equal(viaB.status, 202, JSON.stringify(viaB.body));
+    assert.equal(viaB.body.data.challenge, 'http-01', 'B\'s zone is not A\'s: http-01');
   });
 
   it('answers /.well-known/acme-challenge/<token> only on the domain the token is for', async () => {
