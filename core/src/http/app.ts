@@ -50,6 +50,13 @@ export function createApp(container: RootContainer, options: AppOptions = {}): K
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));
   app.use(ipRateLimit(rateLimits));
+  // ACME http-01 for the panel's own host names: the CA asks `/.well-known/acme-challenge/<token>`
+  // on the domain; a plugin (ssl) answers it as `/api/v1/acme-challenges/<token>` for the Host's tenant.
+  app.use(async (ctx, next) => {
+    const m = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{1,200})$/.exec(ctx.path);
+    if (m && (ctx.method === 'GET' || ctx.method === 'HEAD')) ctx.path = `/api/v1/acme-challenges/${m[1]}`;
+    await next();
+  });
   app.use(router.routes());
   app.use(router.allowedMethods());
   for (const mw of options.fallback ?? []) app.use(mw);

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import {
   createTenantDb, dnsZonesRef, hostingSitesRef, notificationsRef,
@@ -20,6 +23,8 @@ export interface CertificateRow {
   last_attempt_at: Date | null; last_error: string | null; last_error_at: Date | null; in_progress_since: Date | null;
   issued_at: Date | null; installed_at: Date | null; serial: string | null; issuer: string | null;
   private_key: string | null; certificate_pem: string | null; alerted_for: Date | null; created_at: Date; updated_at: Date;
+  /** A certificate for one of the tenant's verified panel domains (installed in MPANEL_TLS_DIR). */
+  panel_domain: boolean;
 }
 
 export const tdb = (trx: Knex.Transaction, tenantId: string): TenantDb => createTenantDb(trx, tenantId);
@@ -33,7 +38,7 @@ export function certificateView(row: CertificateRow, now = new Date(), withPem =
     failureCount: row.failure_count, nextAttemptAt: row.next_attempt_at, lastAttemptAt: row.last_attempt_at,
     lastError: row.last_error, lastErrorAt: row.last_error_at, inProgress: row.in_progress_since !== null,
     issuedAt: row.issued_at, installedAt: row.installed_at, serial: row.serial, issuer: row.issuer,
-    directoryUrl: row.directory_url, createdAt: row.created_at, updatedAt: row.updated_at,
+    directoryUrl: row.directory_url, panelDomain: row.panel_domain === true, createdAt: row.created_at, updatedAt: row.updated_at,
     ...(withPem ? { certificatePem: row.certificate_pem } : {}),
   };
 }
@@ -74,6 +79,41 @@ function httpSolver(plugin: PluginContext, tenantId: string, siteId: string): Ch
     create: ({ token, value }) => sites.putChallenge(tenantId, siteId, { token, keyAuthorization: value }),
     remove: ({ token }) => sites.removeChallenge(tenantId, siteId, token),
   };
+}
+
+/**
+ * http-01 for a panel domain: mPanel answers the CA itself (`/.well-known/acme-challenge/<token>`
+ * on the domain, served by the public `GET /api/v1/acme-challenges/:token` for the Host's tenant).
+ */
+function panelHttpSolver(plugin: PluginContext, tenantId: string): ChallengeSolver {
+  return {
+    create: ({ name, token, value }) => plugin.db.transaction(tenantId, async (trx) => {
+      await trx('panel_acme_challenges').insert({ tenant_id: tenantId, domain: name, token, key_authorization: value })
+        .onConflict(['tenant_id', 'token']).merge({ key_authorization: value, domain: name, updated_at: new Date() });
+    }),
+    remove: ({ token }) => plugin.db.transaction(tenantId, async (trx) => {
+      await tdb(trx, tenantId)('panel_acme_challenges').where('panel_acme_challenges.token', token).delete();
+    }),
+  };
+}
+
+/** Where the front proxy reads panel-domain certificates: `<dir>/<domain>.crt|.key`. */
+export const tlsDir = (): string | null => process.env.MPANEL_TLS_DIR?.trim() || null;
+
+/** Writes `<domain>.crt` (chain) and `<domain>.key` (0600) atomically (temp file + rename): the proxy never reads half a pair. */
+export function writeTlsPair(dir: string, domain: string, certPem: string, keyPem: string): void {
+  if (!/^[a-z0-9.-]+$/.test(domain) || domain.includes('..')) throw new Error(`refusing to write a file for the name ${JSON.stringify(domain)}`);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const put = (file: string, body: string, mode: number) => {
+    const tmp = join(dir, `.${file}.${randomBytes(6).toString('hex')}.tmp`);
+    writeFileSync(tmp, body, { mode, flag: 'wx' });
+    chmodSync(tmp, mode);
+    renameSync(tmp, join(dir, file));
+  };
+  // The key first: a proxy reloading between the two renames finds the old cert with the new key
+  // only for an instant, and a reload is triggered after both anyway.
+  put(`${domain}.key`, keyPem, 0o600);
+  put(`${domain}.crt`, certPem, 0o644);
 }
 
 /** dns-01: one TXT value per authorization on `_acme-challenge.<name>.`, additive, published before the CA looks. */
@@ -125,7 +165,7 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
   let stage = 'issue';
   try {
     const stillValid = row.certificate_pem && row.not_after && row.renew_at && row.renew_at.getTime() > now.getTime();
-    if (stillValid && row.site_id && !row.installed_at) {
+    if (stillValid && (row.site_id || row.panel_domain) && !row.installed_at) {
       stage = 'install';
       await install(deps, row, plugin.secrets.open(row.private_key!, 'certificates.private_key', tenantId), row.certificate_pem!);
       return 'installed';
@@ -139,7 +179,10 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
       if (!site) throw new PreflightError('The website of this certificate no longer exists: delete the certificate or request it again.');
     }
     let solver: ChallengeSolver;
-    if (row.challenge === 'http-01') {
+    if (row.challenge === 'http-01' && row.panel_domain) {
+      if (settings.preflight !== false) await preflightHttp(resolverFor(settings.preflightResolvers ?? []), row.names, { address: null, label: 'mPanel (the front proxy of the panel)' });
+      solver = panelHttpSolver(plugin, tenantId);
+    } else if (row.challenge === 'http-01') {
       if (!site) throw new PreflightError('http-01 needs the website the names are served by.');
       if (settings.preflight !== false) await preflightHttp(resolverFor(settings.preflightResolvers ?? []), row.names, { address: site.serverAddress, label: serverLabel(site) });
       solver = httpSolver(plugin, tenantId, site.id);
@@ -162,7 +205,7 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
     }
     await storeIssued(deps, row, issued, directoryUrl);
     deps.metrics.issued('ok', row.challenge);
-    if (row.site_id) {
+    if (row.site_id || row.panel_domain) {
       stage = 'install';
       await install(deps, row, issued.keyPem, issued.certPem);
     }
@@ -184,7 +227,7 @@ async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, dire
       installed_at: null, serial: issued.serial, issuer: issued.issuer, directory_url: directoryUrl,
       private_key: plugin.secrets.seal(issued.keyPem, 'certificates.private_key', row.tenant_id), certificate_pem: issued.certPem,
       // Without a site there is nothing to install: the run is over.
-      in_progress_since: row.site_id ? now : null, updated_at: now,
+      in_progress_since: row.site_id || row.panel_domain ? now : null, updated_at: now,
     });
     await plugin.events.emit('certificate.issued', {
       certificateId: row.id, names: row.names, siteId: row.site_id, clientId: row.client_id, notAfter: issued.notAfter.toISOString(), renewal: row.not_after !== null,
@@ -194,9 +237,15 @@ async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, dire
 
 async function install(deps: Deps, row: CertificateRow, keyPem: string, certPem: string): Promise<void> {
   const { plugin } = deps;
-  const sites = plugin.services.tryResolve(hostingSitesRef);
-  if (!sites) throw new Error('the hosting plugin is not active');
-  await sites.installCertificate(row.tenant_id, row.site_id!, { certificateId: row.id, certPem, keyPem });
+  if (row.panel_domain) {
+    const dir = tlsDir();
+    if (!dir) throw new Error('MPANEL_TLS_DIR is not set: mPanel has nowhere to put the panel domain\'s certificate for the front proxy');
+    writeTlsPair(dir, row.primary_name, certPem, keyPem);
+  } else {
+    const sites = plugin.services.tryResolve(hostingSitesRef);
+    if (!sites) throw new Error('the hosting plugin is not active');
+    await sites.installCertificate(row.tenant_id, row.site_id!, { certificateId: row.id, certPem, keyPem });
+  }
   const now = new Date();
   await plugin.db.transaction(row.tenant_id, (trx) => tdb(trx, row.tenant_id)('certificates').where('certificates.id', row.id)
     .update({ installed_at: now, in_progress_since: null, next_attempt_at: null, failure_count: 0, last_error: null, last_error_at: null, updated_at: now }));
@@ -255,7 +304,7 @@ export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()
       .where((q) => q
         .where((a) => a.whereIn('status', ['pending', 'failed']).where(due))
         .orWhere((a) => a.whereIn('status', ['active', 'expired']).where('auto_renew', true).where('renew_at', '<=', now).where(due))
-        .orWhere((a) => a.whereNotNull('certificate_pem').whereNull('installed_at').whereNotNull('site_id').where(due)))
+        .orWhere((a) => a.whereNotNull('certificate_pem').whereNull('installed_at').where((w) => w.whereNotNull('site_id').orWhere('panel_domain', true)).where(due)))
       .orderBy('renew_at').limit(50).forUpdate().skipLocked().pluck('certificates.id')) as string[];
     let queued = 0;
     for (const id of ids) if (await claimAndEnqueue(plugin, db, id, now)) queued++;

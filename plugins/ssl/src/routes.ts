@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  ConflictError, NotFoundError, UnauthorizedError, ValidationError, assertClientOwns, dnsZonesRef, hostingSitesRef, isClientScoped, list, ok,
+  ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, assertClientOwns, dnsZonesRef, hostingSitesRef, isClientScoped, list, ok,
   paginationQuery, scopeToClient, type HostedSite, type PluginContext, type Principal, type RouteContext, type RouteDefinition,
 } from '@mpanel/sdk';
 import { certificateView, claimAndEnqueue, summary, tdb, type CertificateRow } from './certificates.ts';
@@ -82,8 +82,73 @@ export async function planRequest(plugin: PluginContext, trx: Knex.Transaction, 
   return { names, site, challenge, clientId: site?.clientId ?? null };
 }
 
+/**
+ * A panel domain certificate's one name: a domain of core's `tenant_domains` the tenant has
+ * VERIFIED (RLS: another tenant's claims are invisible, so they are "not found"); a pending claim
+ * is refused until it is verified; platform names can never be claimed, so they are not found.
+ */
+export async function planPanelRequest(plugin: PluginContext, trx: Knex.Transaction, tenantId: string, principal: Principal, body: { domain: string; challenge?: ChallengeType }): Promise<{ name: string; challenge: ChallengeType }> {
+  if (isClientScoped(principal)) throw new ForbiddenError('Only the tenant\'s staff request certificates for the panel\'s domains');
+  const name = normaliseName(body.domain);
+  const problem = nameProblem(name);
+  if (problem) throw new ValidationError({ domain: problem });
+  if (isWildcard(name)) throw new ValidationError({ domain: 'a panel domain is one host name, not a wildcard' });
+  const claim = (await tdb(trx, tenantId)('tenant_domains').whereRaw('lower(tenant_domains.domain) = ?', [name]).first('status')) as { status: string } | undefined;
+  if (!claim) throw new NotFoundError(`${name} is not one of this tenant's panel domains: claim and verify it first (Settings → Domains)`);
+  if (claim.status !== 'verified') throw new ConflictError(`${name} is not verified yet: verify the domain before requesting its certificate`, { domain: 'is not verified' });
+  let challenge: ChallengeType = body.challenge ?? 'http-01';
+  if (!body.challenge) {
+    // dns-01 when mPanel's DNS hosts the zone (no dependency on the proxy reaching mPanel); else http-01.
+    const dns = plugin.services.tryResolve(dnsZonesRef);
+    if (dns && (await dns.forTenant(trx, tenantId).findZoneFor(name))) challenge = 'dns-01';
+  } else if (challenge === 'dns-01' && !plugin.services.tryResolve(dnsZonesRef)) {
+    throw new ValidationError({ challenge: 'dns-01 needs the DNS plugin, and it is not active' });
+  }
+  return { name, challenge };
+}
+
 export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefinition[] {
   return [
+    {
+      method: 'POST', path: '/api/v1/panel-certificates', permission: 'certificates.write', tags: ['ssl'], successStatus: 202,
+      summary: 'Requests a certificate for one of the tenant\'s verified panel domains (http-01 answered by mPanel, or dns-01 when the zone is hosted here); installed in MPANEL_TLS_DIR for the front proxy',
+      schema: {
+        body: {
+          type: 'object', additionalProperties: false, required: ['domain'],
+          properties: { domain: { type: 'string', minLength: 3, maxLength: 253 }, challenge: { type: 'string', enum: ['http-01', 'dns-01'] }, autoRenew: { type: 'boolean' } },
+        },
+      },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const body = ctx.input.body as { domain: string; challenge?: ChallengeType; autoRenew?: boolean };
+        const plan = await planPanelRequest(plugin, ctx.db, tenantId, principal, body);
+        const db = tdb(ctx.db, tenantId);
+        if (await db('certificates').where('certificates.primary_name', plan.name).first('id')) {
+          throw new ConflictError(`A certificate for ${plan.name} exists already: renew it instead`, { domain: 'a certificate for this name exists' });
+        }
+        const [row] = await db.insert<CertificateRow>('certificates', {
+          names: [plan.name], primary_name: plan.name, site_id: null, client_id: null, panel_domain: true,
+          challenge: plan.challenge, status: 'pending', auto_renew: body.autoRenew ?? true,
+        });
+        await claimAndEnqueue(plugin, db, row!.id);
+        ctx.response.status = 202;
+        return ok(certificateView((await db('certificates').where('certificates.id', row!.id).first()) as CertificateRow));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/acme-challenges/:token', public: true, tags: ['ssl'],
+      summary: 'http-01 answer for a pending panel domain order (core maps /.well-known/acme-challenge/<token> here); only on that domain',
+      schema: { params: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' } } } },
+      handler: async (ctx: Ctx) => {
+        const host = (ctx.header('host') ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+        if (!ctx.tenant || !host) throw new NotFoundError('No such challenge');
+        const row = (await tdb(ctx.db, ctx.tenant.id)('panel_acme_challenges')
+          .where('panel_acme_challenges.token', ctx.input.params.token!).where('panel_acme_challenges.domain', host).first('key_authorization')) as { key_authorization: string } | undefined;
+        if (!row) throw new NotFoundError('No such challenge');
+        ctx.response.type = 'text/plain';
+        return row.key_authorization;
+      },
+    },
     {
       method: 'GET', path: '/api/v1/certificates/summary', permission: 'certificates.read', tags: ['ssl'],
       summary: 'Dashboard counts: certificates by health (ok, pending, failing, renewal_failing, expiring, expired)',
