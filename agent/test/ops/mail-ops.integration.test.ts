@@ -2,49 +2,17 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify as cryptoVerify } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { HostingPlanLimits } from '@mpanel/sdk';
 import { startHostingLab, type HostingLab } from '../../../test/support/hosting-lab.ts';
 import { startMailLab, type MailLab } from '../../../test/support/mail-lab.ts';
+import { verifyDkim } from '../../../test/support/dkim.ts';
 import { runOp, type AgentEnv, type OpResult } from '../../src/ops/index.ts';
 
 /**
  * Mail ops on a private Postfix + Dovecot + OpenDKIM (HOSTING.md §2, §7.4). Fails (never skips)
  * when a package is missing: `.ci/services/mail.sh` installs them. Ports 26000–26199.
  */
-
-/** DKIM relaxed/relaxed verification of one signature (RFC 6376 §3.4.2, §3.4.4, §3.7). */
-function verifyDkim(raw: string, publicKeyPem: string): { ok: boolean; d: string; s: string; bodyOk: boolean } {
-  const msg = raw.replace(/\r?\n/g, '\r\n');
-  const split = msg.indexOf('\r\n\r\n');
-  const headerText = msg.slice(0, split + 2);
-  const body = msg.slice(split + 4);
-  const headers = headerText.split(/\r\n(?![ \t])/).filter(Boolean).map((h) => h + '\r\n');
-  const relaxHeader = (h: string) => {
-    const i = h.indexOf(':');
-    return `${h.slice(0, i).trim().toLowerCase()}:${h.slice(i + 1).replace(/\r\n([ \t])/g, '$1').replace(/[ \t]+/g, ' ').replace(/\s+$/, '').trim()}`;
-  };
-  const sigHeader = headers.find((h) => /^dkim-signature:/i.test(h));
-  assert.ok(sigHeader, 'no DKIM-Signature header');
-  const tags = Object.fromEntries(sigHeader.slice(sigHeader.indexOf(':') + 1).replace(/\s+/g, '').split(';').filter(Boolean).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
-  assert.equal(tags.c, 'relaxed/relaxed');
-  let canonBody = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '');
-  if (canonBody.length) canonBody += '\r\n';
-  const bodyOk = createHash('sha256').update(canonBody).digest('base64') === tags.bh;
-  const used = new Set<number>();
-  let data = '';
-  for (const name of String(tags.h).split(':')) {
-    for (let i = headers.length - 1; i >= 0; i--) {
-      if (used.has(i) || headers[i]!.slice(0, headers[i]!.indexOf(':')).trim().toLowerCase() !== name.toLowerCase()) continue;
-      used.add(i);
-      data += relaxHeader(headers[i]!) + '\r\n';
-      break;
-    }
-  }
-  data += relaxHeader(sigHeader.replace(/(\bb=)[^;]*/, (m, p1: string) => (m.startsWith('bh') ? m : p1)));
-  const ok = cryptoVerify('sha256', Buffer.from(data), createPublicKey(publicKeyPem), Buffer.from(String(tags.b), 'base64'));
-  return { ok, d: String(tags.d), s: String(tags.s), bodyOk };
-}
 
 describe('agent mail ops on real Postfix, Dovecot and OpenDKIM', function () {
   this.timeout(300_000);
