@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { definePlugin, extensionPoints } from '@mpanel/sdk';
 import { manifest } from './src/manifest.ts';
-import { effectiveBranding } from './src/brand.ts';
+import { effectiveBranding, effectiveLogoImage } from './src/brand.ts';
 import { whiteLabelRoutes } from './src/routes.ts';
 
 /**
@@ -35,6 +35,7 @@ export default definePlugin({
           if (name) brand.mailFrom = { name, ...(sender?.mail_from_address ? { address: sender.mail_from_address } : {}) };
           return brand;
         }),
+      logoImage: ({ tenantId }) => read(tenantId, (trx) => effectiveLogoImage(trx, tenantId)),
     });
   },
 });

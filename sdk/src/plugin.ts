@@ -17,7 +17,7 @@ import type { Principal } from './principal.ts';
 import type { PluginMail } from './mail.ts';
 import type { PluginCli } from './cli.ts';
 import type { PluginRetention } from './retention.ts';
-import type { Branding } from './extension-points/branding.ts';
+import type { BrandImage, Branding } from './extension-points/branding.ts';
 import type { PluginReadiness } from './readiness.ts';
 
 export interface PluginRoutes {
@@ -151,6 +151,14 @@ export interface PluginContext<TSettings = Record<string, unknown>> {
    * renders outside the browser: mails, PDFs. Default tenant: the current execution's.
    */
   branding(tenantId?: string): Promise<Branding>;
+  /** The tenant's uploaded logo (see `BrandingProvider.logoImage`), or null. Default tenant: the current execution's. */
+  brandLogo(tenantId?: string): Promise<BrandImage | null>;
+  /**
+   * Where the tenant's clients reach the panel, for links in mails and documents: its first verified
+   * custom domain (with the platform URL's scheme and port), else the platform's `publicUrl`, else
+   * null. No trailing slash. Default tenant: the current execution's.
+   */
+  tenantUrl(tenantId?: string): Promise<string | null>;
   /** Commands for the `mpanel` CLI (register phase; see sdk/src/cli.ts). */
   readonly cli: PluginCli;
   /** Old rows of the plugin's tables deleted after a period (register phase; see sdk/src/retention.ts). */

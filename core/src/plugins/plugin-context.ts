@@ -10,7 +10,8 @@ import { pluginCliOf } from '../cli/plugin-cli-registry.ts';
 import { resolvePublicAddress } from '../net/address-guard.ts';
 import { pluginRoute } from '../http/plugin-route.ts';
 import { secretField } from './settings-store.ts';
-import { pluginBranding } from '../ui/plugin-branding.ts';
+import { pluginBranding, pluginBrandLogo } from '../ui/plugin-branding.ts';
+import { tenantUrl } from '../tenancy/tenant-url.ts';
 import { callSelf, routeInfo } from '../http/self-call.ts';
 
 export class PluginContextError extends Error {}
@@ -55,6 +56,8 @@ export function createPluginContext(record: PluginRecord, container: RootContain
     // Core's mail service (core/src/mail), resolved when sending: it registers after plugins do.
     mail: { send: (mail, options) => c.mail.send(mail, options) },
     branding: (tenantId) => pluginBranding(container, tenantOf(tenantId), currentExecution()?.trx() ?? undefined),
+    brandLogo: (tenantId) => pluginBrandLogo(container, tenantOf(tenantId), currentExecution()?.trx() ?? undefined),
+    tenantUrl: (tenantId) => tenantUrl(currentExecution()?.trx() ?? c.knex, tenantOf(tenantId), c.config.publicUrl),
     cli: {
       command(command) {
         declaring('ctx.cli.command');

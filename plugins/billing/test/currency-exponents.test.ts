@@ -4,6 +4,7 @@ import { money, toMinor, fromMinor } from '@mpanel/sdk/ui/vue/format.ts';
 import { renderInstructions } from '../../gateway-manual/src/confirm.ts';
 import { renderInvoicePdf, type PdfInvoice } from '../src/pdf/invoice-pdf.ts';
 import { withDefaults } from '../src/settings.ts';
+import { pdfText } from './support/pdf-text.ts';
 
 /**
  * ISO 4217 minor units, written out here as the oracle (not read from the code under test). Intl's
@@ -29,11 +30,6 @@ const major = (code: string) => {
 };
 
 /** The text a pdfkit page shows: strings are written as hex (`<48656c6c6f> Tj`). */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  return [...raw.matchAll(/<([0-9a-fA-F]+)>/g)].map((m) => Buffer.from(m[1]!, 'hex').toString('latin1')).join('');
-}
-
 function invoiceIn(currency: string): PdfInvoice {
   return {
     number: 'INV-1', kind: 'invoice', status: 'unpaid', currency, subtotal: AMOUNT, tax: 0, total: AMOUNT, amountPaid: 0, amountDue: AMOUNT,

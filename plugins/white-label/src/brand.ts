@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Branding } from '@mpanel/sdk';
+import type { BrandImage, Branding } from '@mpanel/sdk';
 import { FONTS, isBrandColor, isSafeHttpsUrl } from './validate.ts';
 
 /** One tenant's own brand row: NULL columns inherit from the parent tenant. */
@@ -77,4 +77,18 @@ export async function effectiveBranding(trx: Knex.Transaction, tenantId: string)
     if (Object.keys(colors).length) out.colors = { ...(out.colors ?? {}), ...colors };
   }
   return out;
+}
+
+/**
+ * The bytes of the logo the tenant shows when it is an uploaded image (its own, else the nearest
+ * ancestor's): what a PDF embeds. Null when the nearest logo is an https URL (not fetched) or none.
+ */
+export async function effectiveLogoImage(trx: Knex.Transaction, tenantId: string): Promise<BrandImage | null> {
+  const { rows } = (await trx.raw('SELECT depth, tenant_id, brand, assets FROM white_label_chain(?)', [tenantId])) as { rows: ChainRow[] };
+  const nearest = [...rows].sort((x, y) => x.depth - y.depth).find((r) => r.assets.logo || (r.brand?.logo_url && isSafeHttpsUrl(r.brand.logo_url)));
+  const asset = nearest?.assets.logo;
+  if (!asset) return null;
+  const image = (await trx.raw('SELECT content_type, data FROM white_label_asset(?, ?)', [tenantId, asset.id])) as { rows: Array<{ content_type: string; data: Buffer }> };
+  const row = image.rows[0];
+  return row ? { contentType: row.content_type, data: Buffer.from(row.data) } : null;
 }

@@ -36,6 +36,18 @@ export function isBrandFont(value: unknown): value is string {
 export interface BrandingProvider<TSettings = Record<string, unknown>> {
   displayName: string;
   branding(ctx: ExtensionCallContext<TSettings>): Promise<Partial<Branding>>;
+  /**
+   * The bytes of the tenant's logo when the provider stores it (an uploaded image), for what is
+   * rendered outside a browser (an invoice PDF embeds the image, it cannot fetch a same-origin
+   * path). Null when the logo is an external URL or unset: nothing is fetched from the network.
+   */
+  logoImage?(ctx: ExtensionCallContext<TSettings>): Promise<BrandImage | null>;
+}
+
+/** An image a branding provider holds: its type (`image/png`, …) and bytes. */
+export interface BrandImage {
+  contentType: string;
+  data: Buffer;
 }
 
 const TOKEN_NAME = /^[a-z][a-z0-9-]{0,40}$/;

@@ -1,4 +1,4 @@
-import type { RouteDefinition, TenantRef } from '@mpanel/sdk';
+import type { RouteDefinition } from '@mpanel/sdk';
 import { ConflictError, NotFoundError, ValidationError } from '@mpanel/sdk';
 import { billingOfRequest } from '../context.ts';
 import { usableGateways } from '../usable-gateways.ts';
@@ -105,7 +105,9 @@ export function invoiceRoutes(plugin: Plugin): RouteDefinition[] {
         await getInvoiceRow(b, id);
         const invoice = await getInvoice(b, id);
         const client = await getClient(b, invoice.clientId);
-        const pdf = await renderInvoicePdf(invoice, client, ctx.tenant as TenantRef, b.settings);
+        // The tenant's brand (white-label, inherited from a reseller parent), never the platform's.
+        const brand = await plugin.branding(b.tenantId);
+        const pdf = await renderInvoicePdf(invoice, client, { ...brand, logo: await plugin.brandLogo(b.tenantId) }, b.settings);
         ctx.response.type = 'application/pdf';
         ctx.response.headers['Content-Disposition'] = `inline; filename="${invoice.number ?? invoice.id}.pdf"`;
         return pdf;
