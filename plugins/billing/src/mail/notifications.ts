@@ -14,8 +14,11 @@ async function variables(plugin: Plugin, b: Billing, kind: MailKind, p: Payload)
   const client = (await b.db('clients').where('id', p.clientId ?? '').first()) as Record<string, string> | undefined;
   if (!client) return null;
   const name = `${client.first_name} ${client.last_name}`;
-  const base = plugin.platform.publicUrl?.replace(/\/$/, '') ?? '';
-  const vars: Record<string, string> = { name, company: b.settings.companyName ?? '', reason: String(p.reason ?? ''), portalUrl: base ? `${base}/client` : '' };
+  // The tenant's verified domain when it has one: a reseller's client never gets a link to the platform's host.
+  const base = (await plugin.tenantUrl(b.tenantId)) ?? '';
+  // Without a company name in billing's settings the mail signs with the tenant's brand (a reseller's, inherited).
+  const company = b.settings.companyName ?? (await plugin.branding(b.tenantId)).name;
+  const vars: Record<string, string> = { name, company, reason: String(p.reason ?? ''), portalUrl: base ? `${base}/client` : '' };
   if (p.invoiceId) {
     const inv = (await b.db('invoices').where('id', p.invoiceId).first()) as Record<string, unknown> | undefined;
     if (!inv) return null;

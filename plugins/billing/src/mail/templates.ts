@@ -23,7 +23,7 @@ const EN: Texts = {
   },
   'invoice.created': {
     subject: 'Invoice {{number}} from {{company}}',
-    text: 'Hello {{name}},\n\nInvoice {{number}} for {{total}} is due on {{dueDate}}.\n\n{{company}}',
+    text: 'Hello {{name}},\n\nInvoice {{number}} for {{total}} is due on {{dueDate}}. View and pay it in the client portal: {{invoiceUrl}}\n\n{{company}}',
   },
   'creditNote.issued': {
     subject: 'Credit note {{number}} for invoice {{correctedNumber}}',
@@ -62,7 +62,7 @@ const DE: Texts = {
   },
   'invoice.created': {
     subject: 'Rechnung {{number}} von {{company}}',
-    text: 'Hallo {{name}},\n\ndie Rechnung {{number}} über {{total}} ist am {{dueDate}} fällig.\n\n{{company}}',
+    text: 'Hallo {{name}},\n\ndie Rechnung {{number}} über {{total}} ist am {{dueDate}} fällig. Sie können sie im Kundenportal ansehen und bezahlen: {{invoiceUrl}}\n\n{{company}}',
   },
   'creditNote.issued': {
     subject: 'Gutschrift {{number}} zur Rechnung {{correctedNumber}}',

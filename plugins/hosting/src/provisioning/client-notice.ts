@@ -62,7 +62,7 @@ export function registerClientNotices(plugin: PluginContext): void {
       if (!client?.email) return;
       const op = (await db('provisioning_operations').where('provisioning_operations.id', e.payload.operationId).first('client_message')) as { client_message: string | null } | undefined;
       const name = `${client.first_name ?? ''} ${client.last_name ?? ''}`.trim();
-      const base = plugin.platform.publicUrl?.replace(/\/$/, '') ?? '';
+      const base = (await plugin.tenantUrl(e.tenantId)) ?? ''; // the tenant's verified domain, else the platform's
       await notifications.sendMail({
         template: template.key, tenantId: e.tenantId, to: { email: client.email, name }, language: client.language, clientId: account.client_id,
         data: { name, domain: account.domain ?? account.username, username: account.username, reason: op?.client_message ?? '', portalUrl: base ? `${base}/client` : '' },

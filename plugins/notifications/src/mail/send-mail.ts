@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { PluginContext, TemplatedMail } from '@mpanel/sdk';
 import type { Registry } from '../registry.ts';
 import { renderMail } from '../render/render.ts';
+import { mailBranding } from './mail-brand.ts';
 
 /** What the log keeps to resend a mail: the template and its input, not the rendered body. */
 export interface LoggedRequest {
@@ -33,7 +34,7 @@ export async function sendTemplated(ctx: PluginContext, registry: Registry, mail
     const key = mail.idempotencyKey ?? `notifications:${randomUUID()}`;
     const existing = (await db('notification_mail_log').where({ idempotency_key: key }).first('id')) as { id: string } | undefined;
     if (existing) return existing.id;
-    const brand = await ctx.branding(tenantId);
+    const brand = await mailBranding(ctx, tenantId);
     const rendered = await renderMail(db, registry, brand, mail.template, mail.language, mail.data);
     const request: LoggedRequest = { to: mail.to, data: mail.data, language: mail.language ?? null, ...(mail.from ? { from: mail.from } : {}), ...(mail.replyTo ? { replyTo: mail.replyTo } : {}), ...(mail.headers ? { headers: mail.headers } : {}) };
     const [row] = (await db('notification_mail_log').insert({

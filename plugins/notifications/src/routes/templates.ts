@@ -5,6 +5,7 @@ import { deleteEdit, saveEdit, tenantEdits } from '../store/templates.ts';
 import { TemplateSyntaxError, validatePart } from '../render/engine.ts';
 import { pickParts, renderParts } from '../render/render.ts';
 import { sendTemplated } from '../mail/send-mail.ts';
+import { mailBranding } from '../mail/mail-brand.ts';
 
 const MAX_PART = 100_000;
 const keyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', maxLength: 200 } } } as const;
@@ -98,7 +99,7 @@ export function templateRoutes(ctx: PluginContext, registry: Registry): RouteDef
         const parts = { subject: b.subject ?? picked.parts.subject, html: b.html ?? picked.parts.html, text: b.text ?? picked.parts.text };
         const data = { ...def.sampleData, ...b.data };
         validate(parts, data);
-        return ok({ language: picked.language, ...renderParts(parts, data, await ctx.branding(c.tenant!.id), picked.language) });
+        return ok({ language: picked.language, ...renderParts(parts, data, await mailBranding(ctx, c.tenant!.id), picked.language) });
       },
     },
     {

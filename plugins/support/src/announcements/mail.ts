@@ -18,7 +18,7 @@ export async function mailDueAnnouncements(ctx: PluginContext, db: Knex.Transact
     .where('publish_at', '<=', now).whereIn('visibility', ['public', 'clients']).select('id', 'title', 'body_md')) as Row[];
   if (!due.length) return 0;
   const clients = (await db('clients').where({ status: 'active' }).select('id', 'email', 'first_name', 'last_name', 'language')) as Row[];
-  const base = ctx.platform.publicUrl?.replace(/\/$/, '') ?? '';
+  const base = (await ctx.tenantUrl(tenantId)) ?? ''; // the tenant's verified domain, else the platform's
   let sent = 0;
   for (const a of due) {
     for (const c of clients) {
