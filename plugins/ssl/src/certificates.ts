@@ -10,6 +10,7 @@ import { createAccountKey, issueCertificate, plainError, probeDirectory, type Ch
 import { PreflightError, baseOf, preflightHttp, resolverFor } from './names.ts';
 import { alertDue, backoffMs, healthOf, renewAt, type CertificateHealth } from './schedule.ts';
 import { DEFAULT_DIRECTORY, type SslSettings } from './settings.ts';
+import { dropReleasedPanelCertificates, removeTlsPair } from './released-panel-domains.ts';
 
 export const ISSUE_JOB = 'ssl.issue';
 export const SWEEP_JOB = 'ssl.sweep';
@@ -290,13 +291,15 @@ export async function summary(db: TenantDb, now = new Date(), clientId: string |
 export const SSL_EXPIRING_TEMPLATE = 'ssl.certificate.expiring';
 
 /**
- * The per-minute sweep for one tenant: expired certificates marked, due issuances and renewals
+ * The per-minute sweep for one tenant: certificates of released panel domains dropped (row and
+ * installed pair), expired certificates marked, due issuances and renewals
  * (and retries after the back-off) claimed and queued, expiry alerts sent once per lifetime.
  */
 export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()): Promise<{ queued: number; alerted: number; counts: Record<string, number> }> {
   const { plugin } = deps;
-  const { queued, alerts, counts } = await plugin.db.transaction(tenantId, async (trx) => {
+  const { queued, alerts, counts, released } = await plugin.db.transaction(tenantId, async (trx) => {
     const db = tdb(trx, tenantId);
+    const released = await dropReleasedPanelCertificates(db, now, STALE_CLAIM_MS);
     await db('certificates').where('status', 'active').where('not_after', '<=', now).update({ status: 'expired', updated_at: now });
     const due = (q: Knex.QueryBuilder) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now);
     const ids = (await db('certificates')
@@ -314,8 +317,14 @@ export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()
       .where((q) => q.whereNull('alerted_for').orWhereRaw('certificates.alerted_for <> certificates.not_after'))) as CertificateRow[];
     const alerts = candidates.filter((r) => alertDue(r, now));
     for (const r of alerts) await db('certificates').where('certificates.id', r.id).update({ alerted_for: r.not_after, updated_at: now });
-    return { queued, alerts, counts: await summary(db, now) };
+    return { queued, alerts, counts: await summary(db, now), released };
   });
+  // After the commit: a rolled-back sweep leaves the files with their rows.
+  const dir = tlsDir();
+  for (const r of released) {
+    const removed = dir ? removeTlsPair(dir, r) : false;
+    plugin.logger.info({ certificateId: r.id, domain: r.name, removed }, 'panel domain released: certificate dropped');
+  }
   for (const r of alerts) await sendExpiryAlert(plugin, tenantId, r, now);
   return { queued, alerted: alerts.length, counts };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
-import { writeTlsPair } from '../src/certificates.ts';
+import type { Knex } from 'knex';
+import type { PluginContext } from '@mpanel/sdk';
+import { sweepTenant, writeTlsPair } from '../src/certificates.ts';
+import type { SslSettings } from '../src/settings.ts';
 
 /**
  * Certificates for the panel's own host names on embedded PostgreSQL: only a verified panel
@@ -106,6 +109,66 @@ describe('ssl: panel domain certificates', function () {
     assert.equal((await get('127.0.0.1')).status, 404, 'the platform host does not answer A\'s token');
     assert.equal((await get('panel.a-host.test', 'nope')).status, 404);
     assert.equal((await get('panel.a-host.test', 'bad.token')).status, 404);
+  });
+
+  it("releasing a verified domain drops its panel certificate within a sweep: row and installed pair, never another's files", async () => {
+    const tls = mkdtempSync(join(tmpdir(), 'mpanel-tls-'));
+    const saved = process.env.MPANEL_TLS_DIR;
+    process.env.MPANEL_TLS_DIR = tls;
+    const plugin = {
+      db: { transaction: <R>(_t: string, fn: (trx: Knex.Transaction) => Promise<R>) => server.knex.transaction(fn) },
+      jobs: { enqueue: async () => 'job' },
+      services: { tryResolve: () => undefined },
+      logger: { warn: () => undefined, info: () => undefined },
+    } as unknown as PluginContext<SslSettings>;
+    const sweep = () => sweepTenant({ plugin, metrics: { issued: () => undefined } }, a.tenant.id, new Date());
+    const cert = async (name: string, pem: string) => {
+      const [row] = (await server.knex('certificates').insert({
+        tenant_id: a.tenant.id, names: [name], primary_name: name, challenge: 'http-01', status: 'active', panel_domain: true, auto_renew: false,
+        certificate_pem: pem, installed_at: new Date(), not_before: new Date(), not_after: new Date(Date.now() + 80 * 86_400_000), renew_at: new Date(Date.now() + 50 * 86_400_000),
+      }).returning('id')) as Array<{ id: string }>;
+      return row!.id;
+    };
+    const release = async (domain: string) => {
+      const [row] = await server.knex('tenant_domains').where({ tenant_id: a.tenant.id, domain });
+      const res = await req(a.token, 'DELETE', `/api/v1/tenants/${a.tenant.id}/domains/${row.id}`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    };
+    await server.knex('tenant_domains').insert([
+      { tenant_id: a.tenant.id, domain: 'rel.a-host.test', status: 'verified', verification_token: 'x5', verified_at: new Date() },
+      { tenant_id: a.tenant.id, domain: 'rel2.a-host.test', status: 'verified', verification_token: 'x6', verified_at: new Date() },
+    ]);
+    try {
+      const released = await cert('rel.a-host.test', 'CERT-ADMIN');
+      writeTlsPair(tls, 'rel.a-host.test', 'CERT-ADMIN', 'KEY-ADMIN');
+      const kept = await cert('rel2.a-host.test', 'CERT-ZONE');
+      writeTlsPair(tls, 'rel2.a-host.test', 'CERT-ZONE', 'KEY-ZONE');
+      await sweep();
+      assert.equal((await server.knex('certificates').whereIn('id', [released, kept])).length, 2, 'verified domains keep their certificates');
+      assert.ok(existsSync(join(tls, 'rel.a-host.test.crt')));
+      // B cannot release A's domain (404 under either path), and nothing is dropped for trying.
+      const [adminRow] = await server.knex('tenant_domains').where({ tenant_id: a.tenant.id, domain: 'rel.a-host.test' });
+      assert.equal((await req(b.token, 'DELETE', `/api/v1/tenants/${a.tenant.id}/domains/${adminRow.id}`)).status, 404);
+      assert.equal((await req(b.token, 'DELETE', `/api/v1/tenants/${b.tenant.id}/domains/${adminRow.id}`)).status, 404);
+      await sweep();
+      assert.equal((await server.knex('certificates').where({ id: released })).length, 1);
+
+      await release('rel.a-host.test');
+      await sweep();
+      assert.deepEqual(await server.knex('certificates').where({ id: released }), [], 'the released domain\'s certificate row is gone');
+      assert.deepEqual(readdirSync(tls).sort(), ['rel2.a-host.test.crt', 'rel2.a-host.test.key'], 'its pair left the TLS directory, the other stayed');
+
+      // The name's files now hold another certificate (another tenant verified and issued since): left alone.
+      await release('rel2.a-host.test');
+      writeFileSync(join(tls, 'rel2.a-host.test.crt'), 'SOMEONE-ELSES-CERT');
+      await sweep();
+      assert.deepEqual(await server.knex('certificates').where({ id: kept }), []);
+      assert.equal(readFileSync(join(tls, 'rel2.a-host.test.crt'), 'utf8'), 'SOMEONE-ELSES-CERT');
+    } finally {
+      if (saved === undefined) delete process.env.MPANEL_TLS_DIR;
+      else process.env.MPANEL_TLS_DIR = saved;
+      rmSync(tls, { recursive: true, force: true });
+    }
   });
 
   it('writes the pair atomically: key 0600, no temp files left, replaced on renewal', () => {
