@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTenantWithAdmin, type TenantWithAdmin } from '../../core/src/testing/auth.ts';
 import type { TestServer } from '../../core/src/testing/test-server.ts';
+import { readFile } from 'node:fs/promises';
+import { pdfInfo, pdfText } from '../../plugins/billing/test/support/pdf-text.ts';
 import { PNG_1x1, ICO_HEAD, startBrandServer, verifiedDomain } from '../../plugins/white-label/test/support.ts';
 import { CHROMIUM, logIn, screenshot, unexpected, watch } from './support/browser.ts';
 import { buildUi } from './support/ui-server.ts';
@@ -39,6 +41,7 @@ describe('white-label portal on a tenant domain (browser)', function () {
   let a: TenantWithAdmin;
   let logoUrl = '';
   let faviconUrl = '';
+  let invoice: { id: string; number: string } = { id: '', number: '' };
 
   before(async () => {
     buildUi();
@@ -60,6 +63,11 @@ describe('white-label portal on a tenant domain (browser)', function () {
     faviconUrl = favicon.body.data.url;
     const client = await put('/api/v1/clients', 'POST', { email: CLIENT.email, firstName: 'Cleo', lastName: 'Client', country: 'US', password: CLIENT.password });
     assert.equal(client.status, 201, JSON.stringify(client.body));
+    const product = await put('/api/v1/products', 'POST', { name: 'Cloud Hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1500 }] });
+    assert.equal(product.status, 201, JSON.stringify(product.body));
+    const order = await put('/api/v1/orders', 'POST', { clientId: client.body.data.id, items: [{ productId: product.body.data.id, cycle: 'monthly' }] });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    invoice = order.body.data.invoice;
     // Another tenant with a brand of its own and the default layout, and a client.
     const b = await createTenantWithAdmin(server, { slug: 'bee', name: 'Bee Hosting' });
     await verifiedDomain(server, b.tenant.id, OTHER_HOST);
@@ -87,6 +95,7 @@ describe('white-label portal on a tenant domain (browser)', function () {
     assert.equal(l.title, 'Acme Cloud', `${where}: title`);
     assert.doesNotMatch(l.title + l.text, /mpanel/i, `${where}: no platform name in ${l.text}`);
     assert.equal(l.favicon, faviconUrl, `${where}: favicon`);
+    assert.doesNotMatch(l.favicon ?? '', /mpanel/i, `${where}: favicon URL`);
     assert.ok(l.logos.some((i) => i.src === logoUrl && i.loaded), `${where}: logo shown ${JSON.stringify(l.logos)}`);
     assert.equal(l.primary, '#0a7f5a', `${where}: colour`);
     assert.match(l.font, /Georgia/, `${where}: font`);
@@ -114,6 +123,25 @@ describe('white-label portal on a tenant domain (browser)', function () {
     const nav = await page.getByTestId('main-nav').boundingBox();
     assert.ok(nav && nav.width > 1000, `menu as a bar: ${JSON.stringify(nav)}`);
     await screenshot(page, 'white-label-dashboard');
+
+    // The invoice page wears the brand too, and its PDF download is the reseller's document.
+    await page.goto(`/client/invoices/${invoice.id}`);
+    await page.getByTestId('invoice-status').getByText('unpaid').waitFor();
+    await page.getByTestId('app-brand').getByText('Acme Cloud').waitFor();
+    const onInvoice = await seen(page);
+    assertBranded(onInvoice, 'invoice');
+    assert.equal(onInvoice.theme, 'top-nav');
+    await screenshot(page, 'white-label-invoice');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).first().click()]);
+    assert.doesNotMatch(download.suggestedFilename(), /mpanel/i);
+    const pdf = await readFile((await download.path())!);
+    const text = pdfText(pdf);
+    assert.ok(text.includes(invoice.number), 'the invoice PDF');
+    assert.match(text, /Acme Cloud/);
+    assert.match(text, /Terms of service: https:\/\/acme\.example\/terms/);
+    assert.doesNotMatch(text, /mpanel|PDFKit/i, 'no platform or software name in the PDF');
+    assert.equal(pdfInfo(pdf, 'Producer'), 'Acme Cloud');
+    assert.match(text, /\/Subtype \/Image/, 'the logo');
     // Plain http on a name other than localhost: Chromium ignores the COOP header and says so.
     assert.deepEqual(unexpected(errors, 404).filter((e) => !e.includes('Cross-Origin-Opener-Policy header has been ignored')), []);
     await page.context().close();

@@ -111,6 +111,38 @@ describe('identity routes: tenants, users, roles, API keys, audit, two-factor', 
     assert.equal((await server.request('GET', '/api/v1/tenants?isReseller=maybe', { token: root })).status, 400);
   });
 
+  it("a reseller's staff see their tenant and its sub-tenants only: not a sibling reseller's, not the parent from below", async () => {
+    const r1 = await createTenantWithAdmin(server, { slug: 'staff-r1', isReseller: true });
+    const r2 = await createTenantWithAdmin(server, { slug: 'staff-r2', isReseller: true });
+    const sub1 = await createTenantWithAdmin(server, { slug: 'staff-r1-sub', asToken: r1.token });
+    const sub2 = await createTenantWithAdmin(server, { slug: 'staff-r2-sub', asToken: r2.token });
+    // Not only the admin: a staff user with the reseller role is scoped the same way; a manager
+    // (no tenants.read) sees no tenants at all.
+    const staff = await createUser(server, r1.token, ['reseller'], { tenant: 'staff-r1' });
+    const manager = await createUser(server, r1.token, ['manager'], { tenant: 'staff-r1' });
+    assert.equal((await server.request('GET', '/api/v1/tenants', { token: manager.token })).status, 403);
+    for (const token of [r1.token, staff.token]) {
+      const list = await server.request('GET', '/api/v1/tenants?perPage=100', { token });
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      const slugs = list.body.data.map((t: { slug: string }) => t.slug) as string[];
+      assert.ok(slugs.includes('staff-r1-sub'), JSON.stringify(slugs));
+      assert.deepEqual(slugs.filter((s) => !['staff-r1', 'staff-r1-sub'].includes(s)), [], 'nothing else listed');
+      assert.equal(list.body.meta.total, slugs.length);
+      for (const other of [r2.tenant.id, sub2.tenant.id, acme.tenant.id]) {
+        assert.equal((await server.request('GET', `/api/v1/tenants/${other}`, { token })).status, 404);
+        assert.equal((await server.request('GET', `/api/v1/tenants/${other}/domains`, { token })).status, 404);
+      }
+      assert.equal((await server.request('GET', `/api/v1/tenants/${sub1.tenant.id}`, { token })).status, 200);
+    }
+    // The sub-tenant's admin does not see its parent reseller.
+    assert.equal((await server.request('GET', `/api/v1/tenants/${r1.tenant.id}`, { token: sub1.token })).status, 404);
+    const fromBelow = await server.request('GET', '/api/v1/tenants?perPage=100', { token: sub1.token });
+    assert.ok(!fromBelow.body.data.some((t: { slug: string }) => t.slug === 'staff-r1'), JSON.stringify(fromBelow.body.data));
+    // Nor can the reseller rename the sibling's sub-tenant.
+    assert.equal((await server.request('PATCH', `/api/v1/tenants/${sub2.tenant.id}`, { token: r1.token, body: { name: 'pwned' } })).status, 404);
+    assert.equal((await server.knex('tenants').where({ id: sub2.tenant.id }).first('name')).name, 'staff-r2-sub');
+  });
+
   it('a super admin acts on another tenant only explicitly, and it is audited', async () => {
     const res = await server.request('GET', '/api/v1/users', { token: root, headers: { 'x-tenant-id': acme.tenant.id } });
     assert.equal(res.status, 200);

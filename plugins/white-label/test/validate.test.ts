@@ -50,4 +50,15 @@ describe('white-label validation', () => {
     assert.deepEqual(clean.legalLinks, [{ label: 'ok', url: 'https://ok.example/t' }]);
     assert.equal(clean.mailFrom, undefined);
   });
+
+  it("core passes only colour tokens with a plain name and a colour value to the page (no other CSS through a provider)", () => {
+    const clean = cleanBranding({
+      name: 'X', logoUrl: null,
+      colors: {
+        primary: '#0a7f5a', surface: 'rgb(1, 2, 3)', text: 'red; background: url(https://evil.example/x)', accent: 'url(https://evil.example/x)',
+        'x;--y': '#fff', 'Bad Token': '#fff', muted: 'expression(alert(1))', border: '#12345g',
+      },
+    });
+    assert.deepEqual(clean.colors, { primary: '#0a7f5a', surface: 'rgb(1, 2, 3)' });
+  });
 });
