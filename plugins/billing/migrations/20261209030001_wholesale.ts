@@ -140,14 +140,13 @@ export async function up(knex: Knex): Promise<void> {
        ORDER BY i.due_date, i.id LIMIT 1
     $$`);
 
-  // For the calling parent: each reseller's services of adopted products and their retail
-  // invoiced in [p_from, p_to), as aggregates only (never a client or a line of the reseller).
+  // For the calling parent: what each reseller invoiced its clients for adopted products' periods
+  // starting in [p_from, p_to), net of tax, as one sum per currency (never a client, line or price).
   await knex.raw(`
     CREATE FUNCTION billing_wholesale_retail(p_from date, p_to date)
-    RETURNS TABLE (reseller_tenant_id uuid, currency text, services bigint, retail bigint)
+    RETURNS TABLE (reseller_tenant_id uuid, currency text, retail bigint)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
       SELECT s.tenant_id, s.currency::text,
-             count(DISTINCT s.id) FILTER (WHERE s.status IN ('active','suspended')),
              coalesce(sum(ii.net) FILTER (WHERE i.status IN ('unpaid','paid') AND ii.period_start >= p_from AND ii.period_start < p_to), 0)::bigint
         FROM services s
         JOIN products p ON p.id = s.product_id AND p.tenant_id = s.tenant_id
