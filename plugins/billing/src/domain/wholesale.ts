@@ -1,5 +1,6 @@
 import { MAX_AMOUNT } from '@mpanel/sdk';
 import { BILLING_CYCLES, type BillingCycle } from './cycles.ts';
+import { mulDivHalfUp } from './money.ts';
 
 /** A wholesale offer's prices: minor units per period, by cycle (the cycles the reseller may sell). */
 export type WholesalePrices = Partial<Record<BillingCycle, number>>;
@@ -21,13 +22,6 @@ export function wholesalePrice(prices: WholesalePrices, cycle: BillingCycle): nu
   return typeof amount === 'number' ? amount : null;
 }
 
-/** A charge's amount: unit times quantity, refused (not rounded) beyond exact integers. */
-export function chargeAmount(unitAmount: number, quantity: number): number {
-  const amount = unitAmount * quantity;
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`wholesale charge out of range: ${unitAmount} × ${quantity}`);
-  return amount;
-}
-
 export interface Margin {
   /** retail − wholesale, minor units (negative when the reseller sells below cost). */
   margin: number;
@@ -40,6 +34,6 @@ export function marginOf(retail: number, wholesale: number): Margin {
   const margin = retail - wholesale;
   if (!Number.isSafeInteger(margin)) throw new RangeError('margin out of range');
   if (retail === 0) return { margin, marginBp: null };
-  const bp = (margin * 10_000) / retail;
-  return { margin, marginBp: Math.sign(bp) * Math.round(Math.abs(bp)) };
+  // Exact in bigint: a margin of a year's sales times 10 000 is beyond a double's integers.
+  return { margin, marginBp: mulDivHalfUp(margin, 10_000, retail) };
 }
