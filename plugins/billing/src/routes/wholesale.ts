@@ -33,7 +33,7 @@ export function wholesaleRoutes(plugin: Plugin): RouteDefinition[] {
       (b, ctx) => getOffer(b, ctx.input.params.id)),
     route(plugin, {
       method: 'PATCH', path: '/api/v1/wholesale-offers/:id', permission: 'wholesale.manage', tags,
-      schema: { params: idParams, body: { ...objectBody({ prices, active: offerFields.active }), minProperties: 1 } },
+      schema: { params: idParams, body: { ...objectBody({ active: offerFields.active, prices }), minProperties: 1 } },
     }, (b, ctx) => updateOffer(b, ctx.input.params.id, ctx.input.body as { prices?: OfferInput['prices']; active?: boolean })),
     route(plugin, { method: 'DELETE', path: '/api/v1/wholesale-offers/:id', permission: 'wholesale.manage', tags, schema: { params: idParams } },
       removeWith(deleteOffer)),
