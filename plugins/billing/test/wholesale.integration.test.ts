@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MAX_AMOUNT } from '@mpanel/sdk';
 // eslint-disable-next-line no-restricted-imports
 import { createTenantWithAdmin, superAdminToken, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
 import { startBillingServer } from './support/api-server.ts';
@@ -217,5 +218,17 @@ describe('wholesale: parent → reseller → reseller\'s client', function () {
     const second = await must(parent.token, 'GET', `/api/v1/invoices/${invoices.find((i) => i.id !== wholesaleInvoice.id)!.id}`);
     assert.deepEqual([second.subtotal, second.tax, second.total], [700, 70, 770]);
     assert.deepEqual(second.items.map((i: Record<string, unknown>) => [i.periodStart, i.periodEnd, i.total]), [[end, end2, 770]]);
+  });
+
+  it('charges too large for one invoice are invoiced one by one; the run goes on', async () => {
+    await must(parent.token, 'PATCH', `/api/v1/wholesale-offers/${offer.id}`, { active: true, prices: { monthly: MAX_AMOUNT } });
+    const placed = await must(reseller.token, 'POST', '/api/v1/orders', { clientId: resellerClient, items: [
+      { productId: adopted.id, cycle: 'monthly', quantity: 600, domain: 'big1.customer.test' }, { productId: adopted.id, cycle: 'monthly', quantity: 600, domain: 'big2.customer.test' },
+    ] });
+    await must(reseller.token, 'POST', `/api/v1/invoices/${placed.invoice.id}/payments`, { amount: placed.invoice.total, gateway: 'bank', transactionId: 'ws-big' });
+    const run = await must(parent.token, 'POST', '/api/v1/billing/runs', { date: today }, 200);
+    assert.equal(run.invoicesCreated, 2, 'together beyond an invoice\'s bound: one invoice each');
+    const billed = await server.knex('wholesale_charges').whereIn('reseller_service_id', placed.services.map((x: { id: string }) => x.id)).join('invoices', 'invoices.id', 'wholesale_charges.invoice_id').select('invoices.subtotal', 'invoices.total');
+    assert.deepEqual(billed.map((r) => [Number(r.subtotal), Number(r.total)]), [[600 * MAX_AMOUNT, 660 * MAX_AMOUNT], [600 * MAX_AMOUNT, 660 * MAX_AMOUNT]]);
   });
 });

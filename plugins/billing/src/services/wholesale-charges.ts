@@ -1,7 +1,8 @@
+import { ValidationError } from '@mpanel/sdk';
 import type { Billing } from '../context.ts';
 import { int, isoDate } from '../db.ts';
 import type { TaxRule } from '../domain/tax.ts';
-import { createInvoices, type DraftItem } from './invoices.ts';
+import { createInvoices, type CreatedInvoice, type DraftItem } from './invoices.ts';
 import { clientsWithCredit, settleNewInvoices } from './payments.ts';
 import type { TaxedClient } from './taxes.ts';
 
@@ -27,6 +28,30 @@ async function resellerClient(b: Billing, resellerTenantId: string, currency: st
   return row!;
 }
 
+/** One invoice for these charges; false (nothing written) when its total is beyond an invoice's bound. */
+async function issue(b: Billing, rules: TaxRule[], client: TaxedClient & { id: string }, currency: string, charges: ChargeRow[]): Promise<boolean> {
+  const items: DraftItem[] = charges.map((c) => {
+    const start = isoDate(c.period_start)!;
+    const end = isoDate(c.period_end);
+    return {
+      kind: 'wholesale', description: `${c.product_name} — ${c.reference} (service ${c.reseller_service_id}) ${end ? `${start} – ${end}` : start}`,
+      unitAmount: int(c.unit_amount), quantity: c.quantity, discount: 0, taxable: c.taxable, periodStart: start, periodEnd: end,
+    };
+  });
+  let invoice: CreatedInvoice | undefined;
+  try {
+    [invoice] = await createInvoices(b, [{ client, currency, issueDate: b.today, dueDate: b.today, items }], rules);
+  } catch (err) {
+    // createInvoices checks the bound before writing anything, so the transaction is still clean.
+    if (err instanceof ValidationError) return false;
+    throw err;
+  }
+  await b.db('wholesale_charges').whereIn('id', charges.map((c) => c.id)).update({ invoice_id: invoice!.id, updated_at: b.db.trx.fn.now() });
+  const withCredit = b.settings.autoApplyCredit ? await clientsWithCredit(b, [invoice!.clientId]) : new Set<string>();
+  await settleNewInvoices(b, [invoice!], withCredit);
+  return true;
+}
+
 /**
  * One invoice per reseller and currency for its charges whose period has started by the run date:
  * a line per service and period naming the product, the end customer's reference and the period.
@@ -49,20 +74,17 @@ export async function invoiceWholesaleCharges(b: Billing, rules: TaxRule[]): Pro
   let created = 0;
   for (const charges of groups.values()) {
     const { reseller_tenant_id: reseller, currency } = charges[0]!;
-    const client = await resellerClient(b, reseller, currency);
-    const items: DraftItem[] = charges.map((c) => {
-      const start = isoDate(c.period_start)!;
-      const end = isoDate(c.period_end);
-      return {
-        kind: 'wholesale', description: `${c.product_name} — ${c.reference} (service ${c.reseller_service_id}) ${end ? `${start} – ${end}` : start}`,
-        unitAmount: int(c.unit_amount), quantity: c.quantity, discount: 0, taxable: c.taxable, periodStart: start, periodEnd: end,
-      };
-    });
-    const [invoice] = await createInvoices(b, [{ client: client as unknown as TaxedClient & { id: string }, currency, issueDate: b.today, dueDate: b.today, items }], rules);
-    await b.db('wholesale_charges').whereIn('id', charges.map((c) => c.id)).update({ invoice_id: invoice!.id, updated_at: b.db.trx.fn.now() });
-    const withCredit = b.settings.autoApplyCredit ? await clientsWithCredit(b, [invoice!.clientId]) : new Set<string>();
-    await settleNewInvoices(b, [invoice!], withCredit);
-    created += 1;
+    const client = (await resellerClient(b, reseller, currency)) as unknown as TaxedClient & { id: string };
+    if (await issue(b, rules, client, currency, charges)) {
+      created += 1;
+      continue;
+    }
+    // Too much for one invoice (absurd prices × quantities): one invoice per charge; a charge too
+    // big even alone stays unbilled and logged, and the run goes on for every other reseller.
+    for (const charge of charges) {
+      if (await issue(b, rules, client, currency, [charge])) created += 1;
+      else b.plugin.logger.error({ chargeId: charge.id, resellerTenantId: reseller }, 'wholesale charge too large to invoice: left unbilled');
+    }
   }
   return created;
 }
