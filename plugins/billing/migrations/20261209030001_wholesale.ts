@@ -26,29 +26,49 @@ const FUNCTIONS = [
   'billing_wholesale_retail(date, date)',
 ];
 
+/**
+ * The parent-side links stay inside one tenant at the database level too (foreign keys ignore
+ * row-level security): keys span (tenant_id, id), as `products_tenant_group_fk` does.
+ */
+const LINKS: Array<[table: string, column: string, target: string, onDelete: string]> = [
+  ['wholesale_group_members', 'group_id', 'wholesale_groups', 'CASCADE'],
+  ['wholesale_offers', 'product_id', 'products', 'RESTRICT'],
+  ['wholesale_offers', 'group_id', 'wholesale_groups', 'CASCADE'],
+  ['wholesale_charges', 'offer_id', 'wholesale_offers', 'RESTRICT'],
+  ['wholesale_charges', 'product_id', 'products', 'RESTRICT'],
+];
+
+async function sameTenantLinks(knex: Knex): Promise<void> {
+  for (const target of ['products', 'wholesale_groups', 'wholesale_offers']) {
+    await knex.raw(`ALTER TABLE ${target} ADD CONSTRAINT ${target}_tenant_id_id_uniq UNIQUE (tenant_id, id)`);
+  }
+  for (const [table, column, target, onDelete] of LINKS) {
+    await knex.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_tenant_${column}_fk FOREIGN KEY (tenant_id, ${column}) REFERENCES ${target} (tenant_id, id) ON DELETE ${onDelete}`);
+    await knex.raw(`CREATE INDEX ${table}_tenant_${column}_idx ON ${table} (tenant_id, ${column})`);
+  }
+}
+
 export async function up(knex: Knex): Promise<void> {
   await createTenantTable(knex, 'wholesale_groups', (t) => {
     t.text('name').notNullable();
     t.unique(['tenant_id', 'name']);
   });
   await createTenantTable(knex, 'wholesale_group_members', (t) => {
-    t.uuid('group_id').notNullable().references('id').inTable('wholesale_groups').onDelete('CASCADE');
+    t.uuid('group_id').notNullable();
     t.uuid('child_tenant_id').notNullable().references('id').inTable('tenants').onDelete('CASCADE');
     t.unique(['group_id', 'child_tenant_id']);
     t.index(['child_tenant_id']);
   });
 
   await createTenantTable(knex, 'wholesale_offers', (t) => {
-    t.uuid('product_id').notNullable().references('id').inTable('products').onDelete('RESTRICT');
+    t.uuid('product_id').notNullable();
     t.uuid('child_tenant_id').references('id').inTable('tenants').onDelete('CASCADE');
-    t.uuid('group_id').references('id').inTable('wholesale_groups').onDelete('CASCADE');
+    t.uuid('group_id');
     t.string('currency', 3).notNullable();
     // { "<cycle>": <minor units per period> }: the cycles the reseller may sell the product in.
     t.jsonb('prices').notNullable();
     t.boolean('active').notNullable().defaultTo(true);
-    t.index(['product_id']);
     t.index(['child_tenant_id']);
-    t.index(['group_id']);
   });
   await knex.raw(`ALTER TABLE wholesale_offers ADD CONSTRAINT wholesale_offers_target_check CHECK ((child_tenant_id IS NULL) <> (group_id IS NULL))`);
   await knex.raw(`ALTER TABLE wholesale_offers ADD CONSTRAINT wholesale_offers_prices_check CHECK (jsonb_typeof(prices) = 'object')`);
@@ -67,11 +87,11 @@ export async function up(knex: Knex): Promise<void> {
 
   // What the parent bills a reseller: one row per reseller service and period (a redelivery is a no-op).
   await createTenantTable(knex, 'wholesale_charges', (t) => {
-    t.uuid('offer_id').notNullable().references('id').inTable('wholesale_offers').onDelete('RESTRICT');
+    t.uuid('offer_id').notNullable();
     t.uuid('reseller_tenant_id').notNullable().references('id').inTable('tenants').onDelete('RESTRICT');
     // The reseller's service (a row of another tenant: named, not joined).
     t.uuid('reseller_service_id').notNullable();
-    t.uuid('product_id').notNullable().references('id').inTable('products').onDelete('RESTRICT');
+    t.uuid('product_id').notNullable();
     t.text('cycle').notNullable();
     t.string('currency', 3).notNullable();
     t.bigInteger('unit_amount').notNullable();
@@ -82,12 +102,11 @@ export async function up(knex: Knex): Promise<void> {
     t.text('reference').notNullable();
     t.uuid('invoice_id').references('id').inTable('invoices').onDelete('SET NULL');
     t.unique(['reseller_service_id', 'period_start']);
-    t.index(['offer_id']);
     t.index(['reseller_tenant_id']);
-    t.index(['product_id']);
     t.index(['invoice_id']);
   });
   await knex.raw(`ALTER TABLE wholesale_charges ADD CONSTRAINT wholesale_charges_amount_check CHECK (unit_amount >= 0 AND quantity > 0)`);
+  await sameTenantLinks(knex);
   await knex.raw(`CREATE INDEX wholesale_charges_unbilled_idx ON wholesale_charges (tenant_id, reseller_tenant_id) WHERE invoice_id IS NULL`);
 
   // The offers the calling reseller received: never the parent's retail prices or other resellers' offers.
@@ -172,4 +191,5 @@ export async function down(knex: Knex): Promise<void> {
   await dropTenantTable(knex, 'wholesale_offers');
   await dropTenantTable(knex, 'wholesale_group_members');
   await dropTenantTable(knex, 'wholesale_groups');
+  await knex.raw('ALTER TABLE products DROP CONSTRAINT IF EXISTS products_tenant_id_id_uniq');
 }

@@ -98,6 +98,9 @@ describe('wholesale: parent → reseller → reseller\'s client', function () {
       assert.equal((await req(other.token, 'PATCH', `/api/v1/wholesale-offers/${offer.id}`, { active: false })).status, 404);
     }
     assert.equal((await req(reseller.token, 'GET', `/api/v1/wholesale-offers/${offer.id}`)).status, 404, 'the reseller reads it through its catalogue only');
+    // The database itself keeps an offer to its tenant's own products (foreign keys ignore RLS).
+    const theirs = await must(stranger.token, 'POST', '/api/v1/products', { name: 'Theirs', type: 'other', pricing: [] });
+    await assert.rejects(server.knex('wholesale_offers').insert({ tenant_id: parent.tenant.id, product_id: theirs.id, child_tenant_id: reseller.tenant.id, currency: 'USD', prices: '{"monthly":1}' }), /foreign key/i);
   });
 
   it('a group offer reaches the group\'s members only', async () => {
