@@ -12,6 +12,7 @@ import { productGroupRoutes } from './src/routes/product-groups.ts';
 import { ruleDetailRoutes } from './src/routes/rule-details.ts';
 import { creditRoutes } from './src/routes/credit.ts';
 import { reportRoutes } from './src/routes/reports.ts';
+import { wholesaleRoutes } from './src/routes/wholesale.ts';
 import { createGatewayBilling, gatewayBillingRef } from './src/gateway-port.ts';
 import { billingServicesRef, createBillingServices } from './src/services-port.ts';
 import { runBilling } from './src/run/billing-run.ts';
@@ -28,7 +29,7 @@ import { isoDateOf } from './src/domain/dates.ts';
 export default definePlugin<Partial<BillingSettings>>({
   manifest,
   register(ctx) {
-    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes, productGroupRoutes, ruleDetailRoutes, creditRoutes, reportRoutes]) {
+    for (const routes of [clientRoutes, productRoutes, orderRoutes, invoiceRoutes, serviceRoutes, couponAndTaxRoutes, runRoutes, productGroupRoutes, ruleDetailRoutes, creditRoutes, reportRoutes, wholesaleRoutes]) {
       for (const r of routes(ctx)) ctx.routes.add(r);
     }
     ctx.services.provide(gatewayBillingRef, createGatewayBilling(ctx));

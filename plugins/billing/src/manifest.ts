@@ -34,6 +34,8 @@ export const PERMISSIONS: PermissionDefinition[] = [
   perm('billing.run', 'Start the billing run', ['super_admin', 'admin', 'billing']),
   perm(FORCE_RUN_PERMISSION, 'Run billing for a date outside the tenant\'s window (catching up, or testing ahead)', ['super_admin', 'admin']),
   perm('billing.reports.read', 'See billing figures (revenue, MRR, unpaid and overdue totals)', STAFF),
+  perm('wholesale.manage', 'Offer products to reseller sub-tenants at wholesale prices; see the wholesale report', ['super_admin', 'admin', 'manager']),
+  perm('wholesale.purchase', 'See the wholesale offers received from the parent tenant and adopt them into the catalogue', ['super_admin', 'admin', 'manager']),
 ];
 
 export const EVENTS = [
@@ -54,7 +56,7 @@ export const manifest: PluginManifest = {
   category: 'feature',
   engines: { mpanel: '>=0.1.0' },
   // Today's API names: its permissions, events and routes are named after these.
-  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules'],
+  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules', 'wholesale-offers', 'wholesale-groups', 'wholesale'],
   provides: { services: ['billing.payments', 'billing.services'] },
   requires: { services: ['identity.portal-users', 'notifications'] },
   // Its mails go through the notifications plugin's templates when it is there (loaded first).

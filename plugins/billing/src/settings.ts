@@ -31,6 +31,8 @@ export interface BillingSettings {
   cancelUnpaidOrdersAfterDays: number;
   /** How many days from today a billing run may be dated without `force` (0 = today only). */
   billingRunDateWindowDays: number;
+  /** Wholesale: a reseller's new orders of adopted products are held once a wholesale invoice is this many days overdue (0 = never). */
+  wholesaleHoldNewOrdersAfterDays: number;
   /** Sender of billing mails. */
   mailFrom: string | null;
   /** Per-tenant overrides of the default mail templates, by kind (`invoice.created`...). */
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: BillingSettings = {
   terminateAfterDays: 30,
   cancelUnpaidOrdersAfterDays: 14,
   billingRunDateWindowDays: 1,
+  wholesaleHoldNewOrdersAfterDays: 14,
   mailFrom: null,
   mailTemplates: {},
 };
@@ -90,6 +93,7 @@ const fields = {
   terminateAfterDays: days,
   cancelUnpaidOrdersAfterDays: days,
   billingRunDateWindowDays: { type: 'integer', minimum: 0, maximum: 31 },
+  wholesaleHoldNewOrdersAfterDays: days,
   mailFrom: { type: ['string', 'null'], format: 'email' },
   mailTemplates: {
     type: 'object',

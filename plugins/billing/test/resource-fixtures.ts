@@ -1,13 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { defineResourceFixtures } from '@mpanel/sdk/testing';
 
 /** One real record of every billing resource a route takes by id, made through billing's own API. */
-export default defineResourceFixtures(async ({ request }) => {
+export default defineResourceFixtures(async ({ request, transaction, tenantId }) => {
   const group = await request<{ id: string }>('POST', '/api/v1/product-groups', { name: 'Walked group' });
   const product = await request<{ id: string }>('POST', '/api/v1/products', { name: 'Walked hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1000 }] });
   const client = await request<{ id: string }>('POST', '/api/v1/clients', { email: 'walked@client.test', firstName: 'Walked', lastName: 'Client', country: 'US', currency: 'USD' });
   const placed = await request<{ order: { id: string }; invoice: { id: string }; services: Array<{ id: string }> }>('POST', '/api/v1/orders', { clientId: client.id, items: [{ productId: product.id, cycle: 'monthly' }] });
   const coupon = await request<{ id: string }>('POST', '/api/v1/coupons', { code: 'WALKED', type: 'percent', value: 1000, recurring: false });
   const rule = await request<{ id: string }>('POST', '/api/v1/tax-rules', { name: 'Walked tax', country: 'US', state: 'NY', rate: '8.875' });
+  // A reseller sub-tenant (the walked tenant is no reseller, so not through the API) in a reseller group, offered the product wholesale.
+  const reseller = await transaction(async (trx) => {
+    const [row] = (await trx('tenants').insert({ name: 'Walked wholesale reseller', slug: `walked-ws-${randomUUID().slice(0, 8)}`, parent_tenant_id: tenantId, is_reseller: true }).returning('id')) as Array<{ id: string }>;
+    return row!.id;
+  });
+  const resellers = await request<{ id: string }>('POST', '/api/v1/wholesale-groups', { name: 'Walked resellers', memberTenantIds: [reseller] });
+  const offer = await request<{ id: string }>('POST', '/api/v1/wholesale-offers', { productId: product.id, groupId: resellers.id, currency: 'USD', prices: { monthly: 400 } });
   return {
     'product-groups': group.id,
     products: product.id,
@@ -17,5 +25,7 @@ export default defineResourceFixtures(async ({ request }) => {
     services: placed.services[0]!.id,
     coupons: coupon.id,
     'tax-rules': rule.id,
+    'wholesale-offers': offer.id,
+    'wholesale-groups': resellers.id,
   };
 });

@@ -82,15 +82,37 @@ async function ruleOf(db: TenantDb, groupId: string): Promise<{ placement: Place
   return { placement: rows[0]?.placement ?? 'least_full', grant };
 }
 
-/** Whether this tenant's own accounts on the granted servers leave room in the grant's quotas. */
-async function withinQuota(db: TenantDb, grant: ServerGroupGrant, serverIds: string[], diskMb: number): Promise<boolean> {
-  if (grant.maxAccounts === null && grant.maxDiskMb === null) return true;
+/** This tenant's own active and suspended accounts on these servers: how many, and their plans' disk. */
+export async function quotaUsage(db: TenantDb, serverIds: string[]): Promise<{ accounts: number; diskMb: number }> {
   const mine = await HostingAccount.scoped(db).whereIn('server_id', serverIds).whereIn('desired_state', ['active', 'suspended'])
     .join('hosting_plans', 'hosting_plans.id', 'hosting_accounts.plan_id')
     .select(db.trx.raw('count(*) as n'), db.trx.raw(`coalesce(sum((hosting_plans.limits->>'diskMb')::bigint), 0) as disk`)) as unknown as Array<{ n: string; disk: string }>;
-  const used = { n: Number(mine[0]?.n ?? 0), disk: Number(mine[0]?.disk ?? 0) };
-  if (grant.maxAccounts !== null && used.n >= grant.maxAccounts) return false;
-  return grant.maxDiskMb === null || used.disk + diskMb <= Number(grant.maxDiskMb);
+  return { accounts: Number(mine[0]?.n ?? 0), diskMb: Number(mine[0]?.disk ?? 0) };
+}
+
+/** The servers of a group this tenant owns or was granted (counting every tenant's accounts). */
+export async function groupServerIds(db: TenantDb, groupId: string): Promise<string[]> {
+  return (await candidatesOf(db, groupId)).map((c) => c.serverId);
+}
+
+/**
+ * Which quota of a grant `more` new accounts needing `diskMb` in all would overrun, with the
+ * figures, or null when they fit. Used at placement and, earlier, when the order is placed.
+ */
+export function quotaOverrun(grant: Pick<ServerGroupGrant, 'maxAccounts' | 'maxDiskMb'>, used: { accounts: number; diskMb: number }, more: { accounts: number; diskMb: number }): string | null {
+  if (grant.maxAccounts !== null && used.accounts + more.accounts > grant.maxAccounts) {
+    return `accounts: the grant allows ${grant.maxAccounts}, ${used.accounts} are in use and ${more.accounts} more are needed`;
+  }
+  if (grant.maxDiskMb !== null && used.diskMb + more.diskMb > Number(grant.maxDiskMb)) {
+    return `disk: the grant allows ${Number(grant.maxDiskMb)} MB, ${used.diskMb} MB are allocated and ${more.diskMb} MB more are needed`;
+  }
+  return null;
+}
+
+/** Whether this tenant's own accounts on the granted servers leave room in the grant's quotas. */
+async function withinQuota(db: TenantDb, grant: ServerGroupGrant, serverIds: string[], diskMb: number): Promise<boolean> {
+  if (grant.maxAccounts === null && grant.maxDiskMb === null) return true;
+  return quotaOverrun(grant, await quotaUsage(db, serverIds), { accounts: 1, diskMb }) === null;
 }
 
 /**

@@ -252,7 +252,10 @@ describe('hosting API', function () {
       assert.equal((await req(parent.token, 'POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: a.tenant.id })).status, 400, 'only a sub-tenant');
       const grant = await must(server, parent.token, 'POST', `/api/v1/server-groups/${group.id}/grants`, { childTenantId: child.tenant.id, maxAccounts: 1 });
       const plan = await must(server, child.token, 'POST', '/api/v1/hosting-plans', { name: 'resold', serverGroupId: group.id, limits: LIMITS });
-      const first = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: (await seedService(server, child.token, plan.id)).serviceId });
+      // Both ordered before either account exists (the order-time quota check sees room for each):
+      // placement, under its lock, is what refuses the second.
+      const [firstOrder, secondOrder] = [await seedService(server, child.token, plan.id), await seedService(server, child.token, plan.id)];
+      const first = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: firstOrder.serviceId });
       assert.equal(first.serverId, s0.id, 'placed on the parent\'s server by the parent\'s rule (fill)');
       assert.equal((await req(child.token, 'GET', `/api/v1/servers/${s1.id}`)).status, 404);
       assert.equal((await req(child.token, 'GET', `/api/v1/servers/${s0.id}`)).status, 404);
@@ -262,8 +265,11 @@ describe('hosting API', function () {
       const received = await must(server, child.token, 'GET', '/api/v1/hosting/grants');
       assert.deepEqual(received.map((g: { groupId: string; maxAccounts: number; usage: unknown }) => [g.groupId, g.maxAccounts, g.usage]), [[group.id, 1, { accounts: 1, diskMb: LIMITS.diskMb }]]);
       assert.doesNotMatch(JSON.stringify(received), /hostname|example\.test/);
-      const second = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: (await seedService(server, child.token, plan.id)).serviceId });
+      const second = await must(server, child.token, 'POST', '/api/v1/hosting-accounts', { serviceId: secondOrder.serviceId });
       assert.deepEqual([second.serverId, second.placement.reason, second.operation.status], [null, 'quota_exceeded', 'needs_attention']);
+      // Once the quota is used, a new order is refused before anything is sold.
+      const over = await req(child.token, 'POST', '/api/v1/orders', { clientId: firstOrder.clientId, items: [{ productId: firstOrder.productId, cycle: 'monthly' }] });
+      assert.deepEqual([over.status, over.body.error], [422, 'Hosting quota exceeded: accounts: the grant allows 1, 1 are in use and 1 more are needed']);
       // The parent counts the reseller's account against the server's capacity, without seeing it.
       assert.deepEqual((await must(server, parent.token, 'GET', `/api/v1/servers/${s0.id}`)).load, { accounts: 2, allocatedDiskMb: 2 * LIMITS.diskMb });
       assert.equal((await req(parent.token, 'GET', `/api/v1/hosting-accounts/${first.id}`)).status, 404);

@@ -8,7 +8,7 @@ const priceList = {
   items: objectBody({ currency, cycle, amount: minor, setupFee: minor }, ['currency', 'cycle', 'amount']),
 };
 const productType = { enum: ['hosting', 'domain', 'ssl', 'other'] };
-const fields = {
+export const productFields = {
   name: { type: 'string', minLength: 1, maxLength: 200 },
   description: { type: ['string', 'null'], maxLength: 5000 },
   type: productType,
@@ -44,13 +44,13 @@ export function productRoutes(plugin: Plugin): RouteDefinition[] {
     }, (b, q) => listProducts(b, q, { type: q.type as string | undefined, visibleOnly: onSaleOnly(b) })),
     route(plugin, {
       method: 'POST', path: '/api/v1/products', permission: 'products.write', successStatus: 201,
-      schema: { body: objectBody(fields, ['name', 'type', 'pricing']) },
+      schema: { body: objectBody(productFields, ['name', 'type', 'pricing']) },
     }, (b, ctx) => createProduct(b, ctx.input.body as ProductInput)),
     route(plugin, { method: 'GET', path: '/api/v1/products/:id', permission: 'products.read', schema: { params: idParams } },
       (b, ctx) => getProduct(b, ctx.input.params.id, onSaleOnly(b))),
     route(plugin, {
       method: 'PATCH', path: '/api/v1/products/:id', permission: 'products.write',
-      schema: { params: idParams, body: { ...objectBody(fields), minProperties: 1 } },
+      schema: { params: idParams, body: { ...objectBody(productFields), minProperties: 1 } },
     }, (b, ctx) => updateProduct(b, ctx.input.params.id, ctx.input.body as Partial<ProductInput>)),
   ];
 }

@@ -8,6 +8,7 @@ import { cancelEndedServices, invoiceDueBatch } from './invoice-due.ts';
 import { dunningBatch, type DunningCounts } from './dunning.ts';
 import { cancelUnpaidOrders, suspendOverdue, terminateOverdue } from './enforce.ts';
 import { chargeDueInvoices } from './charge.ts';
+import { invoiceWholesaleCharges } from '../services/wholesale-charges.ts';
 import { billingRunMetrics } from './run-metrics.ts';
 
 export interface RunCounts extends DunningCounts {
@@ -116,6 +117,8 @@ async function runSteps(plugin: Plugin, tenantId: string, date: IsoDate, inTx: I
     counts.invoicesCreated += created;
     progress('invoices');
   }
+  // What resellers owe this tenant, before saved cards are charged so theirs pay it too.
+  counts.invoicesCreated += await inTx((b) => invoiceWholesaleCharges(b, rules));
   if (charge) await chargeDueInvoices(plugin, tenantId, date); // saved cards, attempt 1 (run/charge.ts); before dunning so a paid invoice gets no reminder
   let after: string | null = null;
   do {

@@ -7,6 +7,7 @@ import type { TaxRule } from '../domain/tax.ts';
 import { toCoupon } from '../services/coupons.ts';
 import { createInvoices, type InvoiceDraft } from '../services/invoices.ts';
 import { clientsWithCredit, settleNewInvoices } from '../services/payments.ts';
+import { recordWholesaleCharges } from '../services/wholesale-orders.ts';
 import { emitAll } from './emit-all.ts';
 
 interface DueRow {
@@ -58,6 +59,8 @@ export async function invoiceDueBatch(b: Billing, rules: TaxRule[], batchSize: n
     };
   });
   const created = await createInvoices(b, drafts, rules);
+  // Renewals of a reseller's adopted products: the parent charges the reseller the period too.
+  await recordWholesaleCharges(b, created.map((c) => c.id), 'recurring');
   await b.db.trx.raw(
     `UPDATE services SET next_due_date = v.next, updated_at = now()
        FROM json_to_recordset(?::json) AS v(id uuid, next date)

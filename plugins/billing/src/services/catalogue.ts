@@ -44,6 +44,8 @@ export interface Product {
   provisioning: { module: string; config?: Record<string, unknown> } | null;
   pricing: Array<Required<PriceInput>>;
   options: Array<{ key: string; label: string; choices: OptionChoice[] }>;
+  /** A reseller's product adopted from its parent's wholesale offer (services of it are charged wholesale). */
+  wholesaleOfferId: string | null;
   createdAt: string | null;
   updatedAt: string | null;
 }
@@ -62,6 +64,7 @@ function toProduct(row: Record<string, unknown>, prices: Array<Record<string, un
     provisioning: (row.provisioning as Product['provisioning']) ?? null,
     pricing: prices.map((p) => ({ currency: p.currency as string, cycle: p.cycle as BillingCycle, amount: int(p.amount), setupFee: int(p.setup_fee) })),
     options: options.map((o) => ({ key: o.key as string, label: o.label as string, choices: o.choices as OptionChoice[] })),
+    wholesaleOfferId: (row.wholesale_offer_id as string | null | undefined) ?? null,
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
   };

@@ -1,5 +1,6 @@
 import type { Billing } from '../context.ts';
 import { applyPaidPlanChange } from './plan-changes.ts';
+import { recordWholesaleCharges } from './wholesale-orders.ts';
 
 /**
  * What paying an invoice sets in motion: the order it belongs to is accepted and its services
@@ -45,6 +46,8 @@ export async function onInvoicePaid(b: Billing, invoiceId: string): Promise<void
       await b.emit('service.activated', { serviceId: s.id, clientId: s.client_id, productId: s.product_id, orderId: order.id, ...(awaitsSetup(s.module) ? { pendingSetup: true } : {}) });
     }
   }
+  // A reseller's client paid for adopted products: the parent charges the reseller their first period.
+  if (rows.some((r) => r.kind === 'accepted')) await recordWholesaleCharges(b, [invoiceId], 'order');
   for (const s of rows.filter((r) => r.kind === 'suspended')) await unsuspend(b, s.id, s.client_id);
   for (const c of rows.filter((r) => r.kind === 'planChange')) await applyPaidPlanChange(b, c.id, invoiceId);
 }

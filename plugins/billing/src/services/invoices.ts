@@ -10,7 +10,7 @@ import type { TaxRule } from '../domain/tax.ts';
 /** An invoice adds at most a thousand maximal prices: sums over invoices (balances, reports) stay exact. */
 const MAX_INVOICE_TOTAL = 1000 * MAX_AMOUNT;
 
-export type ItemKind = 'recurring' | 'order' | 'setup' | 'upgrade' | 'late_fee' | 'credit_note' | 'manual';
+export type ItemKind = 'recurring' | 'order' | 'setup' | 'upgrade' | 'late_fee' | 'credit_note' | 'manual' | 'wholesale';
 
 export interface DraftItem extends DraftLine {
   kind: ItemKind;

@@ -9,6 +9,7 @@ import { redeemCoupon } from './coupons.ts';
 import { createInvoices, getInvoice, type DraftItem } from './invoices.ts';
 import { settleNewInvoices } from './payments.ts';
 import { listServiceViews } from './services.ts';
+import { assertWholesaleOrderable } from './wholesale-orders.ts';
 
 export interface OrderItemInput {
   productId: string;
@@ -72,6 +73,7 @@ export async function placeOrder(b: Billing, input: OrderInput) {
     await takeStock(b, product, quantity);
     lines.push({ product, item, amount, setupFee, quantity });
   }
+  await assertWholesaleOrderable(b, lines.map((l) => ({ productName: l.product.name, wholesaleOfferId: l.product.wholesaleOfferId, cycle: l.item.cycle })));
 
   const [order] = await b.db.insert<Record<string, unknown>>('orders', { client_id: clientId, currency, coupon_id: coupon?.id ?? null });
   const orderId = order!.id as string;

@@ -69,8 +69,16 @@ export class BillingHarness {
       t.text('slug').notNullable();
       t.text('name').notNullable();
       t.text('status').notNullable().defaultTo('active');
+      // Core's reseller columns and settings rows: billing's wholesale functions read them.
+      t.uuid('parent_tenant_id').references('id').inTable('tenants');
+      t.boolean('is_reseller').notNullable().defaultTo(false);
     });
     await this.knex.raw('GRANT SELECT ON tenants TO mpanel_app');
+    await this.knex.schema.createTable('plugin_settings', (t) => {
+      t.uuid('tenant_id').references('id').inTable('tenants');
+      t.text('plugin_id').notNullable();
+      t.jsonb('values').notNullable().defaultTo('{}');
+    });
     // Every billing migration in order, as core's migrator runs them.
     const folder = new URL('../../migrations/', import.meta.url);
     for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts')).sort()) {

@@ -6,6 +6,7 @@ import { registerSchedules } from './schedule.ts';
 import { bindEngine } from './start.ts';
 import { defineOperationWorkflow } from './workflow.ts';
 import { registerClientNotices } from './client-notice.ts';
+import { registerOrderQuota } from './order-quota.ts';
 
 export { BILLING_INTENTS, PROVISIONING_EVENTS, ATTENTION_PERMISSION } from './names.ts';
 export { startOperation } from './start.ts';
@@ -23,5 +24,6 @@ export function registerProvisioning(plugin: PluginContext): void {
   registerIntents(plugin);
   registerReadiness(plugin);
   registerClientNotices(plugin);
+  registerOrderQuota(plugin);
   for (const route of provisioningRoutes(plugin)) plugin.routes.add(route);
 }

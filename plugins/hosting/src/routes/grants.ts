@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError, type PluginContext, type RouteDefinition, type TenantDb } from '@mpanel/sdk';
-import { HostingAccount, ServerGroup, ServerGroupGrant } from '../models/index.ts';
+import { ServerGroup, ServerGroupGrant } from '../models/index.ts';
+import { groupServerIds, quotaUsage } from '../placement.ts';
 import { toGrant } from '../views.ts';
 import { idParams, limit, objectBody, orConflict, route, uuid } from './common.ts';
 
@@ -20,11 +21,7 @@ async function assertChild(db: TenantDb, childTenantId: string): Promise<void> {
 
 /** What the reseller placed on a granted group: its own accounts on servers it cannot read. */
 async function usageOf(db: TenantDb, groupId: string): Promise<{ accounts: number; diskMb: number }> {
-  const { rows } = (await db.trx.raw('SELECT server_id FROM hosting_placement_candidates(?)', [groupId])) as { rows: Array<{ server_id: string }> };
-  const [row] = (await HostingAccount.scoped(db).whereIn('server_id', rows.map((r) => r.server_id)).whereIn('desired_state', ['active', 'suspended'])
-    .join('hosting_plans', 'hosting_plans.id', 'hosting_accounts.plan_id')
-    .select(db.trx.raw('count(*) as n'), db.trx.raw(`coalesce(sum((hosting_plans.limits->>'diskMb')::bigint), 0) as disk`))) as unknown as Array<{ n: string; disk: string }>;
-  return { accounts: Number(row?.n ?? 0), diskMb: Number(row?.disk ?? 0) };
+  return quotaUsage(db, await groupServerIds(db, groupId));
 }
 
 /**
