@@ -140,12 +140,13 @@ describe('mail host certificate end to end: Pebble → PowerDNS → agent → Po
     expectServed(cert);
   });
 
-  it('refused before anything is stored: a server whose zone is not hosted here (422), a client (403), nonsense ids (404/400)', async () => {
+  it('refused before anything is stored: a server whose zone is not hosted here (400), a client (403), nonsense ids (404/400)', async () => {
     const other = await h.panel.ok<{ id: string }>('POST', '/api/v1/servers', { groupId: h.setup.groupId, name: `elsewhere ${tag}`, hostname: `mx-${tag}.not-hosted.test`, module: 'mpanel-agent', maxAccounts: 1 });
     const count = async () => Number((await h.panel.knex('certificates').count<{ count: string }[]>('* as count'))[0]!.count);
     const n = await count();
     const notHosted = await h.panel.request<{ error: string; details: Record<string, string> }>('POST', '/api/v1/server-certificates', { serverId: other.id });
-    assert.equal(notHosted.status, 422, JSON.stringify(notHosted.body));
+    assert.equal(notHosted.status, 400, JSON.stringify(notHosted.body));
+    assert.equal(notHosted.body.error, 'Validation failed');
     assert.match(notHosted.body.details.serverId!, /not hosted in mPanel's DNS/);
     assert.equal((await h.panel.request('POST', '/api/v1/server-certificates', { serverId: '00000000-0000-4000-8000-000000000000' })).status, 404);
     assert.equal((await h.panel.request('POST', '/api/v1/server-certificates', { serverId: 'not-a-uuid' })).status, 400);
