@@ -157,6 +157,13 @@ describe('mail host certificate end to end: Pebble → PowerDNS → agent → Po
     assert.equal(await count(), n, 'nothing stored');
   });
 
+  it('five requests at once for one server: one 202, four 409, one row', async () => {
+    const second = await h.panel.ok<{ id: string; hostname: string }>('POST', '/api/v1/servers', { groupId: h.setup.groupId, name: `mx2 ${tag}`, hostname: `mx2-${tag}.${ZONE}`, module: 'mpanel-agent', maxAccounts: 1 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => h.panel.request('POST', '/api/v1/server-certificates', { serverId: second.id })));
+    assert.deepEqual(answers.map((r) => r.status).sort(), [202, 409, 409, 409, 409], JSON.stringify(answers.map((r) => r.body)));
+    assert.equal((await h.panel.knex('certificates').where({ primary_name: second.hostname })).length, 1);
+  });
+
   it('tenant B: tenant A\'s server is not found and its server certificate cannot be read, renewed or deleted (404)', async () => {
     const slug = `tb-${process.pid}`;
     const admin = { email: `admin@${slug}.test`, password: `Tenant-B-${randomBytes(8).toString('hex')}` };

@@ -153,12 +153,14 @@ export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefi
         const body = ctx.input.body as { serverId: string; autoRenew?: boolean };
         const plan = await planServerRequest(plugin, ctx.db, tenantId, principal, body.serverId);
         const db = tdb(ctx.db, tenantId);
-        if (await db('certificates').where('certificates.primary_name', plan.name).first('id')) {
-          throw new ConflictError(`A certificate for ${plan.name} exists already: renew it instead`, { serverId: 'a certificate for this server\'s host name exists' });
-        }
+        const exists = () => new ConflictError(`A certificate for ${plan.name} exists already: renew it instead`, { serverId: 'a certificate for this server\'s host name exists' });
+        if (await db('certificates').where('certificates.primary_name', plan.name).first('id')) throw exists();
+        // Two requests at once both pass the check: the unique (tenant, primary name) index decides, the loser gets the same 409.
         const [row] = await db.insert<CertificateRow>('certificates', {
           names: [plan.name], primary_name: plan.name, site_id: null, client_id: null, panel_domain: false,
           challenge: 'dns-01', status: 'pending', auto_renew: body.autoRenew ?? true,
+        }).catch((err: { code?: string }) => {
+          throw err.code === '23505' ? exists() : err;
         });
         await claimAndEnqueue(plugin, db, row!.id);
         ctx.response.status = 202;
