@@ -118,16 +118,6 @@ async function reloadBoth(env: AgentEnv): Promise<void> {
   if (dc.code !== 0) throw new OpError('REMOTE_UNAVAILABLE', `doveadm reload failed (is Dovecot running?): ${(dc.stderr + dc.stdout).trim().slice(0, 1000)}`);
 }
 
-/** What the server serves now (the files, read back): null when no certificate was installed. */
-export async function observeServerTls(env: AgentEnv): Promise<ServerPair | null> {
-  const pem = await readIfExists(paths(env).cert);
-  const first = pem?.match(CERT_BLOCK)?.[0];
-  if (!first) return null;
-  const leaf = new X509Certificate(first);
-  const names = (leaf.subjectAltName ?? '').split(',').map((s) => s.trim()).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
-  return { names, serial: leaf.serialNumber, notAfter: new Date(leaf.validTo).toISOString(), fingerprint256: leaf.fingerprint256 };
-}
-
 async function install(ctx: OpContext, params: { names?: unknown; certPem?: unknown; keyPem?: unknown }): Promise<unknown> {
   const { env } = ctx;
   mailEnv(env);
