@@ -20,7 +20,7 @@ export const AGENT_OPS = [
   'sftp.ensure', 'sftp.remove',
   'cron.ensure', 'cron.remove',
   'cert.install', 'acme.token.put', 'acme.token.delete',
-  'mail.domain.ensure', 'mail.domain.remove', 'mailbox.ensure', 'mailbox.remove', 'mail.alias.ensure', 'mail.alias.remove', 'mail.observe',
+  'mail.domain.ensure', 'mail.domain.remove', 'mailbox.ensure', 'mailbox.remove', 'mail.alias.ensure', 'mail.alias.remove', 'mail.observe', 'mail.tls.install',
   'observe', 'usage.collect', 'server.facts',
 ] as const;
 export type AgentOpName = (typeof AGENT_OPS)[number];

@@ -18,11 +18,25 @@ export interface HostedSite {
   certificateId: string | null;
 }
 
+/** A server of the hosting inventory, as certificate plugins need it (server-level certificates). */
+export interface HostedServer {
+  id: string;
+  name: string;
+  hostname: string;
+  /** The host name mail clients and MX records point at for accounts on this server (lower case, no trailing dot). */
+  mailHost: string;
+  address: string | null;
+}
+
 /** Reads inside the caller's transaction (row-level security applies). */
 export interface HostingSites {
   /** The live website serving `name` as its domain or one of its aliases, or null. */
   findByName(name: string): Promise<HostedSite | null>;
   get(siteId: string): Promise<HostedSite | null>;
+  /** One of the tenant's servers (another tenant's is null). */
+  server(serverId: string): Promise<HostedServer | null>;
+  /** The tenant's server whose mail host name is `name` (its certificate is installed there), or null. */
+  serverByHost(name: string): Promise<HostedServer | null>;
 }
 
 /**
@@ -37,6 +51,11 @@ export interface HostingSitesService {
   removeChallenge(tenantId: string, siteId: string, token: string): Promise<void>;
   /** Installs the certificate on the site's server (served on its HTTPS listener) and records it on the website. */
   installCertificate(tenantId: string, siteId: string, cert: { certificateId: string; certPem: string; keyPem: string }): Promise<void>;
+  /**
+   * Installs a certificate for the server's own host name (its mail services) through the server's
+   * module (`certificates.installServer`); `UNSUPPORTED` when the module has none.
+   */
+  installServerCertificate(tenantId: string, serverId: string, cert: { names: string[]; certPem: string; keyPem: string }): Promise<{ changed: boolean }>;
 }
 
 export const hostingSitesRef = serviceRef<HostingSitesService>('hosting.sites');

@@ -15,6 +15,8 @@ export interface MailLab {
   smtpPort: number;
   submissionPort: number;
   imapPort: number;
+  /** IMAP over TLS (993's stand-in): serves once the agent installed the server's certificate (mail.tls.install). */
+  imapsPort: number;
   lmtpPort: number;
   stop(): Promise<void>;
 }
@@ -58,6 +60,8 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
   const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92, internalPort = b + 26;
+  // No TLS until the agent installs the server's certificate (mail.tls.install), as on a fresh server.
+  const imapsPort = b + 193;
   const d = (...p: string[]) => join(dir, 'mail', ...p);
   for (const sub of ['pf', 'pfspool', 'pfdata', 'maps', 'dc/run', 'dc/state', 'dc/passwd', 'dkim/keys', 'dkim/run']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
   const dkimUser = execFileSync('id', ['-u', 'opendkim']).toString().trim();
@@ -105,7 +109,6 @@ milter_default_action = tempfail
 127.0.0.1:${submissionPort} inet n - n - - smtpd
   -o syslog_name=postfix/submission
   -o smtpd_sasl_auth_enable=yes
-  -o smtpd_tls_security_level=none
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
   -o smtpd_end_of_data_restrictions=check_policy_service,inet:127.0.0.1:${policyPort}
@@ -135,6 +138,7 @@ lmtp unix - - n - - lmtp
 anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
+tlsmgr unix - - n 1000? 1 tlsmgr
 `);
 
   writeFileSync(d('dc/dovecot.conf'), `base_dir = ${d('dc/run')}
@@ -177,7 +181,8 @@ service imap-login {
     port = ${imapPort}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${imapsPort}
   }
 }
 service lmtp {
@@ -243,5 +248,5 @@ OversignHeaders From
     await stop();
     throw error;
   }
-  return { env, smtpPort, submissionPort, imapPort, lmtpPort, stop };
+  return { env, smtpPort, submissionPort, imapPort, imapsPort, lmtpPort, stop };
 }

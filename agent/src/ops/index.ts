@@ -11,13 +11,14 @@ import { observeOps } from './observe.ts';
 import { usageOps } from './usage.ts';
 import { factOps } from './facts.ts';
 import { mailOps } from './mail.ts';
+import { mailTlsOps } from './mail-tls.ts';
 
 export type { AgentEnv, Op, OpContext, OpName, OpResult, OpStep } from './types.ts';
 export { OpError } from './types.ts';
 
 /** The allow-list: these ops and nothing else (there is no generic shell op). */
 export const ops = Object.fromEntries(
-  [...accountOps, ...siteOps, ...dbOps, ...sftpOps, ...cronOps, ...certOps, ...observeOps, ...usageOps, ...factOps, ...mailOps].map((op) => [op.name, op as Op]),
+  [...accountOps, ...siteOps, ...dbOps, ...sftpOps, ...cronOps, ...certOps, ...observeOps, ...usageOps, ...factOps, ...mailOps, ...mailTlsOps].map((op) => [op.name, op as Op]),
 ) as Record<OpName, Op>;
 
 function fail(error: unknown, steps: OpStep[]): OpResult {

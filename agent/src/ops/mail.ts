@@ -33,11 +33,11 @@ export interface MailAliasRecord { id: string; username: string; domain: string;
 
 type Kind = 'domains' | 'mailboxes' | 'aliases';
 
-function mailEnv(env: AgentEnv): NonNullable<AgentEnv['mail']> {
+export function mailEnv(env: AgentEnv): NonNullable<AgentEnv['mail']> {
   if (!env.mail) throw new OpError('UNSUPPORTED', 'This server does not host mail (no mail section in the agent env)');
   return env.mail;
 }
-const lockKey = (env: AgentEnv) => `mail:${mailEnv(env).postfixConfDir}`;
+export const lockKey = (env: AgentEnv) => `mail:${mailEnv(env).postfixConfDir}`;
 const recordDir = (env: AgentEnv, kind: Kind) => join(stateDir(env), 'mail', kind);
 
 async function readRecord<T>(env: AgentEnv, kind: Kind, id: string): Promise<T | null> {
@@ -186,7 +186,7 @@ async function render(env: AgentEnv, all: All): Promise<FileChange[]> {
  * Runs a postfix command and resolves when it exits, not when its pipes close: `postfix` may leave
  * a helper (postlogd) holding the inherited pipes, which would stall `run()` until its timeout.
  */
-function runPostfix(bin: string, args: string[]): Promise<ExecResult> {
+export function runPostfix(bin: string, args: string[]): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
     let stdout = '';
@@ -203,7 +203,7 @@ function runPostfix(bin: string, args: string[]): Promise<ExecResult> {
   });
 }
 
-async function validateConfig(env: AgentEnv): Promise<string | null> {
+export async function validateConfig(env: AgentEnv): Promise<string | null> {
   const m = mailEnv(env);
   const pf = await runPostfix(m.postfixBin, ['-c', m.postfixConfDir, 'check']);
   if (pf.code !== 0) return `postfix check rejected the configuration (rolled back, the running Postfix is unchanged): ${(pf.stderr + pf.stdout).trim().slice(0, 1500) || `exit ${pf.code}`}`;
@@ -546,6 +546,6 @@ const mailObserve: Op<Params> = {
  * domain of another account) and its commit see the same records, so two concurrent ensures of one
  * address cannot both pass.
  */
-const serialKey = (env: AgentEnv) => `mail-ops:${env.mail?.postfixConfDir ?? ''}`;
+export const serialKey = (env: AgentEnv) => `mail-ops:${env.mail?.postfixConfDir ?? ''}`;
 export const mailOps: Array<Op<Params>> = [domainEnsure, domainRemove, mailboxEnsure, mailboxRemove, aliasEnsure, aliasRemove, mailObserve]
   .map((op) => ({ name: op.name, run: (ctx: OpContext, params: Params) => withLock(serialKey(ctx.env), () => op.run(ctx, params)) }));

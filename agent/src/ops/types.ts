@@ -23,6 +23,12 @@ export interface AgentEnv {
     postfixBin: string; postfixConfDir: string; mapsDir: string;
     dovecotConf: string; doveconfBin?: string; passwdDir: string; dovecotGroup?: string;
     dkim?: { dir: string; pidFile: string; user: string; bin?: string; confFile?: string } | null;
+    /**
+     * The server's own certificate (mail.tls.install): the pair goes to `dir` (root-owned 0600;
+     * default `<stateDir>/mail/tls`), main.cf gets smtpd_tls_* and Dovecot `dovecotInclude`
+     * (default `mpanel-tls.conf` next to dovecotConf, `!include_try`d from it). `doveadmBin` reloads Dovecot.
+     */
+    tls?: { dir?: string; dovecotInclude?: string; doveadmBin?: string };
   };
   userPrefix: string; // test runs use a test prefix, e.g. 'mpt'
   /** Root-owned state (plans, suspension flags, site specs). Optional addition; default /var/lib/mpanel-agent. */
@@ -41,7 +47,7 @@ export type OpName =
   | 'sftp.ensure' | 'sftp.remove'
   | 'cron.ensure' | 'cron.remove'
   | 'cert.install' | 'acme.token.put' | 'acme.token.delete'
-  | 'mail.domain.ensure' | 'mail.domain.remove' | 'mailbox.ensure' | 'mailbox.remove' | 'mail.alias.ensure' | 'mail.alias.remove' | 'mail.observe'
+  | 'mail.domain.ensure' | 'mail.domain.remove' | 'mailbox.ensure' | 'mailbox.remove' | 'mail.alias.ensure' | 'mail.alias.remove' | 'mail.observe' | 'mail.tls.install'
   | 'observe' | 'usage.collect' | 'server.facts';
 
 export interface Op<P = unknown> { name: OpName; run(ctx: OpContext, params: P): Promise<unknown /* observed */> }

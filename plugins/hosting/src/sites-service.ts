@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import {
   NotFoundError, ProvisioningError, createTenantDb,
-  type HostedSite, type HostingSites, type HostingSitesService, type PluginContext, type ProvisioningCall, type ProvisioningModule,
+  type HostedServer, type HostedSite, type HostingSites, type HostingSitesService, type PluginContext, type ProvisioningCall, type ProvisioningModule,
 } from '@mpanel/sdk';
-import { buildCall, loadCallParts, moduleOf, operationContext } from './provisioning/account-call.ts';
+import { buildCall, loadCallParts, loadServer, moduleOf, operationContext, type ServerRow } from './provisioning/account-call.ts';
 import { normaliseDomain } from './resources/domains.ts';
+import { serverModuleCall } from './servers/module-call.ts';
+import { serverMailHost } from './dns/mail-records.ts';
 
 interface SiteRow {
   id: string; account_id: string; domain: string; aliases: string[] | null; state: string; redirect_https: boolean; certificate_id: string | null;
@@ -30,6 +32,8 @@ function view(row: SiteRow): HostedSite {
     redirectHttps: row.redirect_https, certificateId: row.certificate_id,
   };
 }
+
+const serverView = (row: ServerRow): HostedServer => ({ id: row.id, name: row.name, hostname: row.hostname, mailHost: serverMailHost(row.hostname), address: row.address });
 
 /**
  * `hosting.sites` (sdk/src/hosting-sites.ts): what certificate plugins need of a website, and the
@@ -68,6 +72,15 @@ export function createHostingSitesService(plugin: PluginContext): HostingSitesSe
           const row = (await siteQuery(trx, tenantId).where('websites.id', siteId).first()) as SiteRow | undefined;
           return row ? view(row) : null;
         },
+        async server(serverId) {
+          const row = await loadServer(createTenantDb(trx, tenantId), serverId);
+          return row ? serverView(row) : null;
+        },
+        async serverByHost(name) {
+          const row = (await createTenantDb(trx, tenantId)('servers').whereRaw("lower(rtrim(servers.hostname, '.')) = ?", [serverMailHost(name)])
+            .orderBy('servers.created_at').first()) as ServerRow | undefined;
+          return row ? serverView(row) : null;
+        },
       };
     },
     putChallenge: (tenantId, siteId, challenge) => withModule(tenantId, siteId, 'put an ACME challenge', (m, call) => m.putChallenge(call, { siteId, ...challenge })),
@@ -76,5 +89,10 @@ export function createHostingSitesService(plugin: PluginContext): HostingSitesSe
       await m.install(call, { siteId, domain: site.domain, certPem: cert.certPem, keyPem: cert.keyPem, forceHttps: site.redirect_https });
       await plugin.db.transaction(tenantId, (trx) => createTenantDb(trx, tenantId)('websites').where('websites.id', siteId).update({ certificate_id: cert.certificateId, updated_at: new Date() }));
     }),
+    async installServerCertificate(tenantId, serverId, cert) {
+      const { server, module, call } = await serverModuleCall(plugin, tenantId, serverId);
+      if (!module.certificates?.installServer) throw new ProvisioningError(`The ${module.displayName} module of server ${server.hostname} cannot install a server certificate`, 'UNSUPPORTED');
+      return module.certificates.installServer(call, cert);
+    },
   };
 }

@@ -85,6 +85,11 @@ export function createAgentModule(options: AgentModuleOptions): ProvisioningModu
       async install(call, input) {
         await run(call, 'cert.install', { username: username(call), siteId: input.siteId, domain: input.domain, certPem: input.certPem, keyPem: input.keyPem, ...(input.forceHttps !== undefined ? { forceHttps: input.forceHttps } : {}) }, call.operation);
       },
+      // The server's own names (its mail services): Postfix and Dovecot serve the pair after a validated reload.
+      async installServer(call, input) {
+        const observed = (await run(call, 'mail.tls.install', { names: input.names, certPem: input.certPem, keyPem: input.keyPem })) as { changed?: boolean } | undefined;
+        return { changed: observed?.changed === true };
+      },
     },
     resources: {
       async ensure(call, desired: DesiredResource): Promise<ObservedResource> {

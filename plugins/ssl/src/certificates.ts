@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import {
   createTenantDb, dnsZonesRef, hostingSitesRef, notificationsRef,
-  type HostedSite, type PluginContext, type TenantDb,
+  type HostedServer, type HostedSite, type PluginContext, type TenantDb,
 } from '@mpanel/sdk';
 import { createAccountKey, issueCertificate, plainError, probeDirectory, type ChallengeSolver, type ChallengeType, type Issued } from './acme.ts';
 import { PreflightError, baseOf, preflightHttp, resolverFor } from './names.ts';
@@ -30,10 +30,10 @@ export interface CertificateRow {
 
 export const tdb = (trx: Knex.Transaction, tenantId: string): TenantDb => createTenantDb(trx, tenantId);
 
-/** What an API caller sees: never the private key. */
-export function certificateView(row: CertificateRow, now = new Date(), withPem = false) {
+/** What an API caller sees: never the private key. `serverId`: the server whose own certificate it is (see serverOf). */
+export function certificateView(row: CertificateRow, now = new Date(), withPem = false, serverId: string | null = null) {
   return {
-    id: row.id, names: row.names, primaryName: row.primary_name, siteId: row.site_id, clientId: row.client_id,
+    id: row.id, names: row.names, primaryName: row.primary_name, siteId: row.site_id, serverId, clientId: row.client_id,
     challenge: row.challenge, status: row.status, health: healthOf(row, now) as CertificateHealth, autoRenew: row.auto_renew,
     notBefore: row.not_before, notAfter: row.not_after, renewAt: row.renew_at,
     failureCount: row.failure_count, nextAttemptAt: row.next_attempt_at, lastAttemptAt: row.last_attempt_at,
@@ -69,6 +69,18 @@ async function accountFor(plugin: PluginContext<SslSettings>, tenantId: string, 
     const row = await tdb(trx, tenantId)('acme_accounts').where({ directory_url: directoryUrl }).first();
     return { keyPem: plugin.secrets.open(row.account_key, 'acme_accounts.account_key', tenantId), accountUrl: row.account_url as string | null, id: row.id as string };
   });
+}
+
+/**
+ * The server a certificate belongs to: one with no website and no panel domain whose primary name
+ * is a server's mail host name (what MX and mail clients point at) is that server's own
+ * certificate, installed on its mail services. No extra column: the name is the link, so a
+ * renamed server simply stops receiving it.
+ */
+export async function serverOf(plugin: PluginContext, trx: Knex.Transaction, tenantId: string, row: Pick<CertificateRow, 'site_id' | 'panel_domain' | 'primary_name'>): Promise<HostedServer | null> {
+  if (row.site_id || row.panel_domain) return null;
+  const sites = plugin.services.tryResolve(hostingSitesRef);
+  return sites ? sites.forTenant(trx, tenantId).serverByHost(row.primary_name) : null;
 }
 
 /** The site's server in words for messages: `web1 (web1.example.net)`. */
@@ -165,10 +177,12 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
   const sites = plugin.services.tryResolve(hostingSitesRef);
   let stage = 'issue';
   try {
+    const server = await plugin.db.transaction(tenantId, (trx) => serverOf(plugin, trx, tenantId, row));
+    const installable = Boolean(row.site_id || row.panel_domain || server);
     const stillValid = row.certificate_pem && row.not_after && row.renew_at && row.renew_at.getTime() > now.getTime();
-    if (stillValid && (row.site_id || row.panel_domain) && !row.installed_at) {
+    if (stillValid && installable && !row.installed_at) {
       stage = 'install';
-      await install(deps, row, plugin.secrets.open(row.private_key!, 'certificates.private_key', tenantId), row.certificate_pem!);
+      await install(deps, row, plugin.secrets.open(row.private_key!, 'certificates.private_key', tenantId), row.certificate_pem!, server);
       return 'installed';
     }
     const settings = await plugin.settings.get(tenantId);
@@ -204,11 +218,11 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
     if (!account.accountUrl) {
       await plugin.db.transaction(tenantId, (trx) => tdb(trx, tenantId)('acme_accounts').where('acme_accounts.id', account.id).update({ account_url: issued.accountUrl, updated_at: new Date() }));
     }
-    await storeIssued(deps, row, issued, directoryUrl);
+    await storeIssued(deps, row, issued, directoryUrl, installable);
     deps.metrics.issued('ok', row.challenge);
-    if (row.site_id || row.panel_domain) {
+    if (installable) {
       stage = 'install';
-      await install(deps, row, issued.keyPem, issued.certPem);
+      await install(deps, row, issued.keyPem, issued.certPem, server);
     }
     return 'issued';
   } catch (err) {
@@ -218,7 +232,7 @@ export async function runIssue(deps: Deps, tenantId: string, certificateId: stri
   }
 }
 
-async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, directoryUrl: string): Promise<void> {
+async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, directoryUrl: string, installable: boolean): Promise<void> {
   const { plugin } = deps;
   const now = new Date();
   await plugin.db.transaction(row.tenant_id, async (trx) => {
@@ -227,8 +241,8 @@ async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, dire
       failure_count: 0, next_attempt_at: null, last_error: null, last_error_at: null, last_attempt_at: now, issued_at: now,
       installed_at: null, serial: issued.serial, issuer: issued.issuer, directory_url: directoryUrl,
       private_key: plugin.secrets.seal(issued.keyPem, 'certificates.private_key', row.tenant_id), certificate_pem: issued.certPem,
-      // Without a site there is nothing to install: the run is over.
-      in_progress_since: row.site_id || row.panel_domain ? now : null, updated_at: now,
+      // Without a site, panel domain or server there is nothing to install: the run is over.
+      in_progress_since: installable ? now : null, updated_at: now,
     });
     await plugin.events.emit('certificate.issued', {
       certificateId: row.id, names: row.names, siteId: row.site_id, clientId: row.client_id, notAfter: issued.notAfter.toISOString(), renewal: row.not_after !== null,
@@ -236,9 +250,13 @@ async function storeIssued(deps: Deps, row: CertificateRow, issued: Issued, dire
   });
 }
 
-async function install(deps: Deps, row: CertificateRow, keyPem: string, certPem: string): Promise<void> {
+async function install(deps: Deps, row: CertificateRow, keyPem: string, certPem: string, server: HostedServer | null): Promise<void> {
   const { plugin } = deps;
-  if (row.panel_domain) {
+  if (server) {
+    const sites = plugin.services.tryResolve(hostingSitesRef);
+    if (!sites) throw new Error('the hosting plugin is not active');
+    await sites.installServerCertificate(row.tenant_id, server.id, { names: row.names, certPem, keyPem });
+  } else if (row.panel_domain) {
     const dir = tlsDir();
     if (!dir) throw new Error('MPANEL_TLS_DIR is not set: mPanel has nowhere to put the panel domain\'s certificate for the front proxy');
     writeTlsPair(dir, row.primary_name, certPem, keyPem);
@@ -278,6 +296,18 @@ async function recordFailure(deps: Deps, row: CertificateRow, message: string): 
   }
 }
 
+/** Server certificates issued but not installed yet (the install failed): due for another install. */
+async function serverInstallsDue(plugin: PluginContext, trx: Knex.Transaction, tenantId: string, now: Date, due: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<string[]> {
+  if (!plugin.services.tryResolve(hostingSitesRef)) return [];
+  const rows = (await tdb(trx, tenantId)('certificates').whereNotNull('certificate_pem').whereNull('installed_at').whereNull('site_id').where('panel_domain', false)
+    .where((q) => q.whereNull('in_progress_since').orWhere('in_progress_since', '<', new Date(now.getTime() - STALE_CLAIM_MS)))
+    .where(due).orderBy('renew_at').limit(50).forUpdate().skipLocked()
+    .select('id', 'site_id', 'panel_domain', 'primary_name')) as Array<Pick<CertificateRow, 'id' | 'site_id' | 'panel_domain' | 'primary_name'>>;
+  const out: string[] = [];
+  for (const r of rows) if (await serverOf(plugin, trx, tenantId, r)) out.push(r.id);
+  return out;
+}
+
 /** Counts for the dashboard and the metrics: every health state, zeros included. */
 export async function summary(db: TenantDb, now = new Date(), clientId: string | null = null): Promise<Record<CertificateHealth | 'total', number>> {
   const q = db('certificates').select('status', 'not_before', 'not_after', 'failure_count');
@@ -309,6 +339,7 @@ export async function sweepTenant(deps: Deps, tenantId: string, now = new Date()
         .orWhere((a) => a.whereIn('status', ['active', 'expired']).where('auto_renew', true).where('renew_at', '<=', now).where(due))
         .orWhere((a) => a.whereNotNull('certificate_pem').whereNull('installed_at').where((w) => w.whereNotNull('site_id').orWhere('panel_domain', true)).where(due)))
       .orderBy('renew_at').limit(50).forUpdate().skipLocked().pluck('certificates.id')) as string[];
+    ids.push(...(await serverInstallsDue(plugin, trx, tenantId, now, due)).filter((id) => !ids.includes(id)));
     let queued = 0;
     for (const id of ids) if (await claimAndEnqueue(plugin, db, id, now)) queued++;
     // Less than a sixth left and not alerted for this lifetime (alertDue decides; SQL only narrows).

@@ -22,7 +22,7 @@ export const manifest: PluginManifest = {
   dependencies: { billing: '>=0.1.0' },
   optionalDependencies: { hosting: '>=0.1.0', notifications: '>=0.1.0', dns: '>=0.1.0' },
   requires: { services: ['hosting.sites', 'dns.zones', 'notifications'] },
-  resources: ['ssl', 'certificates', 'acme-accounts', 'panel-certificates', 'acme-challenges'],
+  resources: ['ssl', 'certificates', 'acme-accounts', 'panel-certificates', 'server-certificates', 'acme-challenges'],
   permissions: PERMISSIONS,
   events: { emits: EVENTS, subscribes: [] },
   settings: SETTINGS_SCHEMA as unknown as Record<string, unknown>,

@@ -3,7 +3,7 @@ import {
   ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, assertClientOwns, dnsZonesRef, hostingSitesRef, isClientScoped, list, ok,
   paginationQuery, scopeToClient, type HostedSite, type PluginContext, type Principal, type RouteContext, type RouteDefinition,
 } from '@mpanel/sdk';
-import { certificateView, claimAndEnqueue, summary, tdb, type CertificateRow } from './certificates.ts';
+import { certificateView, claimAndEnqueue, serverOf, summary, tdb, type CertificateRow } from './certificates.ts';
 import { baseOf, isWildcard, nameProblem, normaliseName } from './names.ts';
 import { healthOf } from './schedule.ts';
 import type { SslSettings } from './settings.ts';
@@ -107,8 +107,66 @@ export async function planPanelRequest(plugin: PluginContext, trx: Knex.Transact
   return { name, challenge };
 }
 
+/**
+ * A server certificate's one name: the server's mail host name (`mailHost`: what MX records and
+ * mail clients point at). Staff only; another tenant's server is not found (RLS). Validated with
+ * dns-01, so the name's zone must be hosted in mPanel's DNS: nothing on the server answers http-01
+ * for its own host name.
+ */
+export async function planServerRequest(plugin: PluginContext, trx: Knex.Transaction, tenantId: string, principal: Principal, serverId: string): Promise<{ name: string; serverId: string }> {
+  if (isClientScoped(principal)) throw new ForbiddenError('Only the tenant\'s staff request certificates for servers');
+  const server = await plugin.services.tryResolve(hostingSitesRef)?.forTenant(trx, tenantId).server(serverId);
+  if (!server) throw new NotFoundError('Server not found');
+  const name = server.mailHost;
+  const problem = nameProblem(name);
+  if (problem) throw new ValidationError({ serverId: `the server's host name ${name} ${problem}` });
+  const dns = plugin.services.tryResolve(dnsZonesRef);
+  if (!dns) throw new ValidationError({ serverId: 'a server certificate is validated with dns-01, and no DNS plugin is active' });
+  if (!(await dns.forTenant(trx, tenantId).findZoneFor(name))) {
+    throw new ValidationError({ serverId: `the zone of ${name} is not hosted in mPanel's DNS: add it first (a server certificate is validated with dns-01)` });
+  }
+  return { name, serverId: server.id };
+}
+
 export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefinition[] {
+  /** The view with the server a certificate belongs to (site-less, non-panel certificates only are looked up). */
+  const viewOf = async (trx: Knex.Transaction, tenantId: string, row: CertificateRow, now = new Date(), withPem = false) =>
+    certificateView(row, now, withPem, (await serverOf(plugin, trx, tenantId, row))?.id ?? null);
+  /** One after the other: the queries share the request's transaction. */
+  const viewsOf = async (trx: Knex.Transaction, tenantId: string, rows: CertificateRow[], now: Date) => {
+    const out = [];
+    for (const r of rows) out.push(await viewOf(trx, tenantId, r, now));
+    return out;
+  };
   return [
+    {
+      method: 'POST', path: '/api/v1/server-certificates', permission: 'certificates.write', tags: ['ssl'], successStatus: 202,
+      summary: 'Requests the certificate of a server\'s own host name (its mail host: MX, IMAP/POP3/SMTP), dns-01 through mPanel\'s DNS; installed on the server\'s Postfix and Dovecot and renewed like every certificate',
+      schema: {
+        body: {
+          type: 'object', additionalProperties: false, required: ['serverId'],
+          properties: { serverId: uuid, autoRenew: { type: 'boolean' } },
+        },
+      },
+      handler: async (ctx: Ctx) => {
+        const { tenantId, principal } = who(ctx);
+        const body = ctx.input.body as { serverId: string; autoRenew?: boolean };
+        const plan = await planServerRequest(plugin, ctx.db, tenantId, principal, body.serverId);
+        const db = tdb(ctx.db, tenantId);
+        const exists = () => new ConflictError(`A certificate for ${plan.name} exists already: renew it instead`, { serverId: 'a certificate for this server\'s host name exists' });
+        if (await db('certificates').where('certificates.primary_name', plan.name).first('id')) throw exists();
+        // Two requests at once both pass the check: the unique (tenant, primary name) index decides, the loser gets the same 409.
+        const [row] = await db.insert<CertificateRow>('certificates', {
+          names: [plan.name], primary_name: plan.name, site_id: null, client_id: null, panel_domain: false,
+          challenge: 'dns-01', status: 'pending', auto_renew: body.autoRenew ?? true,
+        }).catch((err: { code?: string }) => {
+          throw err.code === '23505' ? exists() : err;
+        });
+        await claimAndEnqueue(plugin, db, row!.id);
+        ctx.response.status = 202;
+        return ok(certificateView((await db('certificates').where('certificates.id', row!.id).first()) as CertificateRow, new Date(), false, plan.serverId));
+      },
+    },
     {
       method: 'POST', path: '/api/v1/panel-certificates', permission: 'certificates.write', tags: ['ssl'], successStatus: 202,
       summary: 'Requests a certificate for one of the tenant\'s verified panel domains (http-01 answered by mPanel, or dns-01 when the zone is hosted here); installed in MPANEL_TLS_DIR for the front proxy',
@@ -180,11 +238,12 @@ export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefi
         if (q.health) {
           // Health is computed from dates: filter in memory over the (already scoped) set.
           const rows = ((await base.orderBy('certificates.not_after', 'asc')) as CertificateRow[]).filter((r) => healthOf(r, now) === q.health);
-          return list(rows.slice((q.page - 1) * q.perPage, q.page * q.perPage).map((r) => certificateView(r, now)), { total: rows.length, page: q.page, perPage: q.perPage });
+          const page = rows.slice((q.page - 1) * q.perPage, q.page * q.perPage);
+          return list(await viewsOf(ctx.db, tenantId, page, now), { total: rows.length, page: q.page, perPage: q.perPage });
         }
         const total = Number(((await base.clone().count<{ count: string }[]>('* as count'))[0]?.count) ?? 0);
         const rows = (await base.orderByRaw('certificates.not_after ASC NULLS FIRST, certificates.created_at DESC').limit(q.perPage).offset((q.page - 1) * q.perPage)) as CertificateRow[];
-        return list(rows.map((r) => certificateView(r, now)), { total, page: q.page, perPage: q.perPage });
+        return list(await viewsOf(ctx.db, tenantId, rows, now), { total, page: q.page, perPage: q.perPage });
       },
     },
     {
@@ -192,7 +251,7 @@ export function certificateRoutes(plugin: PluginContext<SslSettings>): RouteDefi
       schema: { params: idParams },
       handler: async (ctx: Ctx) => {
         const { tenantId, principal } = who(ctx);
-        return ok(certificateView(await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!), new Date(), true));
+        return ok(await viewOf(ctx.db, tenantId, await loadOwn(ctx.db, tenantId, principal, ctx.input.params.id!), new Date(), true));
       },
     },
     {

@@ -298,6 +298,14 @@ export interface ProvisioningModule<TSettings = Record<string, unknown>> {
     putChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string; keyAuthorization: string }): Promise<void>;
     removeChallenge(ctx: ProvisioningCall<TSettings>, input: { siteId: string; token: string }): Promise<void>;
     install(ctx: ProvisioningCall<TSettings>, input: { siteId: string; domain: string; certPem: string; keyPem: string; forceHttps?: boolean }): Promise<void>;
+    /**
+     * A certificate for the SERVER itself, not a site (optional): the host names mail clients and
+     * MX point at. The server's services that present the host name (Postfix on 25/587, Dovecot
+     * IMAPS/POP3S) serve the pair after a validated reload; a pair that does not match, does not
+     * cover `names` or has expired is refused and the previous one stays. Same pair twice: no
+     * reload (`changed: false`).
+     */
+    installServer?(ctx: ServerCall<TSettings>, input: { names: string[]; certPem: string; keyPem: string }): Promise<{ changed: boolean }>;
   };
   /** Desired-state resources inside an account (sites, databases, SFTP users, cron, mail...). */
   resources?: {

@@ -20,11 +20,14 @@ export const MAIL_SETTINGS = {
 
 export interface MailRecord { name: string; type: Extract<DnsRecordType, 'MX' | 'TXT'>; value: string; purpose: 'mx' | 'spf' | 'dkim' | 'dmarc' }
 
+/** A server's mail host name: its host name, lower case, without a trailing dot (the name its certificate is for). */
+export const serverMailHost = (hostname: string): string => hostname.toLowerCase().replace(/\.$/, '');
+
 /** The host name mail clients and MX point at: the account's server, or `mail.<domain>` while unplaced. */
 export async function mailHost(ctx: SpecContext, domain: string): Promise<string> {
   if (ctx.account.serverId) {
     const server = (await ctx.h.db('servers').where('servers.id', ctx.account.serverId).first('hostname')) as { hostname: string } | undefined;
-    if (server) return server.hostname.toLowerCase().replace(/\.$/, '');
+    if (server) return serverMailHost(server.hostname);
   }
   return `mail.${domain}`;
 }
