@@ -15,7 +15,12 @@ export interface MailLab {
   smtpPort: number;
   submissionPort: number;
   imapPort: number;
+  pop3Port: number;
   lmtpPort: number;
+  /** Stops the private Dovecot only (a fault: "Dovecot down during a change"); Postfix keeps queueing. */
+  stopDovecot(): Promise<void>;
+  /** Starts it again after stopDovecot(), on the same config and ports. */
+  startDovecot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +62,7 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const dovecot = need('/usr/sbin/dovecot');
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
+  const pop3Port = b + 110;
   const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92, internalPort = b + 26;
   const d = (...p: string[]) => join(dir, 'mail', ...p);
   for (const sub of ['pf', 'pfspool', 'pfdata', 'maps', 'dc/run', 'dc/state', 'dc/passwd', 'dkim/keys', 'dkim/run']) mkdirSync(d(sub), { recursive: true, mode: 0o755 });
@@ -140,7 +146,7 @@ postlog unix-dgram n - n - 1 postlogd
   writeFileSync(d('dc/dovecot.conf'), `base_dir = ${d('dc/run')}
 state_dir = ${d('dc/state')}
 instance_name = mpanel-${b}
-protocols = imap lmtp
+protocols = imap pop3 lmtp
 listen = 127.0.0.1
 log_path = ${d('dc/dovecot.log')}
 ssl = no
@@ -180,6 +186,15 @@ service imap-login {
     port = 0
   }
 }
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
@@ -215,6 +230,14 @@ OversignHeaders From
     dkim: { dir: d('dkim'), pidFile: d('dkim/run/opendkim.pid'), user: 'opendkim', bin: opendkim, confFile: d('dkim/opendkim.conf') },
   };
 
+  const stopDovecot = async () => {
+    await killPid(pidOf(d('dc/run/master.pid')));
+    await waitFor('dovecot stopped', () => !portOpen(imapPort) && !portOpen(lmtpPort));
+  };
+  const startDovecot = async () => {
+    if (spawnSync(dovecot, ['-c', d('dc/dovecot.conf')], { stdio: 'ignore' }).status !== 0) throw new Error(`dovecot did not start: ${readFileSync(d('dc/dovecot.log'), 'utf8').slice(-1500)}`);
+    await waitFor('dovecot imap', () => portOpen(imapPort));
+  };
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`mail lab: ${e.message}`));
@@ -231,17 +254,18 @@ OversignHeaders From
     if (spawnSync(postfix, ['-c', d('pf'), 'start'], { stdio: 'ignore' }).status !== 0) throw new Error(`postfix did not start: ${readFileSync(d('maillog'), 'utf8').slice(-1500)}`);
     stops.push(async () => { spawnSync(postfix, ['-c', d('pf'), 'stop']); await killPid(pidOf(d('pfspool/pid/master.pid'))); });
     execFileSync('/usr/bin/doveconf', ['-c', d('dc/dovecot.conf'), '-n'], { stdio: 'pipe' });
-    if (spawnSync(dovecot, ['-c', d('dc/dovecot.conf')], { stdio: 'ignore' }).status !== 0) throw new Error(`dovecot did not start: ${readFileSync(d('dc/dovecot.log'), 'utf8').slice(-1500)}`);
-    stops.push(() => killPid(pidOf(d('dc/run/master.pid'))));
+    await startDovecot();
+    stops.push(stopDovecot);
     if (spawnSync(opendkim, ['-x', d('dkim/opendkim.conf')], { stdio: 'ignore' }).status !== 0) throw new Error('opendkim did not start');
     stops.push(() => killPid(pidOf(d('dkim/run/opendkim.pid'))));
     await waitFor('postfix smtpd', () => portOpen(smtpPort));
     await waitFor('dovecot imap', () => portOpen(imapPort));
+    await waitFor('dovecot pop3', () => portOpen(pop3Port));
     await waitFor('opendkim', () => portOpen(milterPort));
     chmodSync(d('dc/passwd'), 0o755);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { env, smtpPort, submissionPort, imapPort, lmtpPort, stop };
+  return { env, smtpPort, submissionPort, imapPort, pop3Port, lmtpPort, stopDovecot, startDovecot, stop };
 }

@@ -19,8 +19,10 @@ import { groupId, passwd } from './system.ts';
  * (domains, mailboxes, aliases, a recipient access map bouncing suspended mailboxes), Dovecot's
  * passwd-file per domain (password hash, the account's uid/gid, Maildir home under the account's
  * home, quota rule, `nologin` when suspended) and OpenDKIM's KeyTable/SigningTable with one key per
- * domain. A change is validated (`postfix check`, `doveconf -n`, `opendkim -n`) before Postfix and
- * OpenDKIM reload, and every file goes back on failure. Dovecot re-reads passwd-files by itself.
+ * domain. A change is validated (`postfix check`, `doveconf -n`, `opendkim -n`) before Dovecot,
+ * Postfix and OpenDKIM reload, and every file goes back on failure. Dovecot re-reads passwd-files by
+ * itself, but it is reloaded too: a stopped Dovecot would otherwise take a mailbox "created" that
+ * cannot log in or receive; the failed reload (retryable) leaves the change pending and retried.
  */
 
 export interface MailDomainRecord { id: string; username: string; domain: string; dkimSelector: string | null; catchAll: string | null; state: 'active' | 'suspended' }
@@ -222,6 +224,9 @@ async function validateConfig(env: AgentEnv): Promise<string | null> {
 
 async function reload(env: AgentEnv, dkimChanged: boolean): Promise<void> {
   const m = mailEnv(env);
+  // Dovecot first: when it is down nothing has been reloaded yet, and the rollback leaves Postfix as it was.
+  const dc = await run(m.doveadmBin ?? '/usr/bin/doveadm', ['-c', m.dovecotConf, 'reload']);
+  if (dc.code !== 0) throw new OpError('REMOTE_UNAVAILABLE', `dovecot reload failed (is Dovecot running?): ${(dc.stderr + dc.stdout).trim().slice(0, 1000) || `exit ${dc.code}`}`);
   const r = await runPostfix(m.postfixBin, ['-c', m.postfixConfDir, 'reload']);
   if (r.code !== 0) throw new OpError('REMOTE_UNAVAILABLE', `postfix reload failed (is Postfix running?): ${(r.stderr + r.stdout).trim().slice(0, 1000)}`);
   if (dkimChanged && m.dkim) {

@@ -5,6 +5,7 @@ import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf } from '../plans/limits.ts';
 import type { ResourceHelpers, ResourceSpec, SpecContext } from '../resources/spec.ts';
+import { withPending } from '../resources/pending.ts';
 import { toResource } from '../views.ts';
 import { idParams, listQuery, listRoute, orConflict, paginate, route, uuid, type Hosting } from './common.ts';
 
@@ -60,14 +61,15 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
     listRoute(plugin, { method: 'GET', path: base, permission: read, schema: { params: idParams, query: listQuery() } },
       async (h: Hosting, q, ctx) => {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
-        return paginate(spec.model.scoped(h.db).where({ account_id: account.id }).whereNot({ state: 'removed' }), q, ['created_at', 'id'], toResource);
+        const page = await paginate(spec.model.scoped(h.db).where({ account_id: account.id }).whereNot({ state: 'removed' }), q, ['created_at', 'id'], toResource);
+        return { ...page, data: await withPending(h.db, h.principal, page.data as Array<{ id: unknown }>) };
       }),
     route(plugin, { method: 'GET', path: one, permission: read, schema: { params: oneParams } },
       async (h, ctx) => {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
         const row = await spec.model.scoped(h.db).where({ account_id: account.id }).findById(ctx.input.params[spec.param]!);
         if (!row) throw new NotFoundError();
-        return toResource(row);
+        return (await withPending(h.db, h.principal, [toResource(row) as { id: unknown }]))[0];
       }),
     route(plugin, { method: 'POST', path: base, permission: write, successStatus: 201, schema: { params: idParams, body: spec.createBody } },
       async (h, ctx) => {
