@@ -58,7 +58,7 @@ describe('mail end to end: POP3, Dovecot down, usage, plan limits, suspension po
       beforeAgent: async (lab) => { mail = await startMailLab(lab.env, lab.dir, { portBase: PORTS.mail }); },
     });
     await setPlan({ limits: { ...PLAN_LIMITS, mailDomains: 1, mailboxes: 3, mailboxQuotaMb: 200 } });
-    const placed = await order(h.panel, h.setup, `mf-${process.pid}.test`);
+    const placed = await order(h.panel, h.setup, `mpt3-${process.pid}.test`);
     await pay(h.panel, placed.invoiceId);
     account = await untilActive(h.panel, placed.serviceId);
     const portalLogin = async (clientId: string, email: string) => {
