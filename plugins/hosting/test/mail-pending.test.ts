@@ -7,7 +7,8 @@ import { Harness, waitFor, type World } from './provisioning/harness.ts';
 /**
  * Issue 18, panel side of the remaining items: a mail change the server could not apply (Dovecot
  * down) shows as `pending` with its reason (staff: the server's words, client: neutral) until the
- * retry lands; `GET …/mail-usage` gives each mailbox's real usage next to its quota, for the owner.
+ * retry lands; `GET …/mail-usage` gives each mailbox's real usage next to its quota, for the owner;
+ * a change of the plan's policy for incoming mail reaches the existing mailboxes.
  */
 describe('hosting: pending mail changes and mailbox usage', function () {
   this.timeout(180_000);
@@ -81,5 +82,28 @@ describe('hosting: pending mail changes and mailbox usage', function () {
     (w.remote.resources.get(box.id) as unknown as { detail: Record<string, unknown> }).detail = { sentThisHour: 2 };
     const none = (await h.api(clientToken, 'GET', `${base}/mail-usage`, undefined, 200)).body.data;
     assert.deepEqual([none.mailboxes[0].usageMb, none.mailboxes[0].usageBytes, none.mailboxes[0].observed], [null, null, true]);
+  });
+
+  it('changing the plan\'s policy for incoming mail re-sends every live mailbox of the plan with it; other plan changes send nothing', async () => {
+    const box = (await h.knex('mailboxes').where({ local_part: 'late' }).first()) as { id: string };
+    const opsOf = async () => (await h.knex('provisioning_operations').where({ subject_id: box.id }).orderBy('created_at')) as Array<{ id: string; desired: { resource: { suspendPolicy: string } } }>;
+    const before = (await opsOf()).length;
+    const plan = `/api/v1/hosting-plans/${w.planId}`;
+    await h.api(w.t.token, 'PATCH', plan, { description: 'nothing about mail' }, 200);
+    await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { web: '503' } }, 200);
+    assert.equal((await opsOf()).length, before, 'no mail policy change, no operation');
+    await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { mailReceive: true } }, 200);
+    const bounce = (await opsOf()).slice(before);
+    assert.deepEqual(bounce.map((o) => o.desired.resource.suspendPolicy), ['bounce']);
+    await opDone(bounce[0]!.id);
+    assert.equal((w.remote.resources.get(box.id) as { suspendPolicy: string }).suspendPolicy, 'bounce');
+    await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { mailReceive: false } }, 200);
+    const keep = (await opsOf()).slice(before + 1);
+    assert.deepEqual(keep.map((o) => o.desired.resource.suspendPolicy), ['keep']);
+    await opDone(keep[0]!.id);
+    assert.equal((w.remote.resources.get(box.id) as { suspendPolicy: string }).suspendPolicy, 'keep');
+    // Tenant B cannot touch this tenant's plan (and so none of its mailboxes).
+    assert.equal((await h.api(b.token, 'PATCH', plan, { suspensionPolicy: { mailReceive: true } })).status, 404);
+    assert.equal((await opsOf()).length, before + 2);
   });
 });

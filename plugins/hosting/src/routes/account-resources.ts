@@ -11,6 +11,18 @@ import { idParams, listQuery, listRoute, orConflict, paginate, route, uuid, type
 
 const LIVE = ['creating', 'active', 'suspended', 'failed'];
 
+/** Queues the provisioning operation that brings one resource's desired state to its server. */
+export async function resourceOperation<M extends AccountResource>(spec: ResourceSpec<M>, ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
+  const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
+  const op = await requestOperation(ctx.h.db, {
+    subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
+    desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
+    triggeredBy: ctx.h.actor,
+    idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
+  });
+  return { id: op.id, status: op.status };
+}
+
 /**
  * CRUD of one kind of account resource, for staff and for the owning client alike (the ownership
  * rule is in `loadAccount`). Every change that must reach the server queues a provisioning
@@ -23,16 +35,7 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   const read = `${spec.permission ?? spec.segment}.read`;
   const write = `${spec.permission ?? spec.segment}.write`;
 
-  async function operation(ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
-    const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
-    const op = await requestOperation(ctx.h.db, {
-      subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
-      desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
-      triggeredBy: ctx.h.actor,
-      idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
-    });
-    return { id: op.id, status: op.status };
-  }
+  const operation = (ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) => resourceOperation(spec, ctx, row, action, secret);
 
   const helpers: ResourceHelpers<M> = {
     plugin,
