@@ -21,7 +21,7 @@ export function productionEnv(): AgentEnv {
     // passdb/userdb are passwd-file `<passwdDir>/%d`; OpenDKIM reads <dkim.dir>/{KeyTable,SigningTable}.
     mail: {
       postfixBin: '/usr/sbin/postfix', postfixConfDir: '/etc/postfix', mapsDir: '/etc/postfix/mpanel',
-      dovecotConf: '/etc/dovecot/dovecot.conf', doveconfBin: '/usr/bin/doveconf', doveadmBin: '/usr/bin/doveadm', passwdDir: '/etc/dovecot/mpanel-passwd.d', dovecotGroup: 'dovecot',
+      dovecotConf: '/etc/dovecot/dovecot.conf', doveconfBin: '/usr/bin/doveconf', passwdDir: '/etc/dovecot/mpanel-passwd.d', dovecotGroup: 'dovecot',
       dkim: { dir: '/etc/opendkim/mpanel', pidFile: '/run/opendkim/opendkim.pid', user: 'opendkim', bin: '/usr/sbin/opendkim', confFile: '/etc/opendkim.conf' },
     },
     userPrefix: '',

@@ -21,7 +21,7 @@ export interface AgentEnv {
    */
   mail?: {
     postfixBin: string; postfixConfDir: string; mapsDir: string;
-    dovecotConf: string; doveconfBin?: string; doveadmBin?: string; passwdDir: string; dovecotGroup?: string;
+    dovecotConf: string; doveconfBin?: string; passwdDir: string; dovecotGroup?: string;
     dkim?: { dir: string; pidFile: string; user: string; bin?: string; confFile?: string } | null;
   };
   userPrefix: string; // test runs use a test prefix, e.g. 'mpt'

@@ -20,7 +20,7 @@ describe('hosting: pending mail changes and mailbox usage', function () {
   let b: TenantWithAdmin;
   let mailDomainId: string;
   const domain = `pending-${randomUUID().slice(0, 6)}.test`;
-  const DOWN = 'dovecot reload failed (is Dovecot running?): Fatal: Dovecot is not running';
+  const DOWN = 'Dovecot is not running (no live process in /run/dovecot/master.pid): mailboxes could neither log in nor receive; the change waits for Dovecot';
   const opDone = (id: string) => waitFor(async () => ((await h.knex('provisioning_operations').where({ id }).first())?.status === 'succeeded' ? true : null), 20_000, `operation ${id} succeeded`);
 
   before(async () => {
@@ -82,6 +82,12 @@ describe('hosting: pending mail changes and mailbox usage', function () {
     (w.remote.resources.get(box.id) as unknown as { detail: Record<string, unknown> }).detail = { sentThisHour: 2 };
     const none = (await h.api(clientToken, 'GET', `${base}/mail-usage`, undefined, 200)).body.data;
     assert.deepEqual([none.mailboxes[0].usageMb, none.mailboxes[0].usageBytes, none.mailboxes[0].observed], [null, null, true]);
+    // The server does not answer: 200 with a plain note for the page, never the server's words.
+    w.remote.inject({ action: 'resource.observe', code: 'UNREACHABLE', retryable: true, message: 'connect ECONNREFUSED 10.0.0.9:8443' });
+    const down = await h.api(clientToken, 'GET', `${base}/mail-usage`, undefined, 200);
+    assert.deepEqual(down.body.data.mailboxes, []);
+    assert.match(down.body.data.note, /could not be asked/);
+    assert.equal(JSON.stringify(down.body).includes('ECONNREFUSED'), false);
   });
 
   it('changing the plan\'s policy for incoming mail re-sends every live mailbox of the plan with it; other plan changes send nothing', async () => {

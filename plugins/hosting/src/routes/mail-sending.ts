@@ -86,7 +86,12 @@ export function mailUsageRoute(plugin: PluginContext): RouteDefinition {
     schema: { params: idParams },
     transaction: false,
     handler: async (ctx) => {
-      const { rows, note } = await observeMailboxes(plugin, ctx);
+      const { rows, note } = await observeMailboxes(plugin, ctx).catch((err: unknown) => {
+        // A server that does not answer is no error of the page asking: usage unknown, said plainly
+        // (the server's own words are for staff, in the operations and the mail-sending route).
+        if ((err as { name?: string }).name !== 'ProvisioningError') throw err;
+        return { rows: [], note: 'The server could not be asked for mailbox usage right now; try again later.' };
+      });
       return ok({
         mailboxes: rows.map((r) => ({ mailboxId: r.mailboxId, address: r.address, quotaMb: r.quotaMb, observed: r.observed, usageMb: num(r.detail, 'usageMb'), usageBytes: num(r.detail, 'usageBytes') })),
         note,
