@@ -98,9 +98,14 @@ describe('hosting: pending mail changes and mailbox usage', function () {
     await h.api(w.t.token, 'PATCH', plan, { description: 'nothing about mail' }, 200);
     await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { web: '503' } }, 200);
     assert.equal((await opsOf()).length, before, 'no mail policy change, no operation');
+    // Sent while the account is suspended: the mailbox's own state stays active (the agent suspends
+    // an account's mailboxes itself; 'suspended' would outlive the account's unsuspension).
+    const accountId = base.split('/').pop()!;
+    await h.knex('hosting_accounts').where({ id: accountId }).update({ desired_state: 'suspended' });
     await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { mailReceive: true } }, 200);
-    const bounce = (await opsOf()).slice(before);
-    assert.deepEqual(bounce.map((o) => o.desired.resource.suspendPolicy), ['bounce']);
+    await h.knex('hosting_accounts').where({ id: accountId }).update({ desired_state: 'active' });
+    const bounce = (await opsOf()).slice(before) as Array<{ id: string; desired: { resource: { suspendPolicy: string; state: string } } }>;
+    assert.deepEqual(bounce.map((o) => [o.desired.resource.suspendPolicy, o.desired.resource.state]), [['bounce', 'active']]);
     await opDone(bounce[0]!.id);
     assert.equal((w.remote.resources.get(box.id) as { suspendPolicy: string }).suspendPolicy, 'bounce');
     await h.api(w.t.token, 'PATCH', plan, { suspensionPolicy: { mailReceive: false } }, 200);

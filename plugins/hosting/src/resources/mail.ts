@@ -44,7 +44,9 @@ export async function reapplyMailPolicy(h: Hosting, before: HostingPlan, after: 
   for (const account of accounts) {
     const ctx: SpecContext = { h, account, plan: after };
     for (const mb of await Mailbox.scoped(h.db).where({ account_id: account.id }).whereIn('state', ['creating', 'active', 'suspended'])) {
-      await resourceOperation(mailboxSpec, ctx, mb, 'resource.ensure');
+      // 'active': the agent applies the account's suspension to its mailboxes by itself; a mailbox
+      // sent 'suspended' here would stay suspended on the server after the account is unsuspended.
+      await resourceOperation(mailboxSpec, ctx, mb, 'resource.ensure', {}, 'active');
       queued++;
     }
   }

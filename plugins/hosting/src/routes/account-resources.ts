@@ -11,9 +11,11 @@ import { idParams, listQuery, listRoute, orConflict, paginate, route, uuid, type
 
 const LIVE = ['creating', 'active', 'suspended', 'failed'];
 
-/** Queues the provisioning operation that brings one resource's desired state to its server. */
-export async function resourceOperation<M extends AccountResource>(spec: ResourceSpec<M>, ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
-  const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
+/**
+ * Queues the provisioning operation that brings one resource's desired state to its server.
+ * `state`: the resource's own state when the caller knows better than the account's (default).
+ */
+export async function resourceOperation<M extends AccountResource>(spec: ResourceSpec<M>, ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}, state: 'active' | 'suspended' = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active') {
   const op = await requestOperation(ctx.h.db, {
     subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
     desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
