@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The mail lab's services (test/support/mail-lab.ts, agent/test/ops/mail-ops.integration.test.ts):
-# Postfix, Dovecot (IMAP, LMTP, Sieve) and OpenDKIM from Debian. The tests run private instances
+# Postfix, Dovecot (IMAP, POP3, LMTP, Sieve) and OpenDKIM from Debian. The tests run private instances
 # (`postfix -c <dir>`, `dovecot -c <file>`, `opendkim -x <file>`: own config, spool, ports and pid
 # files), never the machine's own; Postfix is preseeded "No configuration" so installing it
 # configures and starts nothing.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 
-packages=(postfix dovecot-imapd dovecot-lmtpd dovecot-sieve opendkim opendkim-tools curl)
+packages=(postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sieve opendkim opendkim-tools curl)
 missing=()
 [[ -x /usr/sbin/postfix ]] || missing+=(postfix)
 [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
+[[ -e /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
 [[ -e /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
 [[ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]] || missing+=(dovecot-sieve)
 [[ -x /usr/sbin/opendkim ]] || missing+=(opendkim)

@@ -17,7 +17,12 @@ export interface MailLab {
   imapPort: number;
   /** IMAP over TLS (993's stand-in): serves once the agent installed the server's certificate (mail.tls.install). */
   imapsPort: number;
+  pop3Port: number;
   lmtpPort: number;
+  /** Stops the private Dovecot only (a fault: "Dovecot down during a change"); Postfix keeps queueing. */
+  stopDovecot(): Promise<void>;
+  /** Starts it again after stopDovecot(), on the same config and ports. */
+  startDovecot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase:
   const dovecot = need('/usr/sbin/dovecot');
   const opendkim = need('/usr/sbin/opendkim');
   const b = opts.portBase;
+  const pop3Port = b + 110;
   const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92, internalPort = b + 26;
   // No TLS until the agent installs the server's certificate (mail.tls.install), as on a fresh server.
   const imapsPort = b + 193;
@@ -144,7 +150,7 @@ tlsmgr unix - - n 1000? 1 tlsmgr
   writeFileSync(d('dc/dovecot.conf'), `base_dir = ${d('dc/run')}
 state_dir = ${d('dc/state')}
 instance_name = mpanel-${b}
-protocols = imap lmtp
+protocols = imap pop3 lmtp
 listen = 127.0.0.1
 log_path = ${d('dc/dovecot.log')}
 ssl = no
@@ -185,6 +191,15 @@ service imap-login {
     port = ${imapsPort}
   }
 }
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
@@ -220,6 +235,14 @@ OversignHeaders From
     dkim: { dir: d('dkim'), pidFile: d('dkim/run/opendkim.pid'), user: 'opendkim', bin: opendkim, confFile: d('dkim/opendkim.conf') },
   };
 
+  const stopDovecot = async () => {
+    await killPid(pidOf(d('dc/run/master.pid')));
+    await waitFor('dovecot stopped', () => !portOpen(imapPort) && !portOpen(lmtpPort));
+  };
+  const startDovecot = async () => {
+    if (spawnSync(dovecot, ['-c', d('dc/dovecot.conf')], { stdio: 'ignore' }).status !== 0) throw new Error(`dovecot did not start: ${readFileSync(d('dc/dovecot.log'), 'utf8').slice(-1500)}`);
+    await waitFor('dovecot imap', () => portOpen(imapPort));
+  };
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`mail lab: ${e.message}`));
@@ -236,17 +259,18 @@ OversignHeaders From
     if (spawnSync(postfix, ['-c', d('pf'), 'start'], { stdio: 'ignore' }).status !== 0) throw new Error(`postfix did not start: ${readFileSync(d('maillog'), 'utf8').slice(-1500)}`);
     stops.push(async () => { spawnSync(postfix, ['-c', d('pf'), 'stop']); await killPid(pidOf(d('pfspool/pid/master.pid'))); });
     execFileSync('/usr/bin/doveconf', ['-c', d('dc/dovecot.conf'), '-n'], { stdio: 'pipe' });
-    if (spawnSync(dovecot, ['-c', d('dc/dovecot.conf')], { stdio: 'ignore' }).status !== 0) throw new Error(`dovecot did not start: ${readFileSync(d('dc/dovecot.log'), 'utf8').slice(-1500)}`);
-    stops.push(() => killPid(pidOf(d('dc/run/master.pid'))));
+    await startDovecot();
+    stops.push(stopDovecot);
     if (spawnSync(opendkim, ['-x', d('dkim/opendkim.conf')], { stdio: 'ignore' }).status !== 0) throw new Error('opendkim did not start');
     stops.push(() => killPid(pidOf(d('dkim/run/opendkim.pid'))));
     await waitFor('postfix smtpd', () => portOpen(smtpPort));
     await waitFor('dovecot imap', () => portOpen(imapPort));
+    await waitFor('dovecot pop3', () => portOpen(pop3Port));
     await waitFor('opendkim', () => portOpen(milterPort));
     chmodSync(d('dc/passwd'), 0o755);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { env, smtpPort, submissionPort, imapPort, imapsPort, lmtpPort, stop };
+  return { env, smtpPort, submissionPort, imapPort, imapsPort, pop3Port, lmtpPort, stopDovecot, startDovecot, stop };
 }

@@ -20,7 +20,10 @@ import { groupId, passwd } from './system.ts';
  * passwd-file per domain (password hash, the account's uid/gid, Maildir home under the account's
  * home, quota rule, `nologin` when suspended) and OpenDKIM's KeyTable/SigningTable with one key per
  * domain. A change is validated (`postfix check`, `doveconf -n`, `opendkim -n`) before Postfix and
- * OpenDKIM reload, and every file goes back on failure. Dovecot re-reads passwd-files by itself.
+ * OpenDKIM reload, and every file goes back on failure. Dovecot re-reads passwd-files by itself, so
+ * it is not reloaded (a HUP restarts its auth and LMTP processes: mail arriving just then got a 451),
+ * but it must be running: a stopped Dovecot would take a mailbox "created" that can neither log in
+ * nor receive, so the change fails retryably, is rolled back, and the engine's retry applies it.
  */
 
 export interface MailDomainRecord { id: string; username: string; domain: string; dkimSelector: string | null; catchAll: string | null; state: 'active' | 'suspended' }
@@ -220,8 +223,27 @@ export async function validateConfig(env: AgentEnv): Promise<string | null> {
   return null;
 }
 
+/** Dovecot's master process is alive (its pid file under base_dir, as `doveconf` reads the config). */
+async function assertDovecotRunning(env: AgentEnv): Promise<void> {
+  const m = mailEnv(env);
+  const dc = await run(m.doveconfBin ?? '/usr/bin/doveconf', ['-c', m.dovecotConf, '-h', 'base_dir']);
+  const pidFile = join(dc.stdout.trim() || '/run/dovecot', 'master.pid');
+  const pid = Number((await readIfExists(pidFile))?.trim());
+  let alive = Number.isInteger(pid) && pid > 1;
+  if (alive) {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  if (!alive) throw new OpError('REMOTE_UNAVAILABLE', `Dovecot is not running (no live process in ${pidFile}): mailboxes could neither log in nor receive; the change waits for Dovecot`);
+}
+
 async function reload(env: AgentEnv, dkimChanged: boolean): Promise<void> {
   const m = mailEnv(env);
+  // Dovecot first: when it is down nothing has been reloaded yet, and the rollback leaves Postfix as it was.
+  await assertDovecotRunning(env);
   const r = await runPostfix(m.postfixBin, ['-c', m.postfixConfDir, 'reload']);
   if (r.code !== 0) throw new OpError('REMOTE_UNAVAILABLE', `postfix reload failed (is Postfix running?): ${(r.stderr + r.stdout).trim().slice(0, 1000)}`);
   if (dkimChanged && m.dkim) {

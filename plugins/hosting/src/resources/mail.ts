@@ -1,8 +1,9 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConflictError, NotFoundError, ValidationError, type PluginContext } from '@mpanel/sdk';
-import { MailAlias, MailDomain, Mailbox, type Autoresponder } from '../models/index.ts';
-import { idParams, objectBody, route, uuid } from '../routes/common.ts';
+import { HostingAccount, MailAlias, MailDomain, Mailbox, type Autoresponder, type HostingPlan } from '../models/index.ts';
+import { idParams, objectBody, route, uuid, type Hosting } from '../routes/common.ts';
+import { resourceOperation } from '../routes/account-resources.ts';
 import { addMailDns, checkMailDns, mailHost, removeMailDns } from '../dns/mail-records.ts';
 import { checkedDomain } from './domains.ts';
 import { checkedAddress, hashMailPassword, localPartProblem, normaliseLocalPart } from './mail-addresses.ts';
@@ -27,8 +28,29 @@ async function dkimKeys(): Promise<{ privateKeyPem: string; publicKey: string }>
 }
 
 /** Incoming mail of a suspended account: kept (queued/delivered, login refused) or bounced, from the plan. */
-function suspendPolicy(ctx: SpecContext): 'keep' | 'bounce' {
+function suspendPolicy(ctx: Pick<SpecContext, 'plan'>): 'keep' | 'bounce' {
   return (ctx.plan.suspensionPolicy as { mailReceive?: boolean } | null)?.mailReceive === true ? 'bounce' : 'keep';
+}
+
+/**
+ * The plan's policy for incoming mail changed (`suspensionPolicy.mailReceive`): every live mailbox
+ * of the plan's accounts carries the policy to its server (the agent keeps it per mailbox), so a
+ * suspension after the change bounces or keeps as the plan now says. Returns how many were queued.
+ */
+export async function reapplyMailPolicy(h: Hosting, before: HostingPlan, after: HostingPlan): Promise<number> {
+  if (suspendPolicy({ plan: before }) === suspendPolicy({ plan: after })) return 0;
+  const accounts = await HostingAccount.scoped(h.db).where({ plan_id: after.id }).whereNot({ desired_state: 'terminated' });
+  let queued = 0;
+  for (const account of accounts) {
+    const ctx: SpecContext = { h, account, plan: after };
+    for (const mb of await Mailbox.scoped(h.db).where({ account_id: account.id }).whereIn('state', ['creating', 'active', 'suspended'])) {
+      // 'active': the agent applies the account's suspension to its mailboxes by itself; a mailbox
+      // sent 'suspended' here would stay suspended on the server after the account is unsuspended.
+      await resourceOperation(mailboxSpec, ctx, mb, 'resource.ensure', {}, 'active');
+      queued++;
+    }
+  }
+  return queued;
 }
 
 const catchAll = { type: ['string', 'null'], minLength: 3, maxLength: 254 } as const;

@@ -5,10 +5,25 @@ import { loadAccount, loadLiveAccount } from '../accounts/load.ts';
 import { requestOperation } from '../operations/request.ts';
 import { limitOf } from '../plans/limits.ts';
 import type { ResourceHelpers, ResourceSpec, SpecContext } from '../resources/spec.ts';
+import { withPending } from '../resources/pending.ts';
 import { toResource } from '../views.ts';
 import { idParams, listQuery, listRoute, orConflict, paginate, route, uuid, type Hosting } from './common.ts';
 
 const LIVE = ['creating', 'active', 'suspended', 'failed'];
+
+/**
+ * Queues the provisioning operation that brings one resource's desired state to its server.
+ * `state`: the resource's own state when the caller knows better than the account's (default).
+ */
+export async function resourceOperation<M extends AccountResource>(spec: ResourceSpec<M>, ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}, state: 'active' | 'suspended' = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active') {
+  const op = await requestOperation(ctx.h.db, {
+    subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
+    desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
+    triggeredBy: ctx.h.actor,
+    idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
+  });
+  return { id: op.id, status: op.status };
+}
 
 /**
  * CRUD of one kind of account resource, for staff and for the owning client alike (the ownership
@@ -22,16 +37,7 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
   const read = `${spec.permission ?? spec.segment}.read`;
   const write = `${spec.permission ?? spec.segment}.write`;
 
-  async function operation(ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) {
-    const state = ctx.account.desiredState === 'suspended' ? 'suspended' : 'active';
-    const op = await requestOperation(ctx.h.db, {
-      subjectType: spec.subjectType, subjectId: row.id, accountId: ctx.account.id, action,
-      desired: { username: ctx.account.username, resource: { ...(await spec.desired(ctx, row)), ...secret, id: row.id, state } },
-      triggeredBy: ctx.h.actor,
-      idempotencyKey: `${spec.subjectType}:${row.id}:${action}:${ctx.h.requestId}`,
-    });
-    return { id: op.id, status: op.status };
-  }
+  const operation = (ctx: SpecContext, row: M, action: 'resource.ensure' | 'resource.remove', secret: Record<string, unknown> = {}) => resourceOperation(spec, ctx, row, action, secret);
 
   const helpers: ResourceHelpers<M> = {
     plugin,
@@ -60,14 +66,15 @@ export function accountResourceRoutes<M extends AccountResource>(plugin: PluginC
     listRoute(plugin, { method: 'GET', path: base, permission: read, schema: { params: idParams, query: listQuery() } },
       async (h: Hosting, q, ctx) => {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
-        return paginate(spec.model.scoped(h.db).where({ account_id: account.id }).whereNot({ state: 'removed' }), q, ['created_at', 'id'], toResource);
+        const page = await paginate(spec.model.scoped(h.db).where({ account_id: account.id }).whereNot({ state: 'removed' }), q, ['created_at', 'id'], toResource);
+        return { ...page, data: await withPending(h.db, h.principal, page.data as Array<{ id: unknown }>) };
       }),
     route(plugin, { method: 'GET', path: one, permission: read, schema: { params: oneParams } },
       async (h, ctx) => {
         const account = await loadAccount(h.db, h.principal, ctx.input.params.id!);
         const row = await spec.model.scoped(h.db).where({ account_id: account.id }).findById(ctx.input.params[spec.param]!);
         if (!row) throw new NotFoundError();
-        return toResource(row);
+        return (await withPending(h.db, h.principal, [toResource(row) as { id: unknown }]))[0];
       }),
     route(plugin, { method: 'POST', path: base, permission: write, successStatus: 201, schema: { params: idParams, body: spec.createBody } },
       async (h, ctx) => {

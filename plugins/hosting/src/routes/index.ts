@@ -7,7 +7,7 @@ import { planRoutes } from './plans.ts';
 import { accountRoutes } from './accounts.ts';
 import { operationRoutes } from './operations.ts';
 import { accountResourceRoutes } from './account-resources.ts';
-import { mailSendingRoute } from './mail-sending.ts';
+import { mailSendingRoute, mailUsageRoute } from './mail-sending.ts';
 import { websiteSpec } from '../resources/website.ts';
 import { databaseSpec } from '../resources/database.ts';
 import { sftpUserSpec } from '../resources/sftp-user.ts';
@@ -32,5 +32,6 @@ export function hostingRoutes(plugin: PluginContext): RouteDefinition[] {
     ...accountResourceRoutes(plugin, mailboxSpec),
     ...accountResourceRoutes(plugin, mailAliasSpec),
     mailSendingRoute(plugin),
+    mailUsageRoute(plugin),
   ];
 }

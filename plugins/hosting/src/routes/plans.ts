@@ -3,6 +3,7 @@ import { HostingPlan, ServerGroup } from '../models/index.ts';
 import { grantFor } from '../placement.ts';
 import { assertRemotePackage, planPackage } from '../plans/remote-package.ts';
 import { DEFAULT_SUSPENSION, limitsSchema, suspensionPolicySchema } from '../plans/limits.ts';
+import { reapplyMailPolicy } from '../resources/mail.ts';
 import { toPlan } from '../views.ts';
 import { idParams, listQuery, listRoute, objectBody, orConflict, paginate, route, serverCheckedRoute, text } from './common.ts';
 
@@ -68,7 +69,10 @@ export function planRoutes(plugin: PluginContext): RouteDefinition[] {
         await assertUsableGroup(h.db, ctx.input.body.serverGroupId);
         const body = { ...ctx.input.body };
         if (body.suspensionPolicy) body.suspensionPolicy = { ...plan.suspensionPolicy, ...(body.suspensionPolicy as object) };
-        return toPlan(await orConflict(h.db, DUPLICATE, (db) => HostingPlan.scoped(db).patchAndFetchById(plan.id, body)));
+        const saved = await orConflict(h.db, DUPLICATE, (db) => HostingPlan.scoped(db).patchAndFetchById(plan.id, body));
+        // In the same transaction: the mailboxes' servers learn the new policy for incoming mail.
+        await reapplyMailPolicy(h, plan, saved);
+        return toPlan(saved);
       }),
     route(plugin, { method: 'DELETE', path: '/api/v1/hosting-plans/:id', permission: 'hosting-plans.write', schema: { params: idParams } },
       async (h, ctx) => {

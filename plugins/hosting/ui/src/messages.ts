@@ -102,6 +102,8 @@ export const en = {
       dnsStatus: 'DNS status', dnsStatusOf: 'DNS records of {domain}', checking: 'Checking…', record: 'Record', expected: 'Expected value',
       check: { ok: 'published and matching', missing: 'missing', different: 'different', unknown: 'could not be checked' },
       sendLimit: 'Sends per hour', sending: 'Mail sending', askServer: 'Ask the server', sentThisHour: 'Sent this hour', sentToday: 'Sent today', usage: 'Used', clientSettings: 'Mail client settings', clientSettingsOf: 'Mail client settings for {domain}', port: 'port', usernameIsAddress: 'the full email address',
+      storage: 'Mailbox storage', storageOf: 'Storage used by {address}', refresh: 'Refresh', notMeasured: 'not measured yet',
+      pending: '{state}: waiting ({reason})',
     },
     phpVersion: 'PHP version', redirectHttps: 'Redirect HTTP to HTTPS', yes: 'yes', no: 'no', domainHint: 'e.g. shop.example.com (point its DNS at your server).',
     settings: 'Settings', settingsOf: 'Settings of {name}', dbUser: 'Database user', engine: 'Engine', dbNameHint: 'Letters, digits and _; your user name is put in front.',
