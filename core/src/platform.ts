@@ -3,7 +3,9 @@ import { asValue } from 'awilix';
 import type Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.ts';
-import { configuredDatabase, openDatabase, setAppRolePassword, type Database } from './db/connect.ts';
+import { configuredDatabase, openDatabase, pgliteDir, setAppRolePassword, type Database } from './db/connect.ts';
+import { openEmbedded, type EmbeddedOpen } from './db/migrated-dump.ts';
+import { allMigrationSets } from './plugins-migrations.ts';
 import { migrateUp, type MigrationSet } from './db/migrator.ts';
 import { createRootContainer, type RootContainer } from './container.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -48,7 +50,13 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
-  const db = options.database ?? (await openDatabase(configuredDatabase(config)));
+  let embedded: EmbeddedOpen | undefined;
+  if (!options.database && !config.databaseUrl) {
+    // A new data directory starts from the migrated dump of the migrations this server will run.
+    const sets = () => allMigrationSets(options.plugins ?? {}, () => undefined);
+    embedded = await openEmbedded({ dataDir: pgliteDir(config.dataDir), sets, warn: (message) => logger.warn(message) });
+  }
+  const db = options.database ?? embedded?.db ?? (await openDatabase(configuredDatabase(config)));
   const redis: RedisHandle | undefined = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
   const routes = new RouteRegistry();
   const container = createRootContainer({ config, logger, db, routes, version: VERSION });
@@ -74,6 +82,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     for (const mod of modules) await mod.register?.(container);
     const applied = await migrateUp(db.knex, migrationSets);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    // Before the seed: the dump is what every new installation starts from.
+    if (embedded && (await embedded.remember(migrationSets))) logger.info('migrated database stored for the next first start');
     // The first start with a privileged URL sets up the app role's login (it got LOGIN in a migration).
     if (db.kind === 'postgres' && config.appDatabasePassword && !config.appDatabaseUrl) await setAppRolePassword(db.knex, config.appDatabasePassword);
     for (const mod of modules) {
