@@ -26,6 +26,20 @@ const TIMEOUT_MS = 120_000;
 interface Sample {
   ms: number;
   peakRssMb: number;
+  /** CPU time (user + system) of the tree's processes until healthy: steadier than wall time on a shared machine. */
+  cpuMs: number;
+}
+
+/** utime + stime of each process, in ms (clock ticks of 10 ms), the last value seen per pid. */
+function cpuOf(pids: Iterable<number>, last: Map<number, number>): void {
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      last.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // Gone already: its last value stays.
+    }
+  }
 }
 
 /** Every descendant of `pid` (npm → sh → node), from /proc. */
@@ -89,11 +103,13 @@ async function measure(command: string[], env: Record<string, string>, healthPat
   child.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => void (output += d.toString()));
   const seen = new Set<number>();
+  const cpu = new Map<number, number>();
   let peak = 0;
   try {
     for (;;) {
       for (const pid of tree(child.pid!)) seen.add(pid);
       peak = Math.max(peak, peakRss(seen));
+      cpuOf(seen, cpu);
       if (await healthy(`http://127.0.0.1:${PORT}${healthPath}`)) break;
       if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited with ${child.exitCode}:\n${output}`);
       if (performance.now() - started > TIMEOUT_MS) throw new Error(`${command.join(' ')} not healthy after ${TIMEOUT_MS} ms:\n${output}`);
@@ -101,7 +117,8 @@ async function measure(command: string[], env: Record<string, string>, healthPat
     }
     const ms = performance.now() - started;
     for (const pid of tree(child.pid!)) seen.add(pid);
-    return { ms, peakRssMb: Math.max(peak, peakRss(seen)) };
+    cpuOf(seen, cpu);
+    return { ms, peakRssMb: Math.max(peak, peakRss(seen)), cpuMs: [...cpu.values()].reduce((a, b) => a + b, 0) };
   } finally {
     // The whole group: npm does not always pass SIGTERM on to its child.
     try {
@@ -162,7 +179,7 @@ async function run(name: string, one: (i: number) => Promise<Sample>, goal?: Cas
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) samples.push(await one(i));
   results.push({ name, goal, samples });
-  process.stderr.write(`${name}: ${samples.map((s) => `${Math.round(s.ms)} ms/${Math.round(s.peakRssMb)} MB`).join(', ')}\n`);
+  process.stderr.write(`${name}: ${samples.map((s) => `${Math.round(s.ms)} ms/${s.cpuMs} ms CPU/${Math.round(s.peakRssMb)} MB`).join(', ')}\n`);
 }
 
 const launchers: Array<[string, string[]]> = [
@@ -213,8 +230,8 @@ let missed = false;
 const lines = [
   `${startedAt.toISOString()} — median of ${RUNS}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
   '',
-  '| case | median ms (min–max) | × bare node http | peak RSS MB (median, max) | goal |',
-  '|---|---:|---:|---:|---|',
+  '| case | median ms (min–max) | × bare node http | CPU ms (median) | peak RSS MB (median, max) | goal |',
+  '|---|---:|---:|---:|---:|---|',
 ];
 for (const r of results) {
   const ms = r.samples.map((s) => s.ms);
@@ -227,7 +244,7 @@ for (const r of results) {
     goal = `≤ ${r.goal.ms} ms${r.goal.rssMb ? `, ≤ ${r.goal.rssMb} MB` : ''} ${ok ? 'met' : '**missed**'}`;
   }
   lines.push(
-    `| ${r.name} | ${Math.round(m)} (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${base ? (m / base).toFixed(1) + '×' : ''} | ${Math.round(median(rss))}, ${Math.round(Math.max(...rss))} | ${goal} |`,
+    `| ${r.name} | ${Math.round(m)} (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${base ? (m / base).toFixed(1) + '×' : ''} | ${Math.round(median(r.samples.map((x) => x.cpuMs)))} | ${Math.round(median(rss))}, ${Math.round(Math.max(...rss))} | ${goal} |`,
   );
 }
 const table = lines.join('\n');

@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.ts';
 import { configuredDatabase, openDatabase, pgliteDir, setAppRolePassword, type Database } from './db/connect.ts';
-import { openEmbedded, type EmbeddedOpen } from './db/migrated-dump.ts';
+import { openEmbedded } from './db/migrated-dump.ts';
 import { allMigrationSets } from './plugins-migrations.ts';
 import { migrateUp, type MigrationSet } from './db/migrator.ts';
 import { createRootContainer, type RootContainer } from './container.ts';
@@ -50,13 +50,19 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
-  let embedded: EmbeddedOpen | undefined;
-  if (!options.database && !config.databaseUrl) {
-    // A new data directory starts from the migrated dump of the migrations this server will run.
-    const sets = () => allMigrationSets(options.plugins ?? {}, () => undefined);
-    embedded = await openEmbedded({ dataDir: pgliteDir(config.dataDir), sets, warn: (message) => logger.warn(message) });
-  }
+  // Where a start's time goes, logged once it is up (bench:start and docs/benchmarks.md read it).
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
+  // A new embedded data directory starts from the migrated dump of the migrations this server will run.
+  const sets = () => allMigrationSets(options.plugins ?? {}, () => undefined);
+  const embedded = options.database || config.databaseUrl ? undefined : await openEmbedded({ dataDir: pgliteDir(config.dataDir), sets, warn: (message) => logger.warn(message) });
   const db = options.database ?? embedded?.db ?? (await openDatabase(configuredDatabase(config)));
+  phase(embedded ? `database (${embedded.origin})` : 'database');
   const redis: RedisHandle | undefined = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
   const routes = new RouteRegistry();
   const container = createRootContainer({ config, logger, db, routes, version: VERSION });
@@ -79,16 +85,19 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   };
 
   try {
-    for (const mod of modules) await mod.register?.(container);
+    for (const mod of modules) {
+      await mod.register?.(container);
+      phase(`register ${mod.name}`);
+    }
     const applied = await migrateUp(db.knex, migrationSets);
+    phase('migrations');
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    // Before the seed: the dump is what every new installation starts from.
-    if (embedded && (await embedded.remember(migrationSets))) logger.info('migrated database stored for the next first start');
     // The first start with a privileged URL sets up the app role's login (it got LOGIN in a migration).
     if (db.kind === 'postgres' && config.appDatabasePassword && !config.appDatabaseUrl) await setAppRolePassword(db.knex, config.appDatabasePassword);
     for (const mod of modules) {
       await mod.start?.(container);
       started.push(mod);
+      phase(`start ${mod.name}`);
     }
     for (const mod of modules) for (const route of mod.routes?.(container) ?? []) routes.add('core', route);
     const guardStages = modules.flatMap((mod) => mod.guards?.(container) ?? []);
@@ -96,6 +105,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const outer = modules.flatMap((mod) => mod.outer?.(container) ?? []);
     const app = createApp(container, { guardStages, fallback, outer });
     const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: Server) => mod.attach!(container, server)] : []));
+    phase('routes');
+    logger.info({ phases, uptimeMs: Math.round(process.uptime() * 1000) }, 'platform ready');
     return { config, container, app, logger, attachToServer, close };
   } catch (err) {
     await close().catch(() => undefined);

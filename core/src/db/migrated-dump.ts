@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -6,14 +6,17 @@ import { openDatabase, type Database } from './connect.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import { migrationSetsKey } from './migration-key.ts';
 import { migrateUp, type MigrationSet } from './migrator.ts';
+import { untarInto } from './untar.ts';
 
 /**
  * A first embedded start used to run PGlite's initdb (2–5 s, an 850 MB peak) and then every
  * migration of core and the plugins (3–6 s). Now it loads a dump of a data directory on which
  * exactly these migrations were already applied: a file in a cache keyed by PGlite's version and
  * the migration files (`migrationSetsKey`), built at `npm ci` (`prepare` runs `mpanel
- * db:template`) and otherwise by the first start that finds none: it dumps its own freshly
- * migrated directory, before any tenant is seeded. A changed or added migration is a new key, so a
+ * db:template`) and otherwise by the first start that finds none, before it opens its directory
+ * (the plugins migrate late in a start, after the first tenant is seeded: a start's own directory
+ * is never a clean template). The dump is unpacked into the new directory
+ * (`untar.ts`), not given to PGlite's `loadDataDir`, which peaks ~200 MB higher. A changed or added migration is a new key, so a
  * stale dump is never loaded; a dump that fails to load is deleted and the start falls back to
  * initdb. The platform still runs its migrations afterwards and finds nothing pending.
  */
@@ -38,13 +41,12 @@ export function isInitialised(dataDir: string): boolean {
 
 export interface EmbeddedOpen {
   db: Database;
-  /** How the directory came to be: opened as it was, loaded from a dump, or a fresh initdb. */
-  origin: 'existing' | 'dump' | 'initdb';
   /**
-   * After the migrations: an initdb start stores its directory as the dump for `sets` (when no
-   * other process is writing it). Resolves whether it wrote the file.
+   * How the directory came to be: opened as it was; unpacked from the cached dump; from a dump
+   * this start built first (no dump for these migrations yet); or a plain initdb (no dump could be
+   * had: another process is building it, or it failed), which the migrations then fill.
    */
-  remember(sets: MigrationSet[]): Promise<boolean>;
+  origin: 'existing' | 'dump' | 'built' | 'initdb';
 }
 
 export interface EmbeddedOptions {
@@ -58,62 +60,68 @@ export interface EmbeddedOptions {
 /** Opens the embedded database in `dataDir`, from the migrated dump when the directory is new. */
 export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedOpen> {
   const { dataDir, sets, cacheDir = dumpCacheDir(), warn = () => undefined } = options;
-  const noop = async () => false;
-  if (isInitialised(dataDir)) return { db: await openDatabase({ dataDir }), origin: 'existing', remember: noop };
+  if (isInitialised(dataDir)) return { db: await openDatabase({ dataDir }), origin: 'existing' };
   const predicted = await sets();
-  const file = predicted && dumpFile(cacheDir, predicted);
-  if (file && existsSync(file)) {
-    try {
-      const db = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(file)]) });
-      return { db, origin: 'dump', remember: noop };
-    } catch (err) {
-      if (err instanceof DataDirLockedError) throw err;
-      warn(`the migrated database dump ${file} could not be loaded (${err instanceof Error ? err.message : String(err)}): deleted, creating the database from scratch`);
-      rmSync(file, { force: true });
-      emptyDirectory(dataDir);
+  if (predicted) {
+    const file = dumpFile(cacheDir, predicted);
+    let built = false;
+    if (!existsSync(file) && writable(cacheDir, warn)) {
+      try {
+        built = (await buildDump(predicted, cacheDir)) !== undefined;
+      } catch (err) {
+        warn(`cannot build the migrated database dump ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (existsSync(file)) {
+      try {
+        unpack(file, dataDir);
+        return { db: await openDatabase({ dataDir }), origin: built ? 'built' : 'dump' };
+      } catch (err) {
+        if (err instanceof DataDirLockedError) throw err;
+        warn(`the migrated database dump ${file} could not be loaded (${err instanceof Error ? err.message : String(err)}): deleted, creating the database from scratch`);
+        rmSync(file, { force: true });
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     }
   }
-  const db = await openDatabase({ dataDir });
-  return { db, origin: 'initdb', remember: (migrated) => writeDump(db, dumpFile(cacheDir, migrated), warn) };
+  return { db: await openDatabase({ dataDir }), origin: 'initdb' };
 }
 
 /**
  * Stores `db`'s directory as `file`: written under a temporary name and renamed, so a reader never
  * sees half a dump, and under the data-directory lock of the file, so two first starts at once do
- * not both write it (the second leaves it to the first).
+ * not both write it (the second leaves it to the first: false). Errors are thrown.
  */
-export async function writeDump(db: Database, file: string, warn: (message: string) => void = () => undefined): Promise<boolean> {
+export async function writeDump(db: Database, file: string): Promise<boolean> {
   if (existsSync(file)) return false;
+  mkdirSync(dirname(file), { recursive: true });
   let unlock: () => void;
   try {
-    mkdirSync(join(file, '..'), { recursive: true });
     unlock = lockDataDir(file);
   } catch (err) {
-    if (!(err instanceof DataDirLockedError)) warn(`cannot write the migrated database dump ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    return false;
+    if (err instanceof DataDirLockedError) return false;
+    throw err;
   }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     if (existsSync(file)) return false;
     // PGlite runs without synchronous commits: without a checkpoint the dump can miss the last writes.
     await db.knex.raw('CHECKPOINT');
-    // Uncompressed: unpacking a gzip at every first start costs more than the disk it saves (~20 MB).
+    // Uncompressed: unpacked by streaming at every first start (see untar.ts).
     const dump = await db.dumpDataDir!('none');
     writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
     renameSync(tmp, file);
     return true;
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    warn(`cannot write the migrated database dump ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    return false;
   } finally {
+    rmSync(tmp, { force: true });
     unlock();
   }
 }
 
 /**
- * Builds the dump for `sets` (`mpanel db:template`, run by `prepare`): initdb and the migrations in
- * memory, then the dump. Returns the file, or undefined when it already existed.
+ * Builds the dump for `sets` (`mpanel db:template`, run by `prepare`; or a first start that finds
+ * none): initdb and the migrations in memory, then the dump, before any tenant is seeded. Returns
+ * the file, or undefined when it existed already or another process is writing it.
  */
 export async function buildDump(sets: MigrationSet[], cacheDir = dumpCacheDir()): Promise<string | undefined> {
   const file = dumpFile(cacheDir, sets);
@@ -121,16 +129,43 @@ export async function buildDump(sets: MigrationSet[], cacheDir = dumpCacheDir())
   const db = await openDatabase({ dataDir: 'memory://' });
   try {
     await migrateUp(db.knex, sets);
-    const wrote = await writeDump(db, file, (message) => {
-      throw new Error(message);
-    });
-    return wrote ? file : undefined;
+    return (await writeDump(db, file)) ? file : undefined;
   } finally {
     await db.close();
   }
 }
 
-/** A failed load may have unpacked part of the dump: initdb needs an empty directory. */
-function emptyDirectory(dir: string): void {
-  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+/**
+ * Unpacks the dump beside `dataDir` and renames it into place, under the directory's lock: a
+ * start that dies half-way leaves no directory that looks initialised, and two starts on one new
+ * directory do not unpack into it together (the second is refused, as for any open).
+ */
+function unpack(file: string, dataDir: string): void {
+  mkdirSync(dirname(dataDir), { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  const tmp = `${dataDir}.unpack-${process.pid}`;
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    untarInto(file, tmp);
+    // Not initialised (checked by the caller), so nothing in it is a database: initdb would refuse it too.
+    rmSync(dataDir, { recursive: true, force: true });
+    renameSync(tmp, dataDir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    unlock();
+  }
+}
+
+/** A cache it cannot write (a read-only image) is not worth a build it would then throw away. */
+function writable(dir: string, warn: (message: string) => void): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch (err) {
+    warn(`the migrated database cache ${dir} is not writable (${err instanceof Error ? err.message : String(err)}): creating the database from scratch; set MPANEL_CACHE_DIR or run "mpanel db:template" where it is`);
+    return false;
+  }
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openDatabase } from '../../src/db/connect.ts';
 import { lockDataDir } from '../../src/db/data-dir-lock.ts';
-import { dumpFile, openEmbedded, writeDump } from '../../src/db/migrated-dump.ts';
+import { dumpFile, openEmbedded } from '../../src/db/migrated-dump.ts';
 import { migrateUp, type MigrationSet } from '../../src/db/migrator.ts';
 
 /**
@@ -27,14 +27,13 @@ describe('embedded start from the migrated dump (migrated-dump.ts)', function ()
   const migration = (name: string, table: string) =>
     writeFileSync(join(migrations, `${name}.mjs`), `export const up = (k) => k.raw('create table ${table} (id int primary key)');\nexport const down = (k) => k.raw('drop table ${table}');\n`);
 
-  /** What a server does: open, migrate, remember; answers the origin and what was applied. */
+  /** What a server does: open, migrate; answers the origin, what was applied and the test tables. */
   async function start(dataDir: string) {
     const opened = await openEmbedded({ dataDir, sets: async () => sets, cacheDir, warn });
     try {
       const applied = await migrateUp(opened.db.knex, sets);
-      const wrote = await opened.remember(sets);
       const tables = (await opened.db.knex.raw(`select tablename from pg_tables where tablename like 'dump_%' order by 1`)).rows.map((r: { tablename: string }) => r.tablename);
-      return { origin: opened.origin, applied, wrote, tables };
+      return { origin: opened.origin, applied, tables };
     } finally {
       await opened.db.close();
     }
@@ -53,13 +52,10 @@ describe('embedded start from the migrated dump (migrated-dump.ts)', function ()
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('the first start runs initdb and stores its migrated directory; the next new directory loads it with nothing pending', async () => {
-    const first = await start(newDir());
-    assert.deepEqual(first, { origin: 'initdb', applied: ['test:20260100000000_role', 'test:20260101000000_first'], wrote: true, tables: ['dump_first'] });
+  it('the first start builds the dump and starts from it; the next new directory loads it; nothing is pending', async () => {
+    assert.deepEqual(await start(newDir()), { origin: 'built', applied: [], tables: ['dump_first'] });
     assert.ok(existsSync(dumpFile(cacheDir, sets)));
-
-    const second = await start(newDir());
-    assert.deepEqual(second, { origin: 'dump', applied: [], wrote: false, tables: ['dump_first'] });
+    assert.deepEqual(await start(newDir()), { origin: 'dump', applied: [], tables: ['dump_first'] });
 
     // A restart of an existing directory opens it as it is (its own data, not the dump).
     const dir = newDir();
@@ -77,16 +73,13 @@ describe('embedded start from the migrated dump (migrated-dump.ts)', function ()
     assert.deepEqual(warnings, []);
   });
 
-  it('a changed migration set is not served the old dump: the start migrates from scratch and stores a dump under the new key', async () => {
+  it('a changed migration set is not served the old dump: a dump is built under the new key', async () => {
     await start(newDir());
     const oldFile = dumpFile(cacheDir, sets);
     migration('20260102000000_second', 'dump_second');
     assert.notEqual(dumpFile(cacheDir, sets), oldFile, 'a new migration file is a new key');
-
-    const after = await start(newDir());
-    assert.deepEqual(after, { origin: 'initdb', applied: ['test:20260100000000_role', 'test:20260101000000_first', 'test:20260102000000_second'], wrote: true, tables: ['dump_first', 'dump_second'] });
-    assert.deepEqual((await start(newDir())).tables, ['dump_first', 'dump_second']);
-    assert.equal((await start(newDir())).origin, 'dump');
+    assert.deepEqual(await start(newDir()), { origin: 'built', applied: [], tables: ['dump_first', 'dump_second'] });
+    assert.deepEqual(await start(newDir()), { origin: 'dump', applied: [], tables: ['dump_first', 'dump_second'] });
   });
 
   it('a corrupt dump is deleted and the start falls back to initdb, migrates and works', async () => {
@@ -94,55 +87,50 @@ describe('embedded start from the migrated dump (migrated-dump.ts)', function ()
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(file, Buffer.alloc(64 * 1024, 0x5a));
     const dir = newDir();
-    const result = await start(dir);
-    assert.equal(result.origin, 'initdb');
-    assert.deepEqual(result.applied, ['test:20260100000000_role', 'test:20260101000000_first']);
-    assert.deepEqual(result.tables, ['dump_first']);
+    assert.deepEqual(await start(dir), { origin: 'initdb', applied: ['test:20260100000000_role', 'test:20260101000000_first'], tables: ['dump_first'] });
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /could not be loaded.*creating the database from scratch/);
-    // Rewritten by this start, from its good directory: the next one loads it.
-    assert.equal(result.wrote, true);
-    assert.equal((await start(newDir())).origin, 'dump');
-    // And the fallback's directory is a sound database on restart.
+    assert.match(warnings[0]!, /could not be loaded \(not a ustar archive\).*creating the database from scratch/);
+    assert.ok(!existsSync(file), 'the corrupt dump is deleted');
+    // The next first start builds a good one; the fallback's directory is sound on restart.
+    assert.equal((await start(newDir())).origin, 'built');
     assert.equal((await start(dir)).origin, 'existing');
   });
 
-  it('two first starts at once: only one writes the dump, the other leaves it (data-dir lock on the file)', async () => {
-    const a = await openEmbedded({ dataDir: newDir(), sets: async () => sets, cacheDir, warn });
-    const b = await openEmbedded({ dataDir: newDir(), sets: async () => sets, cacheDir, warn });
-    try {
-      assert.equal(a.origin, 'initdb');
-      assert.equal(b.origin, 'initdb');
-      await migrateUp(a.db.knex, sets);
-      await migrateUp(b.db.knex, sets);
-      const wrote = await Promise.all([a.remember(sets), b.remember(sets)]);
-      assert.deepEqual(wrote.sort(), [false, true]);
-    } finally {
-      await a.db.close();
-      await b.db.close();
-    }
-    assert.deepEqual(readdirSync(cacheDir), [dumpFile(cacheDir, sets).split('/').pop()], 'one dump, no temporary or lock file left');
+  it('a truncated dump (a disk that filled up while writing it) falls back to initdb too, leaving no half directory', async () => {
+    await start(newDir());
+    const file = dumpFile(cacheDir, sets);
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    const result = await start(newDir());
+    assert.equal(result.origin, 'initdb');
+    assert.deepEqual(result.tables, ['dump_first']);
+    assert.match(warnings[0]!, /truncated archive/);
+    assert.deepEqual(readdirSync(root).filter((f) => f.includes('.unpack-')), [], 'the unpack folder is removed');
+  });
+
+  it('two first starts at once: only one writes the dump (data-dir lock on the file), both start', async () => {
+    const [a, b] = await Promise.all([start(newDir()), start(newDir())]);
+    const origins = [a.origin, b.origin].sort();
+    // The other one either found the lock taken (it does not wait: plain initdb) or the dump already written.
+    assert.equal(origins.filter((o) => o === 'built').length, 1, origins.join());
+    assert.ok(origins.every((o) => ['built', 'initdb', 'dump'].includes(o)), origins.join());
+    assert.deepEqual(a.tables, ['dump_first']);
+    assert.deepEqual(b.tables, ['dump_first']);
+    assert.deepEqual(readdirSync(cacheDir), [basename(dumpFile(cacheDir, sets))], 'one dump, no temporary or lock file left');
     assert.deepEqual(warnings, []);
   });
 
-  it('a writer holding the lock (another process) is left alone: nothing written, no error', async () => {
-    const dir = newDir();
-    const opened = await openEmbedded({ dataDir: dir, sets: async () => sets, cacheDir, warn });
+  it('a writer holding the lock (another process building the dump) is left alone: nothing written, no error', async () => {
     const file = dumpFile(cacheDir, sets);
     mkdirSync(cacheDir, { recursive: true });
     const release = lockDataDir(file);
     try {
-      await migrateUp(opened.db.knex, sets);
-      assert.equal(await writeDump(opened.db, file, warn), false);
+      assert.deepEqual(await start(newDir()), { origin: 'initdb', applied: ['test:20260100000000_role', 'test:20260101000000_first'], tables: ['dump_first'] });
       assert.ok(!existsSync(file));
     } finally {
       release();
     }
-    try {
-      assert.equal(await opened.remember(sets), true, 'once the lock is free, the dump is written');
-    } finally {
-      await opened.db.close();
-    }
+    assert.equal((await start(newDir())).origin, 'built', 'once the lock is free, the dump is built');
     assert.deepEqual(warnings, []);
   });
 });
