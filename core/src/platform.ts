@@ -106,7 +106,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const app = createApp(container, { guardStages, fallback, outer });
     const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: Server) => mod.attach!(container, server)] : []));
     phase('routes');
-    logger.info({ phases, uptimeMs: Math.round(process.uptime() * 1000) }, 'platform ready');
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const memory = process.memoryUsage();
+    logger.info({ phases, uptimeMs: Math.round(process.uptime() * 1000), memoryMb: { rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), external: mb(memory.external) } }, 'platform ready');
     return { config, container, app, logger, attachToServer, close };
   } catch (err) {
     await close().catch(() => undefined);
