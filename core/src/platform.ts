@@ -3,7 +3,9 @@ import { asValue } from 'awilix';
 import type Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.ts';
-import { configuredDatabase, openDatabase, setAppRolePassword, type Database } from './db/connect.ts';
+import { configuredDatabase, openDatabase, pgliteDir, setAppRolePassword, type Database } from './db/connect.ts';
+import { openEmbedded } from './db/migrated-dump.ts';
+import { allMigrationSets } from './plugins-migrations.ts';
 import { migrateUp, type MigrationSet } from './db/migrator.ts';
 import { createRootContainer, type RootContainer } from './container.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -48,7 +50,19 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
-  const db = options.database ?? (await openDatabase(configuredDatabase(config)));
+  // Where a start's time goes, logged once it is up (bench:start and docs/benchmarks.md read it).
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
+  // A new embedded data directory starts from the migrated dump of the migrations this server will run.
+  const sets = () => allMigrationSets(options.plugins ?? {}, () => undefined);
+  const embedded = options.database || config.databaseUrl ? undefined : await openEmbedded({ dataDir: pgliteDir(config.dataDir), sets, warn: (message) => logger.warn(message) });
+  const db = options.database ?? embedded?.db ?? (await openDatabase(configuredDatabase(config)));
+  phase(embedded ? `database (${embedded.origin})` : 'database');
   const redis: RedisHandle | undefined = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
   const routes = new RouteRegistry();
   const container = createRootContainer({ config, logger, db, routes, version: VERSION });
@@ -71,14 +85,19 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   };
 
   try {
-    for (const mod of modules) await mod.register?.(container);
+    for (const mod of modules) {
+      await mod.register?.(container);
+      phase(`register ${mod.name}`);
+    }
     const applied = await migrateUp(db.knex, migrationSets);
+    phase('migrations');
     if (applied.length) logger.info({ applied }, 'migrations applied');
     // The first start with a privileged URL sets up the app role's login (it got LOGIN in a migration).
     if (db.kind === 'postgres' && config.appDatabasePassword && !config.appDatabaseUrl) await setAppRolePassword(db.knex, config.appDatabasePassword);
     for (const mod of modules) {
       await mod.start?.(container);
       started.push(mod);
+      phase(`start ${mod.name}`);
     }
     for (const mod of modules) for (const route of mod.routes?.(container) ?? []) routes.add('core', route);
     const guardStages = modules.flatMap((mod) => mod.guards?.(container) ?? []);
@@ -86,6 +105,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const outer = modules.flatMap((mod) => mod.outer?.(container) ?? []);
     const app = createApp(container, { guardStages, fallback, outer });
     const attachToServer = modules.flatMap((mod) => (mod.attach ? [(server: Server) => mod.attach!(container, server)] : []));
+    phase('routes');
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const memory = process.memoryUsage();
+    logger.info({ phases, uptimeMs: Math.round(process.uptime() * 1000), memoryMb: { rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), external: mb(memory.external) } }, 'platform ready');
     return { config, container, app, logger, attachToServer, close };
   } catch (err) {
     await close().catch(() => undefined);

@@ -56,6 +56,14 @@ class PgLiteClient extends (ClientPgLite as unknown as new (config: Knex.Config)
   }
 }
 
+/**
+ * PGlite's defaults plus a footprint for a panel on a 1 GB VPS: PostgreSQL's default 128 MB of
+ * shared buffers live in PGlite's WebAssembly memory, which never shrinks; 16 MB holds a panel's
+ * hot pages (the whole migrated database is ~30 MB) and cut a warm open from ~300 to ~180 MB of
+ * RSS. bench:api and bench:billing showed no slowdown that matters (docs/benchmarks.md).
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** What the configuration says to open: PostgreSQL (owner and app logins) or PGlite in the data directory. */
 export function configuredDatabase(config: Pick<Config, 'databaseUrl' | 'appDatabaseUrl' | 'appDatabasePassword' | 'dataDir'>): DatabaseOptions {
   if (!config.databaseUrl) return { dataDir: pgliteDir(config.dataDir) };
@@ -89,7 +97,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let pglite: PGlite;
   try {
     // 'memory://' by name: `new PGlite(undefined, { loadDataDir })` ignores the dump and starts empty.
-    pglite = new PGlite(inMemory ? 'memory://' : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    pglite = new PGlite(inMemory ? 'memory://' : dir, { startParams: PGLITE_START_PARAMS, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
     await pglite.waitReady;
   } catch (err) {
     unlock();

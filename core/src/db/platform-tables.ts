@@ -19,14 +19,26 @@ export const APP_ROLE_PLATFORM_WRITES: Readonly<Record<string, readonly string[]
  * after every migration run: default privileges grant new tables (plugin migration tables too).
  */
 export async function lockPlatformTables(knex: Knex): Promise<void> {
-  const { rows } = (await knex.raw(
-    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  // One statement (it runs at every start): the revokes per table are made by the server.
+  const cases = Object.entries(APP_ROLE_PLATFORM_WRITES)
+    .map(([table, allowed]) => `when ${literal(table)} then ${literal(revokedOf(allowed))}`)
+    .join(' ');
+  await knex.raw(`do $$ declare r record; begin
+    for r in select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'p')
-        and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`,
-  )) as { rows: Array<{ name: string }> };
-  for (const { name } of rows) {
-    const allowed = APP_ROLE_PLATFORM_WRITES[name] ?? [];
-    const revoke = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'].filter((p) => !allowed.includes(p));
-    await knex.raw(`REVOKE ${revoke.join(', ')} ON "${name.replace(/"/g, '""')}" FROM ${APP_ROLE}`);
-  }
+        and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+    loop
+      execute format('REVOKE %s ON %I FROM ${APP_ROLE}', case r.name ${cases} else ${literal(revokedOf([]))} end, r.name);
+    end loop;
+  end $$`);
+}
+
+function revokedOf(allowed: readonly string[]): string {
+  return ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'].filter((p) => !allowed.includes(p)).join(', ');
+}
+
+/** The constants above as SQL literals (they are code, not input; checked anyway). */
+function literal(value: string): string {
+  if (!/^[A-Za-z_, ]+$/.test(value)) throw new Error(`not a plain name: ${value}`);
+  return `'${value}'`;
 }

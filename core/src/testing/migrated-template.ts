@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { migrateUp, type MigrationSet } from '../db/migrator.ts';
+import { migrationSetsKey } from '../db/migration-key.ts';
 import { openDatabase } from '../db/connect.ts';
 import { allMigrationSets } from '../plugins-migrations.ts';
 import type { PluginSources } from '../plugins/discovery.ts';
+
+export { migrationSetsKey };
 
 /**
  * Every test server used to migrate core and all plugins on its own fresh database (seconds each,
@@ -14,34 +15,6 @@ import type { PluginSources } from '../plugins/discovery.ts';
  * on PostgreSQL. The platform still runs its migrations on start and finds nothing pending, so a
  * template that is behind (a new migration file) is simply finished by the server itself.
  */
-
-/** Names the migration files of each set (name, size, mtime): a changed or added file is a new key. */
-export function migrationSetsKey(sets: MigrationSet[]): string {
-  const hash = createHash('sha256');
-  for (const set of sets) {
-    // Tests link plugins into a fresh temporary folder each run: the real folder names the set.
-    hash.update(`${set.owner}\0${set.tableName}\0${realDirectory(set.directory)}\n`);
-    let files: string[] = [];
-    try {
-      files = readdirSync(set.directory).sort();
-    } catch {
-      // A set without a folder has nothing to migrate.
-    }
-    for (const file of files) {
-      const stat = statSync(join(set.directory, file));
-      hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
-    }
-  }
-  return hash.digest('hex').slice(0, 20);
-}
-
-function realDirectory(directory: string): string {
-  try {
-    return realpathSync(directory);
-  } catch {
-    return directory;
-  }
-}
 
 /**
  * The migration sets a server with these plugin sources will run (a plugin that cannot load is

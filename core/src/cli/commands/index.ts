@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startCommand } from './start.ts';
 import { migrateCommand } from './migrate.ts';
+import { dbTemplateCommand } from './db-template.ts';
 import { adminCreateCommand } from './admin-create.ts';
 import { pluginsListCommand } from './plugins-list.ts';
 import { pluginCreateCommand } from './plugin-create.ts';
@@ -13,4 +14,4 @@ import { pluginBuildCommand } from './plugin-build.ts';
 import { pluginDevCommand } from './plugin-dev.ts';
 
 /** Each command adds itself to the program; one file per command. */
-export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, retentionRunCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, pluginBuildCommand, pluginDevCommand, backupCommands];
+export const commands: Array<(program: Command) => void> = [startCommand, migrateCommand, dbTemplateCommand, adminCreateCommand, keysRotateCommand, auditExportCommand, retentionRunCommand, pluginsListCommand, pluginCreateCommand, pluginCommandsCommand, pluginBuildCommand, pluginDevCommand, backupCommands];
