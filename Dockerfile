@@ -34,7 +34,8 @@ RUN npm ci --ignore-scripts
 # --- build: the admin UI and the plugins' browser bundles -------------------------------------
 FROM deps AS build
 COPY . .
-RUN npm run build -w @mpanel/admin-ui && npm run build:plugins
+# The migrated data-dir dump an embedded first start is made from (core/src/db/migrated-dump.ts).
+RUN npm run build -w @mpanel/admin-ui && npm run build:plugins && node bin/mpanel.js db:template
 
 # --- runtime: no compilers, non-root ----------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
