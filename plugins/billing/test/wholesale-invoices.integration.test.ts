@@ -111,6 +111,14 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
     }
   });
 
+  it('the offer list names product and reseller; the resellers list holds reseller children only', async () => {
+    const offers = await must<Array<Record<string, unknown>>>(parent.token, 'GET', '/api/v1/wholesale-offers');
+    assert.deepEqual(offers.map((o) => [o.productName, o.resellerName, o.groupName]).sort(), [['Backup Plus', 'wi-reseller', null], ['Backup Plus', 'wi-reseller-2', null]]);
+    const resellers = await must<Array<{ id: string; name: string }>>(parent.token, 'GET', '/api/v1/wholesale/resellers');
+    assert.deepEqual(resellers.map((r) => r.name), ['wi-reseller', 'wi-reseller-2'], 'never the non-reseller child or a stranger');
+    for (const other of [reseller, stranger]) assert.deepEqual(await must(other.token, 'GET', '/api/v1/wholesale/resellers'), [], 'nobody else\'s resellers');
+  });
+
   it('a malformed id is a 400, an unknown one a 404', async () => {
     assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale/invoices/not-a-uuid')).status, 400);
     assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale/invoices/00000000-0000-4000-8000-000000000000')).status, 404);
