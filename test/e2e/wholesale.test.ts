@@ -93,6 +93,21 @@ describe('wholesale screens (browser)', () => {
     await goldRow.waitFor({ state: 'detached' });
     assert.equal(await server.knex('wholesale_offers').count({ n: '*' }).first().then((r) => Number(r!.n)), 1);
 
+    // Edit the offer's prices; retire it and bring it back (the row says so each time).
+    await page.getByRole('link', { name: 'Cloud Backup' }).click();
+    await page.getByRole('heading', { name: 'Edit wholesale offer' }).waitFor();
+    assert.equal(await page.locator('#offer-price-annually').inputValue(), '70.00');
+    await page.locator('#offer-price-annually').fill('75');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/\/admin\/wholesale-offers$/);
+    await row.getByText('$7.00 / monthly, $75.00 / annually').waitFor();
+    await row.getByRole('button', { name: 'Retire Cloud Backup → Reseller One' }).click();
+    await row.getByText('retired').waitFor();
+    assert.equal((await server.knex('wholesale_offers').first('active')).active, false);
+    await row.getByRole('button', { name: 'Reactivate Cloud Backup → Reseller One' }).click();
+    await row.getByText('active').waitFor();
+    assert.deepEqual(await server.knex('wholesale_offers').first('active', 'prices'), { active: true, prices: { monthly: 700, annually: 7500 } });
+
     // The groups list and form open with the group.
     await page.getByTestId('main-nav').locator('[data-nav="billing:wholesale-groups"]').click();
     await page.getByRole('link', { name: 'Gold' }).click();
@@ -109,7 +124,7 @@ describe('wholesale screens (browser)', () => {
     await page.getByTestId('main-nav').locator('[data-nav="billing:wholesaleCatalogue"]').click();
     await page.getByRole('heading', { name: 'Wholesale catalogue' }).waitFor();
     const row = page.locator('tr[data-offer="Cloud Backup"]');
-    await row.getByText('$7.00 / monthly, $70.00 / annually').waitFor();
+    await row.getByText('$7.00 / monthly, $75.00 / annually').waitFor();
     assert.doesNotMatch(await page.locator('main').innerText(), /\$20\.00/, 'never the parent\'s retail price');
     await assertAccessible(page, 'catalogue');
     await row.getByRole('button', { name: 'Adopt Cloud Backup' }).click();
