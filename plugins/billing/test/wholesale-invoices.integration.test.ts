@@ -7,7 +7,7 @@ import { isoDateOf } from '../src/domain/dates.ts';
 import { pdfText } from './support/pdf-text.ts';
 
 /**
- * The reseller's wholesale account: `GET /api/v1/wholesale/invoices` (+ `/:id`, `/:id/pdf`) shows
+ * The reseller's wholesale account: `GET /api/v1/wholesale-invoices` (+ `/:id`, `/:id/pdf`) shows
  * the reseller the invoices its parent issued to it, in the reseller's own tenant, and nothing to
  * anybody else: another reseller, a non-reseller child, a stranger or the parent's own client get
  * an empty list or a 404 for the real invoice id.
@@ -62,7 +62,7 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
   after(() => close?.());
 
   it('the reseller lists its parent\'s invoices and what it owes', async () => {
-    const account = await must(reseller.token, 'GET', '/api/v1/wholesale/invoices');
+    const account = await must(reseller.token, 'GET', '/api/v1/wholesale-invoices');
     assert.deepEqual(account.invoices.map((i: Record<string, unknown>) => [i.id, i.status, i.currency, i.total, i.amountDue, i.issueDate]), [[invoiceId, 'unpaid', 'USD', 700, 700, today]]);
     assert.match(account.invoices[0].number, /\S/);
     assert.equal(account.invoices[0].clientId, undefined, 'the parent\'s bookkeeping stays the parent\'s');
@@ -70,11 +70,11 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
   });
 
   it('one invoice has its wholesale lines; its PDF comes from the parent', async () => {
-    const invoice = await must(reseller.token, 'GET', `/api/v1/wholesale/invoices/${invoiceId}`);
+    const invoice = await must(reseller.token, 'GET', `/api/v1/wholesale-invoices/${invoiceId}`);
     assert.deepEqual(invoice.items.map((i: Record<string, unknown>) => [i.kind, i.unitAmount, i.total]), [['wholesale', 700, 700]]);
     assert.match(invoice.items[0].description, /Backup Plus — wi-1\.customer\.test/);
     // Bytes, not the test client's text: fetched directly.
-    const pdf = await fetch(`${server.url}/api/v1/wholesale/invoices/${invoiceId}/pdf`, { headers: { authorization: `Bearer ${reseller.token}` } });
+    const pdf = await fetch(`${server.url}/api/v1/wholesale-invoices/${invoiceId}/pdf`, { headers: { authorization: `Bearer ${reseller.token}` } });
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
     const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
@@ -84,18 +84,18 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
 
   it('paid on the parent\'s side, it shows paid and the balance is cleared', async () => {
     await must(parent.token, 'POST', `/api/v1/invoices/${invoiceId}/payments`, { amount: 700, gateway: 'bank', transactionId: 'wi-parent-1' });
-    const account = await must(reseller.token, 'GET', '/api/v1/wholesale/invoices');
+    const account = await must(reseller.token, 'GET', '/api/v1/wholesale-invoices');
     assert.deepEqual(account.invoices.map((i: Record<string, unknown>) => [i.status, i.amountDue]), [['paid', 0]]);
     assert.deepEqual(account.balance, []);
   });
 
   it('nobody else sees it: another reseller, a non-reseller child, a stranger, the parent itself', async () => {
-    const others = await must(otherReseller.token, 'GET', '/api/v1/wholesale/invoices');
+    const others = await must(otherReseller.token, 'GET', '/api/v1/wholesale-invoices');
     assert.equal(others.invoices.length, 1);
     assert.notEqual(others.invoices[0].id, invoiceId, 'the other reseller sees its own invoice only');
     for (const other of [otherReseller, plainChild, stranger, parent]) {
-      if (other !== otherReseller) assert.deepEqual(await must(other.token, 'GET', '/api/v1/wholesale/invoices'), { invoices: [], balance: [] });
-      for (const path of [`/api/v1/wholesale/invoices/${invoiceId}`, `/api/v1/wholesale/invoices/${invoiceId}/pdf`]) {
+      if (other !== otherReseller) assert.deepEqual(await must(other.token, 'GET', '/api/v1/wholesale-invoices'), { invoices: [], balance: [] });
+      for (const path of [`/api/v1/wholesale-invoices/${invoiceId}`, `/api/v1/wholesale-invoices/${invoiceId}/pdf`]) {
         const res = await req(other.token, 'GET', path);
         assert.equal(res.status, 404, `${other.tenant.slug} ${path}: ${res.status}`);
       }
@@ -105,7 +105,7 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
   it('the parent\'s own client cannot use it', async () => {
     await must(parent.token, 'POST', '/api/v1/clients', { email: 'plain@client.test', firstName: 'Plain', lastName: 'Client', country: 'US', currency: 'USD', password: 'a-long-and-unusual-passphrase' });
     const session = await loginAs(server, 'plain@client.test', 'a-long-and-unusual-passphrase', 'wi-parent');
-    for (const path of ['/api/v1/wholesale/invoices', `/api/v1/wholesale/invoices/${invoiceId}`, `/api/v1/wholesale/invoices/${invoiceId}/pdf`]) {
+    for (const path of ['/api/v1/wholesale-invoices', `/api/v1/wholesale-invoices/${invoiceId}`, `/api/v1/wholesale-invoices/${invoiceId}/pdf`]) {
       const res = await req(session.accessToken, 'GET', path);
       assert.equal(res.status, 403, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
     }
@@ -120,7 +120,7 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
   });
 
   it('a malformed id is a 400, an unknown one a 404', async () => {
-    assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale/invoices/not-a-uuid')).status, 400);
-    assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale/invoices/00000000-0000-4000-8000-000000000000')).status, 404);
+    assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale-invoices/not-a-uuid')).status, 400);
+    assert.equal((await req(reseller.token, 'GET', '/api/v1/wholesale-invoices/00000000-0000-4000-8000-000000000000')).status, 404);
   });
 });

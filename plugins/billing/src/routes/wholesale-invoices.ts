@@ -14,13 +14,13 @@ export function wholesaleInvoiceRoutes(plugin: Plugin): RouteDefinition[] {
   const tags = ['billing', 'wholesale'];
   return [
     route(plugin, {
-      method: 'GET', path: '/api/v1/wholesale/invoices', permission: 'wholesale.purchase', tags,
+      method: 'GET', path: '/api/v1/wholesale-invoices', permission: 'wholesale.purchase', tags,
       summary: 'The invoices the parent tenant issued to this reseller, and the amount due per currency',
     }, (b) => wholesaleInvoices(b)),
-    route(plugin, { method: 'GET', path: '/api/v1/wholesale/invoices/:id', permission: 'wholesale.purchase', tags, schema: { params: idParams } },
+    route(plugin, { method: 'GET', path: '/api/v1/wholesale-invoices/:id', permission: 'wholesale.purchase', tags, schema: { params: idParams } },
       (b, ctx) => wholesaleInvoice(b, ctx.input.params.id)),
     {
-      method: 'GET', path: '/api/v1/wholesale/invoices/:id/pdf', permission: 'wholesale.purchase', tags, summary: 'A wholesale invoice as application/pdf',
+      method: 'GET', path: '/api/v1/wholesale-invoices/:id/pdf', permission: 'wholesale.purchase', tags, summary: 'A wholesale invoice as application/pdf',
       schema: { params: idParams },
       handler: async (ctx) => {
         const b = await billingOfRequest(plugin, ctx);
