@@ -102,6 +102,17 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
     }
   });
 
+  it('a tenant no longer a reseller sees nothing, though the parent\'s client row still names it', async () => {
+    await server.knex('tenants').where({ id: reseller.tenant.id }).update({ is_reseller: false });
+    try {
+      assert.deepEqual(await must(reseller.token, 'GET', '/api/v1/wholesale-invoices'), { invoices: [], balance: [] });
+      assert.equal((await req(reseller.token, 'GET', `/api/v1/wholesale-invoices/${invoiceId}`)).status, 404);
+    } finally {
+      await server.knex('tenants').where({ id: reseller.tenant.id }).update({ is_reseller: true });
+    }
+    assert.equal((await must(reseller.token, 'GET', '/api/v1/wholesale-invoices')).invoices.length, 1);
+  });
+
   it('the parent\'s own client cannot use it', async () => {
     await must(parent.token, 'POST', '/api/v1/clients', { email: 'plain@client.test', firstName: 'Plain', lastName: 'Client', country: 'US', currency: 'USD', password: 'a-long-and-unusual-passphrase' });
     const session = await loginAs(server, 'plain@client.test', 'a-long-and-unusual-passphrase', 'wi-parent');

@@ -26,7 +26,7 @@ export async function wholesaleInvoices(b: Billing) {
   const all = await rows(b, 'SELECT * FROM billing_wholesale_invoices(?::uuid)', [null]);
   const balance: Record<string, number> = {};
   for (const r of all) {
-    if (r.status !== 'unpaid') continue;
+    if (r.status !== 'unpaid' || r.kind !== 'invoice') continue;
     balance[r.currency as string] = (balance[r.currency as string] ?? 0) + amountDue(r);
   }
   return { invoices: all.map(toWholesaleInvoice), balance: Object.entries(balance).map(([currency, due]) => ({ currency, amountDue: due })) };
