@@ -56,7 +56,7 @@ export const manifest: PluginManifest = {
   category: 'feature',
   engines: { mpanel: '>=0.1.0' },
   // Today's API names: its permissions, events and routes are named after these.
-  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules', 'wholesale-offers', 'wholesale-groups', 'wholesale'],
+  resources: ['clients', 'products', 'product-groups', 'orders', 'invoices', 'credit-notes', 'payments', 'services', 'coupons', 'tax-rules', 'wholesale-offers', 'wholesale-groups', 'wholesale-invoices', 'wholesale'],
   provides: { services: ['billing.payments', 'billing.services'] },
   requires: { services: ['identity.portal-users', 'notifications'] },
   // Its mails go through the notifications plugin's templates when it is there (loaded first).

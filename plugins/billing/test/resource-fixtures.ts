@@ -1,5 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import { defineResourceFixtures } from '@mpanel/sdk/testing';
+
+/**
+ * The walked tenant as a reseller of a parent that invoiced it (provider data no route of the
+ * tenant makes): a parent tenant, the parent's client row standing for the walked tenant and an
+ * unpaid invoice to it, written as the parent, then back to the walked tenant. Returns the
+ * invoice's id, which `/api/v1/wholesale-invoices/:id` shows the walked tenant only.
+ */
+async function resellerOfAParent(trx: Knex.Transaction, tenantId: string): Promise<string> {
+  const as = (tenant: string) => trx.raw("SELECT set_config('app.tenant_id', ?, true)", [tenant]);
+  const [parent] = (await trx('tenants').insert({ name: 'Walked wholesale provider', slug: `walked-provider-${randomUUID().slice(0, 8)}` }).returning('id')) as Array<{ id: string }>;
+  await trx('tenants').where({ id: tenantId }).update({ parent_tenant_id: parent!.id, is_reseller: true });
+  await as(parent!.id);
+  const [client] = (await trx('clients').insert({ tenant_id: parent!.id, email: 'billing@walked.reseller.invalid', first_name: 'Walked', last_name: 'Reseller', country: 'US', currency: 'USD', reseller_tenant_id: tenantId }).returning('id')) as Array<{ id: string }>;
+  const [invoice] = (await trx('invoices').insert({ tenant_id: parent!.id, client_id: client!.id, number: 'WALK-WS-1', status: 'unpaid', currency: 'USD', subtotal: 400, total: 400, issue_date: '2026-01-01', due_date: '2099-01-01' }).returning('id')) as Array<{ id: string }>;
+  await as(tenantId);
+  return invoice!.id;
+}
 
 /** One real record of every billing resource a route takes by id, made through billing's own API. */
 export default defineResourceFixtures(async ({ request, transaction, tenantId }) => {
@@ -16,6 +34,7 @@ export default defineResourceFixtures(async ({ request, transaction, tenantId })
   });
   const resellers = await request<{ id: string }>('POST', '/api/v1/wholesale-groups', { name: 'Walked resellers', memberTenantIds: [reseller] });
   const offer = await request<{ id: string }>('POST', '/api/v1/wholesale-offers', { productId: product.id, groupId: resellers.id, currency: 'USD', prices: { monthly: 400 } });
+  const wholesaleInvoice = await transaction((trx) => resellerOfAParent(trx, tenantId));
   return {
     'product-groups': group.id,
     products: product.id,
@@ -27,5 +46,6 @@ export default defineResourceFixtures(async ({ request, transaction, tenantId })
     'tax-rules': rule.id,
     'wholesale-offers': offer.id,
     'wholesale-groups': resellers.id,
+    'wholesale-invoices': wholesaleInvoice,
   };
 });

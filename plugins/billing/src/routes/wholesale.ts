@@ -1,9 +1,10 @@
 import type { RouteDefinition } from '@mpanel/sdk';
 import { currency, cycle, idParams, listQuery, listRoute, minor, objectBody, removeWith, route, uuid, type Plugin } from './common.ts';
 import { productFields } from './catalogue.ts';
-import { adoptOffer, createOffer, deleteOffer, getOffer, listOffers, receivedOffers, updateOffer, type AdoptInput, type OfferInput } from '../services/wholesale-offers.ts';
+import { adoptOffer, createOffer, deleteOffer, getOffer, listOffers, listResellers, receivedOffers, updateOffer, type AdoptInput, type OfferInput } from '../services/wholesale-offers.ts';
 import { createGroup, getGroup, listGroups, updateGroup, type GroupInput } from '../services/wholesale-groups.ts';
 import { wholesaleReport } from '../services/wholesale-report.ts';
+import { wholesaleInvoiceRoutes } from './wholesale-invoices.ts';
 
 /** `{ "<cycle>": minor units }`; the keys are checked against the cycles (domain/wholesale.ts). */
 const prices = { type: 'object', minProperties: 1, maxProperties: 7, propertyNames: cycle, additionalProperties: minor };
@@ -65,5 +66,10 @@ export function wholesaleRoutes(plugin: Plugin): RouteDefinition[] {
       summary: 'Per reseller and currency: services, wholesale revenue, the reseller\'s retail revenue and margin in a month',
       schema: { query: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } } },
     }, (b, ctx) => wholesaleReport(b, (ctx.input.query as { month?: string }).month)),
+    route(plugin, {
+      method: 'GET', path: '/api/v1/wholesale/resellers', permission: 'wholesale.manage', tags,
+      summary: 'This tenant\'s reseller sub-tenants, which an offer or a reseller group can name',
+    }, (b) => listResellers(b)),
+    ...wholesaleInvoiceRoutes(plugin),
   ];
 }

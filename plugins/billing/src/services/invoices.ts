@@ -151,7 +151,7 @@ export function toInvoiceSummary(row: Record<string, unknown>) {
   };
 }
 
-function toItem(row: Record<string, unknown>) {
+export function toItem(row: Record<string, unknown>) {
   return {
     id: row.id as string,
     kind: row.kind as string,

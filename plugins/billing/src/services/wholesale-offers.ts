@@ -67,7 +67,26 @@ export async function listOffers(b: Billing, page: Page, filter: { productId?: s
   const q = b.db('wholesale_offers');
   if (filter.productId) q.where('product_id', filter.productId);
   if (filter.childTenantId) q.where('child_tenant_id', filter.childTenantId);
-  return paginate(q, page, ['created_at', 'id'], toOffer);
+  const { data, total } = await paginate(q, page, ['created_at', 'id'], toOffer);
+  return { data: await withNames(b, data), total };
+}
+
+/** The parent's reseller sub-tenants (what an offer or a group can name). */
+export async function listResellers(b: Billing): Promise<Array<{ id: string; name: string }>> {
+  return (await b.db.trx('tenants').where({ parent_tenant_id: b.tenantId, is_reseller: true }).orderBy(['name', 'id']).select('id', 'name')) as Array<{ id: string; name: string }>;
+}
+
+/** Offers with the names a screen shows: the product's, the reseller's or the group's (one query each). */
+async function withNames(b: Billing, offers: Array<ReturnType<typeof toOffer>>) {
+  const ids = (key: 'productId' | 'groupId' | 'childTenantId') => [...new Set(offers.map((o) => o[key]).filter((v): v is string => v !== null))];
+  const names = async (q: Promise<unknown>) => new Map(((await q) as Array<{ id: string; name: string }>).map((r) => [r.id, r.name]));
+  const products = await names(b.db('products').whereIn('id', ids('productId')).select('id', 'name'));
+  const groups = await names(b.db('wholesale_groups').whereIn('id', ids('groupId')).select('id', 'name'));
+  const resellers = await names(b.db.trx('tenants').where('parent_tenant_id', b.tenantId).whereIn('id', ids('childTenantId')).select('id', 'name'));
+  return offers.map((o) => ({
+    ...o, productName: products.get(o.productId) ?? null,
+    resellerName: o.childTenantId ? resellers.get(o.childTenantId) ?? null : null, groupName: o.groupId ? groups.get(o.groupId) ?? null : null,
+  }));
 }
 
 /** New prices apply to periods charged from now on; charges already recorded keep theirs. */

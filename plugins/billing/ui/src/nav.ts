@@ -16,6 +16,12 @@ export const ADMIN_MENU: UiMenuItem[] = [
   staff('coupons', '/coupons', 60, 'coupons.read'),
   staff('tax-rules', '/tax-rules', 70, 'tax-rules.read'),
   staff('billingRun', '/billing-run', 80, 'billing.run'),
+  // The parent's side of wholesale, then the reseller's (a tenant can be both).
+  staff('wholesale-offers', '/wholesale-offers', 90, 'wholesale.manage'),
+  staff('wholesale-groups', '/wholesale-groups', 91, 'wholesale.manage'),
+  staff('wholesaleReport', '/wholesale-report', 92, 'wholesale.manage'),
+  staff('wholesaleCatalogue', '/wholesale-catalogue', 93, 'wholesale.purchase'),
+  staff('wholesaleAccount', '/wholesale-account', 94, 'wholesale.purchase'),
 ];
 
 export const PORTAL_MENU: UiMenuItem[] = [

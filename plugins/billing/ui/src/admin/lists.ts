@@ -102,4 +102,15 @@ export const LIST_SCREENS: Record<string, ListScreen> = {
       { key: 'level', label: 'billing.level' },
       { key: 'compound', label: 'billing.compound', format: (v) => (v ? '✓' : '') },
     ],
-  },};
+  },
+  'wholesale-groups': {
+    title: 'wholesale.groups',
+    endpoint: '/wholesale-groups',
+    rowLink: rowLinkTo('wholesale-groups'),
+    create: { to: '/wholesale-groups/new', label: 'wholesale.newGroup', permission: 'wholesale.manage' },
+    columns: [
+      { key: 'name', label: 'billing.name' },
+      { key: 'memberTenantIds', label: 'wholesale.members', format: (v) => String(Array.isArray(v) ? v.length : 0) },
+    ],
+  },
+};

@@ -4,6 +4,7 @@ import { withProps } from '../with-props.ts';
 import { LIST_SCREENS } from './lists.ts';
 import { CREATE_SCREENS } from './forms.ts';
 import { permissionOf } from '../nav.ts';
+import { WHOLESALE_ROUTES } from '../wholesale/routes.ts';
 
 
 /**
@@ -20,4 +21,5 @@ export const ADMIN_ROUTES: UiRoute[] = [
   { path: '/invoices/:id', component: () => import('./InvoiceDetailView.vue'), permission: 'invoices.read' },
   { path: '/services/:id', component: () => import('./ServiceDetailView.vue'), permission: 'services.read' },
   { path: '/billing-run', component: () => import('./BillingRunView.vue'), permission: 'billing.run' },
+  ...WHOLESALE_ROUTES,
 ];
