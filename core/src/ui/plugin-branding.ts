@@ -30,7 +30,7 @@ export async function pluginBrandLogo(container: RootContainer, tenantId: string
   if (!provider?.extension.impl.logoImage) return null;
   try {
     const image = await provider.extension.impl.logoImage({ tenantId, settings: await provider.settings() });
-    return image && IMAGE_TYPE.test(image.contentType) && Buffer.isBuffer(image.data) ? image : null;
+    return image && IMAGE_TYPE.test(image.contentType) && image.data instanceof Uint8Array ? image : null;
   } catch (err) {
     c.logger.warn({ err, plugin: provider.extension.owner }, 'branding provider failed to give its logo');
     return null;

@@ -44,10 +44,10 @@ export interface BrandingProvider<TSettings = Record<string, unknown>> {
   logoImage?(ctx: ExtensionCallContext<TSettings>): Promise<BrandImage | null>;
 }
 
-/** An image a branding provider holds: its type (`image/png`, …) and bytes. */
+/** An image a branding provider holds: its type (`image/png`, …) and bytes (a Node Buffer is one; the SDK's types stay browser-safe for plugin UIs). */
 export interface BrandImage {
   contentType: string;
-  data: Buffer;
+  data: Uint8Array;
 }
 
 const TOKEN_NAME = /^[a-z][a-z0-9-]{0,40}$/;

@@ -39,14 +39,14 @@ export interface PdfTenant {
   colors?: Record<string, string>;
   footer?: string;
   legalLinks?: Array<{ label: string; url: string }>;
-  logo?: { contentType: string; data: Buffer } | null;
+  logo?: { contentType: string; data: Uint8Array } | null;
 }
 
 /** pdfkit draws PNG and JPEG only; the billing setting's data URI wins over the brand's image. */
 function logoBuffer(logo: string | null, brandLogo: PdfTenant['logo']): Buffer | null {
   const m = logo ? /^data:image\/(png|jpeg);base64,(.+)$/.exec(logo) : null;
   if (m) return Buffer.from(m[2]!, 'base64');
-  return brandLogo && /^image\/(png|jpeg)$/.test(brandLogo.contentType) ? brandLogo.data : null;
+  return brandLogo && /^image\/(png|jpeg)$/.test(brandLogo.contentType) ? Buffer.from(brandLogo.data) : null;
 }
 
 /** The brand's primary colour when it is a hex value (what pdfkit reads the same as a browser), else black. */
