@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 // eslint-disable-next-line no-restricted-imports
-import { createTenantWithAdmin, loginAs, superAdminToken, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
+import { createTenantWithAdmin, createUser, loginAs, superAdminToken, type TenantWithAdmin } from '../../../core/src/testing/auth.ts';
 import { startBillingServer } from './support/api-server.ts';
 import type { TestServer } from '../../../core/src/testing/test-server.ts'; // eslint-disable-line no-restricted-imports
 import { isoDateOf } from '../src/domain/dates.ts';
@@ -36,7 +36,7 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
   }
 
   before(async () => {
-    ({ server, close } = await startBillingServer());
+    ({ server, close } = await startBillingServer(['gateway-manual']));
     const root = await superAdminToken(server);
     parent = await createTenantWithAdmin(server, { slug: 'wi-parent', isReseller: true, asToken: root });
     reseller = await child('wi-reseller', true);
@@ -80,6 +80,21 @@ describe('wholesale account: the parent\'s invoices to its reseller', function (
     const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
     assert.match(text, /Parent Hosting Ltd/);
     assert.match(text, /Backup Plus/);
+  });
+
+  // "With the reseller's own payment methods": the reseller's billing contact is a portal user of the
+  // parent bound to the reseller's client account, and pays there with the parent's gateways.
+  it('the reseller\'s billing contact pays in the parent\'s portal with the parent\'s gateway, and sees no other client\'s invoice', async () => {
+    const account = await server.knex('clients').where({ reseller_tenant_id: reseller.tenant.id }).first('id');
+    const contact = await createUser(server, parent.token, ['client'], { clientId: account.id as string, tenant: parent.tenant.slug });
+    const listed = await must(contact.token, 'GET', '/api/v1/invoices');
+    assert.deepEqual(listed.map((i: { id: string }) => i.id), [invoiceId], 'its own wholesale invoice, not the other reseller\'s');
+    assert.deepEqual((await must(contact.token, 'GET', '/api/v1/billing/gateways')).map((g: { key: string }) => g.key), ['manual']);
+    const pay = await must(contact.token, 'POST', `/api/v1/invoices/${invoiceId}/pay`, { gateway: 'manual' }, 200);
+    assert.deepEqual([pay.status, pay.amount], ['pending', 700]);
+    const other = await server.knex('invoices').join('clients', 'clients.id', 'invoices.client_id').where({ 'clients.reseller_tenant_id': otherReseller.tenant.id }).first('invoices.id');
+    assert.equal((await req(contact.token, 'GET', `/api/v1/invoices/${other.id}`)).status, 404);
+    assert.equal((await req(contact.token, 'POST', `/api/v1/invoices/${other.id}/pay`, { gateway: 'manual' })).status, 404);
   });
 
   it('paid on the parent\'s side, it shows paid and the balance is cleared', async () => {
