@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { startHosting, type Hosting } from './support/suite.ts';
-import { order, pay, untilActive, accountOf, type AccountView } from './support/fixtures.ts';
+import { order, pay, untilActive, accountOf, portalLogins, type AccountView } from './support/fixtures.ts';
 import { eventually } from './support/panel.ts';
+import { imap, smtp } from './support/mail-client.ts';
 import { startMailLab, type MailLab } from '../support/mail-lab.ts';
 import { dig, startPowerDnsLab, type PowerDnsLab } from '../support/powerdns-lab.ts';
 import { verifyDkim } from '../support/dkim.ts';
@@ -34,17 +34,6 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   let clientToken = '';
   let otherToken = '';
 
-  const message = (from: string, to: string, subject: string) =>
-    `From: <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMessage-ID: <${randomBytes(6).toString('hex')}@${domain}>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello through mPanel.\r\n`;
-  const smtp = (port: number, from: string, to: string, subject: string, auth?: { user: string; pass: string }) => {
-    const args = ['-sS', '--max-time', '30', `smtp://127.0.0.1:${port}`, '--mail-from', from, '--mail-rcpt', to, '-T', '-', ...(auth ? ['--user', `${auth.user}:${auth.pass}`] : [])];
-    const r = spawnSync('curl', args, { input: message(from, to, subject), encoding: 'utf8' });
-    return { code: r.status, err: r.stderr };
-  };
-  const imap = (user: string, pass: string, path = 'INBOX') => {
-    const r = spawnSync('curl', ['-sS', '--max-time', '30', '--user', `${user}:${pass}`, `imap://127.0.0.1:${mail!.imapPort}/${path}`], { encoding: 'utf8' });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
   const maillog = () => { try { return readFileSync(join(h.lab.dir, 'mail', 'maillog'), 'utf8'); } catch { return ''; } };
   const maildirNew = (local: string) => {
     const dir = join(h.lab.env.homeRoot, account.username, 'mail', domain, local, 'Maildir', 'new');
@@ -73,14 +62,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     const placed = await order(h.panel, h.setup, `mpt1-${process.pid}.test`);
     await pay(h.panel, placed.invoiceId);
     account = await untilActive(h.panel, placed.serviceId);
-    const portalLogin = async (clientId: string, email: string) => {
-      const pass = `Portal-${randomBytes(8).toString('hex')}`;
-      await h.panel.ok('POST', '/api/v1/users', { email, password: pass, roles: ['client'], clientId });
-      return h.panel.login(email, pass);
-    };
-    clientToken = await portalLogin(h.setup.clientId, `portal-${tag}@hosting.test`);
-    const other = await h.panel.ok<{ id: string }>('POST', '/api/v1/clients', { email: `other-${tag}@hosting.test`, firstName: 'Eve', lastName: 'Other', country: 'GB', currency: 'USD' });
-    otherToken = await portalLogin(other.id, `other-portal-${tag}@hosting.test`);
+    ({ clientToken, otherToken } = await portalLogins(h.panel, h.setup, tag));
   });
   after(async () => {
     await mail?.stop();
@@ -102,10 +84,10 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     const sent = smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'first');
     assert.equal(sent.code, 0, sent.err);
     await delivered('info', 'first');
-    const read = imap(`info@${domain}`, password, 'INBOX;UID=1');
+    const read = imap(mail!.imapPort, `info@${domain}`, password, 'INBOX;UID=1');
     assert.equal(read.code, 0, read.err);
     assert.match(read.out, /Subject: first/);
-    assert.notEqual(imap(`info@${domain}`, 'not-the-password').code, 0, 'a wrong password logged in');
+    assert.notEqual(imap(mail!.imapPort, `info@${domain}`, 'not-the-password').code, 0, 'a wrong password logged in');
     assert.notEqual(smtp(mail!.smtpPort, 'someone@example.net', `nobody@${domain}`, 'x').code, 0, 'an unknown address was accepted');
   });
 
@@ -118,7 +100,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   });
 
   it('the staff mail-sending route shows the agent\'s counters after a message through submission', async () => {
-    const sent = smtp(mail!.submissionPort, `info@${domain}`, `info@${domain}`, 'sent-by-info', { user: `info@${domain}`, pass: password });
+    const sent = smtp(mail!.submissionPort, `info@${domain}`, `info@${domain}`, 'sent-by-info', { auth: { user: `info@${domain}`, pass: password } });
     assert.equal(sent.code, 0, sent.err);
     await delivered('info', 'sent-by-info');
     const counters = await h.panel.ok<{ mailboxes: Array<{ mailboxId: string; address: string; observed: boolean; sentThisHour: number | null; sendLimitPerHour: number | null }>; note: string | null }>('GET', `${base()}/mail-sending`);
@@ -133,13 +115,13 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
   it('suspending the hosting service refuses the mailbox\'s login; unsuspending restores it', async () => {
     await h.panel.ok('POST', `/api/v1/services/${account.serviceId}/suspend`, { reason: 'mail e2e' });
     await eventually('the account observed suspended', async () => (await accountOf(h.panel, account.serviceId))?.observedState === 'suspended', 90_000);
-    await eventually('the mailbox login refused', async () => imap(`info@${domain}`, password).code !== 0, 30_000, 250);
+    await eventually('the mailbox login refused', async () => imap(mail!.imapPort, `info@${domain}`, password).code !== 0, 30_000, 250);
     // Default plan policy (mailReceive not set): incoming mail is kept.
     assert.equal(smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'while-suspended').code, 0);
     await delivered('info', 'while-suspended');
     await h.panel.ok('POST', `/api/v1/services/${account.serviceId}/unsuspend`);
     await eventually('the account observed active', async () => (await accountOf(h.panel, account.serviceId))?.observedState === 'active', 90_000);
-    await eventually('the mailbox login works again', async () => imap(`info@${domain}`, password).code === 0, 30_000, 250);
+    await eventually('the mailbox login works again', async () => imap(mail!.imapPort, `info@${domain}`, password).code === 0, 30_000, 250);
   });
 
   it('another client gets 404 for the account\'s mail records and cannot add or delete any; the owner cannot read staff counters', async () => {
@@ -155,7 +137,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     assert.equal(await h.panel.knex('mailboxes').where({ local_part: 'thief' }).first(), undefined);
     const counters = await h.panel.request('GET', `${base()}/mail-sending`, undefined, clientToken);
     assert.equal(counters.status, 403, JSON.stringify(counters.body));
-    assert.equal(imap(`info@${domain}`, password).code, 0, 'the mailbox still works');
+    assert.equal(imap(mail!.imapPort, `info@${domain}`, password).code, 0, 'the mailbox still works');
   });
 
   it('an unknown mailbox id is 404 and a too-short password is 400', async () => {
@@ -192,7 +174,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     const published = createPublicKey({ key: Buffer.from(tags.p!.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
     assert.equal(dig(pdns, dkimDomain, 'MX').values.length, 1, 'the MX is published too');
 
-    const sent = smtp(mail!.submissionPort, `sender@${dkimDomain}`, `sender@${dkimDomain}`, 'signed-e2e', { user: `sender@${dkimDomain}`, pass: password });
+    const sent = smtp(mail!.submissionPort, `sender@${dkimDomain}`, `sender@${dkimDomain}`, 'signed-e2e', { auth: { user: `sender@${dkimDomain}`, pass: password } });
     assert.equal(sent.code, 0, sent.err);
     const dir = join(h.lab.env.homeRoot, account.username, 'mail', dkimDomain, 'sender', 'Maildir', 'new');
     const raw = await eventually('the signed message delivered', async () => {
@@ -218,7 +200,7 @@ describe('mail end to end: API → agent → Postfix/Dovecot', function () {
     assert.ok([200, 202, 204].includes(del.status), JSON.stringify(del.body));
     await settled('mail_domains', mailDomainId, 'removed');
     assert.notEqual(smtp(mail!.smtpPort, 'someone@example.net', `info@${domain}`, 'gone').code, 0, 'mail for a removed domain was accepted');
-    assert.notEqual(imap(`info@${domain}`, password).code, 0, 'a removed mailbox logged in');
+    assert.notEqual(imap(mail!.imapPort, `info@${domain}`, password).code, 0, 'a removed mailbox logged in');
     const maps = readFileSync(join(h.lab.env.mail!.mapsDir, 'vdomains'), 'utf8');
     assert.equal(maps.includes(domain), false);
   });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startHosting, type Hosting } from './support/suite.ts';
-import { order, pay, untilActive, accountOf, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
+import { order, pay, untilActive, accountOf, portalLogins, PLAN_LIMITS, type AccountView } from './support/fixtures.ts';
 import { eventually } from './support/panel.ts';
 import { imap, pop3, smtp } from './support/mail-client.ts';
 import { startMailLab, type MailLab } from '../support/mail-lab.ts';
@@ -61,14 +61,7 @@ describe('mail end to end: POP3, Dovecot down, usage, plan limits, suspension po
     const placed = await order(h.panel, h.setup, `mpt3-${process.pid}.test`);
     await pay(h.panel, placed.invoiceId);
     account = await untilActive(h.panel, placed.serviceId);
-    const portalLogin = async (clientId: string, email: string) => {
-      const pass = `Portal-${randomBytes(8).toString('hex')}`;
-      await h.panel.ok('POST', '/api/v1/users', { email, password: pass, roles: ['client'], clientId });
-      return h.panel.login(email, pass);
-    };
-    clientToken = await portalLogin(h.setup.clientId, `portal-${tag}@hosting.test`);
-    const other = await h.panel.ok<{ id: string }>('POST', '/api/v1/clients', { email: `other-${tag}@hosting.test`, firstName: 'Eve', lastName: 'Other', country: 'GB', currency: 'USD' });
-    otherToken = await portalLogin(other.id, `other-portal-${tag}@hosting.test`);
+    ({ clientToken, otherToken } = await portalLogins(h.panel, h.setup, tag));
   });
   after(async () => {
     await mail?.stop();

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEnv } from '../../agent/src/ops/types.ts';
+import { killByPidFile, need, pidOf, waitFor } from './processes.ts';
 import { runOp } from '../../agent/src/ops/index.ts';
 import { listAccounts } from '../../agent/src/ops/state.ts';
 import { accountDatabases, accountDbUsers, account as dbAccount, ident, sql } from '../../agent/src/ops/mariadb.ts';
@@ -30,51 +31,6 @@ function findFpm(): string {
   return `/usr/sbin/${bins[bins.length - 1]}`;
 }
 
-function need(bin: string, what: string): string {
-  if (!existsSync(bin)) throw new Error(`${what} is not installed (run .ci/services/hosting.sh)`);
-  return bin;
-}
-
-function pidOf(file: string): number | null {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return pid > 1 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-async function killByPidFile(file: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const pid = pidOf(file);
-  if (!pid) return;
-  try {
-    process.kill(pid, signal);
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`${what} did not come up`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Last resort after a failed account.remove: the Linux users (and extra SFTP users), crontab, databases and database users. */
 async function forceRemove(env: AgentEnv, username: string): Promise<void> {
   spawnSync('crontab', ['-u', username, '-r']);
@@ -89,7 +45,7 @@ async function forceRemove(env: AgentEnv, username: string): Promise<void> {
 /** `tlsPort`: the HTTPS listener (default portBase+443), for suites confined to a port range. */
 export async function startHostingLab(opts: { portBase: number; userPrefix?: string; sshd?: boolean; tlsPort?: number }): Promise<HostingLab> {
   if (process.getuid?.() !== 0) throw new Error('the hosting lab runs as root (useradd, chown, private nginx with user www-data)');
-  const nginxBin = need('/usr/sbin/nginx', 'nginx');
+  const nginxBin = need('/usr/sbin/nginx', 'hosting', 'nginx');
   const fpmBin = findFpm();
   const mariadb = ['--socket=' + MARIADB_SOCKET, '--user=root'];
   const ping = spawnSync('mariadb', [...mariadb, '-e', 'SELECT 1'], { encoding: 'utf8' });
@@ -168,7 +124,7 @@ pm.max_children = 1
     await waitFor('nginx', () => pidOf(d('nginx/run/nginx.pid')) !== null);
 
     if (opts.sshd) {
-      const sshd = need('/usr/sbin/sshd', 'openssh-server');
+      const sshd = need('/usr/sbin/sshd', 'hosting', 'openssh-server');
       sshPort = opts.portBase + 22;
       mkdirSync(d('sshd/conf.d'), { recursive: true, mode: 0o755 });
       mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation dir sshd insists on

@@ -1,7 +1,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEnv } from '../../agent/src/ops/types.ts';
+import { killPid, need, pidOf, waitFor } from './processes.ts';
 
 /**
  * A private mail stack for tests (HOSTING.md §7.4): Postfix (`postfix -c <dir>`, own queue and data
@@ -26,43 +27,12 @@ export interface MailLab {
   stop(): Promise<void>;
 }
 
-function need(bin: string): string {
-  if (!existsSync(bin)) throw new Error(`${bin} is not installed (run .ci/services/mail.sh)`);
-  return bin;
-}
-
-function pidOf(file: string): number | null {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return pid > 1 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
-async function waitFor(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`${what} did not come up`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function killPid(pid: number | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!pid) return;
-  try { process.kill(pid, signal); } catch { return; }
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-}
-
 const portOpen = (port: number) => spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0;
 
 export async function startMailLab(env: AgentEnv, dir: string, opts: { portBase: number }): Promise<MailLab> {
-  const postfix = need('/usr/sbin/postfix');
-  const dovecot = need('/usr/sbin/dovecot');
-  const opendkim = need('/usr/sbin/opendkim');
+  const postfix = need('/usr/sbin/postfix', 'mail');
+  const dovecot = need('/usr/sbin/dovecot', 'mail');
+  const opendkim = need('/usr/sbin/opendkim', 'mail');
   const b = opts.portBase;
   const pop3Port = b + 110;
   const smtpPort = b + 25, submissionPort = b + 87, imapPort = b + 43, lmtpPort = b + 24, authPort = b + 12, milterPort = b + 91, policyPort = b + 92, internalPort = b + 26;

@@ -4,7 +4,7 @@ import { createTenantWithAdmin, type TenantWithAdmin } from '../../../core/src/t
 // eslint-disable-next-line no-restricted-imports
 import type { TestServer } from '../../../core/src/testing/test-server.ts';
 import { pdfInfo, pdfText } from '../../billing/test/support/pdf-text.ts';
-import { PNG_1x1, startBrandServer } from './support.ts';
+import { PNG_1x1, asAdmin, orderedInvoice, startBrandServer } from './support.ts';
 
 /**
  * The billing plugin's invoice PDF wears the tenant's brand (through `ctx.branding` /
@@ -20,17 +20,12 @@ describe('white-label invoice PDF', function () {
   let sub: TenantWithAdmin;
   let b: TenantWithAdmin;
 
-  const req = (t: TenantWithAdmin, method: string, path: string, body?: unknown) => server.request(method, path, { token: t.token, ...(body === undefined ? {} : { body }) });
+  const req = (t: TenantWithAdmin, method: string, path: string, body?: unknown) => asAdmin(server, t, method, path, body);
 
   /** A product, a client and an order in the tenant: its invoice's PDF bytes as the tenant's staff download them. */
   async function invoicePdf(t: TenantWithAdmin, email: string): Promise<Buffer> {
-    const product = await req(t, 'POST', '/api/v1/products', { name: 'Web Hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1000 }] });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    const client = await req(t, 'POST', '/api/v1/clients', { email, firstName: 'Cleo', lastName: 'Client', country: 'US', currency: 'USD' });
-    assert.equal(client.status, 201, JSON.stringify(client.body));
-    const order = await req(t, 'POST', '/api/v1/orders', { clientId: client.body.data.id, items: [{ productId: product.body.data.id, cycle: 'monthly' }] });
-    assert.equal(order.status, 201, JSON.stringify(order.body));
-    const res = await fetch(`${server.url}/api/v1/invoices/${order.body.data.invoice.id}/pdf`, { headers: { authorization: `Bearer ${t.token}` } });
+    const invoiceId = await orderedInvoice(server, t, email);
+    const res = await fetch(`${server.url}/api/v1/invoices/${invoiceId}/pdf`, { headers: { authorization: `Bearer ${t.token}` } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/pdf');
     return Buffer.from(await res.arrayBuffer());

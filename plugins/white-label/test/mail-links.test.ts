@@ -4,11 +4,11 @@ import { createTenantWithAdmin, type TenantWithAdmin } from '../../../core/src/t
 // eslint-disable-next-line no-restricted-imports
 import type { TestServer } from '../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
-import { SmtpCapture, type ReceivedMail } from '../../../core/test/mail/smtp-capture.ts';
+import type { SmtpCapture, ReceivedMail } from '../../../core/test/mail/smtp-capture.ts';
 // eslint-disable-next-line no-restricted-imports
 import { waitFor } from '../../../core/test/plugins/wait.ts';
 import { decodedHeader, mimeParts } from '../../notifications/test/support/mime.ts';
-import { PNG_1x1, getWithHost, startBrandServer, verifiedDomain } from './support.ts';
+import { PNG_1x1, asAdmin, captureMail, getWithHost, orderedInvoice, startBrandServer, verifiedDomain } from './support.ts';
 
 const PLATFORM = 'https://platform.test';
 const DOMAIN = 'panel.acme.example';
@@ -29,27 +29,15 @@ describe('white-label mail links on the verified domain', function () {
   let logoPath = '';
 
   const mailWith = (to: string, subject: RegExp) => waitFor<ReceivedMail>(async () => smtp.received.find((m) => m.to.includes(to) && subject.test(m.raw)), 30_000);
-  const req = (t: TenantWithAdmin, method: string, path: string, body?: unknown) => server.request(method, path, { token: t.token, ...(body === undefined ? {} : { body }) });
-
+  const req = (t: TenantWithAdmin, method: string, path: string, body?: unknown) => asAdmin(server, t, method, path, body);
   /** A client (welcome mail) with an order (invoice mail): the invoice id. */
-  async function clientWithInvoice(t: TenantWithAdmin, email: string): Promise<string> {
-    const product = await req(t, 'POST', '/api/v1/products', { name: 'Web Hosting', type: 'hosting', pricing: [{ currency: 'USD', cycle: 'monthly', amount: 1000 }] });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    const client = await req(t, 'POST', '/api/v1/clients', { email, firstName: 'Cleo', lastName: 'Client', country: 'US', currency: 'USD' });
-    assert.equal(client.status, 201, JSON.stringify(client.body));
-    const order = await req(t, 'POST', '/api/v1/orders', { clientId: client.body.data.id, items: [{ productId: product.body.data.id, cycle: 'monthly' }] });
-    assert.equal(order.status, 201, JSON.stringify(order.body));
-    return order.body.data.invoice.id as string;
-  }
+  const clientWithInvoice = (t: TenantWithAdmin, email: string) => orderedInvoice(server, t, email);
 
   before(async () => {
-    smtp = new SmtpCapture();
-    const port = await smtp.listen();
     ({ server, close } = await startBrandServer({ PORT: '21520', PUBLIC_URL: PLATFORM, MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, ['notifications', 'billing']));
     a = await createTenantWithAdmin(server, { slug: 'links-acme', name: 'Acme Holdings', isReseller: true });
     b = await createTenantWithAdmin(server, { slug: 'links-bee', name: 'Bee Hosting' });
-    const mail = server.running.platform.container.cradle.mail;
-    for (const t of [a, b]) await mail.saveSettings(t.tenant.id, { host: '127.0.0.1', port, secure: false });
+    smtp = await captureMail(server, [a, b]);
     // A pending claim sorts first but proves nothing: it must never be the link.
     await verifiedDomain(server, a.tenant.id, 'aaa-pending.acme.example', 'pending');
     await verifiedDomain(server, a.tenant.id, DOMAIN);

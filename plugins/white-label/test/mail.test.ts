@@ -4,11 +4,11 @@ import { createTenantWithAdmin, type TenantWithAdmin } from '../../../core/src/t
 // eslint-disable-next-line no-restricted-imports
 import type { TestServer } from '../../../core/src/testing/test-server.ts';
 // eslint-disable-next-line no-restricted-imports
-import { SmtpCapture, type ReceivedMail } from '../../../core/test/mail/smtp-capture.ts';
+import type { SmtpCapture, ReceivedMail } from '../../../core/test/mail/smtp-capture.ts';
 // eslint-disable-next-line no-restricted-imports
 import { waitFor } from '../../../core/test/plugins/wait.ts';
 import { decodedHeader, mimeParts } from '../../notifications/test/support/mime.ts';
-import { startBrandServer } from './support.ts';
+import { captureMail, startBrandServer } from './support.ts';
 
 /**
  * Branded mail: a tenant's templated mails (the notifications plugin's) come from the white-label
@@ -32,14 +32,11 @@ describe('white-label mail', function () {
   }
 
   before(async () => {
-    smtp = new SmtpCapture();
-    const port = await smtp.listen();
     ({ server, close } = await startBrandServer({ PORT: '26430', MPANEL_ALLOW_PRIVATE_TARGETS: 'true' }, ['notifications']));
     a = await createTenantWithAdmin(server, { slug: 'mail-a', name: 'Mail A', isReseller: true });
     b = await createTenantWithAdmin(server, { slug: 'mail-b', name: 'Mail B' });
     sub = await createTenantWithAdmin(server, { slug: 'mail-sub', name: 'Mail Sub', parentTenantId: a.tenant.id });
-    const mail = server.running.platform.container.cradle.mail;
-    for (const t of [a, b, sub]) await mail.saveSettings(t.tenant.id, { host: '127.0.0.1', port, secure: false });
+    smtp = await captureMail(server, [a, b, sub]);
     const saved = await server.request('PUT', '/api/v1/white-label/brands/current', {
       token: a.token,
       body: { name: 'Acme Cloud', colors: { primary: '#0a7f5a' }, footerText: 'Acme Cloud Ltd, 1 Main St', mailFromName: 'Acme Cloud Support', mailFromAddress: 'support@acme.example' },

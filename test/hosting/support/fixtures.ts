@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { HostingPlanLimits } from '@mpanel/sdk';
 import { eventually, type Panel } from './panel.ts';
 
@@ -113,4 +114,16 @@ export async function diagnose(panel: Panel, serviceId: string): Promise<string>
   const runs = await k('workflow_runs').orderBy('created_at', 'desc').limit(5).select('name', 'status', 'last_error');
   const deliveries = await k('event_deliveries').whereNot('status', 'delivered').orderBy('created_at', 'desc').limit(5);
   return `${JSON.stringify({ service, account, ops, jobs, runs, deliveries }, null, 1).slice(0, 12_000)}\nworker: ${panel.output('worker').slice(-3000)}`;
+}
+
+/** Portal logins: the set-up's client (the account's owner) and another client of the same tenant (who must get 404s). */
+export async function portalLogins(panel: Panel, s: HostingSetup, tag: string): Promise<{ clientToken: string; otherToken: string }> {
+  const login = async (clientId: string, email: string) => {
+    const pass = `Portal-${randomBytes(8).toString('hex')}`;
+    await panel.ok('POST', '/api/v1/users', { email, password: pass, roles: ['client'], clientId });
+    return panel.login(email, pass);
+  };
+  const clientToken = await login(s.clientId, `portal-${tag}@hosting.test`);
+  const other = await panel.ok<{ id: string }>('POST', '/api/v1/clients', { email: `other-${tag}@hosting.test`, firstName: 'Eve', lastName: 'Other', country: 'GB', currency: 'USD' });
+  return { clientToken, otherToken: await login(other.id, `other-portal-${tag}@hosting.test`) };
 }
