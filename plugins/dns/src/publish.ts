@@ -1,5 +1,6 @@
 import { DnsProviderError, FinalError, createTenantDb, extensionPoints, step, type DnsProvider, type DnsRecordType, type PluginContext } from '@mpanel/sdk';
 import type { ZoneRow } from './store.ts';
+import type { Knex } from 'knex';
 
 export const PUBLISH_WORKFLOW = 'publish-zone';
 export const SWEEP_JOB = 'dns.publish-sweep';
@@ -63,17 +64,33 @@ function inLine<T>(zoneId: string, fn: () => Promise<T>): Promise<T> {
 
 const fqdn = (name: string) => `${name}.`;
 
-async function recordState(plugin: PluginContext, tenantId: string, zoneId: string, state: ZoneRow['publish_state'], error: string | null, record: { name: string; type: DnsRecordType } | null): Promise<void> {
-  await plugin.db.transaction(tenantId, async (trx) => {
-    const db = createTenantDb(trx, tenantId);
-    // Unchanged state is not rewritten (a retry loop must not churn the row).
-    const q = db('dns_zones').where({ id: zoneId }).where((w) => w.whereNot('publish_state', state).orWhereRaw('last_error IS DISTINCT FROM ?', [error]));
-    await q.update({
-      publish_state: state, last_error: error, last_error_record: record ? JSON.stringify(record) : null,
-      ...(state === 'published' ? { published_at: trx.fn.now() } : {}), updated_at: trx.fn.now(),
-    });
+type ZoneState = ZoneRow['publish_state'];
+type FailedRecord = { name: string; type: DnsRecordType } | null;
+
+async function writeState(trx: Knex.Transaction, tenantId: string, zoneId: string, state: ZoneState, error: string | null, record: FailedRecord): Promise<void> {
+  const db = createTenantDb(trx, tenantId);
+  // Unchanged state is not rewritten (a retry loop must not churn the row).
+  const q = db('dns_zones').where({ id: zoneId }).where((w) => w.whereNot('publish_state', state).orWhereRaw('last_error IS DISTINCT FROM ?', [error]));
+  await q.update({
+    publish_state: state, last_error: error, last_error_record: record ? JSON.stringify(record) : null,
+    ...(state === 'published' ? { published_at: trx.fn.now() } : {}), updated_at: trx.fn.now(),
   });
 }
+
+const recordState = (plugin: PluginContext, tenantId: string, zoneId: string, state: ZoneState, error: string | null, record: FailedRecord): Promise<void> =>
+  plugin.db.transaction(tenantId, (trx) => writeState(trx, tenantId, zoneId, state, error, record));
+
+/**
+ * Marks the zone published when nothing is queued. The zone row is locked first: a change being
+ * committed meanwhile (markPending inserts, then sets 'pending' on this row) is either seen by the
+ * check or sets 'pending' after this commit, so 'published' never hides a queued change.
+ */
+const recordPublishedIfDrained = (plugin: PluginContext, tenantId: string, zoneId: string): Promise<void> =>
+  plugin.db.transaction(tenantId, async (trx) => {
+    const db = createTenantDb(trx, tenantId);
+    await db('dns_zones').where({ id: zoneId }).forUpdate().first('id');
+    if (!(await db('dns_pending_changes').where({ zone_id: zoneId }).first('id'))) await writeState(trx, tenantId, zoneId, 'published', null, null);
+  });
 
 /**
  * Publishes what is queued for the zone: each changed record set is replaced whole at the provider
@@ -147,8 +164,7 @@ export function publishZone(plugin: PluginContext, tenantId: string, zoneId: str
       await recordState(plugin, tenantId, zoneId, retryable ? 'pending' : 'failed', e.message, record);
       throw err;
     }
-    const left = await plugin.db.transaction(tenantId, async (trx) => createTenantDb(trx, tenantId)('dns_pending_changes').where({ zone_id: zoneId }).first('id'));
-    if (!left) await recordState(plugin, tenantId, zoneId, 'published', null, null);
+    await recordPublishedIfDrained(plugin, tenantId, zoneId);
     return { published };
   });
 }
